@@ -1,0 +1,254 @@
+namespace Dfa.Core.Config;
+
+/// <summary>
+/// Everything one training run needs. The first group of properties are the survey's <c>config.yaml</c> keys (names
+/// in the YAML given in each summary); the rest are Dfa's own extensions. Defaults are the survey's defaults and
+/// Dfa's choices for the keys it adds. Loaded and validated by <c>ConfigLoader</c>.
+/// </summary>
+public sealed record TrainConfig
+{
+    /// <summary><c>batch_size</c>.</summary>
+    public int BatchSize { get; init; } = 128;
+
+    /// <summary><c>epochs</c>.</summary>
+    public int Epochs { get; init; } = 20;
+
+    /// <summary><c>lr</c>.</summary>
+    public double LearningRate { get; init; } = 5e-3;
+
+    /// <summary><c>verbose</c>: per-epoch table rows and progress bars.</summary>
+    public bool Verbose { get; init; } = true;
+
+    /// <summary><c>backward_method</c>: <c>DFA</c> or <c>BP</c> (the survey: anything not DFA is BP).</summary>
+    public TrainingAlgorithmKind Algorithm { get; init; } = TrainingAlgorithmKind.Dfa;
+
+    /// <summary><c>optimizer_algorithm</c>: <c>ADAM</c> or <c>SGD</c>.</summary>
+    public OptimizerKind Optimizer { get; init; } = OptimizerKind.Adam;
+
+    /// <summary><c>p_drop</c>: dropout probability after each hidden activation; 0 means no dropout layer.</summary>
+    public double DropoutP { get; init; }
+
+    /// <summary><c>use_BatchNorm1D</c>.</summary>
+    public bool UseBatchNorm { get; init; }
+
+    /// <summary><c>use_LayerNorm1D</c>.</summary>
+    public bool UseLayerNorm { get; init; }
+
+    /// <summary><c>l1_regularization_lambda</c>: adds <c>λ₁·Σ|w|</c> over weight matrices to the loss.</summary>
+    public double L1Lambda { get; init; }
+
+    /// <summary><c>l2_regularization_lambda</c>: adds <c>λ₂·Σw²</c> over weight matrices to the loss.</summary>
+    public double L2Lambda { get; init; }
+
+    /// <summary><c>weight_decay</c>, with PyTorch's optimizer semantics (see <see cref="Optim.IOptimizer"/>).</summary>
+    public double WeightDecay { get; init; }
+
+    /// <summary><c>lr_schdulear</c> (sic).</summary>
+    public LrSchedulerConfig LrScheduler { get; init; } = new();
+
+    /// <summary><c>model</c>.</summary>
+    public ModelConfig Model { get; init; } = new();
+
+    /// <summary><c>data</c>.</summary>
+    public DataConfig Data { get; init; } = new();
+
+    /// <summary><c>adam</c>.</summary>
+    public AdamConfig Adam { get; init; } = new();
+
+    /// <summary><c>sgd</c>.</summary>
+    public SgdConfig Sgd { get; init; } = new();
+
+    /// <summary><c>early_stopping</c>; null when the key is absent.</summary>
+    public EarlyStoppingConfig? EarlyStopping { get; init; }
+
+    /// <summary><c>feedback</c>: the DFA feedback backend and its options.</summary>
+    public FeedbackConfig Feedback { get; init; } = new();
+
+    /// <summary><c>seed</c>: the root of every random stream of the run.</summary>
+    public ulong Seed { get; init; }
+
+    /// <summary><c>threads</c>: worker threads for the kernels; 0 means one per core.</summary>
+    public int Threads { get; init; }
+
+    /// <summary><c>output</c>: the run folder; null means the command line decides.</summary>
+    public string? Output { get; init; }
+
+    public int EffectiveThreads => Threads > 0 ? Threads : Environment.ProcessorCount;
+}
+
+public enum TrainingAlgorithmKind
+{
+    Bp,
+    Dfa,
+}
+
+public enum OptimizerKind
+{
+    Sgd,
+    Adam,
+}
+
+public enum LrSchedulerKind
+{
+    /// <summary>PyTorch StepLR: multiply the rate by <c>gamma</c> every <c>step_size</c> epochs.</summary>
+    Step,
+
+    /// <summary>PyTorch ConstantLR: multiply the rate by <c>factor</c> for the first <c>total_iters</c> epochs.</summary>
+    Constant,
+}
+
+/// <summary>The survey's <c>lr_schdulear</c> mapping plus Dfa's <c>kind</c>, <c>factor</c>, <c>total_iters</c>.</summary>
+public sealed record LrSchedulerConfig
+{
+    /// <summary><c>use_lr_schdulear</c>.</summary>
+    public bool Enabled { get; init; }
+
+    /// <summary><c>kind</c>: <c>step</c> (default, what <c>step_size</c>/<c>gamma</c> mean) or <c>constant</c>.</summary>
+    public LrSchedulerKind Kind { get; init; } = LrSchedulerKind.Step;
+
+    /// <summary><c>step_size</c>, in epochs.</summary>
+    public int StepSize { get; init; } = 2;
+
+    /// <summary><c>gamma</c>.</summary>
+    public double Gamma { get; init; } = 0.1;
+
+    /// <summary><c>factor</c> (ConstantLR), PyTorch's default 1/3.</summary>
+    public double Factor { get; init; } = 1.0 / 3.0;
+
+    /// <summary><c>total_iters</c> (ConstantLR), in epochs, PyTorch's default 5.</summary>
+    public int TotalIters { get; init; } = 5;
+}
+
+public enum ActivationKind
+{
+    Relu,
+    Tanh,
+    Sigmoid,
+    LeakyRelu,
+    Prelu,
+    Selu,
+    Celu,
+    Gelu,
+}
+
+/// <summary><c>model</c>: <c>hidden</c> widths, <c>activation</c> and its parameters.</summary>
+public sealed record ModelConfig
+{
+    /// <summary><c>hidden</c>: widths of the hidden layers; the survey's network has two.</summary>
+    public IReadOnlyList<int> Hidden { get; init; } = [800, 800];
+
+    /// <summary><c>activation</c>; the survey's default is ReLU.</summary>
+    public ActivationKind Activation { get; init; } = ActivationKind.Relu;
+
+    /// <summary><c>negative_slope</c> for LeakyReLU (any sign; Launay 2019 recommends −0.5).</summary>
+    public double NegativeSlope { get; init; } = 0.01;
+
+    /// <summary><c>prelu_init</c>: initial PReLU slope (PyTorch's default 0.25).</summary>
+    public double PreluInit { get; init; } = 0.25;
+
+    /// <summary><c>celu_alpha</c>.</summary>
+    public double CeluAlpha { get; init; } = 1.0;
+}
+
+public enum DatasetKind
+{
+    Mnist,
+    Synthetic,
+}
+
+/// <summary><c>data</c>.</summary>
+public sealed record DataConfig
+{
+    /// <summary><c>dataset</c>: <c>mnist</c> or <c>synthetic</c>.</summary>
+    public DatasetKind Dataset { get; init; } = DatasetKind.Mnist;
+
+    /// <summary><c>path</c>: the MNIST folder; null means <c>--data</c>, then <c>$DFA_DATA</c>, then the user cache.</summary>
+    public string? Path { get; init; }
+
+    /// <summary><c>validation_split</c>: fraction of the training set held out for validation (early stopping).</summary>
+    public double ValidationSplit { get; init; }
+
+    /// <summary><c>normalize</c>: standardise MNIST pixels with the training set's mean and std (else scale to [0, 1]).</summary>
+    public bool Normalize { get; init; } = true;
+
+    /// <summary><c>synthetic</c>: the teacher-network dataset.</summary>
+    public SyntheticConfig Synthetic { get; init; } = new();
+}
+
+/// <summary><c>data.synthetic</c>: a seeded random teacher network labels Gaussian inputs.</summary>
+public sealed record SyntheticConfig
+{
+    /// <summary><c>inputs</c>.</summary>
+    public int Inputs { get; init; } = 784;
+
+    /// <summary><c>classes</c>.</summary>
+    public int Classes { get; init; } = 10;
+
+    /// <summary><c>train</c>: training samples.</summary>
+    public int Train { get; init; } = 10000;
+
+    /// <summary><c>test</c>: test samples.</summary>
+    public int Test { get; init; } = 2000;
+
+    /// <summary><c>teacher_hidden</c>: hidden width of the teacher.</summary>
+    public int TeacherHidden { get; init; } = 256;
+
+    /// <summary><c>seed</c>: the teacher's seed (independent of the run's seed).</summary>
+    public ulong Seed { get; init; } = 1;
+}
+
+/// <summary><c>adam</c>: <c>beta1</c>, <c>beta2</c>, <c>eps</c> (PyTorch defaults).</summary>
+public sealed record AdamConfig
+{
+    public double Beta1 { get; init; } = 0.9;
+
+    public double Beta2 { get; init; } = 0.999;
+
+    public double Eps { get; init; } = 1e-8;
+}
+
+/// <summary><c>sgd</c>: <c>momentum</c>, <c>nesterov</c>, <c>dampening</c> (PyTorch semantics).</summary>
+public sealed record SgdConfig
+{
+    public double Momentum { get; init; }
+
+    public double Dampening { get; init; }
+
+    public bool Nesterov { get; init; }
+}
+
+/// <summary><c>early_stopping</c>: stop when validation loss has not improved by <c>min_delta</c> for <c>patience</c> epochs.</summary>
+public sealed record EarlyStoppingConfig
+{
+    public int Patience { get; init; } = 5;
+
+    public double MinDelta { get; init; }
+}
+
+public enum FeedbackInit
+{
+    /// <summary>N(0, 1) scaled by <c>1/sqrt(n_l)</c> unless a scale is given.</summary>
+    Gaussian,
+
+    /// <summary>U(−1, 1) scaled by <c>1/sqrt(n_l)</c> unless a scale is given (Nøkland's choice).</summary>
+    Uniform,
+
+    /// <summary>Xavier/Glorot uniform: U(−a, a), <c>a = sqrt(6 / (e + n_l))</c>.</summary>
+    XavierUniform,
+}
+
+/// <summary><c>feedback</c>.</summary>
+public sealed record FeedbackConfig
+{
+    /// <summary><c>backend</c>: a registered feedback backend name.</summary>
+    public string Backend { get; init; } = "dense";
+
+    /// <summary><c>init</c>: <c>gaussian</c>, <c>uniform</c> or <c>xavier_uniform</c>.</summary>
+    public FeedbackInit Init { get; init; } = FeedbackInit.Gaussian;
+
+    /// <summary><c>scale</c>: overrides the init's default scale when set.</summary>
+    public double? Scale { get; init; }
+
+    /// <summary><c>seed</c>: names the feedback matrices; null means derived from the run's seed.</summary>
+    public ulong? Seed { get; init; }
+}

@@ -1,0 +1,44 @@
+namespace Dfa.Core.Feedback;
+
+/// <summary>A tally of <see cref="HardwareAction"/>s. Not thread-safe; one per projector.</summary>
+public sealed class ActionCounts
+{
+    private static readonly HardwareAction[] AllActions = Enum.GetValues<HardwareAction>();
+    private readonly long[] _counts = new long[AllActions.Length];
+
+    public long this[HardwareAction action] => _counts[(int)action];
+
+    public void Add(HardwareAction action, long count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        _counts[(int)action] = checked(_counts[(int)action] + count);
+    }
+
+    public void Add(ActionCounts other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        for (int i = 0; i < _counts.Length; i++)
+        {
+            _counts[i] = checked(_counts[i] + other._counts[i]);
+        }
+    }
+
+    public void Reset() => Array.Clear(_counts);
+
+    /// <summary>Non-zero counts, in enum order.</summary>
+    public IEnumerable<KeyValuePair<HardwareAction, long>> NonZero()
+    {
+        foreach (HardwareAction action in AllActions)
+        {
+            long value = _counts[(int)action];
+            if (value != 0)
+            {
+                yield return new(action, value);
+            }
+        }
+    }
+
+    public bool ContentEquals(ActionCounts other) => other is not null && _counts.AsSpan().SequenceEqual(other._counts);
+
+    public override string ToString() => string.Join(", ", NonZero().Select(kv => $"{kv.Key}={kv.Value}"));
+}

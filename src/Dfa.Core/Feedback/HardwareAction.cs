@@ -1,0 +1,38 @@
+namespace Dfa.Core.Feedback;
+
+/// <summary>
+/// The vocabulary of work a feedback backend or a layer performs. A backend counts these; a hardware profile prices
+/// them; the simulator multiplies the two. Backends never see prices, cost models never see backends.
+/// </summary>
+public enum HardwareAction
+{
+    /// <summary>One float32 multiply-add (2 FLOPs).</summary>
+    Fp32MultiplyAdd,
+
+    /// <summary>One float32 multiply.</summary>
+    Fp32Multiply,
+
+    /// <summary>One float32 add or subtract.</summary>
+    Fp32Add,
+
+    /// <summary>Bits of feedback weights read from storage.</summary>
+    FeedbackBitsRead,
+
+    /// <summary>Bytes of error vectors read.</summary>
+    ErrorBytesRead,
+
+    /// <summary>Bytes of projected signals written.</summary>
+    SignalBytesWritten,
+
+    /// <summary>Integer index reads (sparse gathers).</summary>
+    IndexReads,
+
+    /// <summary>Optical frames exposed on an optical processing unit.</summary>
+    OpticalFrames,
+
+    /// <summary>Micro-mirror pixels written to display an input frame.</summary>
+    MirrorPixelsWritten,
+
+    /// <summary>Camera pixels read out.</summary>
+    CameraPixelsRead,
+}
