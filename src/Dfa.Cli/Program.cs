@@ -1,1 +1,4 @@
-return 0;
+using Dfa.Cli;
+using Spectre.Console;
+
+return await DfaApp.RunAsync(args, AnsiConsole.Console, Console.Error);

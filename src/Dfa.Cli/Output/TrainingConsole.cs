@@ -1,0 +1,110 @@
+using System.Globalization;
+using Dfa.Core.Training;
+using Spectre.Console;
+
+namespace Dfa.Cli.Output;
+
+/// <summary>
+/// Shows a training run: a progress bar inside each epoch (on an interactive terminal) and one aligned table row per
+/// epoch. Rows go to the console as they happen, so a long run shows its history as it goes.
+/// </summary>
+internal sealed class TrainingConsole : ITrainingObserver
+{
+    private const string RowFormat = "{0,5}  {1,10}  {2,9}  {3,9}  {4,9}  {5,9}  {6,8}  {7,10}";
+
+    private readonly IAnsiConsole _console;
+    private readonly bool _verbose;
+    private readonly bool _hasValidation;
+    private ProgressTask? _task;
+    private Action? _finishEpoch;
+
+    public TrainingConsole(IAnsiConsole console, bool verbose, bool hasValidation)
+    {
+        _console = console;
+        _verbose = verbose;
+        _hasValidation = hasValidation;
+    }
+
+    public void WriteHeader()
+    {
+        if (!_verbose)
+        {
+            return;
+        }
+
+        string header = string.Format(
+            CultureInfo.InvariantCulture, RowFormat, "epoch", "train loss", "train acc", "test loss", "test acc",
+            _hasValidation ? "val acc" : string.Empty, "seconds", "samples/s");
+        _console.MarkupLine($"[bold]{Markup.Escape(header)}[/]");
+    }
+
+    public void OnEpochStarted(int epoch, int batches)
+    {
+        if (!_verbose || !_console.Profile.Capabilities.Interactive)
+        {
+            return;
+        }
+
+        // Progress runs on its own render thread; the epoch's batches report into it and the epoch end closes it.
+        var ready = new ManualResetEventSlim();
+        var done = new ManualResetEventSlim();
+        var thread = new Thread(() =>
+        {
+            _console.Progress()
+                .AutoClear(true)
+                .HideCompleted(true)
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+                .Start(ctx =>
+                {
+                    _task = ctx.AddTask($"epoch {epoch}", maxValue: batches);
+                    ready.Set();
+                    done.Wait();
+                    _task.Value = batches;
+                    ctx.Refresh();
+                });
+        })
+        { IsBackground = true, Name = "dfa-progress" };
+        thread.Start();
+        ready.Wait();
+        _finishEpoch = () =>
+        {
+            done.Set();
+            thread.Join();
+            _task = null;
+        };
+    }
+
+    public void OnBatch(int epoch, int batch, int batches)
+    {
+        if (_task is { } task)
+        {
+            task.Value = batch;
+        }
+    }
+
+    public void OnEpochCompleted(EpochMetrics m)
+    {
+        _finishEpoch?.Invoke();
+        _finishEpoch = null;
+        if (!_verbose)
+        {
+            return;
+        }
+
+        string row = string.Format(
+            CultureInfo.InvariantCulture, RowFormat, m.Epoch, m.TrainLoss.ToString("F4", CultureInfo.InvariantCulture),
+            Percent(m.TrainAccuracy), m.TestLoss.ToString("F4", CultureInfo.InvariantCulture), Percent(m.TestAccuracy),
+            m.ValidationAccuracy is { } v ? Percent(v) : string.Empty, m.Seconds.ToString("F1", CultureInfo.InvariantCulture),
+            m.SamplesPerSecond.ToString("F0", CultureInfo.InvariantCulture));
+        _console.WriteLine(row);
+    }
+
+    /// <summary>Closes a progress display left open by an interrupted epoch.</summary>
+    public void Abort()
+    {
+        _finishEpoch?.Invoke();
+        _finishEpoch = null;
+    }
+
+    private static string Percent(double fraction) => (fraction * 100).ToString("F2", CultureInfo.InvariantCulture) + "%";
+}

@@ -1,0 +1,120 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Dfa.Core.Training;
+
+namespace Dfa.Cli.Runs;
+
+/// <summary>
+/// Writes a training run's machine-readable results: <c>metrics.csv</c> (rewritten atomically after every epoch, so a
+/// killed run leaves a consistent file) and <c>summary.json</c>. Numbers are written in invariant culture with
+/// round-trip precision.
+/// </summary>
+internal sealed class RunRecorder
+{
+    public const string MetricsFile = "metrics.csv";
+    public const string SummaryFile = "summary.json";
+    public const string WeightsFileName = "weights.bin";
+
+    private static readonly string[] Columns =
+    [
+        "epoch", "learning_rate", "train_loss", "train_accuracy", "validation_loss", "validation_accuracy",
+        "test_loss", "test_accuracy", "seconds", "samples_per_second",
+    ];
+
+    private readonly OutputFolder _folder;
+    private readonly StringBuilder _csv = new(string.Join(',', Columns) + "\n");
+
+    public RunRecorder(OutputFolder folder)
+    {
+        _folder = folder;
+    }
+
+    public void RecordEpoch(EpochMetrics m)
+    {
+        _csv.Append(CultureInfo.InvariantCulture, $"{m.Epoch},{N(m.LearningRate)},{N(m.TrainLoss)},{N(m.TrainAccuracy)},");
+        _csv.Append(CultureInfo.InvariantCulture, $"{N(m.ValidationLoss)},{N(m.ValidationAccuracy)},{N(m.TestLoss)},{N(m.TestAccuracy)},");
+        _csv.Append(CultureInfo.InvariantCulture, $"{N(m.Seconds)},{N(m.SamplesPerSecond)}\n");
+        AtomicFile.WriteAllText(_folder.File(MetricsFile), _csv.ToString());
+    }
+
+    /// <summary>Writes <c>summary.json</c> from ordered fields; values are strings, numbers, booleans, null or nested field lists.</summary>
+    public void WriteSummary(IReadOnlyList<KeyValuePair<string, object?>> fields)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        {
+            WriteObject(writer, fields);
+        }
+
+        AtomicFile.WriteAllText(_folder.File(SummaryFile), Encoding.UTF8.GetString(buffer.ToArray()) + "\n");
+    }
+
+    /// <summary>Writes the final weights (<see cref="Dfa.Core.Training.WeightsFile"/> format) atomically.</summary>
+    public void WriteWeights(IReadOnlyList<Dfa.Core.Layers.Parameter> parameters)
+    {
+        using var buffer = new MemoryStream();
+        WeightsFile.Write(buffer, parameters);
+        AtomicFile.WriteAllBytes(_folder.File(WeightsFileName), buffer.ToArray());
+    }
+
+    private static void WriteObject(Utf8JsonWriter writer, IReadOnlyList<KeyValuePair<string, object?>> fields)
+    {
+        writer.WriteStartObject();
+        foreach ((string key, object? value) in fields)
+        {
+            writer.WritePropertyName(key);
+            WriteValue(writer, value);
+        }
+
+        writer.WriteEndObject();
+    }
+
+    private static void WriteValue(Utf8JsonWriter writer, object? value)
+    {
+        switch (value)
+        {
+            case null:
+                writer.WriteNullValue();
+                break;
+            case string s:
+                writer.WriteStringValue(s);
+                break;
+            case bool b:
+                writer.WriteBooleanValue(b);
+                break;
+            case int i:
+                writer.WriteNumberValue(i);
+                break;
+            case long l:
+                writer.WriteNumberValue(l);
+                break;
+            case ulong u:
+                writer.WriteNumberValue(u);
+                break;
+            case double d when double.IsFinite(d):
+                writer.WriteNumberValue(d);
+                break;
+            case double d:
+                writer.WriteStringValue(d.ToString(CultureInfo.InvariantCulture));
+                break;
+            case IReadOnlyList<KeyValuePair<string, object?>> nested:
+                WriteObject(writer, nested);
+                break;
+            case System.Collections.IEnumerable items:
+                writer.WriteStartArray();
+                foreach (object? item in items)
+                {
+                    WriteValue(writer, item);
+                }
+
+                writer.WriteEndArray();
+                break;
+            default:
+                throw new ArgumentException($"Cannot write a {value.GetType().Name} to summary.json.", nameof(value));
+        }
+    }
+
+    private static string N(double? value) =>
+        value is { } v ? v.ToString("R", CultureInfo.InvariantCulture) : string.Empty;
+}

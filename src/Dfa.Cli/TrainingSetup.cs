@@ -1,0 +1,46 @@
+using Dfa.Backends.Registry;
+using Dfa.Core.Config;
+using Dfa.Core.Feedback;
+using Dfa.Core.Optim;
+using Dfa.Core.Randomness;
+using Dfa.Core.Training;
+
+namespace Dfa.Cli;
+
+/// <summary>
+/// Turns a config into the objects of one run: the network, the algorithm (with its feedback projector for DFA), the
+/// optimizer, the schedule and the trainer. The feedback seed is the config's <c>feedback.seed</c>, else derived from
+/// the run's seed, so a run's seed names its feedback matrices too.
+/// </summary>
+internal sealed record TrainingSetup(
+    Network Network,
+    ITrainingAlgorithm Algorithm,
+    IFeedbackProjector? Projector,
+    string BackendName,
+    ulong FeedbackSeed,
+    IOptimizer Optimizer,
+    Trainer Trainer)
+{
+    public static TrainingSetup Build(TrainConfig config, int inputs, int classes, FeedbackBackendRegistry registry)
+    {
+        Network network = NetworkBuilder.Build(config, inputs, classes, config.Seed);
+        ulong feedbackSeed = config.Feedback.Seed ?? Rng.Derive(config.Seed, "feedback").NextUInt64();
+        IFeedbackProjector? projector = null;
+        ITrainingAlgorithm algorithm;
+        if (config.Algorithm == TrainingAlgorithmKind.Dfa)
+        {
+            var shape = new FeedbackShape(classes, network.HiddenBlocks.Select(b => b.OutputSize).ToArray());
+            projector = registry.Get(config.Feedback.Backend).Create(shape, config.Feedback, feedbackSeed, config.EffectiveThreads);
+            algorithm = new DirectFeedbackAlignment(projector);
+        }
+        else
+        {
+            algorithm = new Backpropagation();
+        }
+
+        IOptimizer optimizer = Optimizers.Create(config, network.Parameters);
+        ILearningRateSchedule schedule = LearningRateSchedules.Create(config.LearningRate, config.LrScheduler);
+        var trainer = new Trainer(network, algorithm, optimizer, schedule, config);
+        return new TrainingSetup(network, algorithm, projector, projector?.Backend ?? "none", feedbackSeed, optimizer, trainer);
+    }
+}

@@ -1,0 +1,58 @@
+using Dfa.Core.Feedback;
+using Dfa.Core.Tensors;
+
+namespace Dfa.Core.Training;
+
+/// <summary>
+/// Direct Feedback Alignment (Nøkland 2016). The output block gets its true error <c>e</c> = dLoss/dlogits; one call
+/// to the feedback projector gives every hidden block its signal <c>B_l e</c> at once, which the block turns into
+/// <c>δ_l = (B_l e) ⊙ f'(a_l)</c> through its own layers. No block waits for another.
+/// </summary>
+public sealed class DirectFeedbackAlignment : ITrainingAlgorithm
+{
+    private readonly IFeedbackProjector _projector;
+    private Matrix?[] _signals = [];
+
+    public DirectFeedbackAlignment(IFeedbackProjector projector)
+    {
+        ArgumentNullException.ThrowIfNull(projector);
+        _projector = projector;
+    }
+
+    public string Name => "DFA";
+
+    public IFeedbackProjector Projector => _projector;
+
+    public void ComputeGradients(Network network, Matrix outputGradient)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(outputGradient);
+        IReadOnlyList<NetworkBlock> hidden = network.HiddenBlocks;
+        FeedbackShape shape = _projector.Shape;
+        if (shape.ErrorSize != network.OutputSize || shape.LayerSizes.Count != hidden.Count
+            || !hidden.Select(b => b.OutputSize).SequenceEqual(shape.LayerSizes))
+        {
+            throw new ArgumentException(
+                $"The projector maps {shape}, but the network has {network.OutputSize} outputs and hidden widths [{string.Join(", ", hidden.Select(b => b.OutputSize))}].",
+                nameof(network));
+        }
+
+        network.OutputBlock.Backward(outputGradient, needInputGradient: false);
+        if (_signals.Length != hidden.Count)
+        {
+            _signals = new Matrix?[hidden.Count];
+        }
+
+        for (int l = 0; l < hidden.Count; l++)
+        {
+            Matrix.Ensure(ref _signals[l], outputGradient.Rows, hidden[l].OutputSize);
+        }
+
+        Matrix[] signals = _signals!;
+        _projector.Project(outputGradient, signals);
+        for (int l = 0; l < hidden.Count; l++)
+        {
+            hidden[l].Backward(signals[l], needInputGradient: false);
+        }
+    }
+}

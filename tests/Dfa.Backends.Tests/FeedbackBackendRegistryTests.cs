@@ -1,0 +1,52 @@
+using Dfa.Backends.Registry;
+using Dfa.Core;
+using Dfa.Core.Config;
+using Dfa.Core.Feedback;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Dfa.Backends.Tests;
+
+public sealed class FeedbackBackendRegistryTests
+{
+    [Test]
+    public void AddFeedbackBackends_RegistersDense()
+    {
+        using ServiceProvider services = new ServiceCollection().AddFeedbackBackends().BuildServiceProvider();
+        var registry = services.GetRequiredService<FeedbackBackendRegistry>();
+
+        Assert.That(registry.Names, Does.Contain("dense"));
+        Assert.That(registry.Get("DENSE").Name, Is.EqualTo("dense"));
+    }
+
+    [Test]
+    public void Get_UnknownName_ListsTheValidOnes()
+    {
+        using ServiceProvider services = new ServiceCollection().AddFeedbackBackends().BuildServiceProvider();
+        var registry = services.GetRequiredService<FeedbackBackendRegistry>();
+
+        Assert.That(() => registry.Get("optica"), Throws.InstanceOf<DfaInputException>()
+            .With.Message.Contains("unknown feedback backend 'optica'").And.Message.Contains("dense"));
+    }
+
+    [Test]
+    public void AddFeedbackBackend_AddsAUsersOwnBackend()
+    {
+        using ServiceProvider services = new ServiceCollection()
+            .AddFeedbackBackends()
+            .AddFeedbackBackend<EchoBackend>()
+            .BuildServiceProvider();
+        var registry = services.GetRequiredService<FeedbackBackendRegistry>();
+
+        Assert.That(registry.Get("echo"), Is.InstanceOf<EchoBackend>());
+    }
+
+    private sealed class EchoBackend : IFeedbackBackend
+    {
+        public string Name => "echo";
+
+        public string Description => "test backend";
+
+        public IFeedbackProjector Create(FeedbackShape shape, FeedbackConfig options, ulong seed, int threads) =>
+            throw new NotSupportedException();
+    }
+}

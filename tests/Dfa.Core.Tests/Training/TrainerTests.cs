@@ -1,0 +1,170 @@
+using Dfa.Core.Config;
+using Dfa.Core.Data;
+using Dfa.Core.Feedback;
+using Dfa.Core.Optim;
+using Dfa.Core.Randomness;
+using Dfa.Core.Training;
+using Dfa.Testing;
+
+namespace Dfa.Core.Tests.Training;
+
+public sealed class TrainerTests
+{
+    private static readonly Dataset Train = TestData.Blobs(600, 20, 5, seed: 1);
+    private static readonly Dataset Test = TestData.Blobs(200, 20, 5, seed: 1);
+
+    private static TrainConfig Config(TrainingAlgorithmKind algorithm, int threads = 1) => new()
+    {
+        Algorithm = algorithm,
+        Optimizer = OptimizerKind.Adam,
+        LearningRate = 1e-3,
+        BatchSize = 32,
+        Epochs = 6,
+        Threads = threads,
+        Seed = 42,
+        Model = new ModelConfig { Hidden = [64, 64], Activation = ActivationKind.Tanh },
+    };
+
+    private static Trainer Build(TrainConfig config)
+    {
+        Network network = NetworkBuilder.Build(config, Train.Features, Train.Classes, config.Seed);
+        ITrainingAlgorithm algorithm = config.Algorithm == TrainingAlgorithmKind.Bp
+            ? new Backpropagation()
+            : new DirectFeedbackAlignment(new GaussianProjector(new FeedbackShape(Train.Classes, [64, 64]), Rng.Derive(config.Seed, "fb")));
+        return new Trainer(network, algorithm, Optimizers.Create(config, network.Parameters),
+            LearningRateSchedules.Create(config.LearningRate, config.LrScheduler), config);
+    }
+
+    [TestCase(TrainingAlgorithmKind.Bp)]
+    [TestCase(TrainingAlgorithmKind.Dfa)]
+    public void Run_LearnsASeparableProblem(TrainingAlgorithmKind algorithm)
+    {
+        TrainingResult result = Build(Config(algorithm)).Run(Train, null, Test);
+
+        Assert.That(result.Epochs, Has.Count.EqualTo(6));
+        Assert.That(result.Last.TrainLoss, Is.LessThan(result.Epochs[0].TrainLoss * 0.5));
+        Assert.That(result.Last.TestAccuracy, Is.GreaterThan(0.9));
+        Assert.That(result.Steps, Is.EqualTo(6 * 19));
+    }
+
+    [TestCase(1)]
+    [TestCase(2)]
+    public void Run_IsBitIdenticalForTheSameSeedAndThreads(int threads)
+    {
+        Trainer a = Build(Config(TrainingAlgorithmKind.Dfa, threads));
+        Trainer b = Build(Config(TrainingAlgorithmKind.Dfa, threads));
+
+        TrainingResult ra = a.Run(Train, null, Test);
+        TrainingResult rb = b.Run(Train, null, Test);
+
+        Assert.That(rb.Epochs.Select(e => e.TrainLoss), Is.EqualTo(ra.Epochs.Select(e => e.TrainLoss)));
+        Assert.That(rb.Epochs.Select(e => e.TestLoss), Is.EqualTo(ra.Epochs.Select(e => e.TestLoss)));
+        for (int i = 0; i < a.Network.Parameters.Count; i++)
+        {
+            Assert.That(b.Network.Parameters[i].Value.Data, Is.EqualTo(a.Network.Parameters[i].Value.Data));
+        }
+    }
+
+    [Test]
+    public void Run_ResultsDoNotDependOnTheThreadCount()
+    {
+        // Stronger than required: every kernel partitions work without changing summation order.
+        TrainingResult one = Build(Config(TrainingAlgorithmKind.Bp, 1)).Run(Train, null, Test);
+        TrainingResult two = Build(Config(TrainingAlgorithmKind.Bp, 2)).Run(Train, null, Test);
+
+        Assert.That(two.Epochs.Select(e => e.TrainLoss), Is.EqualTo(one.Epochs.Select(e => e.TrainLoss)));
+    }
+
+    [Test]
+    public void Run_StopsEarlyWhenValidationLossStallsAndReportsTheBestEpoch()
+    {
+        TrainConfig config = Config(TrainingAlgorithmKind.Bp) with
+        {
+            Epochs = 200,
+            LearningRate = 1e-2,
+            EarlyStopping = new EarlyStoppingConfig { Patience = 2, MinDelta = 0.0 },
+        };
+        Dataset validation = TestData.Blobs(100, 20, 5, seed: 1);
+
+        TrainingResult result = Build(config).Run(Train, validation, Test);
+
+        Assert.That(result.StoppedEarly, Is.True);
+        Assert.That(result.Epochs.Count, Is.LessThan(200));
+        Assert.That(result.BestEpoch, Is.EqualTo(result.Epochs.Count - 2));
+        double best = result.Epochs.Min(e => e.ValidationLoss!.Value);
+        Assert.That(result.Epochs[result.BestEpoch!.Value - 1].ValidationLoss, Is.EqualTo(best));
+    }
+
+    [Test]
+    public void Run_AppliesTheStepSchedulePerEpoch()
+    {
+        TrainConfig config = Config(TrainingAlgorithmKind.Dfa) with
+        {
+            Epochs = 5,
+            LrScheduler = new LrSchedulerConfig { Enabled = true, StepSize = 2, Gamma = 0.1 },
+        };
+
+        TrainingResult result = Build(config).Run(Train, null, Test);
+
+        Assert.That(result.Epochs.Select(e => e.LearningRate), Is.EqualTo(new[] { 1e-3, 1e-3, 1e-4, 1e-4, 1e-5 }).Within(1e-15));
+    }
+
+    [Test]
+    public void Run_IncludesTheL1PenaltyInTheReportedLoss()
+    {
+        TrainConfig plain = Config(TrainingAlgorithmKind.Bp) with { Epochs = 1, LearningRate = 1e-12 };
+        TrainConfig penalised = plain with { L1Lambda = 1e-3 };
+
+        double lossPlain = Build(plain).Run(Train, null, Test).Last.TrainLoss;
+        Trainer t = Build(penalised);
+        double lossPenalised = t.Run(Train, null, Test).Last.TrainLoss;
+
+        // With a negligible learning rate the weights stay put, so the gap is the penalty itself.
+        double penalty = Regularization.Penalty(t.Network.Parameters, 1e-3, 0);
+        Assert.That(lossPenalised - lossPlain, Is.EqualTo(penalty).Within(penalty * 1e-3));
+    }
+
+    [Test]
+    public void Run_StopsWithAClearErrorWhenTheLossDiverges()
+    {
+        TrainConfig config = Config(TrainingAlgorithmKind.Bp) with { Optimizer = OptimizerKind.Sgd, LearningRate = 1e6, Epochs = 3 };
+
+        Assert.That(() => Build(config).Run(Train, null, Test),
+            Throws.InstanceOf<TrainingDivergedException>().With.Message.StartsWith("training diverged at epoch 1, step"));
+    }
+
+    /// <summary>A minimal dense projector for Core's own tests (the real backends live in Dfa.Backends).</summary>
+    private sealed class GaussianProjector : IFeedbackProjector
+    {
+        private readonly Tensors.Matrix[] _b;
+
+        public GaussianProjector(FeedbackShape shape, Rng rng)
+        {
+            Shape = shape;
+            _b = shape.LayerSizes.Select(n =>
+            {
+                var m = new Tensors.Matrix(shape.ErrorSize, n);
+                for (int i = 0; i < m.Length; i++)
+                {
+                    m.Data[i] = (float)(rng.NextGaussian() / Math.Sqrt(n));
+                }
+
+                return m;
+            }).ToArray();
+        }
+
+        public string Backend => "test";
+
+        public FeedbackShape Shape { get; }
+
+        public ActionCounts Counts { get; } = new();
+
+        public void Project(Tensors.Matrix error, IReadOnlyList<Tensors.Matrix> signals)
+        {
+            for (int l = 0; l < _b.Length; l++)
+            {
+                Tensors.Gemm.Multiply(error, Tensors.Transpose.No, _b[l], Tensors.Transpose.No, signals[l]);
+            }
+        }
+    }
+}
