@@ -104,6 +104,7 @@ public static unsafe partial class Gemm
     }
 
     /// <summary>Computes rows [m0, m1) × columns [n0, n1) of C on the calling thread.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void RunBlock(in Problem p, GemmIsa isa, int mr, int nr, int m0, int m1, int n0, int n1)
     {
         // Equal KC slices (784 → 4×196 rather than 3×256 + 16) keep the last slice from running a short,
