@@ -23,6 +23,12 @@ public static unsafe partial class Gemm
     [ThreadStatic]
     private static float[]? t_packB;
 
+    [ThreadStatic]
+    private static float[]? t_shared;
+
+    // 4 M floats (16 MB): above this, repacking per chunk costs under 1/1000 of the multiply-adds anyway.
+    private const long SharedPackLimit = 1L << 22;
+
     /// <summary>Test hook: forces the micro-kernel path. <see langword="null"/> picks the best the hardware runs.</summary>
     internal static GemmIsa? ForcedIsa { get; set; }
 
@@ -83,39 +89,87 @@ public static unsafe partial class Gemm
 
         if (tasks == 1)
         {
-            RunBlock(p, isa, mr, nr, 0, p.M, 0, p.N);
+            RunBlock(p, isa, mr, nr, 0, p.M, 0, p.N, null, null);
             return;
         }
 
+        // The operand every chunk would repack (all of A for N-chunks, all of B for M-chunks) is packed once,
+        // cooperatively, into a buffer of the calling thread, then shared read-only; the Parallel.For boundary is
+        // the barrier. Past SharedPackLimit the repacking is a negligible share of the work and not worth the memory.
+        int kcMax = SliceWidth(p.K);
+        int shared = RoundUp(splitN ? p.M : p.N, splitN ? mr : nr);
+        float* sharedPack = null;
+        if ((long)shared * p.K <= SharedPackLimit)
+        {
+            sharedPack = Rent(ref t_shared, shared * p.K);
+            Problem pre = p;
+            nint sharedAddress = (nint)sharedPack;
+            int slices = (p.K + kcMax - 1) / kcMax;
+            int rowChunk = RoundUp((shared + tasks - 1) / tasks, splitN ? mr : nr);
+            Parallel.For(0, slices * tasks, new ParallelOptions { MaxDegreeOfParallelism = threads }, u =>
+            {
+                int pc = u / tasks * kcMax;
+                int kc = Math.Min(kcMax, pre.K - pc);
+                int lo = u % tasks * rowChunk;
+                int count = Math.Min(splitN ? pre.M : pre.N, lo + rowChunk) - lo;
+                if (count <= 0)
+                {
+                    return;
+                }
+
+                float* dst = (float*)sharedAddress + ((nint)pc * shared) + ((nint)lo * kc);
+                if (splitN)
+                {
+                    PackA(pre.TransA, pre.A, pre.Lda, lo, count, pc, kc, mr, dst);
+                }
+                else
+                {
+                    PackB(pre.TransB, pre.B, pre.Ldb, pc, kc, lo, count, nr, dst);
+                }
+            });
+        }
+
         Problem q = p;
+        nint sharedA = splitN ? (nint)sharedPack : 0;
+        nint sharedB = splitN ? 0 : (nint)sharedPack;
         Parallel.For(0, tasks, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
         {
             int lo = t * chunk;
             int hi = Math.Min(extent, lo + chunk);
             if (splitN)
             {
-                RunBlock(q, isa, mr, nr, 0, q.M, lo, hi);
+                RunBlock(q, isa, mr, nr, 0, q.M, lo, hi, (float*)sharedA, null);
             }
             else
             {
-                RunBlock(q, isa, mr, nr, lo, hi, 0, q.N);
+                RunBlock(q, isa, mr, nr, lo, hi, 0, q.N, null, (float*)sharedB);
             }
         });
     }
 
-    /// <summary>Computes rows [m0, m1) × columns [n0, n1) of C on the calling thread.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void RunBlock(in Problem p, GemmIsa isa, int mr, int nr, int m0, int m1, int n0, int n1)
+    // Equal KC slices (784 → 4×196 rather than 3×256 + 16) keep the last slice from running a short, store-bound
+    // micro-kernel. The slicing depends on k alone, which is what makes results independent of the thread count.
+    private static int SliceWidth(int k)
     {
-        // Equal KC slices (784 → 4×196 rather than 3×256 + 16) keep the last slice from running a short,
-        // store-bound micro-kernel; the slicing depends on k only, which keeps results thread-count independent.
-        int slices = (p.K + KC - 1) / KC;
-        int kcMax = (p.K + slices - 1) / slices;
+        int slices = (k + KC - 1) / KC;
+        return (k + slices - 1) / slices;
+    }
 
+    /// <summary>
+    /// Computes rows [m0, m1) × columns [n0, n1) of C on the calling thread. <paramref name="sharedA"/> (all of
+    /// op(A), m0 = 0) or <paramref name="sharedB"/> (all of op(B), n0 = 0), when not null, hold the operand already
+    /// packed slice by slice: slice pc starts at <c>pc·rowsPadded</c> and its panel for row (column) r at <c>r·kc</c>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void RunBlock(in Problem p, GemmIsa isa, int mr, int nr, int m0, int m1, int n0, int n1, float* sharedA, float* sharedB)
+    {
+        int kcMax = SliceWidth(p.K);
         int mcMax = Math.Min(MC, RoundUp(m1 - m0, mr));
         int ncMax = Math.Min(NC, RoundUp(n1 - n0, nr));
-        float* packA = Rent(ref t_packA, mcMax * kcMax);
-        float* packB = Rent(ref t_packB, ncMax * kcMax);
+        float* packA = sharedA == null ? Rent(ref t_packA, mcMax * kcMax) : null;
+        float* packB = sharedB == null ? Rent(ref t_packB, ncMax * kcMax) : null;
+        nint mPadded = RoundUp(p.M, mr);
+        nint nPadded = RoundUp(p.N, nr);
         float* tile = stackalloc float[6 * 32];
 
         for (int jc = n0; jc < n1; jc += NC)
@@ -127,19 +181,39 @@ public static unsafe partial class Gemm
 
                 // Later slices accumulate onto what the first slice wrote.
                 float beta = pc == 0 ? p.Beta : 1f;
-                PackB(p.TransB, p.B, p.Ldb, pc, kc, jc, nc, nr, packB);
+                float* bBlock;
+                if (sharedB == null)
+                {
+                    PackB(p.TransB, p.B, p.Ldb, pc, kc, jc, nc, nr, packB);
+                    bBlock = packB;
+                }
+                else
+                {
+                    bBlock = sharedB + (pc * nPadded) + ((nint)jc * kc);
+                }
+
                 for (int ic = m0; ic < m1; ic += MC)
                 {
                     int mc = Math.Min(MC, m1 - ic);
-                    PackA(p.TransA, p.A, p.Lda, ic, mc, pc, kc, mr, packA);
+                    float* aBlock;
+                    if (sharedA == null)
+                    {
+                        PackA(p.TransA, p.A, p.Lda, ic, mc, pc, kc, mr, packA);
+                        aBlock = packA;
+                    }
+                    else
+                    {
+                        aBlock = sharedA + (pc * mPadded) + ((nint)ic * kc);
+                    }
+
                     for (int jr = 0; jr < nc; jr += nr)
                     {
                         int cols = Math.Min(nr, nc - jr);
-                        float* bPanel = packB + ((nint)jr * kc);
+                        float* bPanel = bBlock + ((nint)jr * kc);
                         for (int ir = 0; ir < mc; ir += mr)
                         {
                             int rows = Math.Min(mr, mc - ir);
-                            float* aPanel = packA + ((nint)ir * kc);
+                            float* aPanel = aBlock + ((nint)ir * kc);
                             float* c = p.C + ((nint)(ic + ir) * p.Ldc) + jc + jr;
                             if (rows == mr && cols == nr)
                             {
