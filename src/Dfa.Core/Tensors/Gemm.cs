@@ -4,6 +4,12 @@ namespace Dfa.Core.Tensors;
 /// General matrix multiply on row-major float32 data: <c>C = α·op(A)·op(B) + β·C</c>, where <c>op(X)</c> is
 /// <c>X</c> or <c>Xᵀ</c>. <c>op(A)</c> is m×k, <c>op(B)</c> is k×n, C is m×n.
 /// </summary>
+/// <remarks>
+/// GotoBLAS/BLIS structure: C is cut into NC-column and MC-row blocks, k into KC slices; each slice of op(B) is
+/// packed into NR-column panels and each block of op(A) into MR-row panels (packing absorbs both transposes, so a
+/// single register-blocked micro-kernel serves all four cases). The micro-kernel is Vector512 (6×32), Vector256
+/// with FMA (6×16) or scalar (4×4), chosen once per call.
+/// </remarks>
 public static partial class Gemm
 {
     /// <summary>Matrix form of <see cref="Multiply(Transpose, Transpose, int, int, int, float, ReadOnlySpan{float}, int, ReadOnlySpan{float}, int, float, Span{float}, int, int)"/>.</summary>
@@ -52,21 +58,24 @@ public static partial class Gemm
         ThrowIfTooSmall(b.Length, bRows, bCols, ldb, nameof(b));
         ThrowIfTooSmall(c.Length, m, n, ldc, nameof(c));
 
-        // Placeholder reference kernel; replaced by the blocked, packed SIMD kernel.
-        for (int i = 0; i < m; i++)
+        if (m == 0 || n == 0)
         {
-            for (int j = 0; j < n; j++)
-            {
-                float sum = 0f;
-                for (int p = 0; p < k; p++)
-                {
-                    float av = transA == Transpose.No ? a[(i * lda) + p] : a[(p * lda) + i];
-                    float bv = transB == Transpose.No ? b[(p * ldb) + j] : b[(j * ldb) + p];
-                    sum += av * bv;
-                }
+            return;
+        }
 
-                ref float cij = ref c[(i * ldc) + j];
-                cij = beta == 0f ? alpha * sum : (alpha * sum) + (beta * cij);
+        if (k == 0 || alpha == 0f)
+        {
+            ScaleC(m, n, beta, c, ldc);
+            return;
+        }
+
+        unsafe
+        {
+            fixed (float* pa = a)
+            fixed (float* pb = b)
+            fixed (float* pc = c)
+            {
+                Run(new Problem(transA, transB, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc), threads);
             }
         }
     }
