@@ -13,7 +13,7 @@ public sealed class ConfigException : DfaInputException
     /// <param name="column">1-based column of the offending node.</param>
     /// <param name="problem">What is wrong, one line, without the position prefix.</param>
     public ConfigException(string file, int line, int column, string problem)
-        : this(file, line, column, problem, $"{file}:{line}:{column}: {problem}", null)
+        : this(file, line, column, OneLine(problem), $"{OneLine(file)}:{line}:{column}: {OneLine(problem)}", null)
     {
     }
 
@@ -52,10 +52,38 @@ public sealed class ConfigException : DfaInputException
     public static ConfigException ForOverride(string overrideText, int column, string problem)
     {
         ArgumentNullException.ThrowIfNull(overrideText);
-        var file = $"--set '{overrideText}'";
+        var file = OneLine($"--set '{overrideText}'");
+        problem = OneLine(problem);
         return new ConfigException(file, 1, Math.Max(1, column), problem, $"{file}: {problem}", null) { IsOverride = true };
     }
 
-    internal static ConfigException WithInner(string file, int line, int column, string problem, Exception inner) =>
-        new(file, Math.Max(1, line), Math.Max(1, column), problem, $"{file}:{Math.Max(1, line)}:{Math.Max(1, column)}: {problem}", inner);
+    internal static ConfigException WithInner(string file, int line, int column, string problem, Exception inner)
+    {
+        (file, problem, line, column) = (OneLine(file), OneLine(problem), Math.Max(1, line), Math.Max(1, column));
+        return new(file, line, column, problem, $"{file}:{line}:{column}: {problem}", inner);
+    }
+
+    /// <summary>Escapes line breaks and other control characters so the message stays on one line.</summary>
+    internal static string OneLine(string text)
+    {
+        if (!text.Any(char.IsControl))
+        {
+            return text;
+        }
+
+        var b = new System.Text.StringBuilder(text.Length + 8);
+        foreach (var c in text)
+        {
+            b.Append(c switch
+            {
+                '\n' => "\\n",
+                '\r' => "\\r",
+                '\t' => "\\t",
+                _ when char.IsControl(c) => $"\\u{(int)c:X4}",
+                _ => c.ToString(),
+            });
+        }
+
+        return b.ToString();
+    }
 }

@@ -96,7 +96,7 @@ internal sealed class Section<T>
             if (!_byKey.TryGetValue(key.Value, out var field))
             {
                 var where = prefix.Length == 0 ? "" : $" in '{prefix}'";
-                throw key.Error($"unknown key '{key.Value}'{where}{Suggest.DidYouMean(key.Value, Keys)}");
+                throw key.Error($"unknown key '{key.Shown}'{where}{Suggest.DidYouMean(key.Value, Keys)}");
             }
 
             var path = prefix.Length == 0 ? key.Value : $"{prefix}.{key.Value}";
@@ -147,7 +147,7 @@ internal sealed class IntType(int min, int max = int.MaxValue) : ValueType<int>
         var s = PlainScalar(node, path, "an integer");
         if (!long.TryParse(s.Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var v))
         {
-            throw node.Error($"{path}: expected an integer, got '{s.Value}'");
+            throw node.Error($"{path}: expected an integer, got '{s.Shown}'");
         }
 
         return v < min ? throw node.Error($"{path} must be at least {min}, got {v}")
@@ -172,7 +172,7 @@ internal sealed class ULongType : ValueType<ulong>
 
         throw long.TryParse(s.Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var neg) && neg < 0
             ? node.Error($"{path} must be at least 0, got {neg}")
-            : node.Error($"{path}: expected a non-negative integer, got '{s.Value}'");
+            : node.Error($"{path}: expected a non-negative integer, got '{s.Shown}'");
     }
 
     public override string Render(ulong value) => value.ToString(CultureInfo.InvariantCulture);
@@ -192,21 +192,21 @@ internal sealed class DoubleType(double min = double.NegativeInfinity, bool minI
         var s = PlainScalar(node, path, "a number");
         if (!double.TryParse(s.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) || !double.IsFinite(v))
         {
-            throw node.Error($"{path}: expected a number, got '{s.Value}'");
+            throw node.Error($"{path}: expected a number, got '{s.Shown}'");
         }
 
         if (minInclusive ? v < min : v <= min)
         {
             throw node.Error(max < double.PositiveInfinity
-                ? $"{path} must be in {Interval()}, got {s.Value}"
-                : $"{path} must be {(minInclusive ? "at least" : "greater than")} {Num(min)}, got {s.Value}");
+                ? $"{path} must be in {Interval()}, got {s.Shown}"
+                : $"{path} must be {(minInclusive ? "at least" : "greater than")} {Num(min)}, got {s.Shown}");
         }
 
         if (maxInclusive ? v > max : v >= max)
         {
             throw node.Error(min > double.NegativeInfinity
-                ? $"{path} must be in {Interval()}, got {s.Value}"
-                : $"{path} must be {(maxInclusive ? "at most" : "less than")} {Num(max)}, got {s.Value}");
+                ? $"{path} must be in {Interval()}, got {s.Shown}"
+                : $"{path} must be {(maxInclusive ? "at most" : "less than")} {Num(max)}, got {s.Shown}");
         }
 
         return v;
@@ -237,7 +237,7 @@ internal sealed class BoolType : ValueType<bool>
         {
             "true" => true,
             "false" => false,
-            _ => throw node.Error($"{path}: expected true or false, got '{s.Value}'"),
+            _ => throw node.Error($"{path}: expected true or false, got '{s.Shown}'"),
         };
     }
 
@@ -271,7 +271,7 @@ internal sealed class EnumType<TEnum>((string Name, TEnum Value)[] names, (strin
         }
 
         var suggestion = hint is null ? "" : $"; did you mean '{hint}'?";
-        throw node.Error($"{path}: unknown value '{s.Value}', expected one of {List()}{suggestion}");
+        throw node.Error($"{path}: unknown value '{s.Shown}', expected one of {List()}{suggestion}");
     }
 
     public override string Render(TEnum value) => names.First(n => EqualityComparer<TEnum>.Default.Equals(n.Value, value)).Name;

@@ -56,7 +56,10 @@ internal sealed class YScalar(ConfigSource source, int line, int column, string 
 
     public bool IsNull => Plain && Value is "" or "~" or "null" or "Null" or "NULL";
 
-    public override string KindName => IsNull ? "null" : Plain ? $"'{Value}'" : $"the quoted string \"{Value}\"";
+    public override string KindName => IsNull ? "null" : Plain ? $"'{Shown}'" : $"the quoted string \"{Shown}\"";
+
+    /// <summary>The value as quoted in messages: at most 60 characters.</summary>
+    public string Shown => Value.Length <= 60 ? Value : string.Concat(Value.AsSpan(0, 57), "...");
 }
 
 internal sealed class YSequence(ConfigSource source, int line, int column) : YNode(source, line, column)
@@ -86,7 +89,8 @@ internal static partial class YamlTreeReader
     {
         try
         {
-            var parser = new Parser(new StringReader(text));
+            var scanner = new Scanner(new StringReader(text), skipComments: true);
+            var parser = new ScannerParser(new Parser(scanner), scanner);
             Expect<StreamStart>(parser, source);
             var first = Next(parser, source);
             if (first is StreamEnd)
@@ -107,7 +111,7 @@ internal static partial class YamlTreeReader
                 throw At(source, after.Start, "a config holds one YAML document; found a second one ('---')");
             }
 
-            return root is YScalar { IsNull: true, Value: "" } ? null : root;
+            return root is YScalar { IsNull: true } ? null : root;
         }
         catch (YamlException ex)
         {
@@ -160,7 +164,7 @@ internal static partial class YamlTreeReader
                     if (first >= 0)
                     {
                         var prior = map.Entries[first].Key;
-                        throw key.Error($"duplicate key '{key.Value}' (first given at line {prior.Line}, column {prior.Column})");
+                        throw key.Error($"duplicate key '{key.Shown}' (first given at line {prior.Line}, column {prior.Column})");
                     }
 
                     var value = ReadNode(parser, Next(parser, source), source, depth + 1, maxDepth);
@@ -177,12 +181,35 @@ internal static partial class YamlTreeReader
 
     private static ParsingEvent Next(IParser parser, ConfigSource source)
     {
-        if (!parser.MoveNext() || parser.Current is null)
+        bool moved;
+        try
+        {
+            moved = parser.MoveNext();
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or IndexOutOfRangeException)
+        {
+            // YamlDotNet's scanner has states it reports with a bare InvalidOperationException rather than a
+            // YamlException (e.g. an unclosed flow sequence followed by a "key: value" line); keep its position.
+            var at = ((ScannerParser)parser).Position;
+            throw source.Error(Line(at), Col(at), "malformed YAML: the text here cannot be parsed (an unclosed '[' or '{' before it?)");
+        }
+
+        if (!moved || parser.Current is null)
         {
             throw source.Error(1, 1, "malformed YAML: unexpected end of input");
         }
 
         return parser.Current;
+    }
+
+    /// <summary>A parser that can say where its scanner stopped, for errors YamlDotNet raises without a mark.</summary>
+    private sealed class ScannerParser(IParser inner, Scanner scanner) : IParser
+    {
+        public ParsingEvent? Current => inner.Current;
+
+        public Mark Position => scanner.CurrentPosition;
+
+        public bool MoveNext() => inner.MoveNext();
     }
 
     private static void Expect<T>(IParser parser, ConfigSource source)
