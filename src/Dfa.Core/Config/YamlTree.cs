@@ -1,0 +1,245 @@
+using System.Text.RegularExpressions;
+using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
+
+namespace Dfa.Core.Config;
+
+/// <summary>Where a node came from: the config file, or one <c>--set</c> override.</summary>
+internal sealed class ConfigSource
+{
+    private ConfigSource(string name, string? overrideText, int columnOffset)
+    {
+        Name = name;
+        OverrideText = overrideText;
+        ColumnOffset = columnOffset;
+    }
+
+    public string Name { get; }
+
+    /// <summary>The override as typed; null for the file.</summary>
+    public string? OverrideText { get; }
+
+    /// <summary>Added to a YAML column so it counts from the start of the override text.</summary>
+    public int ColumnOffset { get; }
+
+    public static ConfigSource File(string displayName) => new(displayName, null, 0);
+
+    public static ConfigSource Override(string text, int columnOffset) => new(text, text, columnOffset);
+
+    public ConfigException Error(int line, int column, string problem) =>
+        OverrideText is null
+            ? new ConfigException(Name, line, column, problem)
+            : ConfigException.ForOverride(OverrideText, column + ColumnOffset, problem);
+}
+
+/// <summary>A YAML node with the position it was read from; the config's own small representation model.</summary>
+internal abstract class YNode(ConfigSource source, int line, int column)
+{
+    public ConfigSource Source { get; } = source;
+
+    public int Line { get; } = line;
+
+    public int Column { get; } = column;
+
+    public abstract string KindName { get; }
+
+    public ConfigException Error(string problem) => Source.Error(Line, Column, problem);
+}
+
+internal sealed class YScalar(ConfigSource source, int line, int column, string value, bool plain)
+    : YNode(source, line, column)
+{
+    public string Value { get; } = value;
+
+    /// <summary>Unquoted: may be a number, a boolean or null. Quoted scalars are always strings.</summary>
+    public bool Plain { get; } = plain;
+
+    public bool IsNull => Plain && Value is "" or "~" or "null" or "Null" or "NULL";
+
+    public override string KindName => IsNull ? "null" : Plain ? $"'{Shown}'" : $"the quoted string \"{Shown}\"";
+
+    /// <summary>The value as quoted in messages: at most 60 characters.</summary>
+    public string Shown => Value.Length <= 60 ? Value : string.Concat(Value.AsSpan(0, 57), "...");
+}
+
+internal sealed class YSequence(ConfigSource source, int line, int column) : YNode(source, line, column)
+{
+    public List<YNode> Items { get; } = [];
+
+    public override string KindName => "a list";
+}
+
+internal sealed class YMapping(ConfigSource source, int line, int column) : YNode(source, line, column)
+{
+    public List<KeyValuePair<YScalar, YNode>> Entries { get; } = [];
+
+    public override string KindName => "a mapping";
+
+    public int IndexOf(string key) => Entries.FindIndex(e => e.Key.Value == key);
+}
+
+/// <summary>
+/// Reads YAML text into <see cref="YNode"/>s from YamlDotNet's parser events, so every node keeps its position and
+/// nothing is expanded: aliases and tags are refused, nesting is capped, keys must be unique scalars.
+/// </summary>
+internal static partial class YamlTreeReader
+{
+    /// <summary>Reads one document; null when the text holds no document (only comments or whitespace).</summary>
+    public static YNode? Read(string text, ConfigSource source, int maxDepth)
+    {
+        try
+        {
+            var scanner = new Scanner(new StringReader(text), skipComments: true);
+            var parser = new ScannerParser(new Parser(scanner), scanner);
+            Expect<StreamStart>(parser, source);
+            var first = Next(parser, source);
+            if (first is StreamEnd)
+            {
+                return null;
+            }
+
+            if (first is not DocumentStart)
+            {
+                throw At(source, first.Start, $"unexpected YAML event {first.GetType().Name}");
+            }
+
+            var root = ReadNode(parser, Next(parser, source), source, 0, maxDepth);
+            Expect<DocumentEnd>(parser, source);
+            var after = Next(parser, source);
+            if (after is not StreamEnd)
+            {
+                throw At(source, after.Start, "a config holds one YAML document; found a second one ('---')");
+            }
+
+            return root is YScalar { IsNull: true } ? null : root;
+        }
+        catch (YamlException ex)
+        {
+            var problem = Clean(ex.Message);
+            var e = source.OverrideText is null
+                ? ConfigException.WithInner(source.Name, (int)ex.Start.Line, (int)ex.Start.Column, $"malformed YAML: {problem}", ex)
+                : source.Error((int)ex.Start.Line, (int)ex.Start.Column, $"malformed YAML: {problem}");
+            throw e;
+        }
+    }
+
+    private static YNode ReadNode(IParser parser, ParsingEvent evt, ConfigSource source, int depth, int maxDepth)
+    {
+        if (depth > maxDepth)
+        {
+            throw At(source, evt.Start, $"nesting is deeper than {maxDepth} levels");
+        }
+
+        switch (evt)
+        {
+            case AnchorAlias alias:
+                throw At(source, alias.Start, $"YAML aliases ('*{alias.Value}') are not supported; write the value out");
+            case NodeEvent tagged when !tagged.Tag.IsEmpty && !tagged.Tag.IsNonSpecific:
+                throw At(source, tagged.Start, $"YAML tags ('{tagged.Tag.Value}') are not supported");
+            case Scalar scalar:
+                return new YScalar(source, Line(scalar.Start), Col(scalar.Start), scalar.Value, scalar.Style is ScalarStyle.Plain);
+            case SequenceStart start:
+            {
+                var seq = new YSequence(source, Line(start.Start), Col(start.Start));
+                for (var e = Next(parser, source); e is not SequenceEnd; e = Next(parser, source))
+                {
+                    seq.Items.Add(ReadNode(parser, e, source, depth + 1, maxDepth));
+                }
+
+                return seq;
+            }
+
+            case MappingStart start:
+            {
+                var map = new YMapping(source, Line(start.Start), Col(start.Start));
+                for (var e = Next(parser, source); e is not MappingEnd; e = Next(parser, source))
+                {
+                    var keyNode = ReadNode(parser, e, source, depth + 1, maxDepth);
+                    if (keyNode is not YScalar key || key.IsNull)
+                    {
+                        throw keyNode.Error($"a key must be a plain name, got {keyNode.KindName}");
+                    }
+
+                    var first = map.IndexOf(key.Value);
+                    if (first >= 0)
+                    {
+                        var prior = map.Entries[first].Key;
+                        throw key.Error($"duplicate key '{key.Shown}' (first given at line {prior.Line}, column {prior.Column})");
+                    }
+
+                    var value = ReadNode(parser, Next(parser, source), source, depth + 1, maxDepth);
+                    map.Entries.Add(new(key, value));
+                }
+
+                return map;
+            }
+
+            default:
+                throw At(source, evt.Start, $"unexpected YAML event {evt.GetType().Name}");
+        }
+    }
+
+    private static ParsingEvent Next(IParser parser, ConfigSource source)
+    {
+        bool moved;
+        try
+        {
+            moved = parser.MoveNext();
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or IndexOutOfRangeException)
+        {
+            // YamlDotNet's scanner has states it reports with a bare InvalidOperationException rather than a
+            // YamlException (e.g. an unclosed flow sequence followed by a "key: value" line); keep its position.
+            var at = ((ScannerParser)parser).Position;
+            throw source.Error(Line(at), Col(at), "malformed YAML: the text here cannot be parsed (an unclosed '[' or '{' before it?)");
+        }
+
+        if (!moved || parser.Current is null)
+        {
+            throw source.Error(1, 1, "malformed YAML: unexpected end of input");
+        }
+
+        return parser.Current;
+    }
+
+    /// <summary>A parser that can say where its scanner stopped, for errors YamlDotNet raises without a mark.</summary>
+    private sealed class ScannerParser(IParser inner, Scanner scanner) : IParser
+    {
+        public ParsingEvent? Current => inner.Current;
+
+        public Mark Position => scanner.CurrentPosition;
+
+        public bool MoveNext() => inner.MoveNext();
+    }
+
+    private static void Expect<T>(IParser parser, ConfigSource source)
+        where T : ParsingEvent
+    {
+        var e = Next(parser, source);
+        if (e is not T)
+        {
+            throw At(source, e.Start, $"malformed YAML: unexpected {e.GetType().Name}");
+        }
+    }
+
+    private static ConfigException At(ConfigSource source, Mark mark, string problem) =>
+        source.Error(Line(mark), Col(mark), problem);
+
+    private static int Line(Mark m) => (int)Math.Clamp(m.Line, 1, int.MaxValue);
+
+    private static int Col(Mark m) => (int)Math.Clamp(m.Column, 1, int.MaxValue);
+
+    /// <summary>YamlDotNet's messages may carry their own position prefix and several lines; keep one plain line.</summary>
+    internal static string Clean(string message)
+    {
+        var m = PositionPrefix().Replace(message, "");
+        m = Whitespace().Replace(m, " ").Trim();
+        return m.Length == 0 ? "syntax error" : char.ToLowerInvariant(m[0]) + m[1..];
+    }
+
+    [GeneratedRegex(@"^\(Line: \d+, Col: \d+, Idx: \d+\) - \(Line: \d+, Col: \d+, Idx: \d+\):\s*")]
+    private static partial Regex PositionPrefix();
+
+    [GeneratedRegex(@"\s+")]
+    private static partial Regex Whitespace();
+}

@@ -1,0 +1,109 @@
+using Dfa.Core.Config;
+
+namespace Dfa.Core.Tests.Config;
+
+public sealed class ConfigDescribeTests
+{
+    private const string Custom = """
+        batch_size: 64
+        epochs: 3
+        lr: 1e-4
+        verbose: false
+        backward_method: BP
+        optimizer_algorithm: SGD
+        p_drop: 0.25
+        use_LayerNorm1D: true
+        l1_regularization_lambda: 1e-6
+        l2_regularization_lambda: 0.5
+        weight_decay: 0.01
+        lr_schdulear: {use_lr_schdulear: true, kind: constant, factor: 0.5, total_iters: 3, step_size: 4, gamma: 0.3}
+        model: {hidden: [256, 128, 64], activation: leaky_relu, negative_slope: -0.5, prelu_init: 0.1, celu_alpha: 2}
+        data:
+          dataset: synthetic
+          path: /data/mnist
+          validation_split: 0.1
+          normalize: false
+          synthetic: {inputs: 20, classes: 4, train: 500, test: 100, teacher_hidden: 16, seed: 9}
+        adam: {beta1: 0.8, beta2: 0.99, eps: 1e-6}
+        sgd: {momentum: 0.9, dampening: 0, nesterov: true}
+        early_stopping: {patience: 4, min_delta: 0.001}
+        feedback: {backend: dense, init: xavier_uniform, scale: 0.5, seed: 42}
+        seed: 18446744073709551615
+        threads: 4
+        output: runs/custom
+        """;
+
+    [Test]
+    public void Describe_SurveyConfig_ListsEveryKeyInSchemaOrder()
+    {
+        var pairs = ConfigLoader.Describe(ConfigLoader.Parse(SurveyConfig.Text, "config.yaml"));
+        Assert.That(pairs.Take(6), Is.EqualTo(new KeyValuePair<string, string>[]
+        {
+            new("batch_size", "128"), new("epochs", "20"), new("lr", "0.005"), new("verbose", "true"),
+            new("backward_method", "DFA"), new("optimizer_algorithm", "ADAM"),
+        }));
+        Assert.That(pairs, Does.Contain(new KeyValuePair<string, string>("lr_schdulear.use_lr_schdulear", "false")));
+        Assert.That(pairs, Does.Contain(new KeyValuePair<string, string>("lr_schdulear.kind", "step")));
+        Assert.That(pairs, Does.Contain(new KeyValuePair<string, string>("model.hidden", "[800, 800]")));
+        Assert.That(pairs, Does.Contain(new KeyValuePair<string, string>("adam.eps", "1e-08")));
+        Assert.That(pairs, Does.Contain(new KeyValuePair<string, string>("early_stopping", "null")));
+        Assert.That(pairs, Does.Contain(new KeyValuePair<string, string>("feedback.seed", "null")));
+        Assert.That(pairs.Select(p => p.Key), Is.Unique);
+    }
+
+    [Test]
+    public void Describe_ThenOverrides_RoundTrips()
+    {
+        var original = ConfigLoader.Parse(Custom, "custom.yaml");
+        var described = ConfigLoader.Describe(original);
+        var rebuilt = ConfigLoader.Parse("{}", "empty", described.Select(p => $"{p.Key}={p.Value}").ToArray());
+        Assert.That(ConfigLoader.Describe(rebuilt), Is.EqualTo(described));
+        Assert.That(rebuilt with { Model = original.Model }, Is.EqualTo(original));
+        Assert.That(rebuilt.Model.Hidden, Is.EqualTo(original.Model.Hidden));
+    }
+
+    [Test]
+    public void Describe_ThenYamlDocument_RoundTrips()
+    {
+        var original = ConfigLoader.Parse(Custom, "custom.yaml");
+        var described = ConfigLoader.Describe(original);
+        var yaml = string.Join("\n", described.Select(p => $"{p.Key}: {p.Value}"));
+        var flat = ConfigLoader.Parse("{}", "flat", described.Select(p => $"{p.Key}={p.Value}").ToArray());
+        Assert.That(ConfigLoader.Describe(flat), Is.EqualTo(described));
+        Assert.That(yaml, Does.Contain("model.hidden: [256, 128, 64]"));
+    }
+
+    [Test]
+    public void Describe_CustomConfig_RendersEveryValue()
+    {
+        var d = ConfigLoader.Describe(ConfigLoader.Parse(Custom, "custom.yaml")).ToDictionary(p => p.Key, p => p.Value);
+        Assert.Multiple(() =>
+        {
+            Assert.That(d["lr"], Is.EqualTo("0.0001"));
+            Assert.That(d["backward_method"], Is.EqualTo("BP"));
+            Assert.That(d["optimizer_algorithm"], Is.EqualTo("SGD"));
+            Assert.That(d["model.activation"], Is.EqualTo("leaky_relu"));
+            Assert.That(d["model.hidden"], Is.EqualTo("[256, 128, 64]"));
+            Assert.That(d["data.dataset"], Is.EqualTo("synthetic"));
+            Assert.That(d["data.path"], Is.EqualTo("/data/mnist"));
+            Assert.That(d["early_stopping.patience"], Is.EqualTo("4"));
+            Assert.That(d["feedback.init"], Is.EqualTo("xavier_uniform"));
+            Assert.That(d["feedback.seed"], Is.EqualTo("42"));
+            Assert.That(d["seed"], Is.EqualTo("18446744073709551615"));
+            Assert.That(d["output"], Is.EqualTo("runs/custom"));
+            Assert.That(d, Has.Count.EqualTo(48));
+        });
+    }
+
+    [TestCase("true", "'true'")]
+    [TestCase("123", "'123'")]
+    [TestCase("it's: here", "'it''s: here'")]
+    [TestCase("runs/a", "runs/a")]
+    public void Describe_QuotesStringsYamlWouldMisread(string output, string rendered)
+    {
+        var c = new TrainConfig { Output = output };
+        var value = ConfigLoader.Describe(c).Single(p => p.Key == "output").Value;
+        Assert.That(value, Is.EqualTo(rendered));
+        Assert.That(ConfigLoader.Parse("{}", "x", [$"output={value}"]).Output, Is.EqualTo(output));
+    }
+}
