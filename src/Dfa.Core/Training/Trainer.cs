@@ -114,7 +114,7 @@ public sealed class Trainer
             epochs.Add(metrics);
             observer?.OnEpochCompleted(metrics);
 
-            if (stopper is not null && stopper.ShouldStop(val!.Value.Loss))
+            if (stopper is not null && stopper.Observe(val!.Value.Loss))
             {
                 stoppedEarly = epoch + 1 < _config.Epochs;
                 break;
@@ -132,7 +132,7 @@ public sealed class Trainer
         Matrix gradient = Matrix.Ensure(ref _outputGradient, logits.Rows, logits.Cols);
         ReadOnlySpan<int> labels = _batchLabels.AsSpan(0, indices.Length);
         double loss = _loss.Compute(logits, labels, gradient);
-        int correct = SoftmaxCrossEntropy.CountCorrect(logits, labels);
+        int correct = _loss.CountCorrect(logits, labels);
         _steps++;
         if (!double.IsFinite(loss))
         {
@@ -171,7 +171,7 @@ public sealed class Trainer
             Matrix logits = _network.Forward(inputs, training: false);
             ReadOnlySpan<int> labels = _batchLabels.AsSpan(0, count);
             lossSum += _loss.Compute(logits, labels, null) * count;
-            correct += SoftmaxCrossEntropy.CountCorrect(logits, labels);
+            correct += _loss.CountCorrect(logits, labels);
         }
 
         return new Evaluation(lossSum / data.Count, (double)correct / data.Count, data.Count);

@@ -3,6 +3,7 @@ using Dfa.Core.Data;
 using Dfa.Core.Feedback;
 using Dfa.Core.Optim;
 using Dfa.Core.Randomness;
+using Dfa.Core.Tensors;
 using Dfa.Core.Training;
 using Dfa.Testing;
 
@@ -136,14 +137,14 @@ public sealed class TrainerTests
     /// <summary>A minimal dense projector for Core's own tests (the real backends live in Dfa.Backends).</summary>
     private sealed class GaussianProjector : IFeedbackProjector
     {
-        private readonly Tensors.Matrix[] _b;
+        private readonly Matrix[] _b;
 
         public GaussianProjector(FeedbackShape shape, Rng rng)
         {
             Shape = shape;
             _b = shape.LayerSizes.Select(n =>
             {
-                var m = new Tensors.Matrix(shape.ErrorSize, n);
+                var m = new Matrix(shape.ErrorSize, n);
                 for (int i = 0; i < m.Length; i++)
                 {
                     m.Data[i] = (float)(rng.NextGaussian() / Math.Sqrt(n));
@@ -159,11 +160,11 @@ public sealed class TrainerTests
 
         public ActionCounts Counts { get; } = new();
 
-        public void Project(Tensors.Matrix error, IReadOnlyList<Tensors.Matrix> signals)
+        public void Project(Matrix error, IReadOnlyList<Matrix> signals)
         {
             for (int l = 0; l < _b.Length; l++)
             {
-                Tensors.Gemm.Multiply(error, Tensors.Transpose.No, _b[l], Tensors.Transpose.No, signals[l]);
+                Gemm.Multiply(error, Transpose.No, _b[l], Transpose.No, signals[l]);
             }
         }
     }

@@ -1,0 +1,157 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using Dfa.Backends.Registry;
+using Dfa.Cli.Bench;
+using Dfa.Cli.Runs;
+using Dfa.Core;
+using Dfa.Core.Config;
+using Dfa.Core.Tensors;
+using Spectre.Console;
+
+namespace Dfa.Cli.Commands;
+
+/// <summary>
+/// <c>dfa bench [--out DIR] [--threads 1,2] [--seconds S]</c>: our GEMM against OpenBLAS on the MLP's shapes, and
+/// BP/DFA training steps as a fraction of the GEMM-bound rate, all measured in one run. The OpenBLAS side runs in a
+/// child process (<c>--openblas-worker</c>) so its kernel selection is not forced by this machine's environment.
+/// </summary>
+internal static class BenchCommand
+{
+    private const string SquareShape = "gemm.square.2048";
+
+    public static Command Create(FeedbackBackendRegistry registry, IAnsiConsole console)
+    {
+        var output = new Option<string?>("--out", "-o") { Description = "Also write DIR/bench.json." };
+        var threads = new Option<string>("--threads") { Description = "Thread counts to measure, comma-separated.", DefaultValueFactory = _ => "1,2" };
+        var seconds = new Option<double>("--seconds") { Description = "Minimum seconds per GEMM measurement (training steps take 4×).", DefaultValueFactory = _ => 0.3 };
+        var worker = new Option<string?>("--openblas-worker") { Hidden = true };
+        var command = new Command("bench", "Measure our GEMM against OpenBLAS and BP/DFA training steps against the GEMM-bound rate.")
+        {
+            output, threads, seconds, worker,
+        };
+        command.SetAction(parse =>
+        {
+            if (parse.GetValue(worker) is { } workerArgs)
+            {
+                return OpenBlasWorker.Run(workerArgs, Console.Out);
+            }
+
+            return Execute(parse.GetValue(output), ParseThreads(parse.GetRequiredValue(threads)), parse.GetValue(seconds), registry, console);
+        });
+        return command;
+    }
+
+    private static int Execute(string? outPath, IReadOnlyList<int> threads, double seconds, FeedbackBackendRegistry registry, IAnsiConsole console)
+    {
+        if (!(seconds > 0 && seconds <= 60))
+        {
+            throw new DfaInputException($"--seconds must be in (0, 60], got {seconds.ToString(CultureInfo.InvariantCulture)}");
+        }
+
+        OutputFolder? folder = outPath is null ? null : OutputFolder.Claim(outPath);
+        console.MarkupLine($"[bold]dfa bench[/]: {Environment.ProcessorCount} cores, {Markup.Escape(RuntimeInformation.ProcessArchitecture.ToString())}, GEMM kernel {Markup.Escape(Gemm.KernelDescription)}");
+
+        var log = new StringWriter();
+        IReadOnlyList<BenchResult> gemm = GemmBench.Run(threads: threads, minSeconds: seconds, log: log);
+        string? corename = log.ToString().Split('\n').FirstOrDefault(l => l.StartsWith("OpenBLAS core: ", StringComparison.Ordinal))?["OpenBLAS core: ".Length..].Trim();
+        foreach (string line in log.ToString().Split('\n').Where(l => l.StartsWith("OpenBLAS baseline skipped", StringComparison.Ordinal)))
+        {
+            console.MarkupLine($"[yellow]{Markup.Escape(line)}[/]");
+        }
+
+        var results = new List<BenchResult>(gemm);
+        int[] hidden = [800, 800];
+        foreach (TrainingAlgorithmKind algorithm in new[] { TrainingAlgorithmKind.Bp, TrainingAlgorithmKind.Dfa })
+        {
+            double flops = TrainingStepBench.FlopsPerSample(algorithm, 784, hidden, 10);
+            foreach (int t in threads)
+            {
+                double samplesPerSecond = TrainingStepBench.Measure(algorithm, t, batch: 128, minSeconds: 4 * seconds, registry);
+                double? square = gemm.FirstOrDefault(r => r.Name == SquareShape && r.Threads == t)?.Baseline;
+                double? bound = square is { } gflops ? gflops * 1e9 / flops : null;
+                results.Add(new BenchResult(
+                    $"train.{(algorithm == TrainingAlgorithmKind.Bp ? "bp" : "dfa")}.784-800-800-10.b128",
+                    t, samplesPerSecond, "samples/s", bound, bound is > 0 ? samplesPerSecond / bound : null));
+            }
+        }
+
+        Render(console, results, corename);
+        if (folder is not null)
+        {
+            WriteJson(folder, results, corename);
+            console.MarkupLine($"wrote {Markup.Escape(folder.PathOf("bench.json"))}");
+        }
+
+        return ExitCodes.Success;
+    }
+
+    private static void Render(IAnsiConsole console, IReadOnlyList<BenchResult> results, string? corename)
+    {
+        var table = new Table().Border(TableBorder.Simple)
+            .AddColumn("measurement").AddColumn("threads")
+            .AddColumn(new TableColumn("ours").RightAligned()).AddColumn("unit")
+            .AddColumn(new TableColumn("baseline").RightAligned()).AddColumn(new TableColumn("ratio").RightAligned());
+        foreach (BenchResult r in results)
+        {
+            table.AddRow(
+                r.Name, r.Threads.ToString(CultureInfo.InvariantCulture), r.Value.ToString("F1", CultureInfo.InvariantCulture), r.Unit,
+                r.Baseline?.ToString("F1", CultureInfo.InvariantCulture) ?? "-", r.Ratio?.ToString("F2", CultureInfo.InvariantCulture) ?? "-");
+        }
+
+        console.Write(table);
+        console.MarkupLine(
+            "GEMM baseline: OpenBLAS cblas_sgemm" + (corename is null ? " (unavailable)" : $" ({Markup.Escape(corename)} kernels)")
+            + "; training-step baseline: the GEMM-bound rate, FLOPs per sample ÷ OpenBLAS's 2048³ rate at the same thread count.");
+    }
+
+    private static void WriteJson(OutputFolder folder, IReadOnlyList<BenchResult> results, string? corename)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("gemm_kernel", Gemm.KernelDescription);
+            writer.WriteString("openblas_core", corename);
+            writer.WriteNumber("cores", Environment.ProcessorCount);
+            writer.WriteStartArray("results");
+            foreach (BenchResult r in results)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("name", r.Name);
+                writer.WriteNumber("threads", r.Threads);
+                writer.WriteNumber("value", r.Value);
+                writer.WriteString("unit", r.Unit);
+                if (r.Baseline is { } baseline)
+                {
+                    writer.WriteNumber("baseline", baseline);
+                    writer.WriteNumber("ratio", r.Ratio ?? 0);
+                }
+
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+        }
+
+        AtomicFile.WriteAllBytes(folder.PathOf("bench.json"), buffer.ToArray());
+    }
+
+    private static int[] ParseThreads(string text)
+    {
+        var list = new List<int>();
+        foreach (string part in text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (!int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out int t) || t < 1 || t > 256)
+            {
+                throw new DfaInputException($"--threads takes a comma-separated list of counts 1..256, got '{text}'");
+            }
+
+            list.Add(t);
+        }
+
+        return list.Count > 0 ? [.. list.Distinct()] : throw new DfaInputException("--threads is empty");
+    }
+}
