@@ -10,7 +10,7 @@ namespace Dfa.Cli.Output;
 /// </summary>
 internal sealed class TrainingConsole : ITrainingObserver
 {
-    private const string RowFormat = "{0,5}  {1,10}  {2,9}  {3,9}  {4,9}  {5,9}  {6,8}  {7,10}";
+    private const string RowFormat = "{0,5}  {1,10}  {2,9}  {3,9}  {4,9}  {5,8}  {6,10}{7}";
 
     private readonly IAnsiConsole _console;
     private readonly bool _verbose;
@@ -34,7 +34,7 @@ internal sealed class TrainingConsole : ITrainingObserver
 
         string header = string.Format(
             CultureInfo.InvariantCulture, RowFormat, "epoch", "train loss", "train acc", "test loss", "test acc",
-            _hasValidation ? "val acc" : string.Empty, "seconds", "samples/s");
+            "seconds", "samples/s", _hasValidation ? "    val acc" : string.Empty);
         _console.MarkupLine($"[bold]{Markup.Escape(header)}[/]");
     }
 
@@ -94,8 +94,8 @@ internal sealed class TrainingConsole : ITrainingObserver
         string row = string.Format(
             CultureInfo.InvariantCulture, RowFormat, m.Epoch, m.TrainLoss.ToString("F4", CultureInfo.InvariantCulture),
             Percent(m.TrainAccuracy), m.TestLoss.ToString("F4", CultureInfo.InvariantCulture), Percent(m.TestAccuracy),
-            m.ValidationAccuracy is { } v ? Percent(v) : string.Empty, m.Seconds.ToString("F1", CultureInfo.InvariantCulture),
-            m.SamplesPerSecond.ToString("F0", CultureInfo.InvariantCulture));
+            m.Seconds.ToString("F1", CultureInfo.InvariantCulture), m.SamplesPerSecond.ToString("F0", CultureInfo.InvariantCulture),
+            m.ValidationAccuracy is { } v ? $"  {Percent(v),9}" : string.Empty);
         _console.WriteLine(row);
     }
 
