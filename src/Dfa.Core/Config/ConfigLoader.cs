@@ -75,6 +75,13 @@ public static class ConfigLoader
         return pairs;
     }
 
+    /// <summary>
+    /// Every dotted YAML key the loader accepts, in schema order: the survey's keys, then Dfa's (e.g. <c>lr</c>,
+    /// <c>lr_schdulear.gamma</c>, <c>model.hidden</c>, <c>data.synthetic.seed</c>).
+    /// </summary>
+    public static IReadOnlyList<string> SupportedKeys { get; } =
+        Describe(new TrainConfig { EarlyStopping = new() }).Select(p => p.Key).ToArray().AsReadOnly();
+
     internal static TrainConfig ParseBytes(ReadOnlySpan<byte> bytes, string displayName, IReadOnlyList<string>? overrides)
     {
         var source = ConfigSource.File(displayName);
@@ -101,7 +108,7 @@ public static class ConfigLoader
             Overrides.Apply(map, o, MaxDepth);
         }
 
-        var ctx = new BindContext();
+        var ctx = new BindContext(SupportedKeys);
         var config = ConfigSchema.Root.Bind(new TrainConfig(), map, "", ctx);
         ConfigSchema.CheckConflicts(config, ctx, map);
         return config;

@@ -234,6 +234,7 @@ internal static partial class YamlTreeReader
     {
         var m = PositionPrefix().Replace(message, "");
         m = Whitespace().Replace(m, " ").Trim();
+        m = m.TrimEnd('.');
         return m.Length == 0 ? "syntax error" : char.ToLowerInvariant(m[0]) + m[1..];
     }
 
