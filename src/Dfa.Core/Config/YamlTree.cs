@@ -139,44 +139,48 @@ internal static partial class YamlTreeReader
             case Scalar scalar:
                 return new YScalar(source, Line(scalar.Start), Col(scalar.Start), scalar.Value, scalar.Style is ScalarStyle.Plain);
             case SequenceStart start:
-            {
-                var seq = new YSequence(source, Line(start.Start), Col(start.Start));
-                for (var e = Next(parser, source); e is not SequenceEnd; e = Next(parser, source))
-                {
-                    seq.Items.Add(ReadNode(parser, e, source, depth + 1, maxDepth));
-                }
-
-                return seq;
-            }
-
+                return ReadSequence(parser, start, source, depth, maxDepth);
             case MappingStart start:
-            {
-                var map = new YMapping(source, Line(start.Start), Col(start.Start));
-                for (var e = Next(parser, source); e is not MappingEnd; e = Next(parser, source))
-                {
-                    var keyNode = ReadNode(parser, e, source, depth + 1, maxDepth);
-                    if (keyNode is not YScalar key || key.IsNull)
-                    {
-                        throw keyNode.Error($"a key must be a plain name, got {keyNode.KindName}");
-                    }
-
-                    var first = map.IndexOf(key.Value);
-                    if (first >= 0)
-                    {
-                        var prior = map.Entries[first].Key;
-                        throw key.Error($"duplicate key '{key.Shown}' (first given at line {prior.Line}, column {prior.Column})");
-                    }
-
-                    var value = ReadNode(parser, Next(parser, source), source, depth + 1, maxDepth);
-                    map.Entries.Add(new(key, value));
-                }
-
-                return map;
-            }
-
+                return ReadMapping(parser, start, source, depth, maxDepth);
             default:
                 throw At(source, evt.Start, $"unexpected YAML event {evt.GetType().Name}");
         }
+    }
+
+    private static YSequence ReadSequence(IParser parser, SequenceStart start, ConfigSource source, int depth, int maxDepth)
+    {
+        var seq = new YSequence(source, Line(start.Start), Col(start.Start));
+        for (var e = Next(parser, source); e is not SequenceEnd; e = Next(parser, source))
+        {
+            seq.Items.Add(ReadNode(parser, e, source, depth + 1, maxDepth));
+        }
+
+        return seq;
+    }
+
+    private static YMapping ReadMapping(IParser parser, MappingStart start, ConfigSource source, int depth, int maxDepth)
+    {
+        var map = new YMapping(source, Line(start.Start), Col(start.Start));
+        for (var e = Next(parser, source); e is not MappingEnd; e = Next(parser, source))
+        {
+            var keyNode = ReadNode(parser, e, source, depth + 1, maxDepth);
+            if (keyNode is not YScalar key || key.IsNull)
+            {
+                throw keyNode.Error($"a key must be a plain name, got {keyNode.KindName}");
+            }
+
+            var first = map.IndexOf(key.Value);
+            if (first >= 0)
+            {
+                var prior = map.Entries[first].Key;
+                throw key.Error($"duplicate key '{key.Shown}' (first given at line {prior.Line}, column {prior.Column})");
+            }
+
+            var value = ReadNode(parser, Next(parser, source), source, depth + 1, maxDepth);
+            map.Entries.Add(new(key, value));
+        }
+
+        return map;
     }
 
     private static ParsingEvent Next(IParser parser, ConfigSource source)
