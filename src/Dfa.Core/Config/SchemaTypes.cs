@@ -202,7 +202,7 @@ internal sealed class ULongType : ValueType<ulong>
 }
 
 /// <summary>A finite number, optionally bounded; each bound is inclusive or exclusive.</summary>
-internal sealed class DoubleType(double min = double.NegativeInfinity, bool minInclusive = true, double max = double.PositiveInfinity, bool maxInclusive = true)
+internal sealed partial class DoubleType(double min = double.NegativeInfinity, bool minInclusive = true, double max = double.PositiveInfinity, bool maxInclusive = true)
     : ValueType<double>
 {
     public static readonly DoubleType Any = new();
@@ -213,9 +213,12 @@ internal sealed class DoubleType(double min = double.NegativeInfinity, bool minI
     public override double Read(YNode node, string path)
     {
         var s = PlainScalar(node, path, "a number");
-        if (!double.TryParse(s.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) || !double.IsFinite(v))
+        var finite = double.TryParse(s.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var v);
+        if (!finite || !double.IsFinite(v) || NonFinite().IsMatch(s.Value))
         {
-            throw node.Error($"{path}: expected a number, got '{s.Shown}'");
+            throw finite || NonFinite().IsMatch(s.Value)
+                ? node.Error($"{path} must be a finite number, got '{s.Shown}'")
+                : node.Error($"{path}: expected a number, got '{s.Shown}'");
         }
 
         if (minInclusive ? v < min : v <= min)
@@ -236,6 +239,9 @@ internal sealed class DoubleType(double min = double.NegativeInfinity, bool minI
     }
 
     public override string Render(double value) => Num(value);
+
+    [GeneratedRegex(@"^[-+]?\.(?i:inf|nan)$")]
+    private static partial Regex NonFinite();
 
     private string Interval() => $"{(minInclusive ? '[' : '(')}{Num(min)}, {Num(max)}{(maxInclusive ? ']' : ')')}";
 }

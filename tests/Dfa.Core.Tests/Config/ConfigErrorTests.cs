@@ -67,7 +67,9 @@ public sealed class ConfigErrorTests
     [TestCase("lr: \"0.1\"", 1, 5, "lr: expected a number, got the quoted string \"0.1\"")]
     [TestCase("lr: [1]", 1, 5, "lr: expected a number, got a list")]
     [TestCase("lr:", 1, 4, "lr: expected a number, got no value")]
-    [TestCase("lr: .nan", 1, 5, "lr: expected a number, got '.nan'")]
+    [TestCase("lr: .nan", 1, 5, "lr must be a finite number, got '.nan'")]
+    [TestCase("lr: -.inf", 1, 5, "lr must be a finite number, got '-.inf'")]
+    [TestCase("lr: 1e999", 1, 5, "lr must be a finite number, got '1e999'")]
     [TestCase("epochs: 2.5", 1, 9, "epochs: expected an integer, got '2.5'")]
     [TestCase("verbose: yes", 1, 10, "verbose: expected true or false, got 'yes'")]
     [TestCase("verbose: null", 1, 10, "verbose: expected true or false, got null")]
@@ -147,6 +149,12 @@ public sealed class ConfigErrorTests
     public void Activation_AcceptsLeakyReluSpellings(string spelling)
     {
         Assert.That(ConfigLoader.Parse($"model: {{activation: {spelling}}}", File).Model.Activation, Is.EqualTo(ActivationKind.LeakyRelu));
+    }
+
+    [Test]
+    public void ConfigException_IsADfaInputException()
+    {
+        Assert.That(Fail("lr: 0"), Is.InstanceOf<DfaInputException>());
     }
 
     [Test]
