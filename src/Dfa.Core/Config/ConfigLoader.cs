@@ -95,8 +95,12 @@ public static class ConfigLoader
 
     private static TrainConfig Build(string text, ConfigSource source, IReadOnlyList<string>? overrides)
     {
-        var root = YamlTreeReader.Read(text, source, MaxDepth)
-            ?? throw source.Error(1, 1, "the config is empty; expected a mapping of keys such as 'lr: 0.005'");
+        var root = YamlTreeReader.Read(text, source, MaxDepth);
+        if (root is null or YScalar { IsNull: true })
+        {
+            throw source.Error(1, 1, "the config is empty; expected a mapping of keys such as 'lr: 0.005'");
+        }
+
         if (root is not YMapping map)
         {
             throw root.Error($"the config must be a mapping of keys to values, got {root.KindName}");

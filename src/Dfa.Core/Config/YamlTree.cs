@@ -84,7 +84,7 @@ internal sealed class YMapping(ConfigSource source, int line, int column) : YNod
 /// </summary>
 internal static partial class YamlTreeReader
 {
-    /// <summary>Reads one document; null when the text holds no document (only comments or whitespace).</summary>
+    /// <summary>Reads one document's root node; null when the text holds no document (only comments or whitespace).</summary>
     public static YNode? Read(string text, ConfigSource source, int maxDepth)
     {
         try
@@ -111,7 +111,7 @@ internal static partial class YamlTreeReader
                 throw At(source, after.Start, "a config holds one YAML document; found a second one ('---')");
             }
 
-            return root is YScalar { IsNull: true } ? null : root;
+            return root;
         }
         catch (YamlException ex)
         {
