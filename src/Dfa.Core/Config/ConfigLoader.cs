@@ -15,9 +15,12 @@ namespace Dfa.Core.Config;
 /// invalid UTF-8 and control characters are refused at their position;</item>
 /// <item>YAML aliases (<c>*name</c>) and explicit tags (<c>!!str</c>) are refused, so an alias bomb never expands;</item>
 /// <item>mappings and lists nest at most <see cref="MaxDepth"/> levels;</item>
-/// <item>one YAML document per file; keys are unique plain scalars;</item>
+/// <item>one YAML document per file; keys are unique scalars;</item>
 /// <item><c>model.hidden</c> lists 1 to 1024 widths, each 1 to 2^24.</item>
 /// </list>
+/// Beyond each key's own range, settings that contradict each other are refused: <c>use_BatchNorm1D</c> and
+/// <c>use_LayerNorm1D</c> both true; <c>early_stopping</c> without <c>data.validation_split</c> &gt; 0;
+/// <c>sgd.nesterov</c> with <c>sgd.momentum</c> 0 or <c>sgd.dampening</c> ≠ 0 (PyTorch's rule).
 /// </remarks>
 public static class ConfigLoader
 {
