@@ -15,9 +15,12 @@ namespace Dfa.Core.Config;
 /// invalid UTF-8 and control characters are refused at their position;</item>
 /// <item>YAML aliases (<c>*name</c>) and explicit tags (<c>!!str</c>) are refused, so an alias bomb never expands;</item>
 /// <item>mappings and lists nest at most <see cref="MaxDepth"/> levels;</item>
-/// <item>one YAML document per file; keys are unique plain scalars;</item>
+/// <item>one YAML document per file; keys are unique scalars;</item>
 /// <item><c>model.hidden</c> lists 1 to 1024 widths, each 1 to 2^24.</item>
 /// </list>
+/// Beyond each key's own range, settings that contradict each other are refused: <c>use_BatchNorm1D</c> and
+/// <c>use_LayerNorm1D</c> both true; <c>early_stopping</c> without <c>data.validation_split</c> &gt; 0;
+/// <c>sgd.nesterov</c> with <c>sgd.momentum</c> 0 or <c>sgd.dampening</c> ≠ 0 (PyTorch's rule).
 /// </remarks>
 public static class ConfigLoader
 {
@@ -75,6 +78,13 @@ public static class ConfigLoader
         return pairs;
     }
 
+    /// <summary>
+    /// Every dotted YAML key the loader accepts, in schema order: the survey's keys, then Dfa's (e.g. <c>lr</c>,
+    /// <c>lr_schdulear.gamma</c>, <c>model.hidden</c>, <c>data.synthetic.seed</c>).
+    /// </summary>
+    public static IReadOnlyList<string> SupportedKeys { get; } =
+        Describe(new TrainConfig { EarlyStopping = new() }).Select(p => p.Key).ToArray().AsReadOnly();
+
     internal static TrainConfig ParseBytes(ReadOnlySpan<byte> bytes, string displayName, IReadOnlyList<string>? overrides)
     {
         var source = ConfigSource.File(displayName);
@@ -88,8 +98,12 @@ public static class ConfigLoader
 
     private static TrainConfig Build(string text, ConfigSource source, IReadOnlyList<string>? overrides)
     {
-        var root = YamlTreeReader.Read(text, source, MaxDepth)
-            ?? throw source.Error(1, 1, "the config is empty; expected a mapping of keys such as 'lr: 0.005'");
+        var root = YamlTreeReader.Read(text, source, MaxDepth);
+        if (root is null or YScalar { IsNull: true })
+        {
+            throw source.Error(1, 1, "the config is empty; expected a mapping of keys such as 'lr: 0.005'");
+        }
+
         if (root is not YMapping map)
         {
             throw root.Error($"the config must be a mapping of keys to values, got {root.KindName}");
@@ -101,7 +115,7 @@ public static class ConfigLoader
             Overrides.Apply(map, o, MaxDepth);
         }
 
-        var ctx = new BindContext();
+        var ctx = new BindContext(SupportedKeys);
         var config = ConfigSchema.Root.Bind(new TrainConfig(), map, "", ctx);
         ConfigSchema.CheckConflicts(config, ctx, map);
         return config;

@@ -7,6 +7,23 @@ namespace Dfa.Core.Config;
 internal sealed class BindContext
 {
     private readonly Dictionary<string, (YScalar Key, YNode Value)> _seen = new(StringComparer.Ordinal);
+    private readonly IReadOnlyList<string> _allKeys;
+
+    /// <param name="allKeys">Every dotted key of the schema, to tell a user whose key sits at the wrong level.</param>
+    public BindContext(IReadOnlyList<string> allKeys)
+    {
+        _allKeys = allKeys;
+    }
+
+    /// <summary>The full path of a key named <paramref name="key"/> at another level, if exactly one exists.</summary>
+    public string? Elsewhere(string key, string prefix)
+    {
+        var matches = _allKeys.Where(k => k == key || k.EndsWith("." + key, StringComparison.Ordinal))
+            .Where(k => k != (prefix.Length == 0 ? key : $"{prefix}.{key}"))
+            .Take(2)
+            .ToList();
+        return matches.Count == 1 ? matches[0] : null;
+    }
 
     public void Record(string path, YScalar key, YNode value) => _seen[path] = (key, value);
 
@@ -96,7 +113,13 @@ internal sealed class Section<T>
             if (!_byKey.TryGetValue(key.Value, out var field))
             {
                 var where = prefix.Length == 0 ? "" : $" in '{prefix}'";
-                throw key.Error($"unknown key '{key.Shown}'{where}{Suggest.DidYouMean(key.Value, Keys)}");
+                var hint = Suggest.DidYouMean(key.Value, Keys);
+                if (hint.Length == 0 && ctx.Elsewhere(key.Value, prefix) is { } other)
+                {
+                    hint = $"; '{key.Value}' belongs at '{other}'";
+                }
+
+                throw key.Error($"unknown key '{key.Shown}'{where}{hint}");
             }
 
             var path = prefix.Length == 0 ? key.Value : $"{prefix}.{key.Value}";
@@ -179,7 +202,7 @@ internal sealed class ULongType : ValueType<ulong>
 }
 
 /// <summary>A finite number, optionally bounded; each bound is inclusive or exclusive.</summary>
-internal sealed class DoubleType(double min = double.NegativeInfinity, bool minInclusive = true, double max = double.PositiveInfinity, bool maxInclusive = true)
+internal sealed partial class DoubleType(double min = double.NegativeInfinity, bool minInclusive = true, double max = double.PositiveInfinity, bool maxInclusive = true)
     : ValueType<double>
 {
     public static readonly DoubleType Any = new();
@@ -190,9 +213,12 @@ internal sealed class DoubleType(double min = double.NegativeInfinity, bool minI
     public override double Read(YNode node, string path)
     {
         var s = PlainScalar(node, path, "a number");
-        if (!double.TryParse(s.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) || !double.IsFinite(v))
+        var finite = double.TryParse(s.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var v);
+        if (!finite || !double.IsFinite(v) || NonFinite().IsMatch(s.Value))
         {
-            throw node.Error($"{path}: expected a number, got '{s.Shown}'");
+            throw finite || NonFinite().IsMatch(s.Value)
+                ? node.Error($"{path} must be a finite number, got '{s.Shown}'")
+                : node.Error($"{path}: expected a number, got '{s.Shown}'");
         }
 
         if (minInclusive ? v < min : v <= min)
@@ -213,6 +239,9 @@ internal sealed class DoubleType(double min = double.NegativeInfinity, bool minI
     }
 
     public override string Render(double value) => Num(value);
+
+    [GeneratedRegex(@"^[-+]?\.(?i:inf|nan)$")]
+    private static partial Regex NonFinite();
 
     private string Interval() => $"{(minInclusive ? '[' : '(')}{Num(min)}, {Num(max)}{(maxInclusive ? ']' : ')')}";
 }

@@ -84,7 +84,7 @@ internal sealed class YMapping(ConfigSource source, int line, int column) : YNod
 /// </summary>
 internal static partial class YamlTreeReader
 {
-    /// <summary>Reads one document; null when the text holds no document (only comments or whitespace).</summary>
+    /// <summary>Reads one document's root node; null when the text holds no document (only comments or whitespace).</summary>
     public static YNode? Read(string text, ConfigSource source, int maxDepth)
     {
         try
@@ -111,7 +111,7 @@ internal static partial class YamlTreeReader
                 throw At(source, after.Start, "a config holds one YAML document; found a second one ('---')");
             }
 
-            return root is YScalar { IsNull: true } ? null : root;
+            return root;
         }
         catch (YamlException ex)
         {
@@ -139,44 +139,48 @@ internal static partial class YamlTreeReader
             case Scalar scalar:
                 return new YScalar(source, Line(scalar.Start), Col(scalar.Start), scalar.Value, scalar.Style is ScalarStyle.Plain);
             case SequenceStart start:
-            {
-                var seq = new YSequence(source, Line(start.Start), Col(start.Start));
-                for (var e = Next(parser, source); e is not SequenceEnd; e = Next(parser, source))
-                {
-                    seq.Items.Add(ReadNode(parser, e, source, depth + 1, maxDepth));
-                }
-
-                return seq;
-            }
-
+                return ReadSequence(parser, start, source, depth, maxDepth);
             case MappingStart start:
-            {
-                var map = new YMapping(source, Line(start.Start), Col(start.Start));
-                for (var e = Next(parser, source); e is not MappingEnd; e = Next(parser, source))
-                {
-                    var keyNode = ReadNode(parser, e, source, depth + 1, maxDepth);
-                    if (keyNode is not YScalar key || key.IsNull)
-                    {
-                        throw keyNode.Error($"a key must be a plain name, got {keyNode.KindName}");
-                    }
-
-                    var first = map.IndexOf(key.Value);
-                    if (first >= 0)
-                    {
-                        var prior = map.Entries[first].Key;
-                        throw key.Error($"duplicate key '{key.Shown}' (first given at line {prior.Line}, column {prior.Column})");
-                    }
-
-                    var value = ReadNode(parser, Next(parser, source), source, depth + 1, maxDepth);
-                    map.Entries.Add(new(key, value));
-                }
-
-                return map;
-            }
-
+                return ReadMapping(parser, start, source, depth, maxDepth);
             default:
                 throw At(source, evt.Start, $"unexpected YAML event {evt.GetType().Name}");
         }
+    }
+
+    private static YSequence ReadSequence(IParser parser, SequenceStart start, ConfigSource source, int depth, int maxDepth)
+    {
+        var seq = new YSequence(source, Line(start.Start), Col(start.Start));
+        for (var e = Next(parser, source); e is not SequenceEnd; e = Next(parser, source))
+        {
+            seq.Items.Add(ReadNode(parser, e, source, depth + 1, maxDepth));
+        }
+
+        return seq;
+    }
+
+    private static YMapping ReadMapping(IParser parser, MappingStart start, ConfigSource source, int depth, int maxDepth)
+    {
+        var map = new YMapping(source, Line(start.Start), Col(start.Start));
+        for (var e = Next(parser, source); e is not MappingEnd; e = Next(parser, source))
+        {
+            var keyNode = ReadNode(parser, e, source, depth + 1, maxDepth);
+            if (keyNode is not YScalar key || key.IsNull)
+            {
+                throw keyNode.Error($"a key must be a plain name, got {keyNode.KindName}");
+            }
+
+            var first = map.IndexOf(key.Value);
+            if (first >= 0)
+            {
+                var prior = map.Entries[first].Key;
+                throw key.Error($"duplicate key '{key.Shown}' (first given at line {prior.Line}, column {prior.Column})");
+            }
+
+            var value = ReadNode(parser, Next(parser, source), source, depth + 1, maxDepth);
+            map.Entries.Add(new(key, value));
+        }
+
+        return map;
     }
 
     private static ParsingEvent Next(IParser parser, ConfigSource source)
@@ -234,6 +238,7 @@ internal static partial class YamlTreeReader
     {
         var m = PositionPrefix().Replace(message, "");
         m = Whitespace().Replace(m, " ").Trim();
+        m = m.TrimEnd('.');
         return m.Length == 0 ? "syntax error" : char.ToLowerInvariant(m[0]) + m[1..];
     }
 

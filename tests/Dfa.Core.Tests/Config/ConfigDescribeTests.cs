@@ -95,6 +95,16 @@ public sealed class ConfigDescribeTests
         });
     }
 
+    [Test]
+    public void SupportedKeys_AreDescribesKeysWithEarlyStoppingSpelledOut()
+    {
+        Assert.That(ConfigLoader.SupportedKeys, Has.Count.EqualTo(48));
+        Assert.That(ConfigLoader.SupportedKeys, Does.Contain("lr_schdulear.use_lr_schdulear"));
+        Assert.That(ConfigLoader.SupportedKeys, Does.Contain("early_stopping.min_delta"));
+        Assert.That(ConfigLoader.SupportedKeys, Does.Not.Contain("early_stopping"));
+        Assert.That(ConfigLoader.SupportedKeys, Is.Unique);
+    }
+
     [TestCase("true", "'true'")]
     [TestCase("123", "'123'")]
     [TestCase("it's: here", "'it''s: here'")]

@@ -31,8 +31,15 @@ public sealed class ConfigErrorTests
 
         // 'gamma' is a key of lr_schdulear, not of model: no suggestion at this level.
         var far = Fail("model: {gamma: 1}");
-        AssertAt(far, 1, 9, "unknown key 'gamma' in 'model'");
+        AssertAt(far, 1, 9, "unknown key 'gamma' in 'model'; 'gamma' belongs at 'lr_schdulear.gamma'");
         Assert.That(far.Message, Does.Not.Contain("did you mean"));
+    }
+
+    [Test]
+    public void UnknownKey_AtTheWrongLevel_SaysWhereItBelongs()
+    {
+        AssertAt(Fail("lr: 0.1\nstep_size: 3\n"), 2, 1, "unknown key 'step_size'; 'step_size' belongs at 'lr_schdulear.step_size'");
+        AssertAt(Fail("data:\n  hidden: [3]\n"), 2, 3, "unknown key 'hidden' in 'data'; 'hidden' belongs at 'model.hidden'");
     }
 
     [Test]
@@ -60,7 +67,9 @@ public sealed class ConfigErrorTests
     [TestCase("lr: \"0.1\"", 1, 5, "lr: expected a number, got the quoted string \"0.1\"")]
     [TestCase("lr: [1]", 1, 5, "lr: expected a number, got a list")]
     [TestCase("lr:", 1, 4, "lr: expected a number, got no value")]
-    [TestCase("lr: .nan", 1, 5, "lr: expected a number, got '.nan'")]
+    [TestCase("lr: .nan", 1, 5, "lr must be a finite number, got '.nan'")]
+    [TestCase("lr: -.inf", 1, 5, "lr must be a finite number, got '-.inf'")]
+    [TestCase("lr: 1e999", 1, 5, "lr must be a finite number, got '1e999'")]
     [TestCase("epochs: 2.5", 1, 9, "epochs: expected an integer, got '2.5'")]
     [TestCase("verbose: yes", 1, 10, "verbose: expected true or false, got 'yes'")]
     [TestCase("verbose: null", 1, 10, "verbose: expected true or false, got null")]
@@ -140,6 +149,12 @@ public sealed class ConfigErrorTests
     public void Activation_AcceptsLeakyReluSpellings(string spelling)
     {
         Assert.That(ConfigLoader.Parse($"model: {{activation: {spelling}}}", File).Model.Activation, Is.EqualTo(ActivationKind.LeakyRelu));
+    }
+
+    [Test]
+    public void ConfigException_IsADfaInputException()
+    {
+        Assert.That(Fail("lr: 0"), Is.InstanceOf<DfaInputException>());
     }
 
     [Test]
@@ -264,12 +279,16 @@ public sealed class ConfigErrorTests
         TestContext.Out.WriteLine(e.Message);
     }
 
-    [Test]
-    public void MalformedYaml_PointsAtTheBadLine()
+    [TestCase("lr: 'abc\n", 1, 5, "malformed YAML: while scanning a quoted scalar, found unexpected end of stream")]
+    [TestCase("lr: @x\n", 1, 5, "malformed YAML: while scanning for the next token, found character that cannot start any token")]
+    [TestCase("lr: 0.1\n  epochs: 3\n", 2, 9, "malformed YAML: while scanning a plain scalar value, found invalid mapping")]
+    [TestCase("lr_schdulear: {\n    gamma: 0.1\n    step_size: 2\n", 3, 14, "malformed YAML: while parsing a flow mapping, did not find expected ',' or '}'")]
+    [TestCase("lr: 0.1\nepochs: 3\nbatch_size: [1, 2\nseed: 4\n", 4, 1, "malformed YAML: the text here cannot be parsed (an unclosed '[' or '{' before it?)")]
+    public void MalformedYaml_PointsAtTheBadToken(string yaml, int line, int column, string problem)
     {
-        var e = Fail("lr: 0.1\nepochs: 3\nbatch_size: [1, 2\nseed: 4\n");
-        Assert.That(e.Line, Is.GreaterThanOrEqualTo(3));
-        TestContext.Out.WriteLine(e.Message);
+        var e = Fail(yaml);
+        AssertAt(e, line, column, problem);
+        Assert.That(e.Problem, Is.EqualTo(problem));
     }
 
     [Test]
@@ -325,10 +344,24 @@ public sealed class ConfigErrorTests
         });
     }
 
-    private static string TempFile(byte[] bytes)
+    private readonly List<string> _tempFiles = [];
+
+    [TearDown]
+    public void DeleteTempFiles()
+    {
+        foreach (var path in _tempFiles)
+        {
+            System.IO.File.Delete(path);
+        }
+
+        _tempFiles.Clear();
+    }
+
+    private string TempFile(byte[] bytes)
     {
         var path = Path.Combine(Path.GetTempPath(), "dfa-config-" + Guid.NewGuid().ToString("N") + ".yaml");
         System.IO.File.WriteAllBytes(path, bytes);
+        _tempFiles.Add(path);
         return path;
     }
 }

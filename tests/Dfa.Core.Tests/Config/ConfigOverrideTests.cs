@@ -58,6 +58,7 @@ public sealed class ConfigOverrideTests
     [TestCase("lr=abc", 4, "lr: expected a number, got 'abc'")]
     [TestCase("lr=-1", 4, "lr must be greater than 0, got -1")]
     [TestCase("lr=", 4, "lr: expected a number, got no value")]
+    [TestCase("lr=null", 4, "lr: expected a number, got null")]
     [TestCase("verbose=maybe", 9, "verbose: expected true or false, got 'maybe'")]
     [TestCase("model.hidden=[400, x]", 20, "model.hidden[1]: expected an integer, got 'x'")]
     [TestCase("model.hidden=400", 14, "model.hidden: expected a list of integers such as [800, 800], got '400'")]
