@@ -248,7 +248,7 @@ public static class SyntheticTeacher
                 return work;
             }, _ => { });
 
-            FitOffsets(candidateClass, candidateScore, n, m);
+            FitOffsets(candidateClass, candidateScore, n, m, parallel);
         }
 
         private void HiddenActivations(ReadOnlySpan<float> x, int rows, Span<float> h)
@@ -365,8 +365,9 @@ public static class SyntheticTeacher
             }
         }
 
-        private void FitOffsets(int[] candidateClass, float[] candidateScore, int n, int m)
+        private void FitOffsets(int[] candidateClass, float[] candidateScore, int n, int m, ParallelOptions parallel)
         {
+            var winners = new int[n];
             var wins = new int[Classes];
             var best = new float[Classes];
             double bestDeviation = double.PositiveInfinity;
@@ -377,22 +378,31 @@ public static class SyntheticTeacher
             double step0 = 0.7 / Math.Sqrt(2 * Math.Log(Classes));
             for (int iteration = 0; iteration < MaxCalibrationIterations; iteration++)
             {
-                Array.Clear(wins);
-                for (int r = 0; r < n; r++)
+                Parallel.For(0, (n + BlockRows - 1) / BlockRows, parallel, block =>
                 {
-                    int winner = int.MaxValue;
-                    float top = float.NegativeInfinity;
-                    for (int k = r * m; k < (r + 1) * m; k++)
+                    int end = Math.Min(n, (block + 1) * BlockRows);
+                    for (int r = block * BlockRows; r < end; r++)
                     {
-                        int c = candidateClass[k];
-                        float s = candidateScore[k] - _offset[c];
-                        if (s > top || (s == top && c < winner))
+                        int winner = int.MaxValue;
+                        float top = float.NegativeInfinity;
+                        for (int k = r * m; k < (r + 1) * m; k++)
                         {
-                            (top, winner) = (s, c);
+                            int c = candidateClass[k];
+                            float s = candidateScore[k] - _offset[c];
+                            if (s > top || (s == top && c < winner))
+                            {
+                                (top, winner) = (s, c);
+                            }
                         }
-                    }
 
-                    wins[winner]++;
+                        winners[r] = winner;
+                    }
+                });
+
+                Array.Clear(wins);
+                foreach (int w in winners)
+                {
+                    wins[w]++;
                 }
 
                 double deviation = 0;
