@@ -69,7 +69,10 @@ public static class SyntheticTeacher
         RequireAtLeast(teacherHidden, 1, "teacher_hidden");
         RequireFits((long)train * inputs, "train", "inputs");
         RequireFits((long)test * inputs, "test", "inputs");
-        RequireFits((long)CalibrationSize(classes) * classes, "classes", "classes");
+        RequireFits((long)inputs * teacherHidden, "inputs", "teacher_hidden");
+        RequireFits((long)teacherHidden * classes, "teacher_hidden", "classes");
+        RequireFits((long)CalibrationSize(classes) * teacherHidden, "40·classes", "teacher_hidden");
+        RequireFits((long)CalibrationSize(classes) * CandidatesPerRow, "40·classes", "64");
         ArgumentOutOfRangeException.ThrowIfNegative(threads);
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = threads > 0 ? threads : Environment.ProcessorCount };
 
