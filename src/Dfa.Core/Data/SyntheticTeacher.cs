@@ -79,13 +79,12 @@ public static class SyntheticTeacher
         Teacher teacher = Teacher.Create(inputs, teacherHidden, classes, seed);
         teacher.Calibrate(seed, parallel);
 
-        return (Sample("synthetic-train", train, teacher, seed, parallel),
-                Sample("synthetic-test", test, teacher, seed, parallel));
+        return (Sample("synthetic-train", "synthetic/train/x/", train, teacher, seed, parallel),
+                Sample("synthetic-test", "synthetic/test/x/", test, teacher, seed, parallel));
     }
 
-    private static Dataset Sample(string name, int count, Teacher teacher, ulong seed, ParallelOptions parallel)
+    private static Dataset Sample(string name, string stream, int count, Teacher teacher, ulong seed, ParallelOptions parallel)
     {
-        string stream = name == "synthetic-train" ? "synthetic/train/x/" : "synthetic/test/x/";
         var x = new float[(long)count * teacher.Inputs];
         var labels = new int[count];
         int blocks = (count + BlockRows - 1) / BlockRows;
