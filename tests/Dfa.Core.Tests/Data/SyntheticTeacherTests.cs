@@ -90,9 +90,8 @@ public sealed class SyntheticTeacherTests
     [Test]
     public void Generate_TeacherLabelsDependOnInputs_NotOnlyOnBalance()
     {
-        // A teacher that ignores x would still be balanced; check labels are a function of x by regenerating the
-        // same inputs under a different teacher seed being impossible here, so check a 1-NN sanity instead: the
-        // nearest training neighbour of a test point shares its label far more often than chance.
+        // Balancing must not drown the teacher: labels stay a smooth function of x, so the nearest training neighbour
+        // of a test point shares its label far more often than chance.
         (Dataset train, Dataset test) = SyntheticTeacher.Generate(inputs: 4, classes: 4, train: 3000, test: 200, teacherHidden: 8, seed: 11);
 
         int agree = 0;
