@@ -29,23 +29,10 @@ internal static class DataSources
 
         if (config.Data.ValidationSplit > 0)
         {
-            (Dataset kept, Dataset validation) = HoldOut(train, config.Data.ValidationSplit, Rng.Derive(config.Seed, "validation-split"));
+            (Dataset kept, Dataset validation) = DataSplit.HoldOut(train, config.Data.ValidationSplit, Rng.Derive(config.Seed, "validation-split"));
             return (kept, validation, test);
         }
 
         return (train, null, test);
-    }
-
-    /// <summary>A seeded random split: <c>round(fraction·n)</c> samples (at least 1) go to validation, the rest stay.</summary>
-    private static (Dataset Train, Dataset Validation) HoldOut(Dataset data, double fraction, Rng rng)
-    {
-        int held = Math.Clamp((int)Math.Round(fraction * data.Count), 1, data.Count - 1);
-        int[] order = Enumerable.Range(0, data.Count).ToArray();
-        rng.Shuffle<int>(order);
-        int[] validation = order[..held];
-        int[] train = order[held..];
-        Array.Sort(validation);
-        Array.Sort(train);
-        return (data.Subset($"{data.Name}-train", train), data.Subset($"{data.Name}-validation", validation));
     }
 }

@@ -1,3 +1,4 @@
+using Dfa.Testing;
 using Dfa.Core.Data;
 
 namespace Dfa.Core.Tests.Data;
@@ -134,12 +135,12 @@ public sealed class IdxReaderTests
     [Test]
     public void ReadImages_MissingFile_SaysNotFound()
     {
-        AssertInputError(() => IdxReader.ReadImages(_temp.File("nope")), "nope", "file not found");
+        AssertInputError(() => IdxReader.ReadImages(_temp.Combine("nope")), "nope", "file not found");
     }
 
     private string Write(string name, byte[] bytes)
     {
-        string path = _temp.File(name);
+        string path = _temp.Combine(name);
         File.WriteAllBytes(path, bytes);
         return path;
     }

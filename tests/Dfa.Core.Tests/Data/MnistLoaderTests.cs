@@ -1,3 +1,4 @@
+using Dfa.Testing;
 using Dfa.Core.Data;
 
 namespace Dfa.Core.Tests.Data;
@@ -57,7 +58,7 @@ public sealed class MnistLoaderTests
     public void Load_CountMismatch_NamesBothCounts()
     {
         IdxTestFiles.WriteMnist(_temp.Path, train: 6, test: 4);
-        File.WriteAllBytes(_temp.File("train-labels-idx1-ubyte"), IdxTestFiles.Labels(5));
+        File.WriteAllBytes(_temp.Combine("train-labels-idx1-ubyte"), IdxTestFiles.Labels(5));
 
         IdxReaderTests.AssertInputError(
             () => MnistLoader.Load(_temp.Path, normalize: false),
@@ -70,7 +71,7 @@ public sealed class MnistLoaderTests
     public void Load_ImagesNot28By28_IsReported()
     {
         IdxTestFiles.WriteMnist(_temp.Path);
-        File.WriteAllBytes(_temp.File("t10k-images-idx3-ubyte"), IdxTestFiles.Images(4, 32, 32));
+        File.WriteAllBytes(_temp.Combine("t10k-images-idx3-ubyte"), IdxTestFiles.Images(4, 32, 32));
 
         IdxReaderTests.AssertInputError(() => MnistLoader.Load(_temp.Path, normalize: false), "t10k-images-idx3-ubyte", "32×32");
     }
@@ -79,7 +80,7 @@ public sealed class MnistLoaderTests
     public void Load_MissingFile_NamesIt()
     {
         IdxTestFiles.WriteMnist(_temp.Path);
-        File.Delete(_temp.File("t10k-labels-idx1-ubyte"));
+        File.Delete(_temp.Combine("t10k-labels-idx1-ubyte"));
 
         IdxReaderTests.AssertInputError(() => MnistLoader.Load(_temp.Path, normalize: false), "t10k-labels-idx1-ubyte", "file not found");
     }
@@ -87,7 +88,7 @@ public sealed class MnistLoaderTests
     [Test]
     public void Load_MissingFolder_IsReported()
     {
-        string folder = _temp.File("absent");
+        string folder = _temp.Combine("absent");
         IdxReaderTests.AssertInputError(() => MnistLoader.Load(folder, normalize: false), "absent", "does not exist");
     }
 }
