@@ -42,10 +42,11 @@ public static partial class Gemm
     /// do not propagate). The result does not depend on <paramref name="threads"/>: work is split over C only, never
     /// over k, so every element is summed in the same order whatever the thread count.
     /// </summary>
-    /// <param name="threads">
-    /// Maximum degree of parallelism. 1 runs on the calling thread only; products under ~512 K multiply-adds stay
-    /// there whatever the value. When k = 0 or α = 0 the call reduces to <c>C = β·C</c> and A, B are not read.
-    /// </param>
+    /// <remarks>
+    /// <paramref name="threads"/> is the maximum degree of parallelism: 1 runs on the calling thread only, and
+    /// products under ~512 K multiply-adds stay there whatever the value. When k = 0 or α = 0 the call reduces to
+    /// <c>C = β·C</c> and A, B are not read.
+    /// </remarks>
     /// <exception cref="ArgumentOutOfRangeException">m, n or k is negative, or <paramref name="threads"/> is below 1.</exception>
     /// <exception cref="ArgumentException">
     /// A leading dimension is smaller than its operand's stored row width, or a span is too short for its operand.
