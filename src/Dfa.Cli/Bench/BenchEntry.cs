@@ -22,7 +22,20 @@ internal static class BenchEntry
         {
             double minSeconds = args.Length >= 3 ? double.Parse(args[2], CultureInfo.InvariantCulture) : 0.3;
             Console.WriteLine($"GEMM micro-kernel: {Gemm.KernelDescription}");
-            GemmBench.Run(minSeconds: minSeconds, log: Console.Out);
+            GemmBench.Run(minSeconds: minSeconds, rounds: args.Length >= 4 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 2, log: Console.Out);
+            return true;
+        }
+
+        if (args.Length >= 8 && args[0] == "bench" && args[1] == "--gemm-one")
+        {
+            int[] v = [.. args[2..8].Select(x => int.Parse(x, CultureInfo.InvariantCulture))];
+            var shape = new GemmShape("one", v[0], v[1], v[2], v[3] == 1 ? Transpose.Yes : Transpose.No);
+            double seconds = args.Length >= 9 ? double.Parse(args[8], CultureInfo.InvariantCulture) : 1.0;
+            for (int i = 0; i < v[5]; i++)
+            {
+                Console.WriteLine(FormattableString.Invariant($"{shape.M}x{shape.N}x{shape.K} threads={v[4]}: {GemmBench.Measure(shape, v[4], seconds):F1} GFLOP/s"));
+            }
+
             return true;
         }
 

@@ -14,8 +14,9 @@ public static unsafe partial class Gemm
     private const int MC = 144;
     private const int NC = 4096;
 
-    // Below this many multiply-adds per task, waking a pool thread costs more than it saves.
-    private const long MinWorkPerTask = 1L << 17;
+    // A task below ~256 K multiply-adds (~10 µs) would cost about as much to hand to a pool thread as to run, so
+    // products under 512 K stay on the calling thread.
+    private const long MinWorkPerTask = 1L << 18;
 
     [ThreadStatic]
     private static float[]? t_packA;
@@ -26,8 +27,9 @@ public static unsafe partial class Gemm
     [ThreadStatic]
     private static float[]? t_shared;
 
-    // 4 M floats (16 MB): above this, repacking per chunk costs under 1/1000 of the multiply-adds anyway.
-    private const long SharedPackLimit = 1L << 22;
+    // 1 M floats (4 MB, well inside L3): past this the operand is so deep in k or wide that repacking it per
+    // chunk costs a negligible share of the multiply-adds, and the shared copy would only spill to DRAM.
+    private const long SharedPackLimit = 1L << 20;
 
     /// <summary>Test hook: forces the micro-kernel path. <see langword="null"/> picks the best the hardware runs.</summary>
     internal static GemmIsa? ForcedIsa { get; set; }

@@ -8,11 +8,12 @@ namespace Dfa.Core.Tensors;
 /// GotoBLAS/BLIS structure: C is cut into NC-column and MC-row blocks, k into KC slices; each slice of op(B) is
 /// packed into NR-column panels and each block of op(A) into MR-row panels (packing absorbs both transposes, so a
 /// single register-blocked micro-kernel serves all four cases). The micro-kernel is Vector512 (6×32), Vector256
-/// with FMA (6×16) or scalar (4×4), chosen once per call.
+/// with FMA (6×16) or scalar (4×4), chosen once per call. Partial tiles run the same kernel on a zero-padded
+/// scratch tile, so every element of C sees the same arithmetic wherever tile and thread boundaries fall.
 /// </remarks>
 public static partial class Gemm
 {
-    /// <summary>Matrix form of <see cref="Multiply(Transpose, Transpose, int, int, int, float, ReadOnlySpan{float}, int, ReadOnlySpan{float}, int, float, Span{float}, int, int)"/>.</summary>
+    /// <summary>Matrix form (leading dimension = column count) of <see cref="Multiply(Transpose, Transpose, int, int, int, float, ReadOnlySpan{float}, int, ReadOnlySpan{float}, int, float, Span{float}, int, int)"/>.</summary>
     public static void Multiply(Matrix a, Transpose transA, Matrix b, Transpose transB, Matrix c, float alpha = 1f, float beta = 0f, int threads = 1)
     {
         ArgumentNullException.ThrowIfNull(a);
@@ -41,6 +42,15 @@ public static partial class Gemm
     /// do not propagate). The result does not depend on <paramref name="threads"/>: work is split over C only, never
     /// over k, so every element is summed in the same order whatever the thread count.
     /// </summary>
+    /// <remarks>
+    /// <paramref name="threads"/> is the maximum degree of parallelism: 1 runs on the calling thread only, and
+    /// products under ~512 K multiply-adds stay there whatever the value. When k = 0 or α = 0 the call reduces to
+    /// <c>C = β·C</c> and A, B are not read.
+    /// </remarks>
+    /// <exception cref="ArgumentOutOfRangeException">m, n or k is negative, or <paramref name="threads"/> is below 1.</exception>
+    /// <exception cref="ArgumentException">
+    /// A leading dimension is smaller than its operand's stored row width, or a span is too short for its operand.
+    /// </exception>
     public static void Multiply(
         Transpose transA, Transpose transB, int m, int n, int k, float alpha,
         ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb,

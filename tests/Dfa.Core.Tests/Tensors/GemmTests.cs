@@ -131,6 +131,40 @@ public sealed class GemmTests
         }
     }
 
+    [TestCase(1030, 1100, 1030)]
+    [TestCase(1100, 1030, 1030)]
+    public void Multiply_IsBitIdentical_ForAnyThreadCount_WhenEachChunkPacksItsOwnOperands(int m, int n, int k)
+    {
+        // Large enough that the packed operand is not shared between threads; checked on sampled entries only,
+        // since a full double reference of this size would dominate the suite's run time.
+        var rng = new Random(17);
+        float[] a = [.. Enumerable.Range(0, m * k).Select(_ => (rng.NextSingle() * 2f) - 1f)];
+        float[] b = [.. Enumerable.Range(0, k * n).Select(_ => (rng.NextSingle() * 2f) - 1f)];
+        float[] single = new float[m * n];
+        Gemm.Multiply(Transpose.No, Transpose.Yes, m, n, k, 1f, a, k, b, k, 0f, single, n);
+        for (int threads = 2; threads <= 3; threads++)
+        {
+            float[] c = new float[m * n];
+            Gemm.Multiply(Transpose.No, Transpose.Yes, m, n, k, 1f, a, k, b, k, 0f, c, n, threads);
+            Assert.That(c, Is.EqualTo(single).AsCollection, $"threads={threads}");
+        }
+
+        for (int s = 0; s < 200; s++)
+        {
+            int i = rng.Next(m);
+            int j = rng.Next(n);
+            double exact = 0;
+            double bound = 0;
+            for (int p = 0; p < k; p++)
+            {
+                exact += (double)a[(i * k) + p] * b[(j * k) + p];
+                bound += Math.Abs((double)a[(i * k) + p] * b[(j * k) + p]);
+            }
+
+            Assert.That(single[(i * n) + j], Is.EqualTo(exact).Within(((k + 2) * Math.Pow(2, -23) * bound) + 1e-30), $"C[{i},{j}]");
+        }
+    }
+
     [TestCaseSource(nameof(IsaNames))]
     public void Multiply_MatchesReference_OnEveryIsaPath(string isaName)
     {
