@@ -24,6 +24,9 @@ public sealed class Adam : IStatefulOptimizer
     private readonly Parameter[] _parameters;
     private readonly float[][] _expAvg;
     private readonly float[][] _expAvgSq;
+    private readonly ParameterChunks _chunks;
+    private readonly Action<int, int, int> _updateChunk;
+    private Coefficients _coefficients;
     private double _learningRate;
 
     /// <exception cref="ArgumentNullException"><paramref name="parameters"/> is null.</exception>
@@ -38,7 +41,8 @@ public sealed class Adam : IStatefulOptimizer
         double beta1 = 0.9,
         double beta2 = 0.999,
         double eps = 1e-8,
-        double weightDecay = 0)
+        double weightDecay = 0,
+        int threads = 1)
     {
         OptimizerGuard.ThrowIfNegativeOrNotFinite(learningRate);
         OptimizerGuard.ThrowIfNotInUnitInterval(beta1);
@@ -48,6 +52,8 @@ public sealed class Adam : IStatefulOptimizer
         _parameters = OptimizerGuard.CopyParameters(parameters);
         _expAvg = OptimizerGuard.ZeroBuffers(_parameters);
         _expAvgSq = OptimizerGuard.ZeroBuffers(_parameters);
+        _chunks = new ParameterChunks(_parameters, threads);
+        _updateChunk = UpdateChunk;
         _learningRate = learningRate;
         Beta1 = beta1;
         Beta2 = beta2;
@@ -101,11 +107,8 @@ public sealed class Adam : IStatefulOptimizer
             StepSize: (float)(_learningRate / biasCorrection1),
             BiasCorrection2Sqrt: (float)Math.Sqrt(biasCorrection2),
             Eps: (float)Eps);
-        for (int i = 0; i < _parameters.Length; i++)
-        {
-            Parameter p = _parameters[i];
-            Update(p.Value.Data, p.Gradient.Data, _expAvg[i], _expAvgSq[i], c);
-        }
+        _coefficients = c;
+        _chunks.Run(_updateChunk);
 
         StepCount = t;
     }
@@ -126,6 +129,14 @@ public sealed class Adam : IStatefulOptimizer
         state.CopyBuffersTo(ExpAvgName, _expAvg);
         state.CopyBuffersTo(ExpAvgSqName, _expAvgSq);
         StepCount = state.StepCount;
+    }
+
+    private void UpdateChunk(int i, int start, int length)
+    {
+        Parameter p = _parameters[i];
+        Update(
+            p.Value.Data.AsSpan(start, length), p.Gradient.Data.AsSpan(start, length),
+            _expAvg[i].AsSpan(start, length), _expAvgSq[i].AsSpan(start, length), _coefficients);
     }
 
     private readonly record struct Coefficients(

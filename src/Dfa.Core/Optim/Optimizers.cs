@@ -20,9 +20,9 @@ public static class Optimizers
         return config.Optimizer switch
         {
             OptimizerKind.Adam => new Adam(
-                parameters, config.LearningRate, config.Adam.Beta1, config.Adam.Beta2, config.Adam.Eps, config.WeightDecay),
+                parameters, config.LearningRate, config.Adam.Beta1, config.Adam.Beta2, config.Adam.Eps, config.WeightDecay, config.EffectiveThreads),
             OptimizerKind.Sgd => new Sgd(
-                parameters, config.LearningRate, config.Sgd.Momentum, config.Sgd.Dampening, config.Sgd.Nesterov, config.WeightDecay),
+                parameters, config.LearningRate, config.Sgd.Momentum, config.Sgd.Dampening, config.Sgd.Nesterov, config.WeightDecay, config.EffectiveThreads),
             _ => throw new ArgumentOutOfRangeException(
                 nameof(config), config.Optimizer, $"Expected an optimizer of {string.Join(" or ", Enum.GetNames<OptimizerKind>())}, got {config.Optimizer}."),
         };

@@ -18,6 +18,10 @@ public sealed class Sgd : IStatefulOptimizer
 
     private readonly Parameter[] _parameters;
     private readonly float[][] _momentumBuffers;
+    private readonly ParameterChunks _chunks;
+    private readonly Action<int, int, int> _updateChunk;
+    private Coefficients _coefficients;
+    private bool _first;
     private double _learningRate;
 
     /// <exception cref="ArgumentNullException"><paramref name="parameters"/> is null.</exception>
@@ -35,7 +39,8 @@ public sealed class Sgd : IStatefulOptimizer
         double momentum = 0,
         double dampening = 0,
         bool nesterov = false,
-        double weightDecay = 0)
+        double weightDecay = 0,
+        int threads = 1)
     {
         OptimizerGuard.ThrowIfNegativeOrNotFinite(learningRate);
         OptimizerGuard.ThrowIfNegativeOrNotFinite(momentum);
@@ -50,6 +55,8 @@ public sealed class Sgd : IStatefulOptimizer
 
         _parameters = OptimizerGuard.CopyParameters(parameters);
         _momentumBuffers = momentum != 0 ? OptimizerGuard.ZeroBuffers(_parameters) : [];
+        _chunks = new ParameterChunks(_parameters, threads);
+        _updateChunk = UpdateChunk;
         _learningRate = learningRate;
         Momentum = momentum;
         Dampening = dampening;
@@ -96,19 +103,9 @@ public sealed class Sgd : IStatefulOptimizer
             (float)WeightDecay,
             (float)Momentum,
             (float)(1.0 - Dampening));
-        bool first = StepCount == 0;
-        for (int i = 0; i < _parameters.Length; i++)
-        {
-            Parameter p = _parameters[i];
-            if (_momentumBuffers.Length == 0)
-            {
-                UpdatePlain(p.Value.Data, p.Gradient.Data, coefficients);
-            }
-            else
-            {
-                UpdateMomentum(p.Value.Data, p.Gradient.Data, _momentumBuffers[i], coefficients, first, Nesterov);
-            }
-        }
+        _coefficients = coefficients;
+        _first = StepCount == 0;
+        _chunks.Run(_updateChunk);
 
         StepCount++;
     }
@@ -134,6 +131,21 @@ public sealed class Sgd : IStatefulOptimizer
         }
 
         StepCount = state.StepCount;
+    }
+
+    private void UpdateChunk(int i, int start, int length)
+    {
+        Parameter p = _parameters[i];
+        Span<float> w = p.Value.Data.AsSpan(start, length);
+        ReadOnlySpan<float> g = p.Gradient.Data.AsSpan(start, length);
+        if (_momentumBuffers.Length == 0)
+        {
+            UpdatePlain(w, g, _coefficients);
+        }
+        else
+        {
+            UpdateMomentum(w, g, _momentumBuffers[i].AsSpan(start, length), _coefficients, _first, Nesterov);
+        }
     }
 
     private readonly record struct Coefficients(float LearningRate, float WeightDecay, float Momentum, float OneMinusDampening);
