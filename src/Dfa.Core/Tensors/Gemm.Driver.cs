@@ -7,12 +7,14 @@ namespace Dfa.Core.Tensors;
 
 public static unsafe partial class Gemm
 {
-    // KC: a 6×KC A micro-panel plus a KC×16 B micro-panel (~22 KB at 256) stay in a 32 KB L1.
-    // MC: an MC×KC packed A block (144 KB) sits in L2 beside the streaming B panel.
-    // NC: a KC×NC packed B block (4 MB) lives in L3; a multiple of every NR.
-    private const int KC = 256;
-    private const int MC = 144;
-    private const int NC = 4096;
+    // KC: every extra k slice reads and rewrites all of C, which on the MLP shapes (m = 128) cost more than the
+    // L1 misses of a deep slice; a 1024×16 B micro-panel (64 KB) streams from L2, which on Zen delivers 32 B/cycle
+    // against the ~15 B/cycle the 6×16 kernel consumes. Measured on the bench shapes against KC = 256 and 512.
+    // MC: an MC×KC packed A block (384 KB) stays in a 512 KB L2 beside the streaming B micro-panel.
+    // NC: a KC×NC packed B block lives in L3; a multiple of every NR.
+    private const int KC = 1024;
+    private const int MC = 96;
+    private const int NC = 2048;
 
     // A task below ~256 K multiply-adds (~10 µs) would cost about as much to hand to a pool thread as to run, so
     // products under 512 K stay on the calling thread.
@@ -149,7 +151,7 @@ public static unsafe partial class Gemm
         });
     }
 
-    // Equal KC slices (784 → 4×196 rather than 3×256 + 16) keep the last slice from running a short, store-bound
+    // Equal KC slices (2100 → 3×700 rather than 2×1024 + 52) keep the last slice from running a short, store-bound
     // micro-kernel. The slicing depends on k alone, which is what makes results independent of the thread count.
     private static int SliceWidth(int k)
     {
