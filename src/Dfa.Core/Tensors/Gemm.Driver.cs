@@ -29,6 +29,9 @@ public static unsafe partial class Gemm
     [ThreadStatic]
     private static float[]? t_shared;
 
+    [ThreadStatic]
+    private static int[]? t_portionState;
+
     // 1 M floats (4 MB, well inside L3): past this the operand is so deep in k or wide that repacking it per
     // chunk costs a negligible share of the multiply-adds, and the shared copy would only spill to DRAM.
     private const long SharedPackLimit = 1L << 20;
@@ -97,58 +100,91 @@ public static unsafe partial class Gemm
             return;
         }
 
-        // The operand every chunk would repack (all of A for N-chunks, all of B for M-chunks) is packed once,
-        // cooperatively, into a buffer of the calling thread, then shared read-only; the Parallel.For boundary is
-        // the barrier. Past SharedPackLimit the repacking is a negligible share of the work and not worth the memory.
+        // The operand every chunk would repack (all of A for N-chunks, all of B for M-chunks) is packed once into
+        // a buffer of the calling thread and shared read-only. It is cut into portions (one per slice and task);
+        // each task packs its own portions, then claims any portion nobody has started and waits only for portions
+        // another task is packing right now. So there is one fork-join per call, and no task ever waits for a task
+        // that has not started (Parallel.For may run them one after another). Who packs a portion does not change
+        // its bits. Past SharedPackLimit the repacking is a negligible share of the work and not worth the memory.
         int kcMax = SliceWidth(p.K);
         int shared = RoundUp(splitN ? p.M : p.N, splitN ? mr : nr);
-        float* sharedPack = null;
+        nint sharedAddress = 0;
+        int slices = (p.K + kcMax - 1) / kcMax;
+        int portionRows = RoundUp((shared + tasks - 1) / tasks, splitN ? mr : nr);
+        int[]? portionState = null;
         if ((long)shared * p.K <= SharedPackLimit)
         {
-            sharedPack = Rent(ref t_shared, shared * p.K);
-            Problem pre = p;
-            nint sharedAddress = (nint)sharedPack;
-            int slices = (p.K + kcMax - 1) / kcMax;
-            int rowChunk = RoundUp((shared + tasks - 1) / tasks, splitN ? mr : nr);
-            Parallel.For(0, slices * tasks, new ParallelOptions { MaxDegreeOfParallelism = threads }, u =>
-            {
-                int pc = u / tasks * kcMax;
-                int kc = Math.Min(kcMax, pre.K - pc);
-                int lo = u % tasks * rowChunk;
-                int count = Math.Min(splitN ? pre.M : pre.N, lo + rowChunk) - lo;
-                if (count <= 0)
-                {
-                    return;
-                }
-
-                float* dst = (float*)sharedAddress + ((nint)pc * shared) + ((nint)lo * kc);
-                if (splitN)
-                {
-                    PackA(pre.TransA, pre.A, pre.Lda, lo, count, pc, kc, mr, dst);
-                }
-                else
-                {
-                    PackB(pre.TransB, pre.B, pre.Ldb, pc, kc, lo, count, nr, dst);
-                }
-            });
+            sharedAddress = (nint)Rent(ref t_shared, shared * p.K);
+            portionState = t_portionState is { } states && states.Length >= slices * tasks ? states : new int[slices * tasks];
+            t_portionState = portionState;
+            Array.Clear(portionState, 0, slices * tasks);
         }
 
         Problem q = p;
-        nint sharedA = splitN ? (nint)sharedPack : 0;
-        nint sharedB = splitN ? 0 : (nint)sharedPack;
         Parallel.For(0, tasks, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
         {
+            if (portionState is not null)
+            {
+                for (int s = 0; s < slices; s++)
+                {
+                    EnsurePacked(q, splitN, mr, nr, kcMax, shared, portionRows, tasks, (float*)sharedAddress, portionState, (s * tasks) + t);
+                }
+
+                for (int u = 0; u < slices * tasks; u++)
+                {
+                    EnsurePacked(q, splitN, mr, nr, kcMax, shared, portionRows, tasks, (float*)sharedAddress, portionState, u);
+                }
+            }
+
             int lo = t * chunk;
             int hi = Math.Min(extent, lo + chunk);
             if (splitN)
             {
-                RunBlock(q, isa, mr, nr, 0, q.M, lo, hi, (float*)sharedA, null);
+                RunBlock(q, isa, mr, nr, 0, q.M, lo, hi, (float*)sharedAddress, null);
             }
             else
             {
-                RunBlock(q, isa, mr, nr, lo, hi, 0, q.N, null, (float*)sharedB);
+                RunBlock(q, isa, mr, nr, lo, hi, 0, q.N, null, (float*)sharedAddress);
             }
         });
+    }
+
+    /// <summary>
+    /// Makes sure portion <paramref name="u"/> of the shared packed operand is ready: packs it if unclaimed
+    /// (state 0 → 1 → 2), else waits for the task packing it. The release write of 2 publishes the packed data.
+    /// </summary>
+    private static void EnsurePacked(
+        in Problem p, bool splitN, int mr, int nr, int kcMax, int shared, int portionRows, int tasks, float* dst, int[] state, int u)
+    {
+        if (Interlocked.CompareExchange(ref state[u], 1, 0) != 0)
+        {
+            var spin = default(SpinWait);
+            while (Volatile.Read(ref state[u]) != 2)
+            {
+                spin.SpinOnce();
+            }
+
+            return;
+        }
+
+        int pc = u / tasks * kcMax;
+        int kc = Math.Min(kcMax, p.K - pc);
+        int lo = u % tasks * portionRows;
+        int count = Math.Min(splitN ? p.M : p.N, lo + portionRows) - lo;
+        if (count > 0)
+        {
+            float* d = dst + ((nint)pc * shared) + ((nint)lo * kc);
+            if (splitN)
+            {
+                PackA(p.TransA, p.A, p.Lda, lo, count, pc, kc, mr, d);
+            }
+            else
+            {
+                PackB(p.TransB, p.B, p.Ldb, pc, kc, lo, count, nr, d);
+            }
+        }
+
+        Volatile.Write(ref state[u], 2);
     }
 
     // Equal KC slices (2100 → 3×700 rather than 2×1024 + 52) keep the last slice from running a short, store-bound
