@@ -20,6 +20,8 @@ public static unsafe partial class Gemm
     // products under 512 K stay on the calling thread.
     private const long MinWorkPerTask = 1L << 18;
 
+    private const int ChunksPerTask = 4;
+
     [ThreadStatic]
     private static float[]? t_packA;
 
@@ -91,8 +93,12 @@ public static unsafe partial class Gemm
         bool splitN = p.N >= p.M;
         int extent = splitN ? p.N : p.M;
         int align = splitN ? nr : mr;
-        int chunk = RoundUp((extent + tasks - 1) / tasks, align);
-        tasks = (extent + chunk - 1) / chunk;
+
+        // Several chunks per worker, taken dynamically: on a shared machine one worker often starts late or loses
+        // its core for a while, and the others then take over its chunks instead of waiting for it.
+        int chunk = Math.Max(RoundUp((extent + (tasks * ChunksPerTask) - 1) / (tasks * ChunksPerTask), align), 4 * align);
+        int chunks = (extent + chunk - 1) / chunk;
+        tasks = Math.Min(tasks, chunks);
 
         if (tasks == 1)
         {
@@ -121,13 +127,13 @@ public static unsafe partial class Gemm
         }
 
         Problem q = p;
-        Parallel.For(0, tasks, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
+        Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
         {
             if (portionState is not null)
             {
                 for (int s = 0; s < slices; s++)
                 {
-                    EnsurePacked(q, splitN, mr, nr, kcMax, shared, portionRows, tasks, (float*)sharedAddress, portionState, (s * tasks) + t);
+                    EnsurePacked(q, splitN, mr, nr, kcMax, shared, portionRows, tasks, (float*)sharedAddress, portionState, (s * tasks) + (t % tasks));
                 }
 
                 for (int u = 0; u < slices * tasks; u++)
