@@ -5,7 +5,8 @@ namespace Dfa.Cli.Bench;
 
 /// <summary>
 /// Argument handling for the GEMM bench until the command tree wires it: <c>bench --openblas-worker &lt;json&gt;</c>
-/// (the child process) and <c>bench --gemm [min-seconds]</c> (the GEMM table against OpenBLAS).
+/// (the child process), <c>bench --gemm [min-seconds] [rounds]</c> (the GEMM table against OpenBLAS) and
+/// <c>bench --gemm-one m n k transA threads reps [min-seconds]</c> (one shape, ours only, for tuning).
 /// </summary>
 internal static class BenchEntry
 {

@@ -7,16 +7,20 @@ namespace Dfa.Core.Tensors;
 
 public static unsafe partial class Gemm
 {
-    // KC: a 6×KC A micro-panel plus a KC×16 B micro-panel (~22 KB at 256) stay in a 32 KB L1.
-    // MC: an MC×KC packed A block (144 KB) sits in L2 beside the streaming B panel.
-    // NC: a KC×NC packed B block (4 MB) lives in L3; a multiple of every NR.
-    private const int KC = 256;
-    private const int MC = 144;
-    private const int NC = 4096;
+    // KC: every extra k slice reads and rewrites all of C, which on the MLP shapes (m = 128) cost more than the
+    // L1 misses of a deep slice; a 1024×16 B micro-panel (64 KB) streams from L2, which on Zen delivers 32 B/cycle
+    // against the ~15 B/cycle the 6×16 kernel consumes. Measured on the bench shapes against KC = 256 and 512.
+    // MC: an MC×KC packed A block (384 KB) stays in a 512 KB L2 beside the streaming B micro-panel.
+    // NC: a KC×NC packed B block lives in L3; a multiple of every NR.
+    private const int KC = 1024;
+    private const int MC = 96;
+    private const int NC = 2048;
 
     // A task below ~256 K multiply-adds (~10 µs) would cost about as much to hand to a pool thread as to run, so
     // products under 512 K stay on the calling thread.
     private const long MinWorkPerTask = 1L << 18;
+
+    private const int ChunksPerTask = 4;
 
     [ThreadStatic]
     private static float[]? t_packA;
@@ -26,6 +30,9 @@ public static unsafe partial class Gemm
 
     [ThreadStatic]
     private static float[]? t_shared;
+
+    [ThreadStatic]
+    private static int[]? t_portionState;
 
     // 1 M floats (4 MB, well inside L3): past this the operand is so deep in k or wide that repacking it per
     // chunk costs a negligible share of the multiply-adds, and the shared copy would only spill to DRAM.
@@ -86,8 +93,12 @@ public static unsafe partial class Gemm
         bool splitN = p.N >= p.M;
         int extent = splitN ? p.N : p.M;
         int align = splitN ? nr : mr;
-        int chunk = RoundUp((extent + tasks - 1) / tasks, align);
-        tasks = (extent + chunk - 1) / chunk;
+
+        // Several chunks per worker, taken dynamically: on a shared machine one worker often starts late or loses
+        // its core for a while, and the others then take over its chunks instead of waiting for it.
+        int chunk = Math.Max(RoundUp((extent + (tasks * ChunksPerTask) - 1) / (tasks * ChunksPerTask), align), 4 * align);
+        int chunks = (extent + chunk - 1) / chunk;
+        tasks = Math.Min(tasks, chunks);
 
         if (tasks == 1)
         {
@@ -95,61 +106,94 @@ public static unsafe partial class Gemm
             return;
         }
 
-        // The operand every chunk would repack (all of A for N-chunks, all of B for M-chunks) is packed once,
-        // cooperatively, into a buffer of the calling thread, then shared read-only; the Parallel.For boundary is
-        // the barrier. Past SharedPackLimit the repacking is a negligible share of the work and not worth the memory.
+        // The operand every chunk would repack (all of A for N-chunks, all of B for M-chunks) is packed once into
+        // a buffer of the calling thread and shared read-only. It is cut into portions (one per slice and task);
+        // each task packs its own portions, then claims any portion nobody has started and waits only for portions
+        // another task is packing right now. So there is one fork-join per call, and no task ever waits for a task
+        // that has not started (Parallel.For may run them one after another). Who packs a portion does not change
+        // its bits. Past SharedPackLimit the repacking is a negligible share of the work and not worth the memory.
         int kcMax = SliceWidth(p.K);
         int shared = RoundUp(splitN ? p.M : p.N, splitN ? mr : nr);
-        float* sharedPack = null;
+        nint sharedAddress = 0;
+        int slices = (p.K + kcMax - 1) / kcMax;
+        int portionRows = RoundUp((shared + tasks - 1) / tasks, splitN ? mr : nr);
+        int[]? portionState = null;
         if ((long)shared * p.K <= SharedPackLimit)
         {
-            sharedPack = Rent(ref t_shared, shared * p.K);
-            Problem pre = p;
-            nint sharedAddress = (nint)sharedPack;
-            int slices = (p.K + kcMax - 1) / kcMax;
-            int rowChunk = RoundUp((shared + tasks - 1) / tasks, splitN ? mr : nr);
-            Parallel.For(0, slices * tasks, new ParallelOptions { MaxDegreeOfParallelism = threads }, u =>
-            {
-                int pc = u / tasks * kcMax;
-                int kc = Math.Min(kcMax, pre.K - pc);
-                int lo = u % tasks * rowChunk;
-                int count = Math.Min(splitN ? pre.M : pre.N, lo + rowChunk) - lo;
-                if (count <= 0)
-                {
-                    return;
-                }
-
-                float* dst = (float*)sharedAddress + ((nint)pc * shared) + ((nint)lo * kc);
-                if (splitN)
-                {
-                    PackA(pre.TransA, pre.A, pre.Lda, lo, count, pc, kc, mr, dst);
-                }
-                else
-                {
-                    PackB(pre.TransB, pre.B, pre.Ldb, pc, kc, lo, count, nr, dst);
-                }
-            });
+            sharedAddress = (nint)Rent(ref t_shared, shared * p.K);
+            portionState = t_portionState is { } states && states.Length >= slices * tasks ? states : new int[slices * tasks];
+            t_portionState = portionState;
+            Array.Clear(portionState, 0, slices * tasks);
         }
 
         Problem q = p;
-        nint sharedA = splitN ? (nint)sharedPack : 0;
-        nint sharedB = splitN ? 0 : (nint)sharedPack;
-        Parallel.For(0, tasks, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
+        Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
         {
+            if (portionState is not null)
+            {
+                for (int s = 0; s < slices; s++)
+                {
+                    EnsurePacked(q, splitN, mr, nr, kcMax, shared, portionRows, tasks, (float*)sharedAddress, portionState, (s * tasks) + (t % tasks));
+                }
+
+                for (int u = 0; u < slices * tasks; u++)
+                {
+                    EnsurePacked(q, splitN, mr, nr, kcMax, shared, portionRows, tasks, (float*)sharedAddress, portionState, u);
+                }
+            }
+
             int lo = t * chunk;
             int hi = Math.Min(extent, lo + chunk);
             if (splitN)
             {
-                RunBlock(q, isa, mr, nr, 0, q.M, lo, hi, (float*)sharedA, null);
+                RunBlock(q, isa, mr, nr, 0, q.M, lo, hi, (float*)sharedAddress, null);
             }
             else
             {
-                RunBlock(q, isa, mr, nr, lo, hi, 0, q.N, null, (float*)sharedB);
+                RunBlock(q, isa, mr, nr, lo, hi, 0, q.N, null, (float*)sharedAddress);
             }
         });
     }
 
-    // Equal KC slices (784 → 4×196 rather than 3×256 + 16) keep the last slice from running a short, store-bound
+    /// <summary>
+    /// Makes sure portion <paramref name="u"/> of the shared packed operand is ready: packs it if unclaimed
+    /// (state 0 → 1 → 2), else waits for the task packing it. The release write of 2 publishes the packed data.
+    /// </summary>
+    private static void EnsurePacked(
+        in Problem p, bool splitN, int mr, int nr, int kcMax, int shared, int portionRows, int tasks, float* dst, int[] state, int u)
+    {
+        if (Interlocked.CompareExchange(ref state[u], 1, 0) != 0)
+        {
+            var spin = default(SpinWait);
+            while (Volatile.Read(ref state[u]) != 2)
+            {
+                spin.SpinOnce();
+            }
+
+            return;
+        }
+
+        int pc = u / tasks * kcMax;
+        int kc = Math.Min(kcMax, p.K - pc);
+        int lo = u % tasks * portionRows;
+        int count = Math.Min(splitN ? p.M : p.N, lo + portionRows) - lo;
+        if (count > 0)
+        {
+            float* d = dst + ((nint)pc * shared) + ((nint)lo * kc);
+            if (splitN)
+            {
+                PackA(p.TransA, p.A, p.Lda, lo, count, pc, kc, mr, d);
+            }
+            else
+            {
+                PackB(p.TransB, p.B, p.Ldb, pc, kc, lo, count, nr, d);
+            }
+        }
+
+        Volatile.Write(ref state[u], 2);
+    }
+
+    // Equal KC slices (2100 → 3×700 rather than 2×1024 + 52) keep the last slice from running a short, store-bound
     // micro-kernel. The slicing depends on k alone, which is what makes results independent of the thread count.
     private static int SliceWidth(int k)
     {
