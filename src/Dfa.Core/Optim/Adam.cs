@@ -150,7 +150,9 @@ public sealed class Adam : IStatefulOptimizer
         float Eps);
 
     // The scalar tail repeats the vector body operation for operation (the JIT does not contract a·b + c into FMA), so
-    // an element's result does not depend on whether it falls in the tail.
+    // an element's result does not depend on whether it falls in the tail. The loop is memory-bound (four streams in,
+    // three out): a variant without the square root and divisions measured no faster, so the divisions stay grouped as
+    // PyTorch groups them.
     private static void Update(Span<float> w, ReadOnlySpan<float> grad, Span<float> m, Span<float> v, Coefficients c)
     {
         ref float wr = ref MemoryMarshal.GetReference(w);
