@@ -14,6 +14,10 @@ public static class GemmBench
     [
         new("gemm.fwd1.128x784x800", 128, 800, 784),
         new("gemm.fwd2.128x800x800", 128, 800, 800),
+
+        // As Linear runs them: weights are stored out×in (PyTorch's layout), so the forward product is X·Wᵀ.
+        new("gemm.fwd1.128x784x800.tB", 128, 800, 784, TransB: Transpose.Yes),
+        new("gemm.fwd2.128x800x800.tB", 128, 800, 800, TransB: Transpose.Yes),
         new("gemm.dw.800x128x800.tA", 800, 800, 128, Transpose.Yes),
         new("gemm.square.2048", 2048, 2048, 2048),
     ];

@@ -1,4 +1,6 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Dfa.Core.Tensors;
 
@@ -105,7 +107,19 @@ public static unsafe partial class Gemm
             }
             else
             {
-                for (int j = 0; j < cols; j++)
+                int j = 0;
+                if (Avx.IsSupported)
+                {
+                    // Bᵀ stored: each packed k-row gathers one value from each of NR stored rows. Scalar, that is
+                    // kc·NR strided stores per panel and costs about a third of an MLP-sized product; transposing
+                    // 8×8 tiles in registers turns it into vector loads and stores.
+                    for (; j + 8 <= cols; j += 8)
+                    {
+                        TransposeTiles8(b + ((nint)(j0 + jr + j) * ldb) + p0, ldb, kc, dst + j, nr);
+                    }
+                }
+
+                for (; j < cols; j++)
                 {
                     float* src = b + ((nint)(j0 + jr + j) * ldb) + p0;
                     float* d = dst + j;
@@ -115,16 +129,74 @@ public static unsafe partial class Gemm
                     }
                 }
 
-                for (int j = cols; j < nr; j++)
+                for (int pad = cols; pad < nr; pad++)
                 {
                     for (int p = 0; p < kc; p++)
                     {
-                        dst[(p * nr) + j] = 0f;
+                        dst[(p * nr) + pad] = 0f;
                     }
                 }
             }
 
             dst += nr * kc;
+        }
+    }
+
+    /// <summary>
+    /// Writes <c>dst[p·ldd + j] = src[j·lds + p]</c> for j in [0, 8) and p in [0, kc): eight stored rows become eight
+    /// adjacent columns of k-major output. Whole 8×8 tiles go through registers; the k tail is scalar.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void TransposeTiles8(float* src, int lds, int kc, float* dst, int ldd)
+    {
+        int p = 0;
+        for (; p + 8 <= kc; p += 8)
+        {
+            Vector256<float> r0 = Avx.LoadVector256(src + p);
+            Vector256<float> r1 = Avx.LoadVector256(src + lds + p);
+            Vector256<float> r2 = Avx.LoadVector256(src + (2 * lds) + p);
+            Vector256<float> r3 = Avx.LoadVector256(src + (3 * lds) + p);
+            Vector256<float> r4 = Avx.LoadVector256(src + (4 * lds) + p);
+            Vector256<float> r5 = Avx.LoadVector256(src + (5 * lds) + p);
+            Vector256<float> r6 = Avx.LoadVector256(src + (6 * lds) + p);
+            Vector256<float> r7 = Avx.LoadVector256(src + (7 * lds) + p);
+
+            Vector256<float> t0 = Avx.UnpackLow(r0, r1);
+            Vector256<float> t1 = Avx.UnpackHigh(r0, r1);
+            Vector256<float> t2 = Avx.UnpackLow(r2, r3);
+            Vector256<float> t3 = Avx.UnpackHigh(r2, r3);
+            Vector256<float> t4 = Avx.UnpackLow(r4, r5);
+            Vector256<float> t5 = Avx.UnpackHigh(r4, r5);
+            Vector256<float> t6 = Avx.UnpackLow(r6, r7);
+            Vector256<float> t7 = Avx.UnpackHigh(r6, r7);
+
+            Vector256<float> u0 = Avx.Shuffle(t0, t2, 0x44);
+            Vector256<float> u1 = Avx.Shuffle(t0, t2, 0xEE);
+            Vector256<float> u2 = Avx.Shuffle(t1, t3, 0x44);
+            Vector256<float> u3 = Avx.Shuffle(t1, t3, 0xEE);
+            Vector256<float> u4 = Avx.Shuffle(t4, t6, 0x44);
+            Vector256<float> u5 = Avx.Shuffle(t4, t6, 0xEE);
+            Vector256<float> u6 = Avx.Shuffle(t5, t7, 0x44);
+            Vector256<float> u7 = Avx.Shuffle(t5, t7, 0xEE);
+
+            float* d = dst + ((nint)p * ldd);
+            Avx.Store(d, Avx.Permute2x128(u0, u4, 0x20));
+            Avx.Store(d + ldd, Avx.Permute2x128(u1, u5, 0x20));
+            Avx.Store(d + (2 * ldd), Avx.Permute2x128(u2, u6, 0x20));
+            Avx.Store(d + (3 * ldd), Avx.Permute2x128(u3, u7, 0x20));
+            Avx.Store(d + (4 * ldd), Avx.Permute2x128(u0, u4, 0x31));
+            Avx.Store(d + (5 * ldd), Avx.Permute2x128(u1, u5, 0x31));
+            Avx.Store(d + (6 * ldd), Avx.Permute2x128(u2, u6, 0x31));
+            Avx.Store(d + (7 * ldd), Avx.Permute2x128(u3, u7, 0x31));
+        }
+
+        for (; p < kc; p++)
+        {
+            float* d = dst + ((nint)p * ldd);
+            for (int j = 0; j < 8; j++)
+            {
+                d[j] = src[(j * lds) + p];
+            }
         }
     }
 }
