@@ -8,52 +8,32 @@ namespace Dfa.Core.Layers;
 /// Gaussian error linear unit in its exact erf form (PyTorch's default, not the tanh approximation):
 /// <c>y = x·Φ(x)</c>, <c>Φ(x) = ½·(1 + erf(x/√2))</c>; <c>f'(x) = Φ(x) + x·φ(x)</c>, <c>φ(x) = e^(−x²/2)/√(2π)</c>.
 /// erf is a float32 approximation with absolute error below 1.5e-7. The layer keeps a reference to its input, which
-/// must not change between <see cref="Forward"/> and <see cref="Backward"/>.
+/// must not change between <see cref="Activation.Forward"/> and <see cref="Activation.Backward"/>.
 /// </summary>
-public sealed class Gelu : IActivation
+public sealed class Gelu : Activation
 {
     private const float InvSqrt2 = 0.70710678118654752f;
     private const float InvSqrt2Pi = 0.39894228040143268f;
 
-    private Matrix? _input;
-    private Matrix? _output;
-    private Matrix? _inputGradient;
-
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="size"/> is not positive.</exception>
     public Gelu(int size)
+        : base(size)
     {
-        LayerGuard.CheckSize(size, nameof(size));
-        InputSize = size;
     }
 
-    public string Kind => "gelu";
+    public override string Kind => "gelu";
 
-    public int InputSize { get; }
-
-    public int OutputSize => InputSize;
-
-    public IReadOnlyList<Parameter> Parameters => [];
-
-    public Matrix Forward(Matrix input, bool training)
+    protected override void Apply(ReadOnlySpan<float> x, Span<float> y)
     {
-        LayerGuard.CheckInput(this, input);
-        Matrix output = Matrix.Ensure(ref _output, input.Rows, InputSize);
-        Span<float> y = output.Span;
-        TensorPrimitives.Multiply(input.Span, InvSqrt2, y);
+        TensorPrimitives.Multiply(x, InvSqrt2, y);
         ErfApproximation.Erf(y, y);
         TensorPrimitives.Add(y, 1f, y);
-        TensorPrimitives.Multiply(y, input.Span, y);
+        TensorPrimitives.Multiply(y, x, y);
         TensorPrimitives.Multiply(y, 0.5f, y);
-        _input = input;
-        return output;
     }
 
-    public void WriteDerivative(Matrix destination)
+    protected override void Derivative(ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<float> d)
     {
-        LayerGuard.CheckDerivativeDestination(this, destination, _output);
-        ReadOnlySpan<float> x = _input!.Span;
-        Span<float> d = destination.Span;
-
         // One fused pass: Φ and φ share the input load, and a second erf pass through memory would cost more than it saves.
         int i = 0;
         if (Vector.IsHardwareAccelerated)
@@ -77,19 +57,5 @@ public sealed class Gelu : IActivation
             float pdf = InvSqrt2Pi * MathF.Exp(-0.5f * v * v);
             d[i] = cdf + (v * pdf);
         }
-    }
-
-    public Matrix? Backward(Matrix outputGradient, bool needInputGradient)
-    {
-        LayerGuard.CheckOutputGradient(this, outputGradient, _output);
-        if (!needInputGradient)
-        {
-            return null;
-        }
-
-        Matrix dx = Matrix.Ensure(ref _inputGradient, outputGradient.Rows, InputSize);
-        WriteDerivative(dx);
-        TensorPrimitives.Multiply(dx.Span, outputGradient.Span, dx.Span);
-        return dx;
     }
 }

@@ -9,81 +9,48 @@ namespace Dfa.Core.Layers;
 /// <c>∂L/∂w = Σ_{x ≤ 0} g·x</c>. The slope is the 1×1 parameter <c>weight</c> with <see cref="Parameter.IsWeight"/>
 /// false: PyTorch's optimizers apply <c>weight_decay</c> to it like to any parameter, but Dfa's L1/L2 loss penalties
 /// only cover weight matrices, and a penalised slope would be pushed towards a plain ReLU. The layer keeps a
-/// reference to its input, which must not change between <see cref="Forward"/> and <see cref="Backward"/>.
+/// reference to its input, which must not change between <see cref="Activation.Forward"/> and <see cref="Activation.Backward"/>.
 /// </summary>
-public sealed class Prelu : IActivation
+public sealed class Prelu : Activation
 {
-    private Matrix? _input;
-    private Matrix? _output;
-    private Matrix? _inputGradient;
-
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="size"/> is not positive or <paramref name="init"/> is not finite.</exception>
     public Prelu(int size, double init = 0.25)
+        : base(size)
     {
-        LayerGuard.CheckSize(size, nameof(size));
         if (!double.IsFinite(init))
         {
             throw new ArgumentOutOfRangeException(nameof(init), init, "The initial slope must be finite.");
         }
 
-        InputSize = size;
         Weight = new Parameter("weight", new Matrix(1, 1, [(float)init]), isWeight: false);
         Parameters = [Weight];
     }
 
-    public string Kind => "prelu";
+    public override string Kind => "prelu";
 
-    public int InputSize { get; }
-
-    public int OutputSize => InputSize;
-
-    /// <summary>The shared slope <c>w</c>, 1×1.</summary>
     public Parameter Weight { get; }
 
-    public IReadOnlyList<Parameter> Parameters { get; }
+    public override IReadOnlyList<Parameter> Parameters { get; }
 
     private float Slope => Weight.Value.Data[0];
 
-    public Matrix Forward(Matrix input, bool training)
-    {
-        LayerGuard.CheckInput(this, input);
-        Matrix output = Matrix.Ensure(ref _output, input.Rows, InputSize);
-        ElementwiseKernels.Leaky(input.Span, Slope, output.Span);
-        _input = input;
-        return output;
-    }
+    protected override void Apply(ReadOnlySpan<float> x, Span<float> y) => ElementwiseKernels.Leaky(x, Slope, y);
 
-    public void WriteDerivative(Matrix destination)
-    {
-        LayerGuard.CheckDerivativeDestination(this, destination, _output);
-        ElementwiseKernels.Step(_input!.Span, 1f, Slope, destination.Span);
-    }
+    protected override void Derivative(ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<float> d) =>
+        ElementwiseKernels.Step(x, 1f, Slope, d);
 
-    public Matrix? Backward(Matrix outputGradient, bool needInputGradient)
+    protected override void ComputeParameterGradients(ReadOnlySpan<float> x, ReadOnlySpan<float> outputGradient)
     {
-        LayerGuard.CheckOutputGradient(this, outputGradient, _output);
-        ReadOnlySpan<float> x = _input!.Span;
-        ReadOnlySpan<float> g = outputGradient.Span;
-
         // Summed in double: the slope gathers one term per element of the batch.
         double dw = 0;
         for (int i = 0; i < x.Length; i++)
         {
             if (x[i] <= 0f)
             {
-                dw += (double)g[i] * x[i];
+                dw += (double)outputGradient[i] * x[i];
             }
         }
 
         Weight.Gradient.Data[0] = (float)dw;
-        if (!needInputGradient)
-        {
-            return null;
-        }
-
-        Matrix dx = Matrix.Ensure(ref _inputGradient, outputGradient.Rows, InputSize);
-        WriteDerivative(dx);
-        TensorPrimitives.Multiply(dx.Span, g, dx.Span);
-        return dx;
     }
 }

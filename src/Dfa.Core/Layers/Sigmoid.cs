@@ -4,53 +4,21 @@ using Dfa.Core.Tensors;
 namespace Dfa.Core.Layers;
 
 /// <summary>Logistic sigmoid, <c>y = 1 / (1 + e^(−x))</c>, <c>f'(x) = y·(1 − y)</c> (computed from the cached output).</summary>
-public sealed class Sigmoid : IActivation
+public sealed class Sigmoid : Activation
 {
-    private Matrix? _output;
-    private Matrix? _inputGradient;
-
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="size"/> is not positive.</exception>
     public Sigmoid(int size)
+        : base(size)
     {
-        LayerGuard.CheckSize(size, nameof(size));
-        InputSize = size;
     }
 
-    public string Kind => "sigmoid";
+    public override string Kind => "sigmoid";
 
-    public int InputSize { get; }
+    protected override void Apply(ReadOnlySpan<float> x, Span<float> y) => TensorPrimitives.Sigmoid(x, y);
 
-    public int OutputSize => InputSize;
-
-    public IReadOnlyList<Parameter> Parameters => [];
-
-    public Matrix Forward(Matrix input, bool training)
+    protected override void Derivative(ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<float> d)
     {
-        LayerGuard.CheckInput(this, input);
-        Matrix output = Matrix.Ensure(ref _output, input.Rows, InputSize);
-        TensorPrimitives.Sigmoid(input.Span, output.Span);
-        return output;
-    }
-
-    public void WriteDerivative(Matrix destination)
-    {
-        LayerGuard.CheckDerivativeDestination(this, destination, _output);
-        Span<float> d = destination.Span;
-        TensorPrimitives.Subtract(1f, _output!.Span, d);
-        TensorPrimitives.Multiply(d, _output.Span, d);
-    }
-
-    public Matrix? Backward(Matrix outputGradient, bool needInputGradient)
-    {
-        LayerGuard.CheckOutputGradient(this, outputGradient, _output);
-        if (!needInputGradient)
-        {
-            return null;
-        }
-
-        Matrix dx = Matrix.Ensure(ref _inputGradient, outputGradient.Rows, InputSize);
-        WriteDerivative(dx);
-        TensorPrimitives.Multiply(dx.Span, outputGradient.Span, dx.Span);
-        return dx;
+        TensorPrimitives.Subtract(1f, y, d);
+        TensorPrimitives.Multiply(d, y, d);
     }
 }
