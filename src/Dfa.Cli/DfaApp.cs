@@ -40,7 +40,15 @@ internal static class DfaApp
 
         try
         {
-            return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false, Output = Console.Out, Error = error });
+            return await parse.InvokeAsync(new InvocationConfiguration
+            {
+                EnableDefaultExceptionHandler = false,
+                Output = Console.Out,
+                Error = error,
+
+                // Installs the SIGINT/SIGTERM handler that cancels the action's token; a run gets this long to save and stop.
+                ProcessTerminationTimeout = TimeSpan.FromSeconds(30),
+            });
         }
         catch (DfaInputException ex)
         {

@@ -141,6 +141,49 @@ public sealed class TrainCommandTests
     }
 
     [Test]
+    public void Train_NetworkTooLargeToAllocate_IsBadInputAndLeavesNoFolder()
+    {
+        using var temp = new TempFolder();
+        string config = Write(temp, "c.yaml", SyntheticConfig);
+
+        CliResult result = CliRunner.Run("train", "-c", config, "-o", temp.Combine("run"), "--set", "model.hidden=[100000, 100000]");
+
+        Assert.That(result.ExitCode, Is.EqualTo(2), result.Error);
+        Assert.That(result.ErrorLines.Single(), Does.Contain("too large"));
+        Assert.That(Directory.Exists(temp.Combine("run")), Is.False);
+    }
+
+    [Test]
+    public void Train_BatchNormWithALastBatchOfOneSample_IsBadInput()
+    {
+        using var temp = new TempFolder();
+        string config = Write(temp, "c.yaml", SyntheticConfig);
+
+        // 500 training samples, batch 499: the last batch holds one sample.
+        CliResult result = CliRunner.Run("train", "-c", config, "-o", temp.Combine("run"), "--set", "use_BatchNorm1D=true", "--set", "batch_size=499");
+
+        Assert.That(result.ExitCode, Is.EqualTo(2), result.Error);
+        Assert.That(result.ErrorLines.Single(), Does.Contain("last batch of one sample"));
+        Assert.That(Directory.Exists(temp.Combine("run")), Is.False);
+    }
+
+    [Test]
+    public void Train_IntoAReusedFolder_ReplacesThePreviousResults()
+    {
+        using var temp = new TempFolder();
+        string config = Write(temp, "c.yaml", SyntheticConfig);
+        string run = temp.Combine("run");
+        Assert.That(CliRunner.Run("train", "-c", config, "-o", run).ExitCode, Is.EqualTo(0));
+
+        CliResult second = CliRunner.Run("train", "-c", config, "-o", run, "--set", "epochs=1");
+
+        Assert.That(second.ExitCode, Is.EqualTo(0), second.Error);
+        Assert.That(File.ReadAllLines(Path.Combine(run, "metrics.csv")), Has.Length.EqualTo(2));
+        using JsonDocument summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "summary.json")));
+        Assert.That(summary.RootElement.GetProperty("epochs").GetInt32(), Is.EqualTo(1));
+    }
+
+    [Test]
     public void Train_NoArguments_IsBadInput()
     {
         CliResult result = CliRunner.Run("train");

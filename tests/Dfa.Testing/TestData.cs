@@ -19,15 +19,21 @@ public static class TestData
         return m;
     }
 
-    /// <summary>A linearly separable-ish toy set: Gaussian blobs around random class centres.</summary>
-    public static Dataset Blobs(int count, int features, int classes, ulong seed, double spread = 0.5)
+    /// <summary>
+    /// A linearly separable-ish toy set: Gaussian blobs around random class centres. The centres come from
+    /// <paramref name="seed"/> and the samples from <paramref name="sampleSeed"/>, so sets with the same seed and
+    /// different sample seeds are independent draws of the same problem (train, validation, test).
+    /// </summary>
+    public static Dataset Blobs(int count, int features, int classes, ulong seed, double spread = 0.5, ulong? sampleSeed = null)
     {
-        var rng = new Rng(seed);
+        var centreRng = new Rng(seed);
         var centres = new double[classes * features];
         for (int i = 0; i < centres.Length; i++)
         {
-            centres[i] = rng.NextGaussian();
+            centres[i] = centreRng.NextGaussian();
         }
+
+        Rng rng = sampleSeed is { } samples ? Rng.Derive(samples, "blob-samples") : centreRng;
 
         var inputs = new float[count * features];
         var labels = new int[count];

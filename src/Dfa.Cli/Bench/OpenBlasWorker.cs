@@ -124,12 +124,17 @@ internal static class OpenBlasWorker
         {
             using Process child = Process.Start(psi) ?? throw new InvalidOperationException("Process.Start returned null");
             Task<string> stderr = child.StandardError.ReadToEndAsync();
-            string stdout = child.StandardOutput.ReadToEnd();
+            Task<string> stdoutTask = child.StandardOutput.ReadToEndAsync();
+
+            // Both pipes are drained asynchronously: a synchronous read would block until the child exits and the
+            // timeout could never fire.
             if (!child.WaitForExit(timeout ?? TimeSpan.FromMinutes(10)))
             {
                 child.Kill(entireProcessTree: true);
                 return OpenBlasWorkerOutput.Failed("OpenBLAS worker timed out");
             }
+
+            string stdout = stdoutTask.Result;
 
             string? line = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
                 .LastOrDefault(l => l.StartsWith('{'));

@@ -51,6 +51,18 @@ internal static class BenchCommand
         }
 
         OutputFolder? folder = outPath is null ? null : OutputFolder.Claim(outPath);
+        try
+        {
+            return Measure(folder, threads, seconds, registry, console);
+        }
+        finally
+        {
+            folder?.AbandonIfUnused();
+        }
+    }
+
+    private static int Measure(OutputFolder? folder, IReadOnlyList<int> threads, double seconds, FeedbackBackendRegistry registry, IAnsiConsole console)
+    {
         console.MarkupLine($"[bold]dfa bench[/]: {Environment.ProcessorCount} cores, {Markup.Escape(RuntimeInformation.ProcessArchitecture.ToString())}, GEMM kernel {Markup.Escape(Gemm.KernelDescription)}");
 
         var log = new StringWriter();

@@ -3,6 +3,7 @@ using System.Globalization;
 using Dfa.Backends.Registry;
 using Dfa.Cli.Output;
 using Dfa.Cli.Runs;
+using Dfa.Core;
 using Dfa.Core.Config;
 using Dfa.Core.Data;
 using Dfa.Core.Feedback;
@@ -31,7 +32,9 @@ internal static class TrainCommand
                 parse.GetValue(set) ?? [],
                 parse.GetValue(data),
                 parse.GetValue(backend));
-            return Task.FromResult(Execute(request, registry, console, cancellationToken));
+            // Run off the invocation thread so System.CommandLine's Ctrl-C handler is installed and can cancel the token;
+            // the trainer then stops after the current step.
+            return Task.Run(() => Execute(request, registry, console, cancellationToken), CancellationToken.None);
         });
         return command;
     }
@@ -50,58 +53,81 @@ internal static class TrainCommand
             _ = registry.Get(config.Feedback.Backend);
         }
 
-        (Dfa.Core.Data.Dataset train, Dfa.Core.Data.Dataset? validation, Dfa.Core.Data.Dataset test) =
+        (Dataset train, Dataset? validation, Dataset test) =
             DataSources.Load(config, request.DataFolder, message => console.MarkupLine($"[grey]{Markup.Escape(message)}[/]"));
 
-        string algorithmName = config.Algorithm == TrainingAlgorithmKind.Dfa ? "dfa" : "bp";
+        if (config.UseBatchNorm && train.Count % config.BatchSize == 1)
+        {
+            throw new DfaInputException(
+                $"use_BatchNorm1D with {train.Count} training samples and batch_size {config.BatchSize} leaves a last batch of one sample, "
+                + "which has no batch statistics; change batch_size or validation_split");
+        }
+
+        // Everything that can be wrong with the input is checked before the output folder is claimed.
+        TrainingSetup setup = BuildSetup(config, train, registry);
         string outPath = request.OutputFolder ?? config.Output
-            ?? Path.Combine("runs", $"{DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}-{algorithmName}");
+            ?? Path.Combine("runs", $"{DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}-{setup.Algorithm.Name.ToLowerInvariant()}");
         OutputFolder folder = OutputFolder.Claim(outPath);
-        var recorder = new RunRecorder(folder);
-
-        TrainingSetup setup = TrainingSetup.Build(config, train.Features, train.Classes, registry);
-        console.MarkupLine($"[bold]dfa train[/] {Markup.Escape(request.ConfigPath)} → {Markup.Escape(folder.Path)}");
-        console.MarkupLine(
-            $"  {setup.Algorithm.Name} ({Markup.Escape(setup.BackendName)}), {config.Optimizer.ToString().ToUpperInvariant()} lr {config.LearningRate.ToString(CultureInfo.InvariantCulture)}, "
-            + $"batch {config.BatchSize}, {config.Epochs} epochs, seed {config.Seed}, {config.EffectiveThreads} threads");
-        console.MarkupLine($"  data {Markup.Escape(train.Name)} {train.Count} / {Markup.Escape(test.Name)} {test.Count}"
-            + (validation is null ? string.Empty : $" / validation {validation.Count}"));
-        console.MarkupLine($"  network {Markup.Escape(setup.Network.Describe())} ({setup.Network.ParameterCount:N0} parameters)");
-
         var view = new TrainingConsole(console, config.Verbose, validation is not null);
-        var observer = new RecordingObserver(view, recorder);
-        view.WriteHeader();
-        var summary = new SummaryBuilder(config, request.ConfigPath, setup, train, test);
+        RecordingObserver? observer = null;
         try
         {
-            TrainingResult result = setup.Trainer.Run(train, validation, test, observer, cancellationToken);
-            recorder.WriteWeights(setup.Network.Parameters);
-            recorder.WriteSummary(summary.Completed(result));
-            EpochMetrics last = result.Last;
+            var recorder = new RunRecorder(folder);
+            observer = new RecordingObserver(view, recorder);
+            console.MarkupLine($"[bold]dfa train[/] {Markup.Escape(request.ConfigPath)} → {Markup.Escape(folder.Path)}");
             console.MarkupLine(
-                $"[green]done[/]: test accuracy {last.TestAccuracy * 100:F2}% (loss {last.TestLoss:F4}) after {last.Epoch} epochs, "
-                + $"{result.SamplesPerSecond:F0} samples/s; wrote {RunRecorder.MetricsFile}, {RunRecorder.SummaryFile}, {RunRecorder.WeightsFileName}");
-            return ExitCodes.Success;
-        }
-        catch (TrainingDivergedException ex)
-        {
-            view.Abort();
-            recorder.WriteSummary(summary.Diverged(observer.Epochs, ex));
-            console.MarkupLine($"[red]error[/]: {Markup.Escape(ex.Message)}; results so far are in {Markup.Escape(folder.Path)}");
-            return ExitCodes.Diverged;
-        }
-        catch (OperationCanceledException)
-        {
-            view.Abort();
-            console.MarkupLine($"[yellow]interrupted[/]; completed epochs are in {Markup.Escape(folder.Path)}");
-            return ExitCodes.Interrupted;
+                $"  {setup.Algorithm.Name} ({Markup.Escape(setup.BackendName)}), {config.Optimizer.ToString().ToUpperInvariant()} lr {config.LearningRate.ToString(CultureInfo.InvariantCulture)}, "
+                + $"batch {config.BatchSize}, {config.Epochs} epochs, seed {config.Seed}, {config.EffectiveThreads} threads");
+            console.MarkupLine($"  data {Markup.Escape(train.Name)} {train.Count} / {Markup.Escape(test.Name)} {test.Count}"
+                + (validation is null ? string.Empty : $" / validation {validation.Count}"));
+            console.MarkupLine($"  network {Markup.Escape(setup.Network.Describe())} ({setup.Network.ParameterCount:N0} parameters)");
+            view.WriteHeader();
+            var summary = new SummaryBuilder(config, request.ConfigPath, setup, train, test);
+            try
+            {
+                TrainingResult result = setup.Trainer.Run(train, validation, test, observer, cancellationToken);
+                recorder.WriteWeights(setup.Network.Parameters);
+                recorder.WriteSummary(summary.Completed(result));
+                EpochMetrics last = result.Last;
+                console.MarkupLine(
+                    $"[green]done[/]: test accuracy {last.TestAccuracy * 100:F2}% (loss {last.TestLoss:F4}) after {last.Epoch} epochs, "
+                    + $"{result.SamplesPerSecond:F0} samples/s; wrote {RunRecorder.MetricsFile}, {RunRecorder.SummaryFile}, {RunRecorder.WeightsFileName}");
+                return ExitCodes.Success;
+            }
+            catch (TrainingDivergedException ex)
+            {
+                view.Abort();
+                recorder.WriteSummary(summary.Diverged(observer.Epochs, ex));
+                console.MarkupLine($"[red]error[/]: {Markup.Escape(ex.Message)}; results so far are in {Markup.Escape(folder.Path)}");
+                return ExitCodes.Diverged;
+            }
+            catch (OperationCanceledException)
+            {
+                view.Abort();
+                console.MarkupLine($"[yellow]interrupted[/]; completed epochs are in {Markup.Escape(folder.Path)}");
+                return ExitCodes.Interrupted;
+            }
         }
         finally
         {
-            if (observer.Epochs.Count == 0)
+            view.Abort();
+            if (observer is null || observer.Epochs.Count == 0)
             {
                 folder.AbandonIfUnused();
             }
+        }
+    }
+
+    private static TrainingSetup BuildSetup(TrainConfig config, Dataset train, FeedbackBackendRegistry registry)
+    {
+        try
+        {
+            return TrainingSetup.Build(config, train.Features, train.Classes, registry);
+        }
+        catch (Exception ex) when (ex is OverflowException or OutOfMemoryException)
+        {
+            throw new DfaInputException(
+                $"the network {train.Features}-{string.Join("-", config.Model.Hidden)}-{train.Classes} is too large to allocate here ({ex.GetType().Name})");
         }
     }
 

@@ -48,20 +48,33 @@ internal sealed class TrainingConsole : ITrainingObserver
         // Progress runs on its own render thread; the epoch's batches report into it and the epoch end closes it.
         var ready = new ManualResetEventSlim();
         var done = new ManualResetEventSlim();
+        Exception? failure = null;
         var thread = new Thread(() =>
         {
-            _console.Progress()
-                .AutoClear(true)
-                .HideCompleted(true)
-                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
-                .Start(ctx =>
-                {
-                    _task = ctx.AddTask($"epoch {epoch}", maxValue: batches);
-                    ready.Set();
-                    done.Wait();
-                    _task.Value = batches;
-                    ctx.Refresh();
-                });
+            try
+            {
+                _console.Progress()
+                    .AutoClear(true)
+                    .HideCompleted(true)
+                    .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+                    .Start(ctx =>
+                    {
+                        _task = ctx.AddTask($"epoch {epoch}", maxValue: batches);
+                        ready.Set();
+                        done.Wait();
+                        _task.Value = batches;
+                        ctx.Refresh();
+                    });
+            }
+            catch (Exception ex)
+            {
+                // Surfaced on the training thread below: an exception on this plain thread would end the process.
+                failure = ex;
+            }
+            finally
+            {
+                ready.Set();
+            }
         })
         { IsBackground = true, Name = "dfa-progress" };
         thread.Start();
@@ -72,6 +85,11 @@ internal sealed class TrainingConsole : ITrainingObserver
             thread.Join();
             _task = null;
         };
+        if (failure is not null)
+        {
+            Abort();
+            throw new InvalidOperationException("The progress display failed.", failure);
+        }
     }
 
     public void OnBatch(int epoch, int batch, int batches)

@@ -25,9 +25,14 @@ internal sealed class RunRecorder
     private readonly OutputFolder _folder;
     private readonly StringBuilder _csv = new(string.Join(',', Columns) + "\n");
 
+    /// <summary>Starts a run's records in <paramref name="folder"/>, removing a previous run's result files so none outlive it.</summary>
     public RunRecorder(OutputFolder folder)
     {
         _folder = folder;
+        foreach (string name in new[] { MetricsFile, SummaryFile, WeightsFileName })
+        {
+            File.Delete(folder.PathOf(name));
+        }
     }
 
     public void RecordEpoch(EpochMetrics m)

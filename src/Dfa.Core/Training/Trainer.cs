@@ -66,7 +66,7 @@ public sealed class Trainer
         var shuffle = Rng.Derive(_config.Seed, "shuffle");
         int[] order = Enumerable.Range(0, train.Count).ToArray();
         int batchSize = _config.BatchSize;
-        int batches = (train.Count + batchSize - 1) / batchSize;
+        int batches = (train.Count / batchSize) + (train.Count % batchSize != 0 ? 1 : 0);
         var epochs = new List<EpochMetrics>();
         double trainSeconds = 0;
         long samples = 0;
@@ -133,10 +133,9 @@ public sealed class Trainer
         ReadOnlySpan<int> labels = _batchLabels.AsSpan(0, indices.Length);
         double loss = _loss.Compute(logits, labels, gradient);
         int correct = _loss.CountCorrect(logits, labels);
-        _steps++;
         if (!double.IsFinite(loss))
         {
-            throw new TrainingDivergedException(epoch, _steps, $"the loss is {loss}");
+            throw new TrainingDivergedException(epoch, _steps + 1, $"the loss is {loss}");
         }
 
         _algorithm.ComputeGradients(_network, gradient);
@@ -148,6 +147,7 @@ public sealed class Trainer
         }
 
         _optimizer.Step();
+        _steps++;
         return (loss, correct);
     }
 

@@ -111,4 +111,14 @@ public sealed class OpenBlasWorkerTests
             Assert.That(results, Has.All.Matches<BenchResult>(r => r.Value > 0 && r.Unit == "GFLOP/s" && r.Baseline is null && r.Ratio is null));
         });
     }
+
+    [Test]
+    public void Launch_HungChild_TimesOutInsteadOfHanging()
+    {
+        var input = new OpenBlasWorkerInput([new GemmShape("tiny", 8, 8, 8)], [1], 0.01);
+
+        OpenBlasWorkerOutput output = OpenBlasWorker.Launch(input, "/bin/sh", ["-c", "sleep 30"], TimeSpan.FromSeconds(1));
+
+        Assert.That(output.Error, Does.Contain("timed out"));
+    }
 }

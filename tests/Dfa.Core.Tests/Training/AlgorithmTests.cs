@@ -91,6 +91,30 @@ public sealed class AlgorithmTests
     }
 
     [Test]
+    public void Dfa_GivesEachHiddenLayerItsOwnProjectedSignal()
+    {
+        // Equal widths, so swapping the signals of the two layers would type-check: the values must tell them apart.
+        TrainConfig config = SmallConfig(ActivationKind.Tanh, 8, 8);
+        Network network = NetworkBuilder.Build(config, inputs: 5, classes: 3, seed: 3);
+        Network twin = NetworkBuilder.Build(config, inputs: 5, classes: 3, seed: 3);
+        Matrix inputs = TestData.RandomMatrix(6, 5, seed: 4);
+        int[] labels = [0, 1, 2, 0, 1, 2];
+        Matrix b1 = TestData.RandomMatrix(3, 8, seed: 8);
+        Matrix b2 = TestData.RandomMatrix(3, 8, seed: 9);
+        Matrix h1 = twin.Blocks[0].Forward(inputs, training: true).Clone();
+        Matrix h2 = twin.Blocks[1].Forward(h1, training: true).Clone();
+        Matrix logits = twin.Blocks[2].Forward(h2, training: true);
+        var error = new Matrix(6, 3);
+        new SoftmaxCrossEntropy().Compute(logits, labels, error);
+
+        RunStep(network, new DirectFeedbackAlignment(new FixedProjector(b1, b2)), inputs, labels);
+
+        // δ_l = (E·B_l) ⊙ (1 − h_l²), dW_l = δ_lᵀ·(input of layer l), written out in double.
+        AssertWeightGradient(network, 0, error, b1, h1, inputs);
+        AssertWeightGradient(network, 1, error, b2, h2, h1);
+    }
+
+    [Test]
     public void Dfa_RejectsAProjectorOfTheWrongShape()
     {
         Network network = NetworkBuilder.Build(SmallConfig(ActivationKind.Tanh, 8), inputs: 5, classes: 3, seed: 3);
@@ -99,6 +123,30 @@ public sealed class AlgorithmTests
 
         Assert.That(() => RunStep(network, new DirectFeedbackAlignment(wrong), inputs, [0, 1]),
             Throws.ArgumentException.With.Message.Contains("hidden widths [8]"));
+    }
+
+    private static void AssertWeightGradient(Network network, int block, Matrix error, Matrix b, Matrix h, Matrix input)
+    {
+        Matrix actual = ((Linear)network.Blocks[block].Layers[0]).Weight.Gradient;
+        for (int j = 0; j < h.Cols; j++)
+        {
+            for (int i = 0; i < input.Cols; i++)
+            {
+                double expected = 0;
+                for (int r = 0; r < h.Rows; r++)
+                {
+                    double signal = 0;
+                    for (int c = 0; c < error.Cols; c++)
+                    {
+                        signal += (double)error[r, c] * b[c, j];
+                    }
+
+                    expected += signal * (1 - ((double)h[r, j] * h[r, j])) * input[r, i];
+                }
+
+                Assert.That(actual[j, i], Is.EqualTo(expected).Within(1e-5), $"block {block} weight [{j},{i}]");
+            }
+        }
     }
 
     private static void RunStep(Network network, ITrainingAlgorithm algorithm, Matrix inputs, int[] labels)

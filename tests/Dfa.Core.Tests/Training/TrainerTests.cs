@@ -12,7 +12,7 @@ namespace Dfa.Core.Tests.Training;
 public sealed class TrainerTests
 {
     private static readonly Dataset Train = TestData.Blobs(600, 20, 5, seed: 1);
-    private static readonly Dataset Test = TestData.Blobs(200, 20, 5, seed: 1);
+    private static readonly Dataset Test = TestData.Blobs(200, 20, 5, seed: 1, sampleSeed: 2);
 
     private static TrainConfig Config(TrainingAlgorithmKind algorithm, int threads = 1) => new()
     {
@@ -26,13 +26,15 @@ public sealed class TrainerTests
         Model = new ModelConfig { Hidden = [64, 64], Activation = ActivationKind.Tanh },
     };
 
-    private static Trainer Build(TrainConfig config)
+    private static Trainer Build(TrainConfig config, int hidden = 64) => Build(config, Optimizers.Create, hidden);
+
+    private static Trainer Build(TrainConfig config, Func<TrainConfig, IReadOnlyList<Dfa.Core.Layers.Parameter>, IOptimizer> optimizer, int hidden = 64)
     {
         Network network = NetworkBuilder.Build(config, Train.Features, Train.Classes, config.Seed);
         ITrainingAlgorithm algorithm = config.Algorithm == TrainingAlgorithmKind.Bp
             ? new Backpropagation()
-            : new DirectFeedbackAlignment(new GaussianProjector(new FeedbackShape(Train.Classes, [64, 64]), Rng.Derive(config.Seed, "fb")));
-        return new Trainer(network, algorithm, Optimizers.Create(config, network.Parameters),
+            : new DirectFeedbackAlignment(new GaussianProjector(new FeedbackShape(Train.Classes, [hidden, hidden]), Rng.Derive(config.Seed, "fb")));
+        return new Trainer(network, algorithm, optimizer(config, network.Parameters),
             LearningRateSchedules.Create(config.LearningRate, config.LrScheduler), config);
     }
 
@@ -66,14 +68,40 @@ public sealed class TrainerTests
         }
     }
 
-    [Test]
-    public void Run_ResultsDoNotDependOnTheThreadCount()
+    [TestCase(TrainingAlgorithmKind.Bp)]
+    [TestCase(TrainingAlgorithmKind.Dfa)]
+    public void Run_ResultsDoNotDependOnTheThreadCount(TrainingAlgorithmKind algorithm)
     {
-        // Stronger than required: every kernel partitions work without changing summation order.
-        TrainingResult one = Build(Config(TrainingAlgorithmKind.Bp, 1)).Run(Train, null, Test);
-        TrainingResult two = Build(Config(TrainingAlgorithmKind.Bp, 2)).Run(Train, null, Test);
+        // Stronger than required: every kernel partitions work without changing summation order. Batch 128 and
+        // width 256 put the training GEMMs above the size where Gemm starts splitting work across threads.
+        TrainConfig Wide(int threads) => Config(algorithm, threads) with
+        {
+            BatchSize = 128,
+            Epochs = 2,
+            Model = new ModelConfig { Hidden = [256, 256], Activation = ActivationKind.Tanh },
+        };
+        Trainer a = Build(Wide(1), hidden: 256);
+        Trainer b = Build(Wide(2), hidden: 256);
 
-        Assert.That(two.Epochs.Select(e => e.TrainLoss), Is.EqualTo(one.Epochs.Select(e => e.TrainLoss)));
+        TrainingResult one = a.Run(Train, null, Test);
+        TrainingResult two = b.Run(Train, null, Test);
+
+        Assert.That(two.Epochs.Select(e => (e.TrainLoss, e.TestLoss)), Is.EqualTo(one.Epochs.Select(e => (e.TrainLoss, e.TestLoss))));
+        for (int i = 0; i < a.Network.Parameters.Count; i++)
+        {
+            Assert.That(b.Network.Parameters[i].Value.Data, Is.EqualTo(a.Network.Parameters[i].Value.Data));
+        }
+    }
+
+    [Test]
+    public void Run_WithABatchLargerThanTheDataset_TakesOneStepPerEpoch()
+    {
+        TrainConfig config = Config(TrainingAlgorithmKind.Bp) with { BatchSize = int.MaxValue, Epochs = 2 };
+
+        TrainingResult result = Build(config).Run(Train, null, Test);
+
+        Assert.That(result.Steps, Is.EqualTo(2));
+        Assert.That(result.Last.TrainLoss, Is.GreaterThan(0));
     }
 
     [Test]
@@ -86,7 +114,7 @@ public sealed class TrainerTests
             // Blobs are separable, so the validation loss keeps creeping down; a min_delta makes "stalled" reachable.
             EarlyStopping = new EarlyStoppingConfig { Patience = 2, MinDelta = 0.01 },
         };
-        Dataset validation = TestData.Blobs(100, 20, 5, seed: 1);
+        Dataset validation = TestData.Blobs(100, 20, 5, seed: 1, sampleSeed: 3);
 
         TrainingResult result = Build(config).Run(Train, validation, Test);
 
@@ -137,8 +165,12 @@ public sealed class TrainerTests
             Model = new ModelConfig { Hidden = [64, 64], Activation = ActivationKind.Relu },
         };
 
-        Assert.That(() => Build(config).Run(Train, null, Test),
+        IStatefulOptimizer? sgd = null;
+        Trainer trainer = Build(config, (c, ps) => sgd = Optimizers.Create(c, ps));
+
+        Assert.That(() => trainer.Run(Train, null, Test),
             Throws.InstanceOf<TrainingDivergedException>().With.Message.StartsWith("training diverged at epoch 1, step"));
+        Assert.That(trainer.Steps, Is.EqualTo(sgd!.StepCount), "the diverging step is not counted as taken");
     }
 
     /// <summary>A minimal dense projector for Core's own tests (the real backends live in Dfa.Backends).</summary>
