@@ -72,37 +72,37 @@ public sealed class DenseProjector : IFeedbackProjector
         switch (init)
         {
             case FeedbackInit.Gaussian:
-            {
-                double s = scale ?? (1.0 / Math.Sqrt(n));
-                for (int i = 0; i < data.Length; i++)
                 {
-                    data[i] = (float)(s * rng.NextGaussian());
-                }
+                    double s = scale ?? (1.0 / Math.Sqrt(n));
+                    for (int i = 0; i < data.Length; i++)
+                    {
+                        data[i] = (float)(s * rng.NextGaussian());
+                    }
 
-                break;
-            }
+                    break;
+                }
 
             case FeedbackInit.Uniform:
-            {
-                double s = scale ?? (1.0 / Math.Sqrt(n));
-                for (int i = 0; i < data.Length; i++)
                 {
-                    data[i] = (float)(s * ((2.0 * rng.NextDouble()) - 1.0));
-                }
+                    double s = scale ?? (1.0 / Math.Sqrt(n));
+                    for (int i = 0; i < data.Length; i++)
+                    {
+                        data[i] = (float)(s * ((2.0 * rng.NextDouble()) - 1.0));
+                    }
 
-                break;
-            }
+                    break;
+                }
 
             case FeedbackInit.XavierUniform:
-            {
-                double a = (scale ?? 1.0) * Math.Sqrt(6.0 / (e + n));
-                for (int i = 0; i < data.Length; i++)
                 {
-                    data[i] = (float)(a * ((2.0 * rng.NextDouble()) - 1.0));
-                }
+                    double a = (scale ?? 1.0) * Math.Sqrt(6.0 / (e + n));
+                    for (int i = 0; i < data.Length; i++)
+                    {
+                        data[i] = (float)(a * ((2.0 * rng.NextDouble()) - 1.0));
+                    }
 
-                break;
-            }
+                    break;
+                }
 
             default:
                 throw new ArgumentOutOfRangeException(nameof(init), init, "Unknown feedback initialisation.");

@@ -1,6 +1,6 @@
-using Dfa.Testing;
 using System.Security.Cryptography;
 using Dfa.Core.Data;
+using Dfa.Testing;
 
 namespace Dfa.Core.Tests.Data;
 

@@ -1,5 +1,5 @@
-using Dfa.Testing;
 using Dfa.Core.Data;
+using Dfa.Testing;
 
 namespace Dfa.Core.Tests.Data;
 
