@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Runtime.InteropServices;
-using System.Text.Json;
 using Dfa.Backends.Registry;
 using Dfa.Cli.Bench;
 using Dfa.Cli.Runs;
@@ -120,35 +119,26 @@ internal static class BenchCommand
 
     private static void WriteJson(OutputFolder folder, IReadOnlyList<BenchResult> results, string? corename)
     {
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        static KeyValuePair<string, object?> F(string key, object? value) => new(key, value);
+        List<KeyValuePair<string, object?>> Row(BenchResult r)
         {
-            writer.WriteStartObject();
-            writer.WriteString("gemm_kernel", Gemm.KernelDescription);
-            writer.WriteString("openblas_core", corename);
-            writer.WriteNumber("cores", Environment.ProcessorCount);
-            writer.WriteStartArray("results");
-            foreach (BenchResult r in results)
+            var row = new List<KeyValuePair<string, object?>> { F("name", r.Name), F("threads", r.Threads), F("value", r.Value), F("unit", r.Unit) };
+            if (r.Baseline is { } baseline)
             {
-                writer.WriteStartObject();
-                writer.WriteString("name", r.Name);
-                writer.WriteNumber("threads", r.Threads);
-                writer.WriteNumber("value", r.Value);
-                writer.WriteString("unit", r.Unit);
-                if (r.Baseline is { } baseline)
-                {
-                    writer.WriteNumber("baseline", baseline);
-                    writer.WriteNumber("ratio", r.Ratio ?? 0);
-                }
-
-                writer.WriteEndObject();
+                row.Add(F("baseline", baseline));
+                row.Add(F("ratio", r.Ratio));
             }
 
-            writer.WriteEndArray();
-            writer.WriteEndObject();
+            return row;
         }
 
-        AtomicFile.WriteAllBytes(folder.PathOf("bench.json"), buffer.ToArray());
+        JsonFile.Write(folder.PathOf("bench.json"),
+        [
+            F("gemm_kernel", Gemm.KernelDescription),
+            F("openblas_core", corename),
+            F("cores", Environment.ProcessorCount),
+            F("results", results.Select(Row).ToList()),
+        ]);
     }
 
     private static int[] ParseThreads(string text)

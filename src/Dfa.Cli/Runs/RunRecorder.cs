@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
 using Dfa.Core.Training;
 
 namespace Dfa.Cli.Runs;
@@ -44,16 +43,8 @@ internal sealed class RunRecorder
     }
 
     /// <summary>Writes <c>summary.json</c> from ordered fields; values are strings, numbers, booleans, null or nested field lists.</summary>
-    public void WriteSummary(IReadOnlyList<KeyValuePair<string, object?>> fields)
-    {
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
-        {
-            WriteObject(writer, fields);
-        }
-
-        AtomicFile.WriteAllText(_folder.PathOf(SummaryFile), Encoding.UTF8.GetString(buffer.ToArray()) + "\n");
-    }
+    public void WriteSummary(IReadOnlyList<KeyValuePair<string, object?>> fields) =>
+        JsonFile.Write(_folder.PathOf(SummaryFile), fields);
 
     /// <summary>Writes the final weights (<see cref="Dfa.Core.Training.WeightsFile"/> format) atomically.</summary>
     public void WriteWeights(IReadOnlyList<Dfa.Core.Layers.Parameter> parameters)
@@ -61,63 +52,6 @@ internal sealed class RunRecorder
         using var buffer = new MemoryStream();
         WeightsFile.Write(buffer, parameters);
         AtomicFile.WriteAllBytes(_folder.PathOf(WeightsFileName), buffer.ToArray());
-    }
-
-    private static void WriteObject(Utf8JsonWriter writer, IReadOnlyList<KeyValuePair<string, object?>> fields)
-    {
-        writer.WriteStartObject();
-        foreach ((string key, object? value) in fields)
-        {
-            writer.WritePropertyName(key);
-            WriteValue(writer, value);
-        }
-
-        writer.WriteEndObject();
-    }
-
-    private static void WriteValue(Utf8JsonWriter writer, object? value)
-    {
-        switch (value)
-        {
-            case null:
-                writer.WriteNullValue();
-                break;
-            case string s:
-                writer.WriteStringValue(s);
-                break;
-            case bool b:
-                writer.WriteBooleanValue(b);
-                break;
-            case int i:
-                writer.WriteNumberValue(i);
-                break;
-            case long l:
-                writer.WriteNumberValue(l);
-                break;
-            case ulong u:
-                writer.WriteNumberValue(u);
-                break;
-            case double d when double.IsFinite(d):
-                writer.WriteNumberValue(d);
-                break;
-            case double d:
-                writer.WriteStringValue(d.ToString(CultureInfo.InvariantCulture));
-                break;
-            case IReadOnlyList<KeyValuePair<string, object?>> nested:
-                WriteObject(writer, nested);
-                break;
-            case System.Collections.IEnumerable items:
-                writer.WriteStartArray();
-                foreach (object? item in items)
-                {
-                    WriteValue(writer, item);
-                }
-
-                writer.WriteEndArray();
-                break;
-            default:
-                throw new ArgumentException($"Cannot write a {value.GetType().Name} to summary.json.", nameof(value));
-        }
     }
 
     private static string N(double? value) =>
