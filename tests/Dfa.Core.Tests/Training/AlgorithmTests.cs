@@ -59,7 +59,7 @@ public sealed class AlgorithmTests
         Network dfaNet = NetworkBuilder.Build(config, inputs: 5, classes: 4, seed: 3);
         Matrix inputs = TestData.RandomMatrix(9, 5, seed: 4);
         int[] labels = [0, 1, 2, 3, 0, 1, 2, 3, 0];
-        var projector = new FixedProjector(((Linear)dfaNet.OutputBlock.Layers[0]).Weight.Value);
+        var projector = new MatrixProjector(((Linear)dfaNet.OutputBlock.Layers[0]).Weight.Value);
 
         RunStep(bpNet, new Backpropagation(), inputs, labels);
         RunStep(dfaNet, new DirectFeedbackAlignment(projector), inputs, labels);
@@ -78,7 +78,7 @@ public sealed class AlgorithmTests
         Network dfaNet = NetworkBuilder.Build(config, inputs: 5, classes: 3, seed: 3);
         Matrix inputs = TestData.RandomMatrix(6, 5, seed: 4);
         int[] labels = [0, 1, 2, 0, 1, 2];
-        var random = new FixedProjector(TestData.RandomMatrix(3, 8, seed: 8), TestData.RandomMatrix(3, 8, seed: 9));
+        var random = new MatrixProjector(TestData.RandomMatrix(3, 8, seed: 8), TestData.RandomMatrix(3, 8, seed: 9));
 
         RunStep(bpNet, new Backpropagation(), inputs, labels);
         RunStep(dfaNet, new DirectFeedbackAlignment(random), inputs, labels);
@@ -107,7 +107,7 @@ public sealed class AlgorithmTests
         var error = new Matrix(6, 3);
         new SoftmaxCrossEntropy().Compute(logits, labels, error);
 
-        RunStep(network, new DirectFeedbackAlignment(new FixedProjector(b1, b2)), inputs, labels);
+        RunStep(network, new DirectFeedbackAlignment(new MatrixProjector(b1, b2)), inputs, labels);
 
         // δ_l = (E·B_l) ⊙ (1 − h_l²), dW_l = δ_lᵀ·(input of layer l), written out in double.
         AssertWeightGradient(network, 0, error, b1, h1, inputs);
@@ -118,7 +118,7 @@ public sealed class AlgorithmTests
     public void Dfa_RejectsAProjectorOfTheWrongShape()
     {
         Network network = NetworkBuilder.Build(SmallConfig(ActivationKind.Tanh, 8), inputs: 5, classes: 3, seed: 3);
-        var wrong = new FixedProjector(TestData.RandomMatrix(3, 7, seed: 1));
+        var wrong = new MatrixProjector(TestData.RandomMatrix(3, 7, seed: 1));
         Matrix inputs = TestData.RandomMatrix(2, 5, seed: 4);
 
         Assert.That(() => RunStep(network, new DirectFeedbackAlignment(wrong), inputs, [0, 1]),
@@ -155,23 +155,5 @@ public sealed class AlgorithmTests
         var gradient = new Matrix(logits.Rows, logits.Cols);
         new SoftmaxCrossEntropy().Compute(logits, labels, gradient);
         algorithm.ComputeGradients(network, gradient);
-    }
-
-    /// <summary>A projector with given e × n_l matrices, read live (so it can alias a network's weights).</summary>
-    private sealed class FixedProjector(params Matrix[] matrices) : IFeedbackProjector
-    {
-        public string Backend => "fixed";
-
-        public FeedbackShape Shape { get; } = new(matrices[0].Rows, matrices.Select(m => m.Cols).ToArray());
-
-        public ActionCounts Counts { get; } = new();
-
-        public void Project(Matrix error, IReadOnlyList<Matrix> signals)
-        {
-            for (int l = 0; l < matrices.Length; l++)
-            {
-                Gemm.Multiply(error, Transpose.No, matrices[l], Transpose.No, signals[l]);
-            }
-        }
     }
 }

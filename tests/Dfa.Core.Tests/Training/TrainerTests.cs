@@ -33,7 +33,7 @@ public sealed class TrainerTests
         Network network = NetworkBuilder.Build(config, Train.Features, Train.Classes, config.Seed);
         ITrainingAlgorithm algorithm = config.Algorithm == TrainingAlgorithmKind.Bp
             ? new Backpropagation()
-            : new DirectFeedbackAlignment(new GaussianProjector(new FeedbackShape(Train.Classes, [hidden, hidden]), Rng.Derive(config.Seed, "fb")));
+            : new DirectFeedbackAlignment(MatrixProjector.Gaussian(new FeedbackShape(Train.Classes, [hidden, hidden]), config.Seed));
         return new Trainer(network, algorithm, optimizer(config, network.Parameters),
             LearningRateSchedules.Create(config.LearningRate, config.LrScheduler), config);
     }
@@ -171,40 +171,5 @@ public sealed class TrainerTests
         Assert.That(() => trainer.Run(Train, null, Test),
             Throws.InstanceOf<TrainingDivergedException>().With.Message.StartsWith("training diverged at epoch 1, step"));
         Assert.That(trainer.Steps, Is.EqualTo(sgd!.StepCount), "the diverging step is not counted as taken");
-    }
-
-    /// <summary>A minimal dense projector for Core's own tests (the real backends live in Dfa.Backends).</summary>
-    private sealed class GaussianProjector : IFeedbackProjector
-    {
-        private readonly Matrix[] _b;
-
-        public GaussianProjector(FeedbackShape shape, Rng rng)
-        {
-            Shape = shape;
-            _b = shape.LayerSizes.Select(n =>
-            {
-                var m = new Matrix(shape.ErrorSize, n);
-                for (int i = 0; i < m.Length; i++)
-                {
-                    m.Data[i] = (float)(rng.NextGaussian() / Math.Sqrt(n));
-                }
-
-                return m;
-            }).ToArray();
-        }
-
-        public string Backend => "test";
-
-        public FeedbackShape Shape { get; }
-
-        public ActionCounts Counts { get; } = new();
-
-        public void Project(Matrix error, IReadOnlyList<Matrix> signals)
-        {
-            for (int l = 0; l < _b.Length; l++)
-            {
-                Gemm.Multiply(error, Transpose.No, _b[l], Transpose.No, signals[l]);
-            }
-        }
     }
 }
