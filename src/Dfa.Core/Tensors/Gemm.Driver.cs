@@ -16,9 +16,10 @@ public static unsafe partial class Gemm
     private const int MC = 96;
     private const int NC = 2048;
 
-    // A task below ~256 K multiply-adds (~10 µs) would cost about as much to hand to a pool thread as to run, so
-    // products under 512 K stay on the calling thread.
-    private const long MinWorkPerTask = 1L << 18;
+    // Handing a task to a pool thread costs tens of µs here (waking a worker), so a task must carry about 1 M
+    // multiply-adds (~25 µs) to pay for itself; products under 2 M stay on the calling thread. Measured: DFA's
+    // feedback product 128×10·10×800 (1 M) took 2.3× longer split over two threads than on one.
+    private const long MinWorkPerTask = 1L << 20;
 
     private const int ChunksPerTask = 4;
 
