@@ -9,12 +9,12 @@ namespace Dfa.Backends.Tests;
 public sealed class FeedbackBackendRegistryTests
 {
     [Test]
-    public void AddFeedbackBackends_RegistersDense()
+    public void AddFeedbackBackends_RegistersTheBuiltInBackends()
     {
         using ServiceProvider services = new ServiceCollection().AddFeedbackBackends().BuildServiceProvider();
         var registry = services.GetRequiredService<FeedbackBackendRegistry>();
 
-        Assert.That(registry.Names, Does.Contain("dense"));
+        Assert.That(registry.Names, Is.EqualTo(new[] { "dense", "unified" }));
         Assert.That(registry.Get("DENSE").Name, Is.EqualTo("dense"));
     }
 

@@ -82,6 +82,21 @@ public sealed class TrainCommandTests
         Assert.That(summary.RootElement.GetProperty("network").GetString(), Does.Contain("20→8"));
     }
 
+    [Test]
+    public void Train_WithTheUnifiedBackend_LearnsAndSaysSo()
+    {
+        using var temp = new TempFolder();
+        string config = Write(temp, "c.yaml", SyntheticConfig);
+
+        CliResult result = CliRunner.Run("train", "-c", config, "-o", temp.Combine("r"), "--backend", "unified", "--set", "model.hidden=[32, 16]",
+            "--set", "epochs=15", "--set", "lr=5e-3");
+
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.Error);
+        using JsonDocument summary = JsonDocument.Parse(File.ReadAllText(temp.Combine("r", "summary.json")));
+        Assert.That(summary.RootElement.GetProperty("backend").GetString(), Is.EqualTo("unified"));
+        Assert.That(summary.RootElement.GetProperty("test_accuracy").GetDouble(), Is.GreaterThan(0.6), "5 classes: chance is 0.2 (measured 0.815)");
+    }
+
     [TestCase("batch_size: [1\n", "c.yaml:")]
     [TestCase("batch_sise: 32\n", "did you mean 'batch_size'")]
     [TestCase("epochs: many\n", "c.yaml:1:")]

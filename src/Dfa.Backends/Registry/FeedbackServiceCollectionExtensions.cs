@@ -1,4 +1,5 @@
 using Dfa.Backends.Dense;
+using Dfa.Backends.Unified;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Dfa.Backends.Registry;
@@ -11,6 +12,7 @@ public static class FeedbackServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         services.AddFeedbackBackend<DenseBackend>();
+        services.AddFeedbackBackend<UnifiedBackend>();
         services.AddSingleton<FeedbackBackendRegistry>();
         return services;
     }
