@@ -1,3 +1,4 @@
+using Dfa.Core;
 using Dfa.Core.Config;
 using Dfa.Core.Feedback;
 
@@ -10,6 +11,16 @@ public sealed class UnifiedBackend : IFeedbackBackend
 
     public string Description => "one e × l_max matrix shared by all layers, one projection per step (Launay 2019)";
 
-    public IFeedbackProjector Create(FeedbackShape shape, FeedbackConfig options, ulong seed, int threads) =>
-        new UnifiedProjector(shape, seed, threads);
+    /// <exception cref="DfaInputException"><c>feedback.init</c> or <c>feedback.scale</c> is set: the unified matrix has one fixed distribution.</exception>
+    public IFeedbackProjector Create(FeedbackShape shape, FeedbackConfig options, ulong seed, int threads)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.Init != FeedbackInit.Gaussian || options.Scale is not null)
+        {
+            throw new DfaInputException(
+                "feedback.init and feedback.scale do not apply to the unified backend: its matrix is N(0, 1)/sqrt(l_max·e) by definition");
+        }
+
+        return new UnifiedProjector(shape, seed, threads);
+    }
 }

@@ -1,4 +1,6 @@
 using Dfa.Backends.Unified;
+using Dfa.Core;
+using Dfa.Core.Config;
 using Dfa.Core.Feedback;
 using Dfa.Core.Tensors;
 using Dfa.Testing;
@@ -87,5 +89,16 @@ public sealed class UnifiedProjectorTests
 
         Assert.That(() => projector.Project(new Matrix(2, 11), good), Throws.ArgumentException.With.Message.Contains("10 columns"));
         Assert.That(() => projector.Project(new Matrix(3, 10), good), Throws.ArgumentException.With.Message.Contains("3×33"));
+    }
+
+    [Test]
+    public void Backend_RefusesOptionsThatDoNotApply()
+    {
+        var backend = new UnifiedBackend();
+
+        Assert.That(() => backend.Create(Shape, new FeedbackConfig { Init = FeedbackInit.Uniform }, 1, 1),
+            Throws.InstanceOf<DfaInputException>().With.Message.Contains("do not apply to the unified backend"));
+        Assert.That(() => backend.Create(Shape, new FeedbackConfig { Scale = 2 }, 1, 1), Throws.InstanceOf<DfaInputException>());
+        Assert.That(backend.Create(Shape, new FeedbackConfig(), 1, 1), Is.InstanceOf<UnifiedProjector>());
     }
 }
