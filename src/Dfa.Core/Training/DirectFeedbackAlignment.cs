@@ -12,6 +12,7 @@ public sealed class DirectFeedbackAlignment : ITrainingAlgorithm
 {
     private readonly IFeedbackProjector _projector;
     private Matrix?[] _signals = [];
+    private Network? _checkedNetwork;
 
     public DirectFeedbackAlignment(IFeedbackProjector projector)
     {
@@ -28,20 +29,23 @@ public sealed class DirectFeedbackAlignment : ITrainingAlgorithm
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(outputGradient);
         IReadOnlyList<NetworkBlock> hidden = network.HiddenBlocks;
-        FeedbackShape shape = _projector.Shape;
-        if (shape.ErrorSize != network.OutputSize || shape.LayerSizes.Count != hidden.Count
-            || !hidden.Select(b => b.OutputSize).SequenceEqual(shape.LayerSizes))
+        if (!ReferenceEquals(network, _checkedNetwork))
         {
-            throw new ArgumentException(
-                $"The projector maps {shape}, but the network has {network.OutputSize} outputs and hidden widths [{string.Join(", ", hidden.Select(b => b.OutputSize))}].",
-                nameof(network));
+            // A network's blocks never change, so the shape check (and its LINQ) runs once per network, not per step.
+            FeedbackShape shape = _projector.Shape;
+            if (shape.ErrorSize != network.OutputSize || shape.LayerSizes.Count != hidden.Count
+                || !hidden.Select(b => b.OutputSize).SequenceEqual(shape.LayerSizes))
+            {
+                throw new ArgumentException(
+                    $"The projector maps {shape}, but the network has {network.OutputSize} outputs and hidden widths [{string.Join(", ", hidden.Select(b => b.OutputSize))}].",
+                    nameof(network));
+            }
+
+            _signals = new Matrix?[hidden.Count];
+            _checkedNetwork = network;
         }
 
         network.OutputBlock.Backward(outputGradient, needInputGradient: false);
-        if (_signals.Length != hidden.Count)
-        {
-            _signals = new Matrix?[hidden.Count];
-        }
 
         for (int l = 0; l < hidden.Count; l++)
         {

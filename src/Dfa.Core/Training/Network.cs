@@ -32,6 +32,7 @@ public sealed class Network
         }
 
         _blocks = blocks.ToArray();
+        HiddenBlocks = _blocks[..^1];
         _parameters = _blocks.SelectMany(b => b.Layers).SelectMany(l => l.Parameters).ToArray();
         var names = new HashSet<string>(StringComparer.Ordinal);
         foreach (Parameter p in _parameters)
@@ -46,7 +47,7 @@ public sealed class Network
     public IReadOnlyList<NetworkBlock> Blocks => _blocks;
 
     /// <summary>Every block but the output block: the DFA feedback points.</summary>
-    public IReadOnlyList<NetworkBlock> HiddenBlocks => new ArraySegment<NetworkBlock>(_blocks, 0, _blocks.Length - 1);
+    public IReadOnlyList<NetworkBlock> HiddenBlocks { get; }
 
     public NetworkBlock OutputBlock => _blocks[^1];
 
