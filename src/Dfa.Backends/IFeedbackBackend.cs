@@ -20,4 +20,11 @@ public interface IFeedbackBackend
     /// seed, shape and options give the same matrices on every machine.
     /// </summary>
     IFeedbackProjector Create(FeedbackShape shape, FeedbackConfig options, ulong seed, int threads);
+
+    /// <summary>
+    /// The storage and work of a projector for <paramref name="shape"/> and <paramref name="options"/> at
+    /// <paramref name="batch"/> samples per call, computed without building any matrix (so a simulator can price a
+    /// shape too large to allocate). It rejects the options <see cref="Create"/> would reject.
+    /// </summary>
+    FeedbackPrediction Predict(FeedbackShape shape, FeedbackConfig options, int batch);
 }

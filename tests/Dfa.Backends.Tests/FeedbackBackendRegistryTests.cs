@@ -48,5 +48,8 @@ public sealed class FeedbackBackendRegistryTests
 
         public IFeedbackProjector Create(FeedbackShape shape, FeedbackConfig options, ulong seed, int threads) =>
             throw new NotSupportedException();
+
+        public FeedbackPrediction Predict(FeedbackShape shape, FeedbackConfig options, int batch) =>
+            throw new NotSupportedException();
     }
 }

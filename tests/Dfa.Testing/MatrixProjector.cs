@@ -15,6 +15,8 @@ public sealed class MatrixProjector(params Matrix[] matrices) : IFeedbackProject
 
     public ActionCounts Counts { get; } = new();
 
+    public FeedbackStorage Storage => new("float32 (test matrices)", 32L * matrices.Sum(m => (long)m.Length), 0, 0, 0);
+
     /// <summary>Gaussian matrices scaled by <c>1/sqrt(n_l)</c>, named by <paramref name="seed"/>.</summary>
     public static MatrixProjector Gaussian(FeedbackShape shape, ulong seed) =>
         new(shape.LayerSizes.Select((n, l) => TestData.RandomMatrix(shape.ErrorSize, n, seed + (ulong)l, (float)(1 / Math.Sqrt(n)))).ToArray());
@@ -26,4 +28,8 @@ public sealed class MatrixProjector(params Matrix[] matrices) : IFeedbackProject
             Gemm.Multiply(error, Transpose.No, matrices[l], Transpose.No, signals[l]);
         }
     }
+
+    public void EncodeError(Matrix error, Matrix encoded) => error.CopyTo(encoded);
+
+    public Matrix FeedbackMatrix(int layer) => matrices[layer].Clone();
 }

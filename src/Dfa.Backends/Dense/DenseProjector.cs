@@ -46,6 +46,8 @@ public sealed class DenseProjector : IFeedbackProjector
 
     public ActionCounts Counts { get; } = new();
 
+    public FeedbackStorage Storage => StorageFor(Shape, _matrices.Sum(m => (long)m.Length));
+
     /// <summary>The e × n_l matrix of hidden layer <paramref name="layer"/> (for analysis and tests; do not modify).</summary>
     public Matrix Matrix(int layer) => _matrices[layer];
 
@@ -64,6 +66,21 @@ public sealed class DenseProjector : IFeedbackProjector
             Counts.Add(HardwareAction.SignalBytesWritten, 4L * batch * n);
         }
     }
+
+    public void EncodeError(Matrix error, Matrix encoded)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        ArgumentNullException.ThrowIfNull(encoded);
+        error.CopyTo(encoded);
+    }
+
+    public Matrix FeedbackMatrix(int layer) => _matrices[layer].Clone();
+
+    /// <summary>Storage of a dense projector for <paramref name="shape"/>: e·Σn_l float32 weights, no padding.</summary>
+    internal static FeedbackStorage StorageFor(FeedbackShape shape) => StorageFor(shape, shape.ErrorSize * shape.TotalLayerSize);
+
+    private static FeedbackStorage StorageFor(FeedbackShape shape, long weights) =>
+        new($"float32, one {shape.ErrorSize}×n_l matrix per layer", checked(32 * weights), 0, 0, 0);
 
     private static Matrix CreateMatrix(int e, int n, FeedbackInit init, double? scale, Rng rng)
     {

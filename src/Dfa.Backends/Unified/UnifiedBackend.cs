@@ -11,8 +11,7 @@ public sealed class UnifiedBackend : IFeedbackBackend
 
     public string Description => "one e × l_max matrix shared by all layers, one projection per step (Launay 2019)";
 
-    /// <exception cref="DfaInputException"><c>feedback.init</c> or <c>feedback.scale</c> is set: the unified matrix has one fixed distribution.</exception>
-    public IFeedbackProjector Create(FeedbackShape shape, FeedbackConfig options, ulong seed, int threads)
+    private static void ThrowIfUnsupported(FeedbackConfig options)
     {
         ArgumentNullException.ThrowIfNull(options);
         if (options.Init != FeedbackInit.Gaussian || options.Scale is not null)
@@ -20,7 +19,28 @@ public sealed class UnifiedBackend : IFeedbackBackend
             throw new DfaInputException(
                 "feedback.init and feedback.scale do not apply to the unified backend: its matrix is N(0, 1)/sqrt(l_max·e) by definition");
         }
+    }
 
+    /// <exception cref="DfaInputException"><c>feedback.init</c> or <c>feedback.scale</c> is set: the unified matrix has one fixed distribution.</exception>
+    public IFeedbackProjector Create(FeedbackShape shape, FeedbackConfig options, ulong seed, int threads)
+    {
+        ThrowIfUnsupported(options);
         return new UnifiedProjector(shape, seed, threads);
+    }
+
+    public FeedbackPrediction Predict(FeedbackShape shape, FeedbackConfig options, int batch)
+    {
+        ArgumentNullException.ThrowIfNull(shape);
+        ArgumentOutOfRangeException.ThrowIfLessThan(batch, 1);
+        ThrowIfUnsupported(options);
+        long e = shape.ErrorSize;
+        long lMax = shape.MaxLayerSize;
+        var perCall = new ActionCounts();
+        perCall.Add(HardwareAction.Fp32MultiplyAdd, checked(batch * e * lMax));
+        perCall.Add(HardwareAction.FeedbackBitsRead, checked(32 * e * lMax));
+        perCall.Add(HardwareAction.ErrorBytesRead, checked(4 * batch * e));
+        perCall.Add(HardwareAction.Fp32Multiply, checked(batch * shape.LayerSizes.Where(n => n != lMax).Sum(n => (long)n)));
+        perCall.Add(HardwareAction.SignalBytesWritten, checked(4 * batch * shape.TotalLayerSize));
+        return new FeedbackPrediction(UnifiedProjector.StorageFor(shape), new ActionCounts(), perCall);
     }
 }

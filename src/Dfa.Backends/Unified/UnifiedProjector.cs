@@ -45,8 +45,40 @@ public sealed class UnifiedProjector : IFeedbackProjector
 
     public ActionCounts Counts { get; } = new();
 
+    public FeedbackStorage Storage => new(StorageFor(Shape).Layout, 32L * _b.Length, 0, 0, 0);
+
     /// <summary>The shared e × l_max matrix <c>B</c> (for analysis and tests; do not modify).</summary>
     public Matrix Matrix => _b;
+
+    /// <summary>Storage of a unified projector for <paramref name="shape"/>: e·l_max float32 weights.</summary>
+    internal static FeedbackStorage StorageFor(FeedbackShape shape) =>
+        new($"float32, one shared {shape.ErrorSize}×{shape.MaxLayerSize} matrix", checked(32L * shape.ErrorSize * shape.MaxLayerSize), 0, 0, 0);
+
+    public void EncodeError(Matrix error, Matrix encoded)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        ArgumentNullException.ThrowIfNull(encoded);
+        error.CopyTo(encoded);
+    }
+
+    /// <summary><c>sqrt(l_max / l_l) · B[:, :l_l]</c>.</summary>
+    public Matrix FeedbackMatrix(int layer)
+    {
+        int n = Shape.LayerSizes[layer];
+        float factor = LayerScale(layer);
+        var m = new Matrix(Shape.ErrorSize, n);
+        for (int i = 0; i < m.Rows; i++)
+        {
+            ReadOnlySpan<float> row = _b.Row(i)[..n];
+            Span<float> dst = m.Row(i);
+            for (int j = 0; j < n; j++)
+            {
+                dst[j] = n == _b.Cols ? row[j] : row[j] * factor;
+            }
+        }
+
+        return m;
+    }
 
     /// <summary>The factor <c>sqrt(l_max / l_l)</c> that layer <paramref name="layer"/>'s slice is scaled by.</summary>
     public float LayerScale(int layer) => (float)Math.Sqrt((double)Shape.MaxLayerSize / Shape.LayerSizes[layer]);

@@ -65,13 +65,47 @@ internal static class ConfigSchema
         Keys<EarlyStoppingConfig>.F("patience", c => c.Patience, (c, v) => c with { Patience = v }, new IntType(1)),
         Keys<EarlyStoppingConfig>.F("min_delta", c => c.MinDelta, (c, v) => c with { MinDelta = v }, DoubleType.NonNegative));
 
+    private static readonly Section<SparseFeedbackConfig> SparseFeedback = new(
+        Keys<SparseFeedbackConfig>.F("connections", c => c.Connections, (c, v) => c with { Connections = v }, new IntType(1)),
+        Keys<SparseFeedbackConfig>.F("rank", c => c.Rank, (c, v) => c with { Rank = v }, new NullableType<int>(new IntType(1))));
+
+    private static readonly EnumType<ErrorEncoding> ErrorEncodingType = new(
+        [("float", ErrorEncoding.Float), ("ternary", ErrorEncoding.Ternary)],
+        [("fp32", "float"), ("float32", "float"), ("ternarized", "ternary"), ("ternarised", "ternary")]);
+
+    private static readonly DoubleType Fraction = new(0, minInclusive: true, 1, maxInclusive: false);
+
+    private static readonly Section<BinaryFeedbackConfig> BinaryFeedback = new(
+        Keys<BinaryFeedbackConfig>.F("error", c => c.Error, (c, v) => c with { Error = v }, ErrorEncodingType),
+        Keys<BinaryFeedbackConfig>.F("threshold", c => c.Threshold, (c, v) => c with { Threshold = v }, Fraction));
+
+    private static readonly Section<OpticalFeedbackConfig> OpticalFeedback = new(
+        Keys<OpticalFeedbackConfig>.F("threshold", c => c.Threshold, (c, v) => c with { Threshold = v }, Fraction),
+        Keys<OpticalFeedbackConfig>.F("mirrors", c => c.Mirrors, (c, v) => c with { Mirrors = v }, new IntType(2)),
+        Keys<OpticalFeedbackConfig>.F("camera_pixels", c => c.CameraPixels, (c, v) => c with { CameraPixels = v }, new IntType(1)),
+        Keys<OpticalFeedbackConfig>.F("frame_time_s", c => c.FrameTimeSeconds, (c, v) => c with { FrameTimeSeconds = v }, DoubleType.Positive),
+        Keys<OpticalFeedbackConfig>.F("anchor_mirrors", c => c.AnchorMirrors, (c, v) => c with { AnchorMirrors = v }, new NullableType<int>(new IntType(1))),
+        Keys<OpticalFeedbackConfig>.F("bit_depth", c => c.BitDepth, (c, v) => c with { BitDepth = v }, new IntType(0, 16)),
+        Keys<OpticalFeedbackConfig>.F("exposure", c => c.Exposure, (c, v) => c with { Exposure = v }, new DoubleType(0, minInclusive: false, 1)),
+        Keys<OpticalFeedbackConfig>.F("full_well_e", c => c.FullWellElectrons, (c, v) => c with { FullWellElectrons = v }, DoubleType.NonNegative),
+        Keys<OpticalFeedbackConfig>.F("read_noise_e", c => c.ReadNoiseElectrons, (c, v) => c with { ReadNoiseElectrons = v }, DoubleType.NonNegative),
+        Keys<OpticalFeedbackConfig>.F("drift", c => c.Drift, (c, v) => c with { Drift = v }, new DoubleType(0, minInclusive: true, 0.5)),
+        Keys<OpticalFeedbackConfig>.F("drift_frames", c => c.DriftFrames, (c, v) => c with { DriftFrames = v }, new DoubleType(1)),
+        Keys<OpticalFeedbackConfig>.F("calibration_frames", c => c.CalibrationFrames, (c, v) => c with { CalibrationFrames = v }, new IntType(1, 1 << 20)));
+
     private static readonly Section<FeedbackConfig> Feedback = new(
         Keys<FeedbackConfig>.F("backend", c => c.Backend, (c, v) => c with { Backend = v! }, StringType.Required),
         Keys<FeedbackConfig>.F("init", c => c.Init, (c, v) => c with { Init = v }, new EnumType<FeedbackInit>(
             [("gaussian", FeedbackInit.Gaussian), ("uniform", FeedbackInit.Uniform), ("xavier_uniform", FeedbackInit.XavierUniform)],
             [("normal", "gaussian"), ("xavier", "xavier_uniform"), ("glorot", "xavier_uniform"), ("glorot_uniform", "xavier_uniform")])),
         Keys<FeedbackConfig>.F("scale", c => c.Scale, (c, v) => c with { Scale = v }, new NullableType<double>(DoubleType.Positive)),
-        Keys<FeedbackConfig>.F("seed", c => c.Seed, (c, v) => c with { Seed = v }, new NullableType<ulong>(ULongType.Instance)));
+        Keys<FeedbackConfig>.F("seed", c => c.Seed, (c, v) => c with { Seed = v }, new NullableType<ulong>(ULongType.Instance)),
+        new OptionalSectionField<FeedbackConfig, SparseFeedbackConfig>(
+            "sparse", SparseFeedback, c => c.Sparse, (c, v) => c with { Sparse = v }, () => new()),
+        new OptionalSectionField<FeedbackConfig, BinaryFeedbackConfig>(
+            "binary", BinaryFeedback, c => c.Binary, (c, v) => c with { Binary = v }, () => new()),
+        new OptionalSectionField<FeedbackConfig, OpticalFeedbackConfig>(
+            "optical", OpticalFeedback, c => c.Optical, (c, v) => c with { Optical = v }, () => new()));
 
     public static readonly Section<TrainConfig> Root = new(
         Keys<TrainConfig>.F("batch_size", c => c.BatchSize, (c, v) => c with { BatchSize = v }, new IntType(1)),
@@ -114,6 +148,26 @@ internal static class ConfigSchema
         {
             throw (ctx.KeyAt("early_stopping") ?? At(ctx, root, "data.validation_split"))
                 .Error("early_stopping needs a validation set: set data.validation_split to a fraction in (0, 1)");
+        }
+
+        foreach ((string section, bool present) in new[]
+        {
+            ("sparse", c.Feedback.Sparse is not null),
+            ("binary", c.Feedback.Binary is not null),
+            ("optical", c.Feedback.Optical is not null),
+        })
+        {
+            if (present && !string.Equals(c.Feedback.Backend, section, StringComparison.OrdinalIgnoreCase))
+            {
+                throw (ctx.KeyAt($"feedback.{section}") ?? root)
+                    .Error($"feedback.{section} configures the {section} backend, but feedback.backend is '{c.Feedback.Backend}'; remove the section or set feedback.backend: {section}");
+            }
+        }
+
+        if (c.Feedback.Sparse is { Rank: { } rank } sparse && sparse.Connections > rank)
+        {
+            throw At(ctx, root, "feedback.sparse.connections", "feedback.sparse.rank")
+                .Error($"feedback.sparse.connections ({sparse.Connections}) cannot exceed feedback.sparse.rank ({rank}): each neuron's connections are distinct error components");
         }
 
         if (c.Sgd.Nesterov && c.Sgd.Momentum <= 0)

@@ -1,0 +1,10 @@
+namespace Dfa.Core.Feedback;
+
+/// <summary>
+/// What a backend predicts, without building anything, for one shape, options and batch size: its storage, the
+/// work done once when the projector is built (<see cref="Setup"/>: an optical unit's calibration frames), and the
+/// work of one <see cref="IFeedbackProjector.Project"/> call (<see cref="PerProjection"/>). A built projector's
+/// <see cref="IFeedbackProjector.Counts"/> after <c>k</c> calls of that batch size equal
+/// <c>Setup + k·PerProjection</c> exactly; the contract tests hold every backend to that.
+/// </summary>
+public sealed record FeedbackPrediction(FeedbackStorage Storage, ActionCounts Setup, ActionCounts PerProjection);
