@@ -83,7 +83,11 @@ public static class ConfigLoader
     /// <c>lr_schdulear.gamma</c>, <c>model.hidden</c>, <c>data.synthetic.seed</c>).
     /// </summary>
     public static IReadOnlyList<string> SupportedKeys { get; } =
-        Describe(new TrainConfig { EarlyStopping = new() }).Select(p => p.Key).ToArray().AsReadOnly();
+        Describe(new TrainConfig
+        {
+            EarlyStopping = new(),
+            Feedback = new() { Sparse = new(), Binary = new(), Optical = new() },
+        }).Select(p => p.Key).ToArray().AsReadOnly();
 
     internal static TrainConfig ParseBytes(ReadOnlySpan<byte> bytes, string displayName, IReadOnlyList<string>? overrides)
     {

@@ -91,14 +91,17 @@ public sealed class ConfigDescribeTests
             Assert.That(d["feedback.seed"], Is.EqualTo("42"));
             Assert.That(d["seed"], Is.EqualTo("18446744073709551615"));
             Assert.That(d["output"], Is.EqualTo("runs/custom"));
-            Assert.That(d, Has.Count.EqualTo(48));
+            Assert.That(d["feedback.optical"], Is.EqualTo("null"));
+            Assert.That(d, Has.Count.EqualTo(51));
         });
     }
 
     [Test]
     public void SupportedKeys_AreDescribesKeysWithEarlyStoppingSpelledOut()
     {
-        Assert.That(ConfigLoader.SupportedKeys, Has.Count.EqualTo(48));
+        Assert.That(ConfigLoader.SupportedKeys, Has.Count.EqualTo(64));
+        Assert.That(ConfigLoader.SupportedKeys, Does.Contain("feedback.optical.read_noise_e"));
+        Assert.That(ConfigLoader.SupportedKeys, Does.Contain("feedback.sparse.rank"));
         Assert.That(ConfigLoader.SupportedKeys, Does.Contain("lr_schdulear.use_lr_schdulear"));
         Assert.That(ConfigLoader.SupportedKeys, Does.Contain("early_stopping.min_delta"));
         Assert.That(ConfigLoader.SupportedKeys, Does.Not.Contain("early_stopping"));

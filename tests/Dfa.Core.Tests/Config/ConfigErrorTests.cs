@@ -178,6 +178,47 @@ public sealed class ConfigErrorTests
         AssertAt(Fail("sgd: {momentum: 0.9, dampening: 0.1, nesterov: true}"), 1, 48, "sgd.nesterov needs sgd.dampening = 0, got 0.1");
     }
 
+    [Test]
+    public void BackendSection_ForAnotherBackend_IsAConflict_ReportedAtTheSection()
+    {
+        AssertAt(Fail("feedback:\n  backend: dense\n  optical: {bit_depth: 8}\n"), 3, 3,
+            "feedback.optical configures the optical backend, but feedback.backend is 'dense'");
+        AssertAt(Fail("feedback:\n  sparse: {connections: 2}\n"), 2, 3, "feedback.sparse configures the sparse backend");
+        Assert.That(Fail("feedback: {backend: sparse, sparse: {connections: 2}}", "feedback.backend=binary").Message,
+            Does.Contain("feedback.sparse configures the sparse backend, but feedback.backend is 'binary'"));
+    }
+
+    [Test]
+    public void BackendSections_BindTheirKeys()
+    {
+        var sparse = ConfigLoader.Parse("feedback: {backend: sparse, sparse: {connections: 3, rank: 5}}", File).Feedback;
+        Assert.That(sparse.Sparse, Is.EqualTo(new SparseFeedbackConfig { Connections = 3, Rank = 5 }));
+        var binary = ConfigLoader.Parse("feedback: {backend: binary, binary: {error: ternary, threshold: 0.25}}", File).Feedback;
+        Assert.That(binary.Binary, Is.EqualTo(new BinaryFeedbackConfig { Error = ErrorEncoding.Ternary, Threshold = 0.25 }));
+        var optical = ConfigLoader.Parse(
+            "feedback: {backend: optical, optical: {bit_depth: 0, read_noise_e: 0, camera_pixels: 4096, anchor_mirrors: 7}}", File).Feedback;
+        Assert.That(optical.Optical, Is.EqualTo(new OpticalFeedbackConfig { BitDepth = 0, ReadNoiseElectrons = 0, CameraPixels = 4096, AnchorMirrors = 7 }));
+        Assert.That(ConfigLoader.Parse("feedback: {backend: optical}", File).Feedback.Optical, Is.Null);
+    }
+
+    [Test]
+    public void SparseConnections_AboveTheRank_IsAConflict()
+    {
+        AssertAt(Fail("feedback: {backend: sparse, sparse: {connections: 4, rank: 3}}"), 1, 51,
+            "feedback.sparse.connections (4) cannot exceed feedback.sparse.rank (3)");
+    }
+
+    [TestCase("feedback: {backend: optical, optical: {bit_depth: 17}}", "bit_depth")]
+    [TestCase("feedback: {backend: optical, optical: {exposure: 0}}", "exposure")]
+    [TestCase("feedback: {backend: optical, optical: {threshold: 1}}", "threshold")]
+    [TestCase("feedback: {backend: binary, binary: {threshold: -0.1}}", "threshold")]
+    [TestCase("feedback: {backend: sparse, sparse: {connections: 0}}", "connections")]
+    [TestCase("feedback: {backend: binary, binary: {error: int8}}", "float, ternary")]
+    public void BackendSectionValues_AreRangeChecked(string yaml, string fragment)
+    {
+        Assert.That(Fail(yaml).Message, Does.Contain(fragment));
+    }
+
     [TestCase("")]
     [TestCase("   \n\n")]
     [TestCase("# only a comment\n")]
