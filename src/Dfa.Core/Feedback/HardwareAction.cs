@@ -35,4 +35,13 @@ public enum HardwareAction
 
     /// <summary>Camera pixels read out.</summary>
     CameraPixelsRead,
+
+    /// <summary>One float32 comparison (thresholds, maxima: ternarising an error).</summary>
+    Fp32Compare,
+
+    /// <summary>One 64-bit AND followed by a population count (binary and ternary popcount kernels).</summary>
+    Popcount64,
+
+    /// <summary>One 32-bit integer add or subtract.</summary>
+    Int32Add,
 }
