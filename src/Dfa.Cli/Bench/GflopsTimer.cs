@@ -14,7 +14,11 @@ internal static class GflopsTimer
     /// down, so the fastest repetition is the closest estimate of what the kernel itself can do, and it is the
     /// same statistic for both sides of a ratio.
     /// </summary>
-    public static double BestGflops(Action body, double flops, double minSeconds = 0.3, int minReps = 3, int maxReps = 1000)
+    public static double BestGflops(Action body, double flops, double minSeconds = 0.3, int minReps = 3, int maxReps = 1000) =>
+        BestRate(body, flops, minSeconds, minReps, maxReps) / 1e9;
+
+    /// <summary>The same measurement as <see cref="BestGflops"/>, as <paramref name="units"/> per second of the best repetition.</summary>
+    public static double BestRate(Action body, double units, double minSeconds = 0.3, int minReps = 3, int maxReps = 1000)
     {
         var warm = Stopwatch.StartNew();
         for (int i = 0; i < 3 || warm.Elapsed.TotalSeconds < Math.Min(0.1, minSeconds / 3); i++)
@@ -32,6 +36,6 @@ internal static class GflopsTimer
             best = Math.Min(best, seconds);
         }
 
-        return flops / best / 1e9;
+        return units / best;
     }
 }

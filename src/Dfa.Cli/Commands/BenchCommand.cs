@@ -25,10 +25,15 @@ internal static class BenchCommand
         var output = new Option<string?>("--out", "-o") { Description = "Also write DIR/bench.json." };
         var threads = new Option<string>("--threads") { Description = "Thread counts to measure, comma-separated.", DefaultValueFactory = _ => "1,2" };
         var seconds = new Option<double>("--seconds") { Description = "Minimum seconds per GEMM measurement (training steps take 4×).", DefaultValueFactory = _ => 0.3 };
-        var worker = new Option<string?>("--openblas-worker") { Hidden = true };
-        var command = new Command("bench", "Measure our GEMM against OpenBLAS and BP/DFA training steps against the GEMM-bound rate.")
+        var suites = new Option<string>("--suite")
         {
-            output, threads, seconds, worker,
+            Description = "What to measure, comma-separated: gemm, train, feedback (the feedback step on every backend, e = 1000 → 2×4096).",
+            DefaultValueFactory = _ => "gemm,train,feedback",
+        };
+        var worker = new Option<string?>("--openblas-worker") { Hidden = true };
+        var command = new Command("bench", "Measure our GEMM against OpenBLAS, BP/DFA training steps against the GEMM-bound rate, and every feedback backend against dense.")
+        {
+            output, threads, seconds, suites, worker,
         };
         command.SetAction(parse =>
         {
@@ -37,12 +42,15 @@ internal static class BenchCommand
                 return OpenBlasWorker.Run(workerArgs, Console.Out);
             }
 
-            return Execute(parse.GetValue(output), ParseThreads(parse.GetRequiredValue(threads)), parse.GetValue(seconds), registry, console);
+            return Execute(
+                parse.GetValue(output), ParseThreads(parse.GetRequiredValue(threads)), parse.GetValue(seconds),
+                ParseSuites(parse.GetRequiredValue(suites)), registry, console);
         });
         return command;
     }
 
-    private static int Execute(string? outPath, IReadOnlyList<int> threads, double seconds, FeedbackBackendRegistry registry, IAnsiConsole console)
+    private static int Execute(
+        string? outPath, IReadOnlyList<int> threads, double seconds, IReadOnlySet<string> suites, FeedbackBackendRegistry registry, IAnsiConsole console)
     {
         if (!(seconds > 0 && seconds <= 60))
         {
@@ -52,7 +60,7 @@ internal static class BenchCommand
         OutputFolder? folder = outPath is null ? null : OutputFolder.Claim(outPath);
         try
         {
-            return Measure(folder, threads, seconds, registry, console);
+            return Measure(folder, threads, seconds, suites, registry, console);
         }
         finally
         {
@@ -60,31 +68,52 @@ internal static class BenchCommand
         }
     }
 
-    private static int Measure(OutputFolder? folder, IReadOnlyList<int> threads, double seconds, FeedbackBackendRegistry registry, IAnsiConsole console)
+    private static int Measure(
+        OutputFolder? folder, IReadOnlyList<int> threads, double seconds, IReadOnlySet<string> suites, FeedbackBackendRegistry registry, IAnsiConsole console)
     {
         console.MarkupLine($"[bold]dfa bench[/]: {Environment.ProcessorCount} cores, {Markup.Escape(RuntimeInformation.ProcessArchitecture.ToString())}, GEMM kernel {Markup.Escape(Gemm.KernelDescription)}");
 
-        var log = new StringWriter();
-        IReadOnlyList<BenchResult> gemm = GemmBench.Run(threads: threads, minSeconds: seconds, log: log);
-        string? corename = log.ToString().Split('\n').FirstOrDefault(l => l.StartsWith("OpenBLAS core: ", StringComparison.Ordinal))?["OpenBLAS core: ".Length..].Trim();
-        foreach (string line in log.ToString().Split('\n').Where(l => l.StartsWith("OpenBLAS baseline skipped", StringComparison.Ordinal)))
+        var results = new List<BenchResult>();
+        string? corename = null;
+        IReadOnlyList<BenchResult> gemm = [];
+        if (suites.Contains("gemm"))
         {
-            console.MarkupLine($"[yellow]{Markup.Escape(line)}[/]");
+            var log = new StringWriter();
+            gemm = GemmBench.Run(threads: threads, minSeconds: seconds, log: log);
+            corename = log.ToString().Split('\n').FirstOrDefault(l => l.StartsWith("OpenBLAS core: ", StringComparison.Ordinal))?["OpenBLAS core: ".Length..].Trim();
+            foreach (string line in log.ToString().Split('\n').Where(l => l.StartsWith("OpenBLAS baseline skipped", StringComparison.Ordinal)))
+            {
+                console.MarkupLine($"[yellow]{Markup.Escape(line)}[/]");
+            }
+
+            results.AddRange(gemm);
         }
 
-        var results = new List<BenchResult>(gemm);
-        int[] hidden = [800, 800];
-        foreach (TrainingAlgorithmKind algorithm in new[] { TrainingAlgorithmKind.Bp, TrainingAlgorithmKind.Dfa })
+        if (suites.Contains("train"))
         {
-            double flops = TrainingStepBench.FlopsPerSample(algorithm, 784, hidden, 10);
-            foreach (int t in threads)
+            int[] hidden = [800, 800];
+            foreach (TrainingAlgorithmKind algorithm in new[] { TrainingAlgorithmKind.Bp, TrainingAlgorithmKind.Dfa })
             {
-                double samplesPerSecond = TrainingStepBench.Measure(algorithm, t, batch: 128, minSeconds: 4 * seconds, registry);
-                double? square = gemm.FirstOrDefault(r => r.Name == SquareShape && r.Threads == t)?.Baseline;
-                double? bound = square is { } gflops ? gflops * 1e9 / flops : null;
-                results.Add(new BenchResult(
-                    $"train.{(algorithm == TrainingAlgorithmKind.Bp ? "bp" : "dfa")}.784-800-800-10.b128",
-                    t, samplesPerSecond, "samples/s", bound, bound is > 0 ? samplesPerSecond / bound : null));
+                double flops = TrainingStepBench.FlopsPerSample(algorithm, 784, hidden, 10);
+                foreach (int t in threads)
+                {
+                    double samplesPerSecond = TrainingStepBench.Measure(algorithm, t, batch: 128, minSeconds: 4 * seconds, registry);
+                    double? square = gemm.FirstOrDefault(r => r.Name == SquareShape && r.Threads == t)?.Baseline;
+                    double? bound = square is { } gflops ? gflops * 1e9 / flops : null;
+                    results.Add(new BenchResult(
+                        $"train.{(algorithm == TrainingAlgorithmKind.Bp ? "bp" : "dfa")}.784-800-800-10.b128",
+                        t, samplesPerSecond, "samples/s", bound, bound is > 0 ? samplesPerSecond / bound : null));
+                }
+            }
+        }
+
+        if (suites.Contains("feedback"))
+        {
+            var log = new StringWriter();
+            results.AddRange(FeedbackBench.Run(registry, threads, seconds, log));
+            foreach (string line in log.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries))
+            {
+                console.MarkupLine($"[yellow]{Markup.Escape(line)}[/]");
             }
         }
 
@@ -103,18 +132,21 @@ internal static class BenchCommand
         var table = new Table().Border(TableBorder.Simple)
             .AddColumn("measurement").AddColumn("threads")
             .AddColumn(new TableColumn("ours").RightAligned()).AddColumn("unit")
-            .AddColumn(new TableColumn("baseline").RightAligned()).AddColumn(new TableColumn("ratio").RightAligned());
+            .AddColumn(new TableColumn("baseline").RightAligned()).AddColumn(new TableColumn("ratio").RightAligned())
+            .AddColumn("goal");
         foreach (BenchResult r in results)
         {
+            string goal = r.Goal is null ? "" : $"{Markup.Escape(r.Goal.ToString())} {(r.GoalMet switch { true => "[green]met[/]", false => "[red]missed[/]", null => "" })}";
             table.AddRow(
-                r.Name, r.Threads.ToString(CultureInfo.InvariantCulture), r.Value.ToString("F1", CultureInfo.InvariantCulture), r.Unit,
-                r.Baseline?.ToString("F1", CultureInfo.InvariantCulture) ?? "-", r.Ratio?.ToString("F2", CultureInfo.InvariantCulture) ?? "-");
+                Markup.Escape(r.Name), r.Threads.ToString(CultureInfo.InvariantCulture), r.Value.ToString("F1", CultureInfo.InvariantCulture), r.Unit,
+                r.Baseline?.ToString("F1", CultureInfo.InvariantCulture) ?? "-", r.Ratio?.ToString("F2", CultureInfo.InvariantCulture) ?? "-", goal);
         }
 
         console.Write(table);
         console.MarkupLine(
             "GEMM baseline: OpenBLAS cblas_sgemm" + (corename is null ? " (unavailable)" : $" ({Markup.Escape(corename)} kernels)")
-            + "; training-step baseline: the GEMM-bound rate, FLOPs per sample ÷ OpenBLAS's 2048³ rate at the same thread count.");
+            + "; training-step baseline: the GEMM-bound rate, FLOPs per sample ÷ OpenBLAS's 2048³ rate at the same thread count;"
+            + " feedback baseline: the dense backend at the same batch and thread count.");
     }
 
     private static void WriteJson(OutputFolder folder, IReadOnlyList<BenchResult> results, string? corename)
@@ -129,6 +161,12 @@ internal static class BenchCommand
                 row.Add(F("ratio", r.Ratio));
             }
 
+            if (r.Goal is { } goal)
+            {
+                row.Add(F("goal", goal.ToString()));
+                row.Add(F("goal_met", r.GoalMet));
+            }
+
             return row;
         }
 
@@ -139,6 +177,24 @@ internal static class BenchCommand
             F("cores", Environment.ProcessorCount),
             F("results", results.Select(Row).ToList()),
         ]);
+    }
+
+    private static HashSet<string> ParseSuites(string text)
+    {
+        string[] known = ["gemm", "train", "feedback"];
+        var set = new HashSet<string>(StringComparer.Ordinal);
+        foreach (string part in text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            string name = part.ToLowerInvariant();
+            if (!known.Contains(name))
+            {
+                throw new DfaInputException($"--suite takes a comma-separated list of {string.Join(", ", known)}; got '{part}'");
+            }
+
+            set.Add(name);
+        }
+
+        return set.Count > 0 ? set : throw new DfaInputException("--suite is empty");
     }
 
     private static int[] ParseThreads(string text)

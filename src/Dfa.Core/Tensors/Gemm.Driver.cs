@@ -78,6 +78,12 @@ public static unsafe partial class Gemm
     private static void Run(in Problem p, int threads)
     {
         GemmIsa isa = ForcedIsa ?? BestIsa;
+        if (p.M == 1 && p.TransB == Transpose.No)
+        {
+            RowTimesMatrix(p, isa, threads);
+            return;
+        }
+
         (int mr, int nr) = isa switch
         {
             GemmIsa.Vector512 => (6, 32),

@@ -130,6 +130,26 @@ public sealed class GemmTests
         }
     }
 
+    [Test]
+    public void Multiply_SingleRow_StreamsB_BitIdenticalForAnyThreadCountAndIsa()
+    {
+        // m = 1 with B not transposed takes the row-times-matrix path (a batch of one); wide enough to split.
+        foreach (Transpose transA in new[] { Transpose.No, Transpose.Yes })
+        {
+            var r = GemmReference.Create(transA, Transpose.No, 1, 4100, 1030, alpha: 1.5f, beta: 0.5f, padA: 2, padB: 3, padC: 1, seed: 9);
+            float[] single = r.Run(threads: 1);
+            r.AssertMatches(single);
+            Assert.That(r.Run(threads: 2), Is.EqualTo(single).AsCollection, $"threads=2 {r}");
+            foreach (GemmIsa isa in Enum.GetValues<GemmIsa>())
+            {
+                Gemm.ForcedIsa = isa;
+                Assert.That(r.Run(threads: 3), Is.EqualTo(single).AsCollection, $"{isa} {r}");
+            }
+
+            Gemm.ForcedIsa = null;
+        }
+    }
+
     [TestCase(1030, 1100, 1030)]
     [TestCase(1100, 1030, 1030)]
     public void Multiply_IsBitIdentical_ForAnyThreadCount_WhenEachChunkPacksItsOwnOperands(int m, int n, int k)

@@ -1,0 +1,79 @@
+using Dfa.Backends;
+using Dfa.Backends.Registry;
+using Dfa.Core.Config;
+using Dfa.Core.Feedback;
+using Dfa.Core.Randomness;
+using Dfa.Core.Tensors;
+
+namespace Dfa.Cli.Bench;
+
+/// <summary>
+/// The feedback step alone, ImageNet-sized: an error of e = 1000 projected onto two hidden layers of 4096, in
+/// vectors (samples) per second. The dense backend at the same batch and thread count is every line's baseline,
+/// measured in the same run; the goals are issue 3's: binary ≥ 4× dense at batch 1 and ≥ 1× at batch 128,
+/// single-connection sparse ≥ 50× at batch 128, and the optical simulation (default noise) ≥ 1,000 vectors/s.
+/// </summary>
+internal static class FeedbackBench
+{
+    public const int ErrorSize = 1000;
+
+    public static readonly int[] Layers = [4096, 4096];
+
+    private static readonly (string Label, FeedbackConfig Options, int Batch, BenchGoal? Goal)[] Cases =
+    [
+        ("binary", new FeedbackConfig { Backend = "binary" }, 1, new BenchGoal(OnRatio: true, 4)),
+        ("binary", new FeedbackConfig { Backend = "binary" }, 128, new BenchGoal(OnRatio: true, 1)),
+        ("binary-ternary", new FeedbackConfig { Backend = "binary", Binary = new() { Error = ErrorEncoding.Ternary } }, 128, null),
+        ("sparse-k1", new FeedbackConfig { Backend = "sparse", Sparse = new() { Connections = 1 } }, 128, new BenchGoal(OnRatio: true, 50)),
+        ("unified", new FeedbackConfig { Backend = "unified" }, 128, null),
+        ("optical", new FeedbackConfig { Backend = "optical", Optical = new() }, 128, new BenchGoal(OnRatio: false, 1000)),
+    ];
+
+    /// <summary>One line per case and thread count; cases whose backend is not registered are reported in <paramref name="log"/>.</summary>
+    public static IReadOnlyList<BenchResult> Run(FeedbackBackendRegistry registry, IReadOnlyList<int> threads, double minSeconds, TextWriter log)
+    {
+        var shape = new FeedbackShape(ErrorSize, Layers);
+        var results = new List<BenchResult>();
+        foreach (int t in threads)
+        {
+            var dense = new Dictionary<int, double>();
+            foreach (int batch in Cases.Select(c => c.Batch).Distinct().Order())
+            {
+                dense[batch] = VectorsPerSecond(registry.Get("dense"), shape, new FeedbackConfig(), batch, t, minSeconds);
+                results.Add(new BenchResult(Name("dense", batch), t, dense[batch], "vectors/s", null, null));
+            }
+
+            foreach (var (label, options, batch, goal) in Cases)
+            {
+                if (!registry.Names.Contains(options.Backend))
+                {
+                    log.WriteLine($"feedback bench: backend '{options.Backend}' is not registered; {label} skipped");
+                    continue;
+                }
+
+                double value = VectorsPerSecond(registry.Get(options.Backend), shape, options, batch, t, minSeconds);
+                results.Add(new BenchResult(Name(label, batch), t, value, "vectors/s", dense[batch], value / dense[batch], goal));
+            }
+        }
+
+        return results;
+    }
+
+    private static string Name(string label, int batch) => $"feedback.{label}.e{ErrorSize}-{string.Join("x", Layers)}.b{batch}";
+
+    private static double VectorsPerSecond(IFeedbackBackend backend, FeedbackShape shape, FeedbackConfig options, int batch, int threads, double minSeconds)
+    {
+        IFeedbackProjector projector = backend.Create(shape, options, seed: 7, threads);
+        var error = new Matrix(batch, shape.ErrorSize);
+        var rng = new Rng(11);
+        Span<float> data = error.Span;
+        for (int i = 0; i < data.Length; i++)
+        {
+            // Softmax cross-entropy errors: one large negative component per row, the rest small and positive.
+            data[i] = (float)(i % shape.ErrorSize == (i / shape.ErrorSize) % shape.ErrorSize ? -0.9 : 0.002 * rng.NextDouble());
+        }
+
+        Matrix[] signals = shape.LayerSizes.Select(n => new Matrix(batch, n)).ToArray();
+        return GflopsTimer.BestRate(() => projector.Project(error, signals), batch, minSeconds);
+    }
+}
