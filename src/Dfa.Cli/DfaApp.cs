@@ -24,6 +24,7 @@ internal static class DfaApp
         {
             TrainCommand.Create(registry, console),
             BenchCommand.Create(registry, console),
+            BackendsCommand.Create(registry, console),
         };
 
         ParseResult parse = root.Parse(args);

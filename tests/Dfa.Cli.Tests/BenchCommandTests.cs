@@ -12,7 +12,7 @@ public sealed class BenchCommandTests
         string outDir = temp.Combine("bench");
 
         // Tiny measurement windows: this checks the plumbing and the file, not the speed.
-        CliResult result = CliRunner.Run("bench", "--seconds", "0.01", "--threads", "1", "--out", outDir);
+        CliResult result = CliRunner.Run("bench", "--seconds", "0.01", "--threads", "1", "--suite", "gemm,train", "--out", outDir);
 
         Assert.That(result.ExitCode, Is.EqualTo(0), result.Error);
         using JsonDocument doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "bench.json")));
@@ -33,6 +33,28 @@ public sealed class BenchCommandTests
         }
     }
 
+    [Test]
+    public void BenchFeedback_MeasuresEveryBackendAgainstDense_WithItsGoal()
+    {
+        using var temp = new TempFolder();
+        string outDir = temp.Combine("bench");
+
+        CliResult result = CliRunner.Run("bench", "--seconds", "0.01", "--threads", "1", "--suite", "feedback", "--out", outDir);
+
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.Error);
+        using JsonDocument doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "bench.json")));
+        JsonElement[] results = [.. doc.RootElement.GetProperty("results").EnumerateArray()];
+        Assert.That(results.Select(r => r.GetProperty("name").GetString()), Does.Contain("feedback.dense.e1000-4096x4096.b1").And.Contain("feedback.unified.e1000-4096x4096.b128"));
+        Assert.That(results.Select(r => r.GetProperty("unit").GetString()), Is.All.EqualTo("vectors/s"));
+        foreach (JsonElement r in results.Where(r => r.TryGetProperty("goal", out _)))
+        {
+            Assert.That(r.GetProperty("goal_met").ValueKind, Is.AnyOf(JsonValueKind.True, JsonValueKind.False));
+        }
+
+        Assert.That(result.Output, Does.Contain("feedback baseline: the dense backend"));
+    }
+
+    [TestCase("--suite", "gpu")]
     [TestCase("--threads", "0")]
     [TestCase("--threads", "two")]
     [TestCase("--seconds", "-1")]

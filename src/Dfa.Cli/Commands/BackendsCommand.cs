@@ -1,0 +1,96 @@
+using System.CommandLine;
+using System.Globalization;
+using Dfa.Backends;
+using Dfa.Backends.Registry;
+using Dfa.Core;
+using Dfa.Core.Config;
+using Dfa.Core.Feedback;
+using Spectre.Console;
+
+namespace Dfa.Cli.Commands;
+
+/// <summary>
+/// <c>dfa backends [--hidden 800,800] [--outputs 10,1000] [--batch 128]</c>: every registered feedback backend with
+/// its default options, and for each output size its predicted feedback storage and the work of one projection per
+/// sample, from <see cref="IFeedbackBackend.Predict"/> (nothing is built, so ImageNet-size shapes cost nothing).
+/// </summary>
+internal static class BackendsCommand
+{
+    public static Command Create(FeedbackBackendRegistry registry, IAnsiConsole console)
+    {
+        var hidden = new Option<string>("--hidden") { Description = "Hidden layer widths (the feedback points), comma-separated.", DefaultValueFactory = _ => "800,800" };
+        var outputs = new Option<string>("--outputs") { Description = "Output (error) sizes e, comma-separated.", DefaultValueFactory = _ => "10,1000" };
+        var batch = new Option<int>("--batch") { Description = "Samples per projection call the work is predicted for.", DefaultValueFactory = _ => 128 };
+        var command = new Command("backends", "List the feedback backends with their predicted storage and work per sample.") { hidden, outputs, batch };
+        command.SetAction(parse =>
+        {
+            int[] layers = ParseList(parse.GetRequiredValue(hidden), "--hidden");
+            int[] sizes = ParseList(parse.GetRequiredValue(outputs), "--outputs");
+            int b = parse.GetValue(batch);
+            if (b < 1)
+            {
+                throw new DfaInputException($"--batch must be at least 1, got {b}");
+            }
+
+            Render(registry, layers, sizes, b, console);
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static void Render(FeedbackBackendRegistry registry, int[] layers, int[] sizes, int batch, IAnsiConsole console)
+    {
+        foreach (string name in registry.Names)
+        {
+            console.MarkupLine($"[bold]{Markup.Escape(name)}[/]: {Markup.Escape(registry.Get(name).Description)}");
+        }
+
+        foreach (int e in sizes)
+        {
+            var shape = new FeedbackShape(e, layers);
+            long dense = registry.Get("dense").Predict(shape, new FeedbackConfig(), batch).Storage.MatrixBytes;
+            var table = new Table().Border(TableBorder.Simple).Title($"e = {e} → [[{string.Join(", ", layers)}]], batch {batch}")
+                .AddColumn("backend").AddColumn("layout")
+                .AddColumn(new TableColumn("matrix").RightAligned()).AddColumn(new TableColumn("÷ dense").RightAligned())
+                .AddColumn(new TableColumn("calibration").RightAligned()).AddColumn("work per sample");
+            foreach (string name in registry.Names)
+            {
+                FeedbackPrediction p = registry.Get(name).Predict(shape, new FeedbackConfig { Backend = name }, batch);
+                string ratio = p.Storage.MatrixBytes == 0 ? "∞" : ((double)dense / p.Storage.MatrixBytes).ToString("0.#", CultureInfo.InvariantCulture);
+                string work = string.Join(", ", p.PerProjection.NonZero().Select(kv => $"{kv.Key} {Format((double)kv.Value / batch)}"));
+                table.AddRow(
+                    Markup.Escape(name), Markup.Escape(p.Storage.Layout), Bytes(p.Storage.MatrixBytes), ratio,
+                    Bytes(p.Storage.CalibrationBytes), Markup.Escape(work));
+            }
+
+            console.Write(table);
+        }
+    }
+
+    internal static string Bytes(long bytes) => bytes switch
+    {
+        < 10_000 => $"{bytes} B",
+        < 1_000_000 => $"{bytes / 1e3:0.##} kB",
+        < 1_000_000_000 => $"{bytes / 1e6:0.##} MB",
+        _ => $"{bytes / 1e9:0.##} GB",
+    };
+
+    private static string Format(double value) =>
+        value >= 1e6 ? value.ToString("0.###e0", CultureInfo.InvariantCulture) : value.ToString("0.##", CultureInfo.InvariantCulture);
+
+    private static int[] ParseList(string text, string option)
+    {
+        var list = new List<int>();
+        foreach (string part in text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (!int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out int v) || v < 1 || v > (1 << 26))
+            {
+                throw new DfaInputException($"{option} takes a comma-separated list of sizes 1..{1 << 26}, got '{text}'");
+            }
+
+            list.Add(v);
+        }
+
+        return list.Count > 0 ? [.. list] : throw new DfaInputException($"{option} is empty");
+    }
+}
