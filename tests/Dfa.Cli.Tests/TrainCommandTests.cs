@@ -47,6 +47,7 @@ public sealed class TrainCommandTests
         Assert.That(root.GetProperty("seed").GetUInt64(), Is.EqualTo(7UL));
         Assert.That(root.GetProperty("threads").GetInt32(), Is.EqualTo(1));
         Assert.That(root.GetProperty("feedback_counts").GetProperty("Fp32MultiplyAdd").GetInt64(), Is.GreaterThan(0));
+        Assert.That(root.GetProperty("feedback_storage").GetProperty("matrix_bytes").GetInt64(), Is.GreaterThan(0));
         Assert.That(File.Exists(Path.Combine(outDir, "weights.bin")));
         Assert.That(Directory.GetFiles(outDir, "*.tmp"), Is.Empty);
         Assert.That(result.Output, Does.Contain("test accuracy"));

@@ -1,5 +1,6 @@
 using Dfa.Core.Config;
 using Dfa.Core.Data;
+using Dfa.Core.Feedback;
 using Dfa.Core.Training;
 
 namespace Dfa.Cli.Runs;
@@ -57,6 +58,16 @@ internal sealed class SummaryBuilder(TrainConfig config, string configPath, Trai
             fields.Add(new(
                 "feedback_counts",
                 projector.Counts.NonZero().Select(kv => new KeyValuePair<string, object?>(kv.Key.ToString(), kv.Value)).ToList()));
+            FeedbackStorage storage = projector.Storage;
+            fields.Add(new("feedback_storage", new List<KeyValuePair<string, object?>>
+            {
+                new("layout", storage.Layout),
+                new("matrix_bytes", storage.MatrixBytes),
+                new("weight_bits", storage.WeightBits),
+                new("index_bits", storage.IndexBits),
+                new("padding_bits", storage.PaddingBits),
+                new("calibration_bytes", storage.CalibrationBytes),
+            }));
         }
 
         return fields;
