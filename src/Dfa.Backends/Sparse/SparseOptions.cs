@@ -54,7 +54,7 @@ internal sealed record SparseOptions(int Connections, int Rank, FeedbackInit Ini
         if (options.Init is not (FeedbackInit.Gaussian or FeedbackInit.Uniform))
         {
             throw new DfaInputException(
-                $"feedback.init {options.Init} does not apply to the sparse backend: use gaussian or uniform (the default scale is sqrt(e/(k·n_l)))");
+                $"feedback.init {(options.Init == FeedbackInit.XavierUniform ? "xavier_uniform" : options.Init.ToString())} does not apply to the sparse backend: use gaussian or uniform (the default scale is sqrt(e/(k·n_l)))");
         }
 
         if (options.Scale is { } s && !(s > 0 && double.IsFinite(s)))

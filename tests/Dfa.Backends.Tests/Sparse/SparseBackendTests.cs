@@ -105,7 +105,7 @@ public sealed class SparseBackendTests
         yield return new TestCaseData(Options(1, 11), "feedback.sparse.rank (r = 11) exceeds the error size e = 10");
         yield return new TestCaseData(Options(1, 0), "feedback.sparse.rank");
         yield return new TestCaseData(Options(4, 3), "feedback.sparse.connections (4) cannot exceed feedback.sparse.rank (3)");
-        yield return new TestCaseData(Options(init: FeedbackInit.XavierUniform), "feedback.init");
+        yield return new TestCaseData(Options(init: FeedbackInit.XavierUniform), "feedback.init xavier_uniform does not apply to the sparse backend");
         yield return new TestCaseData(Options(scale: -1), "feedback.scale");
         yield return new TestCaseData(Options(scale: double.NaN), "feedback.scale");
     }
