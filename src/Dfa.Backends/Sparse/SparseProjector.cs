@@ -44,8 +44,10 @@ namespace Dfa.Backends.Sparse;
 /// </para>
 /// <para>
 /// <b>Kernel.</b> <c>acc = w[0, j]·E[b, idx[0, j]]</c>, then <c>acc = fma(w[c, j], E[b, idx[c, j]], acc)</c> for
-/// <c>c = 1..k−1</c>. The AVX2 path gathers 8 neurons at a time; the scalar path performs the same operations in the same
-/// order, four samples share each index and weight load, and threads split (4-sample, 1024-neuron) tiles, so SIMD, scalar and every thread count give identical bits.
+/// <c>c = 1..k−1</c>. The AVX2 path gathers 8 neurons at a time (four samples share each index and weight load); the
+/// scalar path performs the same operations in the same order (<see cref="MathF.FusedMultiplyAdd"/>); threads split
+/// fixed (4-sample, 1024-neuron) tiles and calls under 32768 gathers per layer stay on the calling thread. Every output
+/// element is thus one fixed sequence of operations: SIMD, scalar and every thread count give identical bits.
 /// </para>
 /// <para>
 /// <b>Counted work</b> per call, per layer: <c>batch·n</c> fp32 multiplies, <c>batch·n·(k−1)</c> fp32 multiply-adds,
