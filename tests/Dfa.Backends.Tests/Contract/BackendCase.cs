@@ -8,8 +8,10 @@ namespace Dfa.Backends.Tests.Contract;
 /// One configuration of a registered backend that the contract suite runs against. <paramref name="Exact"/> is false
 /// for backends with noise: they are held to determinism, counts and storage, and to correlation with the reference
 /// instead of equality. <paramref name="Tolerance"/> multiplies the float rounding bound of the reference check.
+/// Shapes with fewer than <paramref name="MinErrorSize"/> error components are skipped (e.g. k = 3 connections need
+/// three distinct components); the backend must reject them with a user error.
 /// </summary>
-public sealed record BackendCase(string Name, FeedbackConfig Options, bool Exact = true, double Tolerance = 1)
+public sealed record BackendCase(string Name, FeedbackConfig Options, bool Exact = true, double Tolerance = 1, int MinErrorSize = 1)
 {
     private static readonly FeedbackBackendRegistry Registry =
         new ServiceCollection().AddFeedbackBackends().BuildServiceProvider().GetRequiredService<FeedbackBackendRegistry>();
@@ -33,5 +35,9 @@ public static class BackendCases
         yield return new("dense-uniform", new FeedbackConfig { Backend = "dense", Init = FeedbackInit.Uniform });
         yield return new("dense-xavier", new FeedbackConfig { Backend = "dense", Init = FeedbackInit.XavierUniform, Scale = 2 });
         yield return new("unified", new FeedbackConfig { Backend = "unified" });
+        yield return new("sparse-k1", new FeedbackConfig { Backend = "sparse", Sparse = new() { Connections = 1 } });
+        yield return new("sparse-k3-uniform", new FeedbackConfig { Backend = "sparse", Init = FeedbackInit.Uniform, Sparse = new() { Connections = 3 } }, MinErrorSize: 3);
+        yield return new("sparse-k2-rank3", new FeedbackConfig { Backend = "sparse", Sparse = new() { Connections = 2, Rank = 3 } }, MinErrorSize: 3);
+        yield return new("sparse-k1-rank1", new FeedbackConfig { Backend = "sparse", Sparse = new() { Connections = 1, Rank = 1 } });
     }
 }

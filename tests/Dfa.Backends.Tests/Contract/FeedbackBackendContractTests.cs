@@ -36,7 +36,9 @@ public sealed class FeedbackBackendContractTests(BackendCase c)
     }
 
     /// <summary>Error sizes 1..257 across the boundaries, each with three layers and one batch size from the sweep.</summary>
-    private static IEnumerable<(FeedbackShape Shape, int Batch)> Sweep()
+    private IEnumerable<(FeedbackShape Shape, int Batch)> Sweep() => AllShapes().Where(s => s.Shape.ErrorSize >= c.MinErrorSize);
+
+    private static IEnumerable<(FeedbackShape Shape, int Batch)> AllShapes()
     {
         for (int t = 0; t < Boundaries.Length; t++)
         {
@@ -132,6 +134,16 @@ public sealed class FeedbackBackendContractTests(BackendCase c)
         }
 
         return sxx == 0 && syy == 0 ? 1 : sxy / Math.Sqrt(sxx * syy);
+    }
+
+    [Test]
+    public void ErrorSizesTheOptionsCannotServe_AreUserErrors()
+    {
+        foreach ((FeedbackShape shape, _) in AllShapes().Where(s => s.Shape.ErrorSize < c.MinErrorSize))
+        {
+            Assert.That(() => Create(shape), Throws.InstanceOf<Dfa.Core.DfaInputException>(), $"{c}: {shape}");
+            Assert.That(() => c.Backend.Predict(shape, c.Options, 1), Throws.InstanceOf<Dfa.Core.DfaInputException>(), $"{c}: {shape}");
+        }
     }
 
     [Test]
