@@ -1,4 +1,5 @@
 using Dfa.Backends.Dense;
+using Dfa.Backends.Optical;
 using Dfa.Backends.Unified;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -13,6 +14,7 @@ public static class FeedbackServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         services.AddFeedbackBackend<DenseBackend>();
         services.AddFeedbackBackend<UnifiedBackend>();
+        services.AddFeedbackBackend<OpticalBackend>();
         services.AddSingleton<FeedbackBackendRegistry>();
         return services;
     }
