@@ -257,7 +257,7 @@ public sealed class OpticalProjector : IFeedbackProjector
             int j1 = Math.Min(c1, b0 + w);
             for (int i = 0; i < e; i++)
             {
-                KeyedGaussian.FillPairs(KeyedGaussian.Key(_seed, DomainMatrix, i, bc), InvSqrt2, re, im, ws.U1, ws.U2);
+                KeyedGaussian.FillPairs(KeyedGaussian.Key(_seed, DomainMatrix, i, bc), InvSqrt2, re, im);
                 Span<float> row = m.Row(i);
                 for (int j = j0; j < j1; j++)
                 {
@@ -339,7 +339,7 @@ public sealed class OpticalProjector : IFeedbackProjector
         Span<double> rIm = _refIm.AsSpan(c0, w);
         for (int a = 0; a < _geo.Anchors; a++)
         {
-            KeyedGaussian.FillPairs(KeyedGaussian.Key(_seed, DomainMatrix, e + a, bc), InvSqrt2, re, im, ws.U1, ws.U2);
+            KeyedGaussian.FillPairs(KeyedGaussian.Key(_seed, DomainMatrix, e + a, bc), InvSqrt2, re, im);
             for (int j = 0; j < w; j++)
             {
                 rRe[j] += re[j];
@@ -357,7 +357,7 @@ public sealed class OpticalProjector : IFeedbackProjector
             bool noisy = _camera && o.FullWellElectrons > 0;
             if (noisy)
             {
-                KeyedGaussian.FillNormals(KeyedGaussian.Key(_seed, DomainCalibration, c, bc), noise, ws.U1, ws.U2, ws.Sin);
+                KeyedGaussian.FillNormals(KeyedGaussian.Key(_seed, DomainCalibration, c, bc), noise, ws.Sin);
             }
 
             for (int j = 0; j < w; j++)
@@ -401,7 +401,7 @@ public sealed class OpticalProjector : IFeedbackProjector
                     int off = (g - k0) * w;
                     KeyedGaussian.FillPairs(
                         KeyedGaussian.Key(_seed, DomainMatrix, g, bc), InvSqrt2,
-                        ws.MatrixRe.AsSpan(off, w), ws.MatrixIm.AsSpan(off, w), ws.U1, ws.U2);
+                        ws.MatrixRe.AsSpan(off, w), ws.MatrixIm.AsSpan(off, w));
                 }
 
                 float beta = k0 == i0 ? 0f : 1f;
@@ -431,7 +431,7 @@ public sealed class OpticalProjector : IFeedbackProjector
                 Span<float> noise = ws.Noise.AsSpan(0, 4 * w);
                 if (shot)
                 {
-                    KeyedGaussian.FillNormals(KeyedGaussian.Key(_seed, DomainNoise, call, b, ti, bc), noise, ws.U1, ws.U2, ws.Sin);
+                    KeyedGaussian.FillNormals(KeyedGaussian.Key(_seed, DomainNoise, call, b, ti, bc), noise, ws.Sin);
                 }
                 else
                 {
@@ -530,10 +530,6 @@ public sealed class OpticalProjector : IFeedbackProjector
         public float[] MatrixRe { get; } = new float[BlockRows * BlockColumns];
 
         public float[] MatrixIm { get; } = new float[BlockRows * BlockColumns];
-
-        public float[] U1 { get; } = new float[2 * BlockColumns];
-
-        public float[] U2 { get; } = new float[2 * BlockColumns];
 
         public float[] Sin { get; } = new float[2 * BlockColumns];
 

@@ -1,0 +1,54 @@
+using System.Diagnostics;
+using Dfa.Backends.Optical;
+using Dfa.Core.Config;
+using Dfa.Core.Feedback;
+using Dfa.Core.Tensors;
+using Dfa.Testing;
+
+namespace Dfa.Backends.Tests.Optical;
+
+/// <summary>Throwaway timing (run by hand: <c>--filter Name~Timing</c>); asserts nothing about time.</summary>
+[Explicit("timing harness")]
+public sealed class OpticalTimingHarness
+{
+    [Test]
+    public void Timing_GaussianGenerator()
+    {
+        var re = new float[256];
+        var im = new float[256];
+        for (int w = 0; w < 1000; w++)
+        {
+            KeyedGaussian.FillPairs((ulong)w, 0.7f, re, im);
+        }
+
+        var sw = Stopwatch.StartNew();
+        const int Rounds = 100_000;
+        for (int w = 0; w < Rounds; w++)
+        {
+            KeyedGaussian.FillPairs((ulong)w, 0.7f, re, im);
+        }
+
+        TestContext.Out.WriteLine($"FillPairs: {sw.Elapsed.TotalNanoseconds / (Rounds * 256.0):F2} ns per complex entry");
+    }
+
+    [TestCase(128, 1)]
+    [TestCase(128, 2)]
+    [TestCase(256, 2)]
+    public void Timing_1000To8192(int batch, int threads)
+    {
+        var shape = new FeedbackShape(1000, [4096, 4096]);
+        var projector = new OpticalBackend().Create(shape, new FeedbackConfig(), 1, threads);
+        Matrix error = TestData.RandomMatrix(batch, 1000, seed: 1);
+        Matrix[] signals = shape.LayerSizes.Select(n => new Matrix(batch, n)).ToArray();
+        projector.Project(error, signals);
+        var sw = Stopwatch.StartNew();
+        const int Calls = 5;
+        for (int k = 0; k < Calls; k++)
+        {
+            projector.Project(error, signals);
+        }
+
+        double perCall = sw.Elapsed.TotalSeconds / Calls;
+        TestContext.Out.WriteLine($"batch {batch}, threads {threads}: {perCall * 1e3:F1} ms per call, {batch / perCall:F0} vectors/s");
+    }
+}
