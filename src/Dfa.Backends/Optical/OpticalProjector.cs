@@ -92,7 +92,9 @@ public sealed class OpticalProjector : IFeedbackProjector
     private readonly Workspace[] _workspaces;
     private long _calls;
     private double _drift;
-    private Matrix? _frames;
+    private int[] _litIndex = [];
+    private int[] _litStart = [];
+    private int[] _litEnd = [];
     private float[] _alpha = [];
     private int[] _lit = [];
     private double[] _drifts = [];
@@ -170,31 +172,52 @@ public sealed class OpticalProjector : IFeedbackProjector
         int tout = _geo.OutputTiles;
         int anchors = _geo.Anchors;
         EnsureBuffers(batch);
-        Matrix frames = _frames!;
 
-        // Ternarise and lay out the 2·B binary frames (row 2b = x⁺, row 2b+1 = x⁻), counting lit mirrors per tile.
+        // Ternarise and list each frame's lit mirrors, ascending: sample b's region of e slots holds x⁺'s indices
+        // then x⁻'s (the two are disjoint, so they fit), with lit counts per input tile for the camera's exposure.
         for (int b = 0; b < batch; b++)
         {
             _alpha[b] = Ternarizer.Ternarize(error.Row(b), _geo.Options.Threshold, _signs);
-            Span<float> plus = frames.Row(2 * b);
-            Span<float> minus = frames.Row((2 * b) + 1);
+            int plus = b * e;
+            _litStart[2 * b] = plus;
             for (int ti = 0; ti < tin; ti++)
             {
                 int i0 = ti * _geo.Capacity;
                 int i1 = i0 + _geo.TileInputs(ti);
-                int litPlus = 0, litMinus = 0;
+                int litPlus = 0;
                 for (int i = i0; i < i1; i++)
                 {
-                    int t = _signs[i];
-                    plus[i] = t > 0 ? 1f : 0f;
-                    minus[i] = t < 0 ? 1f : 0f;
-                    litPlus += t > 0 ? 1 : 0;
-                    litMinus += t < 0 ? 1 : 0;
+                    if (_signs[i] > 0)
+                    {
+                        _litIndex[plus++] = i;
+                        litPlus++;
+                    }
                 }
 
                 _lit[2 * ((b * tin) + ti)] = litPlus;
+            }
+
+            int minus = plus;
+            _litEnd[2 * b] = plus;
+            _litStart[(2 * b) + 1] = minus;
+            for (int ti = 0; ti < tin; ti++)
+            {
+                int i0 = ti * _geo.Capacity;
+                int i1 = i0 + _geo.TileInputs(ti);
+                int litMinus = 0;
+                for (int i = i0; i < i1; i++)
+                {
+                    if (_signs[i] < 0)
+                    {
+                        _litIndex[minus++] = i;
+                        litMinus++;
+                    }
+                }
+
                 _lit[(2 * ((b * tin) + ti)) + 1] = litMinus;
             }
+
+            _litEnd[(2 * b) + 1] = minus;
         }
 
         Counts.Add(HardwareAction.Fp32Compare, 2L * batch * e);
@@ -282,10 +305,12 @@ public sealed class OpticalProjector : IFeedbackProjector
     private void EnsureBuffers(int batch)
     {
         int e = Shape.ErrorSize;
-        Matrix.Ensure(ref _frames, 2 * batch, e);
         if (_alpha.Length != batch)
         {
             _alpha = new float[batch];
+            _litIndex = new int[batch * e];
+            _litStart = new int[2 * batch];
+            _litEnd = new int[2 * batch];
             _lit = new int[2 * batch * _geo.InputTiles];
             _drifts = new double[4 * batch * _geo.InputTiles * _geo.OutputTiles];
         }
@@ -375,14 +400,14 @@ public sealed class OpticalProjector : IFeedbackProjector
 
     private void ProjectBlock(int bc, Workspace ws, int batch, long call, IReadOnlyList<Matrix> signals)
     {
-        int e = Shape.ErrorSize;
         int tin = _geo.InputTiles;
         int anchors = _geo.Anchors;
         var o = _geo.Options;
         int c0 = bc * BlockColumns;
         int w = Math.Min(BlockColumns, _n - c0);
         int rows = 2 * batch;
-        float[] frames = _frames!.Data;
+        Span<int> cursor = ws.Cursor.AsSpan(0, rows);
+        _litStart.AsSpan(0, rows).CopyTo(cursor);
         Span<double> y = ws.Y.AsSpan(0, batch * w);
         y.Clear();
         ReadOnlySpan<double> rRe = _refRe.AsSpan(c0, w);
@@ -393,10 +418,12 @@ public sealed class OpticalProjector : IFeedbackProjector
         {
             int i0 = ti * _geo.Capacity;
             int i1 = i0 + _geo.TileInputs(ti);
+            ws.FieldRe.AsSpan(0, rows * w).Clear();
+            ws.FieldIm.AsSpan(0, rows * w).Clear();
             for (int k0 = i0; k0 < i1; k0 += BlockRows)
             {
-                int k = Math.Min(BlockRows, i1 - k0);
-                for (int g = k0; g < k0 + k; g++)
+                int k1 = Math.Min(k0 + BlockRows, i1);
+                for (int g = k0; g < k1; g++)
                 {
                     int off = (g - k0) * w;
                     KeyedGaussian.FillPairs(
@@ -404,9 +431,21 @@ public sealed class OpticalProjector : IFeedbackProjector
                         ws.MatrixRe.AsSpan(off, w), ws.MatrixIm.AsSpan(off, w));
                 }
 
-                float beta = k0 == i0 ? 0f : 1f;
-                Gemm.Multiply(Transpose.No, Transpose.No, rows, w, k, 1f, frames.AsSpan(k0), e, ws.MatrixRe, w, beta, ws.FieldRe, w);
-                Gemm.Multiply(Transpose.No, Transpose.No, rows, w, k, 1f, frames.AsSpan(k0), e, ws.MatrixIm, w, beta, ws.FieldIm, w);
+                // Each frame's field: the sum of its lit rows in this slice of the tile.
+                for (int r = 0; r < rows; r++)
+                {
+                    int first = cursor[r];
+                    int last = first;
+                    while (last < _litEnd[r] && _litIndex[last] < k1)
+                    {
+                        last++;
+                    }
+
+                    FieldKernel.AccumulateRows(
+                        ws.FieldRe.AsSpan(r * w, w), ws.FieldIm.AsSpan(r * w, w), ws.MatrixRe, ws.MatrixIm,
+                        _litIndex.AsSpan(first, last - first), k0, w);
+                    cursor[r] = last;
+                }
             }
 
             for (int b = 0; b < batch; b++)
@@ -535,6 +574,8 @@ public sealed class OpticalProjector : IFeedbackProjector
 
         public double[] Sum { get; } = new double[BlockColumns];
 
+        public int[] Cursor { get; private set; } = [];
+
         public float[] Noise { get; } = new float[4 * BlockColumns];
 
         public float[] FieldRe { get; private set; } = [];
@@ -550,6 +591,7 @@ public sealed class OpticalProjector : IFeedbackProjector
                 FieldRe = new float[2 * batch * BlockColumns];
                 FieldIm = new float[2 * batch * BlockColumns];
                 Y = new double[batch * BlockColumns];
+                Cursor = new int[2 * batch];
             }
         }
     }

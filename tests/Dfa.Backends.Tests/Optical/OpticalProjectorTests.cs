@@ -265,6 +265,32 @@ public sealed class OpticalProjectorTests
     }
 
     [Test]
+    public void FieldKernel_ScalarFallbackGivesTheSameBits()
+    {
+        var shape = new FeedbackShape(300, [257, 40]);
+        Matrix error = TestData.RandomMatrix(7, 300, seed: 12);
+        var optical = new OpticalFeedbackConfig { Mirrors = 120 };
+        bool saved = FieldKernel.UseVector256;
+        Matrix[] vector, scalar;
+        try
+        {
+            FieldKernel.UseVector256 = true;
+            vector = Run(Create(shape, optical), error);
+            FieldKernel.UseVector256 = false;
+            scalar = Run(Create(shape, optical), error);
+        }
+        finally
+        {
+            FieldKernel.UseVector256 = saved;
+        }
+
+        for (int l = 0; l < vector.Length; l++)
+        {
+            Assert.That(scalar[l].Data, Is.EqualTo(vector[l].Data));
+        }
+    }
+
+    [Test]
     public void KeyedGaussian_IsStandardNormal()
     {
         var re = new float[256];
