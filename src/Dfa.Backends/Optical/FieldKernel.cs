@@ -16,20 +16,17 @@ internal static class FieldKernel
     internal static bool UseVector256 { get; set; } = Vector256.IsHardwareAccelerated;
 
     /// <summary>
-    /// Adds rows <c>lit[k] − firstRow</c> of the row-major block <paramref name="matrixRe"/>/<paramref name="matrixIm"/>
-    /// (row stride <paramref name="width"/>) into <paramref name="fieldRe"/>/<paramref name="fieldIm"/>[0..width).
+    /// For every frame r &lt; <paramref name="frames"/>, adds rows <c>litIndex[first[r]..last[r]) − firstRow</c> of the
+    /// row-major block <paramref name="matrixRe"/>/<paramref name="matrixIm"/> (row stride <paramref name="width"/>)
+    /// into row r of <paramref name="fieldRe"/>/<paramref name="fieldIm"/> (frames × width). Columns are the outer
+    /// loop so that a 32-column slice of the block stays in L1 while every frame reads it.
     /// </summary>
-    public static void AccumulateRows(
+    public static void AccumulateFrames(
         Span<float> fieldRe, Span<float> fieldIm, ReadOnlySpan<float> matrixRe, ReadOnlySpan<float> matrixIm,
-        ReadOnlySpan<int> lit, int firstRow, int width)
+        ReadOnlySpan<int> litIndex, ReadOnlySpan<int> first, ReadOnlySpan<int> last, int frames, int firstRow, int width)
     {
-        if (lit.IsEmpty)
-        {
-            return;
-        }
-
-        fieldRe = fieldRe[..width];
-        fieldIm = fieldIm[..width];
+        fieldRe = fieldRe[..(frames * width)];
+        fieldIm = fieldIm[..(frames * width)];
         int j = 0;
         if (UseVector256)
         {
@@ -37,66 +34,84 @@ internal static class FieldKernel
             ref float im0 = ref Unsafe.AsRef(in matrixIm[0]);
             for (; j + 32 <= width; j += 32)
             {
-                var a0 = Vector256.LoadUnsafe(ref fieldRe[j]);
-                var a1 = Vector256.LoadUnsafe(ref fieldRe[j + 8]);
-                var a2 = Vector256.LoadUnsafe(ref fieldRe[j + 16]);
-                var a3 = Vector256.LoadUnsafe(ref fieldRe[j + 24]);
-                var b0 = Vector256.LoadUnsafe(ref fieldIm[j]);
-                var b1 = Vector256.LoadUnsafe(ref fieldIm[j + 8]);
-                var b2 = Vector256.LoadUnsafe(ref fieldIm[j + 16]);
-                var b3 = Vector256.LoadUnsafe(ref fieldIm[j + 24]);
-                foreach (int i in lit)
+                for (int r = 0; r < frames; r++)
                 {
-                    nuint o = (nuint)(((i - firstRow) * width) + j);
-                    a0 += Vector256.LoadUnsafe(ref re0, o);
-                    a1 += Vector256.LoadUnsafe(ref re0, o + 8);
-                    a2 += Vector256.LoadUnsafe(ref re0, o + 16);
-                    a3 += Vector256.LoadUnsafe(ref re0, o + 24);
-                    b0 += Vector256.LoadUnsafe(ref im0, o);
-                    b1 += Vector256.LoadUnsafe(ref im0, o + 8);
-                    b2 += Vector256.LoadUnsafe(ref im0, o + 16);
-                    b3 += Vector256.LoadUnsafe(ref im0, o + 24);
-                }
+                    ReadOnlySpan<int> lit = litIndex[first[r]..last[r]];
+                    if (lit.IsEmpty)
+                    {
+                        continue;
+                    }
 
-                a0.StoreUnsafe(ref fieldRe[j]);
-                a1.StoreUnsafe(ref fieldRe[j + 8]);
-                a2.StoreUnsafe(ref fieldRe[j + 16]);
-                a3.StoreUnsafe(ref fieldRe[j + 24]);
-                b0.StoreUnsafe(ref fieldIm[j]);
-                b1.StoreUnsafe(ref fieldIm[j + 8]);
-                b2.StoreUnsafe(ref fieldIm[j + 16]);
-                b3.StoreUnsafe(ref fieldIm[j + 24]);
+                    int f = (r * width) + j;
+                    var a0 = Vector256.LoadUnsafe(ref fieldRe[f]);
+                    var a1 = Vector256.LoadUnsafe(ref fieldRe[f + 8]);
+                    var a2 = Vector256.LoadUnsafe(ref fieldRe[f + 16]);
+                    var a3 = Vector256.LoadUnsafe(ref fieldRe[f + 24]);
+                    var b0 = Vector256.LoadUnsafe(ref fieldIm[f]);
+                    var b1 = Vector256.LoadUnsafe(ref fieldIm[f + 8]);
+                    var b2 = Vector256.LoadUnsafe(ref fieldIm[f + 16]);
+                    var b3 = Vector256.LoadUnsafe(ref fieldIm[f + 24]);
+                    foreach (int i in lit)
+                    {
+                        nuint o = (nuint)(((i - firstRow) * width) + j);
+                        a0 += Vector256.LoadUnsafe(ref re0, o);
+                        a1 += Vector256.LoadUnsafe(ref re0, o + 8);
+                        a2 += Vector256.LoadUnsafe(ref re0, o + 16);
+                        a3 += Vector256.LoadUnsafe(ref re0, o + 24);
+                        b0 += Vector256.LoadUnsafe(ref im0, o);
+                        b1 += Vector256.LoadUnsafe(ref im0, o + 8);
+                        b2 += Vector256.LoadUnsafe(ref im0, o + 16);
+                        b3 += Vector256.LoadUnsafe(ref im0, o + 24);
+                    }
+
+                    a0.StoreUnsafe(ref fieldRe[f]);
+                    a1.StoreUnsafe(ref fieldRe[f + 8]);
+                    a2.StoreUnsafe(ref fieldRe[f + 16]);
+                    a3.StoreUnsafe(ref fieldRe[f + 24]);
+                    b0.StoreUnsafe(ref fieldIm[f]);
+                    b1.StoreUnsafe(ref fieldIm[f + 8]);
+                    b2.StoreUnsafe(ref fieldIm[f + 16]);
+                    b3.StoreUnsafe(ref fieldIm[f + 24]);
+                }
             }
 
             for (; j + 8 <= width; j += 8)
             {
-                var a = Vector256.LoadUnsafe(ref fieldRe[j]);
-                var b = Vector256.LoadUnsafe(ref fieldIm[j]);
-                foreach (int i in lit)
+                for (int r = 0; r < frames; r++)
                 {
-                    nuint o = (nuint)(((i - firstRow) * width) + j);
-                    a += Vector256.LoadUnsafe(ref re0, o);
-                    b += Vector256.LoadUnsafe(ref im0, o);
-                }
+                    int f = (r * width) + j;
+                    var a = Vector256.LoadUnsafe(ref fieldRe[f]);
+                    var b = Vector256.LoadUnsafe(ref fieldIm[f]);
+                    foreach (int i in litIndex[first[r]..last[r]])
+                    {
+                        nuint o = (nuint)(((i - firstRow) * width) + j);
+                        a += Vector256.LoadUnsafe(ref re0, o);
+                        b += Vector256.LoadUnsafe(ref im0, o);
+                    }
 
-                a.StoreUnsafe(ref fieldRe[j]);
-                b.StoreUnsafe(ref fieldIm[j]);
+                    a.StoreUnsafe(ref fieldRe[f]);
+                    b.StoreUnsafe(ref fieldIm[f]);
+                }
             }
         }
 
         for (; j < width; j++)
         {
-            float a = fieldRe[j];
-            float b = fieldIm[j];
-            foreach (int i in lit)
+            for (int r = 0; r < frames; r++)
             {
-                int o = ((i - firstRow) * width) + j;
-                a += matrixRe[o];
-                b += matrixIm[o];
-            }
+                int f = (r * width) + j;
+                float a = fieldRe[f];
+                float b = fieldIm[f];
+                foreach (int i in litIndex[first[r]..last[r]])
+                {
+                    int o = ((i - firstRow) * width) + j;
+                    a += matrixRe[o];
+                    b += matrixIm[o];
+                }
 
-            fieldRe[j] = a;
-            fieldIm[j] = b;
+                fieldRe[f] = a;
+                fieldIm[f] = b;
+            }
         }
     }
 }

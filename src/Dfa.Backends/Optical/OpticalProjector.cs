@@ -89,6 +89,9 @@ public sealed class OpticalProjector : IFeedbackProjector
     private readonly double[] _refIm;
     private readonly float[] _calibration;
     private readonly bool _camera;
+    private readonly double _fullWell;
+    private readonly double _readVariance;
+    private readonly double _adcMax;
     private readonly Workspace[] _workspaces;
     private long _calls;
     private double _drift;
@@ -125,6 +128,9 @@ public sealed class OpticalProjector : IFeedbackProjector
 
         var o = geometry.Options;
         _camera = o.BitDepth > 0 || o.FullWellElectrons > 0 || o.Drift > 0;
+        _fullWell = o.FullWellElectrons;
+        _readVariance = o.ReadNoiseElectrons * o.ReadNoiseElectrons;
+        _adcMax = o.BitDepth > 0 ? (1 << o.BitDepth) - 1 : 0;
         _refRe = new double[_n];
         _refIm = new double[_n];
         _calibration = new float[_n];
@@ -432,20 +438,20 @@ public sealed class OpticalProjector : IFeedbackProjector
                 }
 
                 // Each frame's field: the sum of its lit rows in this slice of the tile.
+                Span<int> end = ws.CursorEnd.AsSpan(0, rows);
                 for (int r = 0; r < rows; r++)
                 {
-                    int first = cursor[r];
-                    int last = first;
+                    int last = cursor[r];
                     while (last < _litEnd[r] && _litIndex[last] < k1)
                     {
                         last++;
                     }
 
-                    FieldKernel.AccumulateRows(
-                        ws.FieldRe.AsSpan(r * w, w), ws.FieldIm.AsSpan(r * w, w), ws.MatrixRe, ws.MatrixIm,
-                        _litIndex.AsSpan(first, last - first), k0, w);
-                    cursor[r] = last;
+                    end[r] = last;
                 }
+
+                FieldKernel.AccumulateFrames(ws.FieldRe, ws.FieldIm, ws.MatrixRe, ws.MatrixIm, _litIndex, cursor, end, rows, k0, w);
+                end.CopyTo(cursor);
             }
 
             for (int b = 0; b < batch; b++)
@@ -547,17 +553,16 @@ public sealed class OpticalProjector : IFeedbackProjector
         var o = _geo.Options;
         double fullScale = Math.Max(lit, 1) / o.Exposure;
         double v = (1 + drift) * intensity / fullScale;
-        if (o.FullWellElectrons > 0)
+        if (_fullWell > 0)
         {
-            double mu = v * o.FullWellElectrons;
-            double electrons = Math.Max(0, mu + (Math.Sqrt(mu + (o.ReadNoiseElectrons * o.ReadNoiseElectrons)) * z));
-            v = electrons / o.FullWellElectrons;
+            double mu = v * _fullWell;
+            double electrons = Math.Max(0, mu + (Math.Sqrt(mu + _readVariance) * z));
+            v = electrons / _fullWell;
         }
 
-        if (o.BitDepth > 0)
+        if (_adcMax > 0)
         {
-            double max = (1 << o.BitDepth) - 1;
-            v = Math.Clamp(Math.Round(v * max), 0, max) / max;
+            v = Math.Clamp(Math.Round(v * _adcMax), 0, _adcMax) / _adcMax;
         }
 
         return v * fullScale;
@@ -576,6 +581,8 @@ public sealed class OpticalProjector : IFeedbackProjector
 
         public int[] Cursor { get; private set; } = [];
 
+        public int[] CursorEnd { get; private set; } = [];
+
         public float[] Noise { get; } = new float[4 * BlockColumns];
 
         public float[] FieldRe { get; private set; } = [];
@@ -592,6 +599,7 @@ public sealed class OpticalProjector : IFeedbackProjector
                 FieldIm = new float[2 * batch * BlockColumns];
                 Y = new double[batch * BlockColumns];
                 Cursor = new int[2 * batch];
+                CursorEnd = new int[2 * batch];
             }
         }
     }
