@@ -98,6 +98,7 @@ public sealed class OpticalProjector : IFeedbackProjector
     private int[] _litIndex = [];
     private int[] _litStart = [];
     private int[] _litEnd = [];
+    private bool[] _rowLit = [];
     private float[] _alpha = [];
     private int[] _lit = [];
     private double[] _drifts = [];
@@ -179,6 +180,8 @@ public sealed class OpticalProjector : IFeedbackProjector
         int anchors = _geo.Anchors;
         EnsureBuffers(batch);
 
+        Array.Clear(_rowLit);
+
         // Ternarise and list each frame's lit mirrors, ascending: sample b's region of e slots holds x⁺'s indices
         // then x⁻'s (the two are disjoint, so they fit), with lit counts per input tile for the camera's exposure.
         for (int b = 0; b < batch; b++)
@@ -195,6 +198,7 @@ public sealed class OpticalProjector : IFeedbackProjector
                 {
                     if (_signs[i] > 0)
                     {
+                        _rowLit[i] = true;
                         _litIndex[plus++] = i;
                         litPlus++;
                     }
@@ -215,6 +219,7 @@ public sealed class OpticalProjector : IFeedbackProjector
                 {
                     if (_signs[i] < 0)
                     {
+                        _rowLit[i] = true;
                         _litIndex[minus++] = i;
                         litMinus++;
                     }
@@ -324,6 +329,7 @@ public sealed class OpticalProjector : IFeedbackProjector
         if (_signs.Length != e)
         {
             _signs = new sbyte[e];
+            _rowLit = new bool[e];
         }
 
         foreach (Workspace ws in _workspaces)
@@ -431,6 +437,12 @@ public sealed class OpticalProjector : IFeedbackProjector
                 int k1 = Math.Min(k0 + BlockRows, i1);
                 for (int g = k0; g < k1; g++)
                 {
+                    // A mirror dark in every frame of the call contributes nothing: its rows are not needed.
+                    if (!_rowLit[g])
+                    {
+                        continue;
+                    }
+
                     int off = (g - k0) * w;
                     KeyedGaussian.FillPairs(
                         KeyedGaussian.Key(_seed, DomainMatrix, g, bc), InvSqrt2,

@@ -439,7 +439,15 @@ public sealed class OpticalProjectorTests
     public void MillionOutputs_NeedNoStoredMatrix()
     {
         var shape = new FeedbackShape(1000, [500_000, 500_000]);
+
+        // A sparse error (most components below the threshold) lights few mirrors, which keeps the test fast: the
+        // rows of dark mirrors need not be generated. Memory does not depend on it.
         Matrix error = TestData.RandomMatrix(1, 1000, seed: 1);
+        for (int i = 0; i < 1000; i++)
+        {
+            error.Data[i] = i % 50 == 0 ? error.Data[i] : 0;
+        }
+
         Matrix[] signals = Signals(shape, 1);
         long before = GC.GetTotalAllocatedBytes(precise: true);
 

@@ -31,13 +31,15 @@ public sealed class OpticalTimingHarness
         TestContext.Out.WriteLine($"FillPairs: {sw.Elapsed.TotalNanoseconds / (Rounds * 256.0):F2} ns per complex entry");
     }
 
-    [TestCase(128, 1)]
-    [TestCase(128, 2)]
-    [TestCase(256, 2)]
-    public void Timing_1000To8192(int batch, int threads)
+    [TestCase(128, 1, false)]
+    [TestCase(128, 1, true)]
+    [TestCase(128, 2, false)]
+    [TestCase(256, 2, false)]
+    public void Timing_1000To8192(int batch, int threads, bool ideal)
     {
         var shape = new FeedbackShape(1000, [4096, 4096]);
-        var projector = new OpticalBackend().Create(shape, new FeedbackConfig(), 1, threads);
+        var options = new FeedbackConfig { Optical = ideal ? OpticalFeedbackConfig.Ideal : new OpticalFeedbackConfig() };
+        var projector = new OpticalBackend().Create(shape, options, 1, threads);
         Matrix error = TestData.RandomMatrix(batch, 1000, seed: 1);
         Matrix[] signals = shape.LayerSizes.Select(n => new Matrix(batch, n)).ToArray();
         projector.Project(error, signals);
@@ -52,7 +54,7 @@ public sealed class OpticalTimingHarness
         double perCall = sw.Elapsed.TotalSeconds / Calls;
         double cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds / Calls;
         TestContext.Out.WriteLine(
-            $"batch {batch}, threads {threads}: {perCall * 1e3:F1} ms wall per call, {batch / perCall:F0} vectors/s; {cpu * 1e3:F1} ms CPU per call, {batch / cpu:F0} vectors per CPU-second");
+            $"batch {batch}, threads {threads}, ideal {ideal}: {perCall * 1e3:F1} ms wall per call, {batch / perCall:F0} vectors/s; {cpu * 1e3:F1} ms CPU per call, {batch / cpu:F0} vectors per CPU-second");
     }
 
     [Test]
