@@ -17,13 +17,13 @@ internal static class FieldKernel
 
     /// <summary>
     /// For every frame r &lt; <paramref name="frames"/>, adds rows <c>litIndex[first[r]..last[r]) − firstRow</c> of the
-    /// row-major block <paramref name="matrixRe"/>/<paramref name="matrixIm"/> (row stride <paramref name="width"/>)
+    /// row-major block <paramref name="matrixRe"/>/<paramref name="matrixIm"/> (row stride <paramref name="stride"/>)
     /// into row r of <paramref name="fieldRe"/>/<paramref name="fieldIm"/> (frames × width). Columns are the outer
     /// loop so that a 32-column slice of the block stays in L1 while every frame reads it.
     /// </summary>
     public static void AccumulateFrames(
         Span<float> fieldRe, Span<float> fieldIm, ReadOnlySpan<float> matrixRe, ReadOnlySpan<float> matrixIm,
-        ReadOnlySpan<int> litIndex, ReadOnlySpan<int> first, ReadOnlySpan<int> last, int frames, int firstRow, int width)
+        ReadOnlySpan<int> litIndex, ReadOnlySpan<int> first, ReadOnlySpan<int> last, int frames, int firstRow, int width, int stride)
     {
         fieldRe = fieldRe[..(frames * width)];
         fieldIm = fieldIm[..(frames * width)];
@@ -53,7 +53,7 @@ internal static class FieldKernel
                     var b3 = Vector256.LoadUnsafe(ref fieldIm[f + 24]);
                     foreach (int i in lit)
                     {
-                        nuint o = (nuint)(((i - firstRow) * width) + j);
+                        nuint o = (nuint)(((i - firstRow) * stride) + j);
                         a0 += Vector256.LoadUnsafe(ref re0, o);
                         a1 += Vector256.LoadUnsafe(ref re0, o + 8);
                         a2 += Vector256.LoadUnsafe(ref re0, o + 16);
@@ -84,7 +84,7 @@ internal static class FieldKernel
                     var b = Vector256.LoadUnsafe(ref fieldIm[f]);
                     foreach (int i in litIndex[first[r]..last[r]])
                     {
-                        nuint o = (nuint)(((i - firstRow) * width) + j);
+                        nuint o = (nuint)(((i - firstRow) * stride) + j);
                         a += Vector256.LoadUnsafe(ref re0, o);
                         b += Vector256.LoadUnsafe(ref im0, o);
                     }
@@ -104,7 +104,7 @@ internal static class FieldKernel
                 float b = fieldIm[f];
                 foreach (int i in litIndex[first[r]..last[r]])
                 {
-                    int o = ((i - firstRow) * width) + j;
+                    int o = ((i - firstRow) * stride) + j;
                     a += matrixRe[o];
                     b += matrixIm[o];
                 }

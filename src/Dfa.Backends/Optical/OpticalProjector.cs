@@ -29,7 +29,8 @@ namespace Dfa.Backends.Optical;
 /// float32 (the only stored data). Then <c>L(x) = (I₁ − I₀ − Î_r)/2</c>, which is <c>Re(r̄_j f_j(x))</c> exactly
 /// without noise. Four frames per sample and tile pair, in this order: x⁺ anchored, x⁺ plain, x⁻ anchored,
 /// x⁻ plain; all are exposed even when dark, so the work does not depend on the data. Intensities and the
-/// subtraction are computed in double (the fields f come from a float32 GEMM).</para>
+/// subtraction are computed in double. The fields are float32 sums of the lit rows, in ascending row order
+/// (<see cref="FieldKernel"/>); rows of mirrors dark in every frame of a call are not even generated.</para>
 /// <para><b>Recovery.</b> <c>y_j = Σ_tiles [L(x⁺) − L(x⁻)]</c> and <c>S[b, j] = s_l·α_b·√2·y_j / sqrt(Î_r,j)</c> with
 /// <c>s_l = feedback.scale</c> or <c>1/sqrt(n_l)</c>. Without noise this is <c>E_ternary · B_l</c> with
 /// <c>B_l[i, j] = s_l·√2·Re(r̄_j R_ij)/sqrt(Î_r,j)</c>; with an exact calibration <c>Î_r = |r|²</c> its entries are
@@ -73,7 +74,11 @@ namespace Dfa.Backends.Optical;
 public sealed class OpticalProjector : IFeedbackProjector
 {
     internal const int BlockColumns = 256;
-    private const int BlockRows = 256;
+    private const int BlockRows = 128;
+
+    // Row stride of a generated block: 16 floats past a power of two, so that a 32-column slice of its rows does not
+    // map onto a handful of L1 sets; 128 rows × 32 columns × (re + im) is 32 KiB, L1-sized.
+    private const int BlockStride = BlockColumns + 16;
     private const ulong DomainMatrix = 1;
     private const ulong DomainNoise = 2;
     private const ulong DomainCalibration = 3;
@@ -443,7 +448,7 @@ public sealed class OpticalProjector : IFeedbackProjector
                         continue;
                     }
 
-                    int off = (g - k0) * w;
+                    int off = (g - k0) * BlockStride;
                     KeyedGaussian.FillPairs(
                         KeyedGaussian.Key(_seed, DomainMatrix, g, bc), InvSqrt2,
                         ws.MatrixRe.AsSpan(off, w), ws.MatrixIm.AsSpan(off, w));
@@ -462,7 +467,7 @@ public sealed class OpticalProjector : IFeedbackProjector
                     end[r] = last;
                 }
 
-                FieldKernel.AccumulateFrames(ws.FieldRe, ws.FieldIm, ws.MatrixRe, ws.MatrixIm, _litIndex, cursor, end, rows, k0, w);
+                FieldKernel.AccumulateFrames(ws.FieldRe, ws.FieldIm, ws.MatrixRe, ws.MatrixIm, _litIndex, cursor, end, rows, k0, w, BlockStride);
                 end.CopyTo(cursor);
             }
 
@@ -583,9 +588,9 @@ public sealed class OpticalProjector : IFeedbackProjector
     /// <summary>Per-worker scratch, reused across calls.</summary>
     private sealed class Workspace
     {
-        public float[] MatrixRe { get; } = new float[BlockRows * BlockColumns];
+        public float[] MatrixRe { get; } = new float[BlockRows * BlockStride];
 
-        public float[] MatrixIm { get; } = new float[BlockRows * BlockColumns];
+        public float[] MatrixIm { get; } = new float[BlockRows * BlockStride];
 
         public float[] Sin { get; } = new float[2 * BlockColumns];
 

@@ -83,4 +83,42 @@ public sealed class OpticalTimingHarness
 
         TestContext.Out.WriteLine($"GEMM share of one 1000→8192 call at batch 128, 1 thread: {sw.Elapsed.TotalMilliseconds:F1} ms");
     }
+
+    [Test]
+    public void Timing_FieldKernelShare()
+    {
+        const int Frames = 256, Rows = 128, Width = 256, Stride = 272;
+        var rng = new Dfa.Core.Randomness.Rng(1);
+        var lit = new int[Frames * Rows];
+        var first = new int[Frames];
+        var last = new int[Frames];
+        int n = 0;
+        for (int r = 0; r < Frames; r++)
+        {
+            first[r] = n;
+            for (int i = 0; i < Rows; i++)
+            {
+                if (rng.NextDouble() < 0.375)
+                {
+                    lit[n++] = i;
+                }
+            }
+
+            last[r] = n;
+        }
+
+        var mre = new float[Rows * Stride];
+        var mim = new float[Rows * Stride];
+        var fre = new float[Frames * Width];
+        var fim = new float[Frames * Width];
+        TimeSpan cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
+        var sw = Stopwatch.StartNew();
+        for (int rep = 0; rep < 32 * 8; rep++)
+        {
+            FieldKernel.AccumulateFrames(fre, fim, mre, mim, lit, first, last, Frames, 0, Width, Stride);
+        }
+
+        TestContext.Out.WriteLine(
+            $"field kernel share of one 1000→8192 call at batch 128: {sw.Elapsed.TotalMilliseconds:F1} ms wall, {(Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalMilliseconds:F1} ms CPU");
+    }
 }
