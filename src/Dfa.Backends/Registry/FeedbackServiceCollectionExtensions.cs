@@ -1,4 +1,5 @@
 using Dfa.Backends.Dense;
+using Dfa.Backends.Optical;
 using Dfa.Backends.Sparse;
 using Dfa.Backends.Unified;
 using Microsoft.Extensions.DependencyInjection;
@@ -15,6 +16,7 @@ public static class FeedbackServiceCollectionExtensions
         services.AddFeedbackBackend<DenseBackend>();
         services.AddFeedbackBackend<UnifiedBackend>();
         services.AddFeedbackBackend<SparseBackend>();
+        services.AddFeedbackBackend<OpticalBackend>();
         services.AddSingleton<FeedbackBackendRegistry>();
         return services;
     }

@@ -1,0 +1,60 @@
+using Dfa.Core;
+using Dfa.Core.Config;
+using Dfa.Core.Feedback;
+
+namespace Dfa.Backends.Optical;
+
+/// <summary>
+/// A simulated LightOn-style optical processing unit: ternarised errors on a micro-mirror array, a complex Gaussian
+/// transmission matrix named by the seed and never stored, anchor-field linear recovery and a noisy 8-bit camera
+/// (see <see cref="OpticalProjector"/>).
+/// </summary>
+public sealed class OpticalBackend : IFeedbackBackend
+{
+    internal const string Layout = "optical: transmission matrix named by its seed, 0 B stored";
+
+    public string Name => "optical";
+
+    public string Description => "simulated optical processing unit: ternary error, complex Gaussian medium, anchor-field linear readout, noisy camera";
+
+    /// <exception cref="DfaInputException"><c>feedback.init</c> is not gaussian, or a <c>feedback.optical</c> option is out of range.</exception>
+    public IFeedbackProjector Create(FeedbackShape shape, FeedbackConfig options, ulong seed, int threads)
+    {
+        ArgumentNullException.ThrowIfNull(shape);
+        ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
+        return new OpticalProjector(OpticalGeometry.Create(shape, options), seed, threads);
+    }
+
+    /// <summary>Closed-form storage and work (see <see cref="OpticalProjector"/> for the definitions).</summary>
+    public FeedbackPrediction Predict(FeedbackShape shape, FeedbackConfig options, int batch)
+    {
+        ArgumentNullException.ThrowIfNull(shape);
+        ArgumentOutOfRangeException.ThrowIfLessThan(batch, 1);
+        OpticalGeometry g = OpticalGeometry.Create(shape, options);
+        long e = shape.ErrorSize;
+        long n = shape.TotalLayerSize;
+        long a = g.Anchors;
+        long tin = g.InputTiles;
+        long tout = g.OutputTiles;
+        long cal = g.Options.CalibrationFrames;
+        long b = batch;
+
+        var setup = new ActionCounts();
+        setup.Add(HardwareAction.OpticalFrames, checked(cal * tout));
+        setup.Add(HardwareAction.MirrorPixelsWritten, checked(cal * tout * (Math.Min(e, g.Capacity) + a)));
+        setup.Add(HardwareAction.CameraPixelsRead, checked(cal * n));
+        setup.Add(HardwareAction.Fp32Add, checked(cal * n));
+        setup.Add(HardwareAction.Fp32Multiply, n);
+
+        var perCall = new ActionCounts();
+        perCall.Add(HardwareAction.OpticalFrames, checked(4 * b * tin * tout));
+        perCall.Add(HardwareAction.MirrorPixelsWritten, checked(4 * b * tout * (e + (tin * a))));
+        perCall.Add(HardwareAction.CameraPixelsRead, checked(4 * b * tin * n));
+        perCall.Add(HardwareAction.Fp32Compare, checked(2 * b * e));
+        perCall.Add(HardwareAction.Fp32Add, checked((b * e) + (6 * b * tin * n)));
+        perCall.Add(HardwareAction.Fp32Multiply, checked((6 * b * tin * n) + n + (2 * b * n)));
+        perCall.Add(HardwareAction.ErrorBytesRead, checked(4 * b * e));
+        perCall.Add(HardwareAction.SignalBytesWritten, checked(4 * b * n));
+        return new FeedbackPrediction(new FeedbackStorage(Layout, 0, 0, 0, checked(4 * n)), setup, perCall);
+    }
+}

@@ -1,0 +1,623 @@
+using Dfa.Backends.Encoding;
+using Dfa.Core.Feedback;
+using Dfa.Core.Randomness;
+using Dfa.Core.Tensors;
+
+namespace Dfa.Backends.Optical;
+
+/// <summary>
+/// A simulated LightOn-style optical processing unit (OPU) used as a DFA feedback projector: a laser lights a
+/// binary micro-mirror array (DMD), a multiply-scattering medium mixes the light by a fixed complex Gaussian
+/// transmission matrix R, and a camera measures intensities. A signed linear projection is recovered with an anchor
+/// (reference) field, "linear without holography" (arXiv 2305.12988).
+/// <para><b>Encoding.</b> Per sample, <see cref="Ternarizer.Ternarize"/> gives <c>t ∈ {−1, 0, +1}^e</c> and a scale
+/// α. Two binary frames <c>x⁺ = [t = +1]</c>, <c>x⁻ = [t = −1]</c> are shown on the DMD.</para>
+/// <para><b>Geometry.</b> A anchor mirrors (see <see cref="OpticalGeometry.AutomaticAnchors"/>); a tile holds
+/// <c>cap = mirrors − A</c> inputs, <c>T_in = ⌈e/cap⌉</c>. The hidden layers are concatenated into
+/// <c>N = Σ n_l</c> outputs (layer l owns a contiguous range of camera pixels), <c>T_out = ⌈N/camera_pixels⌉</c>.
+/// Each (input tile, output tile) pair is exposed separately; as an idealisation each tile sees its own region of R
+/// (its own rows and columns, as a different region of interest or device would) while the anchor field is the same
+/// in every input tile.</para>
+/// <para><b>Transmission matrix.</b> <c>R_gj = (x + i·y)/√2</c>, <c>x, y ~ N(0, 1)</c>, so <c>E|R_gj|² = 1</c>, over
+/// rows <c>g ∈ [0, e + A)</c> (e input mirrors, then the A anchors) and columns <c>j ∈ [0, N)</c>. It is named by the
+/// seed only and never stored: the 256-column segment of row g in column block <c>bc</c> is the counter-based
+/// stream <see cref="KeyedGaussian"/> keyed by (seed, g, bc), regenerated on every call. The anchor field
+/// <c>r_j = Σ_{a&lt;A} R_{e+a, j}</c> is computed once (it is the simulated world's state, not device storage).</para>
+/// <para><b>Measurement.</b> For each binary frame x the camera takes <c>I₁ = |f(x) + r|²</c> (anchors lit) and
+/// <c>I₀ = |f(x)|²</c>, <c>f_j(x) = Σ_i x_i R_ij</c> over the tile's inputs. The reference intensity <c>Î_r</c> is
+/// measured at construction as the mean of <c>calibration_frames</c> anchor-only frames per output tile and kept as
+/// float32 (the only stored data). Then <c>L(x) = (I₁ − I₀ − Î_r)/2</c>, which is <c>Re(r̄_j f_j(x))</c> exactly
+/// without noise. Four frames per sample and tile pair, in this order: x⁺ anchored, x⁺ plain, x⁻ anchored,
+/// x⁻ plain; all are exposed even when dark, so the work does not depend on the data. Intensities and the
+/// subtraction are computed in double. The fields are float32 sums of the lit rows, in ascending row order
+/// (<see cref="FieldKernel"/>); rows of mirrors dark in every frame of a call are not even generated.</para>
+/// <para><b>Recovery.</b> <c>y_j = Σ_tiles [L(x⁺) − L(x⁻)]</c> and <c>S[b, j] = s_l·α_b·√2·y_j / sqrt(Î_r,j)</c> with
+/// <c>s_l = feedback.scale</c> or <c>1/sqrt(n_l)</c>. Without noise this is <c>E_ternary · B_l</c> with
+/// <c>B_l[i, j] = s_l·√2·Re(r̄_j R_ij)/sqrt(Î_r,j)</c>; with an exact calibration <c>Î_r = |r|²</c> its entries are
+/// i.i.d. N(0, s_l²) (the phase of r_j is independent of the input rows, and <c>Re(e^{−iφ}R)·√2 ~ N(0, 1)</c>). A pixel
+/// whose reference reads 0 carries no signal (its column of B is 0). <see cref="FeedbackMatrix"/> returns this B_l
+/// with the measured Î_r.</para>
+/// <para><b>Camera</b> (per frame, per pixel; off entirely when bit_depth, full_well_e and drift are all 0). Auto
+/// exposure like lightonml's <c>ones_factor</c>: full scale <c>I_fs = max(lit, 1)/exposure</c>, lit = mirrors lit in
+/// the frame (ones of x, plus A if anchored; <c>E[I] = lit</c>). Relative level <c>v = m(t)·I/I_fs</c> with laser
+/// drift m. Shot and read noise (when full_well_e &gt; 0): electrons <c>q = max(0, μ + sqrt(μ + σ_read²)·z)</c>,
+/// <c>μ = v·full_well</c>, z ~ N(0, 1) — one Gaussian for both, clamped at 0 (the Gaussian approximation of Poisson is
+/// poor below ~20 e⁻, i.e. in dark speckle grains, and accepted); <c>v = q/full_well</c>. With full_well_e = 0 there is
+/// no electron scale and read noise is ignored too. ADC (bit_depth b &gt; 0):
+/// <c>DN = clamp(round(v·(2^b − 1)), 0, 2^b − 1)</c>, saturating at full scale, decoded as <c>I = DN/(2^b − 1)·I_fs</c>.
+/// Drift: <c>m(t) = 1 + d(t)</c>, an Ornstein–Uhlenbeck process over the projector's frame counter,
+/// <c>d_{t+1} = ρ d_t + sqrt(1 − ρ²)·drift·z</c>, <c>ρ = exp(−1/drift_frames)</c>, stationary std <c>drift</c>;
+/// calibration happens at <c>d = 0</c> and the process continues across calls. Why the signed split cancels drift to
+/// first order: <c>I₁ − I₀ − Î_r ≈ 2(1 + d)·L + (d − d_cal)|r|²</c>; the second term does not depend on x, so it
+/// cancels in <c>L(x⁺) − L(x⁻)</c> up to <c>(d⁺ − d⁻)|r|²/2</c>, and d moves by only ~<c>drift·sqrt(2·Δt/drift_frames)</c>
+/// over the two frames Δt separating x⁺ from x⁻; what is left is a ~drift relative gain error on the signal.
+/// The noise defaults (10 000 e⁻ full well, 5 e⁻ read noise, 1 % drift) are typical-CMOS assumptions, not measured
+/// OPU figures.</para>
+/// <para><b>Determinism.</b> Camera noise of frame (sample b, kind k, input tile) in column block bc of call c is
+/// the stream keyed by (seed, c, b, tile, bc); the drift sequence is drawn sequentially per call from
+/// <c>Rng.Derive(seed, "optical/drift/c")</c>, frames ordered by (output tile, input tile, sample, kind). Column
+/// blocks are split over threads, each computed by one fixed sequence of operations, so 1 and 2 threads give the same
+/// bits.</para>
+/// <para><b>Counted work.</b> Setup: <c>calibration_frames·T_out</c> optical frames, each writing
+/// <c>min(e, cap) + A</c> mirrors (the first tile's region, inputs dark); <c>calibration_frames·N</c> camera pixels
+/// read and fp32 adds (the averaging sums), <c>N</c> fp32 multiplies (÷ frames). Per call of batch B:
+/// <c>4·B·T_in·T_out</c> optical frames; per frame, the tile's inputs + A mirrors written
+/// (<c>4·B·T_out·(e + T_in·A)</c> in all) and the output tile's pixels read (<c>4·B·T_in·N</c>); host work:
+/// <c>2·B·e</c> fp32 compares (the sample's max, then the threshold) and <c>B·e</c> fp32 adds (α's sum) for
+/// ternarising; decoding, per sample, tile and pixel, 4 multiplies (DN → intensity), 4 adds and 2 multiplies for the
+/// two L's, 1 add for <c>L⁺ − L⁻</c> and 1 add to accumulate y (<c>6·B·T_in·N</c> adds,
+/// <c>6·B·T_in·N</c> multiplies); then N multiplies for the column factors <c>s_l·√2/sqrt(Î_r)</c> (a reciprocal
+/// square root counted as one multiply) and <c>2·B·N</c> multiplies for <c>α_b·factor·y</c>; <c>4·B·e</c> error bytes
+/// read and <c>4·B·N</c> signal bytes written. No feedback bits are read: nothing is stored.</para>
+/// <para><b>Storage.</b> 0 weight, index and padding bits; <c>4·N</c> calibration bytes (Î_r as float32).</para>
+/// </summary>
+public sealed class OpticalProjector : IFeedbackProjector
+{
+    internal const int BlockColumns = 256;
+    private const int BlockRows = 128;
+
+    // Row stride of a generated block: 16 floats past a power of two, so that a 32-column slice of its rows does not
+    // map onto a handful of L1 sets; 128 rows × 32 columns × (re + im) is 32 KiB, L1-sized.
+    private const int BlockStride = BlockColumns + 16;
+    private const ulong DomainMatrix = 1;
+    private const ulong DomainNoise = 2;
+    private const ulong DomainCalibration = 3;
+    private static readonly float InvSqrt2 = (float)(1 / Math.Sqrt(2));
+
+    private readonly OpticalGeometry _geo;
+    private readonly ulong _seed;
+    private readonly int _threads;
+    private readonly int _n;
+    private readonly int[] _layerOffsets;
+    private readonly double[] _layerScale;
+    private readonly double[] _refRe;
+    private readonly double[] _refIm;
+    private readonly float[] _calibration;
+    private readonly bool _camera;
+    private readonly double _fullWell;
+    private readonly double _readVariance;
+    private readonly double _adcMax;
+    private readonly Workspace[] _workspaces;
+    private long _calls;
+    private double _drift;
+    private int[] _litIndex = [];
+    private int[] _litStart = [];
+    private int[] _litEnd = [];
+    private bool[] _rowLit = [];
+    private float[] _alpha = [];
+    private int[] _lit = [];
+    private double[] _drifts = [];
+    private sbyte[] _signs = [];
+
+    internal OpticalProjector(OpticalGeometry geometry, ulong seed, int threads)
+    {
+        ArgumentNullException.ThrowIfNull(geometry);
+        ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
+        if (geometry.Outputs > int.MaxValue)
+        {
+            throw new ArgumentOutOfRangeException(nameof(geometry), geometry.Outputs, "At most int.MaxValue outputs.");
+        }
+
+        _geo = geometry;
+        _seed = seed;
+        _threads = threads;
+        Shape = geometry.Shape;
+        _n = (int)geometry.Outputs;
+        int layers = Shape.LayerSizes.Count;
+        _layerOffsets = new int[layers + 1];
+        _layerScale = new double[layers];
+        for (int l = 0; l < layers; l++)
+        {
+            _layerOffsets[l + 1] = _layerOffsets[l] + Shape.LayerSizes[l];
+            _layerScale[l] = geometry.Scale ?? (1.0 / Math.Sqrt(Shape.LayerSizes[l]));
+        }
+
+        var o = geometry.Options;
+        _camera = o.BitDepth > 0 || o.FullWellElectrons > 0 || o.Drift > 0;
+        _fullWell = o.FullWellElectrons;
+        _readVariance = o.ReadNoiseElectrons * o.ReadNoiseElectrons;
+        _adcMax = o.BitDepth > 0 ? (1 << o.BitDepth) - 1 : 0;
+        _refRe = new double[_n];
+        _refIm = new double[_n];
+        _calibration = new float[_n];
+        _workspaces = new Workspace[threads];
+        for (int t = 0; t < threads; t++)
+        {
+            _workspaces[t] = new Workspace();
+        }
+
+        ForEachBlock(Calibrate);
+
+        int frames = o.CalibrationFrames;
+        for (int to = 0; to < geometry.OutputTiles; to++)
+        {
+            Counts.Add(HardwareAction.OpticalFrames, frames);
+            Counts.Add(HardwareAction.MirrorPixelsWritten, (long)frames * (geometry.TileInputs(0) + geometry.Anchors));
+            long pixels = Math.Min(o.CameraPixels, _n - ((long)to * o.CameraPixels));
+            Counts.Add(HardwareAction.CameraPixelsRead, frames * pixels);
+            Counts.Add(HardwareAction.Fp32Add, frames * pixels);
+        }
+
+        Counts.Add(HardwareAction.Fp32Multiply, _n);
+    }
+
+    public string Backend => "optical";
+
+    public FeedbackShape Shape { get; }
+
+    public ActionCounts Counts { get; } = new();
+
+    public FeedbackStorage Storage => new(OpticalBackend.Layout, 0, 0, 0, 4L * _calibration.Length);
+
+    /// <summary>Anchor mirrors in use (automatic or configured).</summary>
+    public int AnchorMirrors => _geo.Anchors;
+
+    /// <summary><c>T_in</c>, <c>T_out</c>.</summary>
+    public (int Input, int Output) Tiles => (_geo.InputTiles, _geo.OutputTiles);
+
+    public void Project(Matrix error, IReadOnlyList<Matrix> signals)
+    {
+        FeedbackChecks.ThrowIfMismatched(Shape, error, signals);
+        int batch = error.Rows;
+        int e = Shape.ErrorSize;
+        int tin = _geo.InputTiles;
+        int tout = _geo.OutputTiles;
+        int anchors = _geo.Anchors;
+        EnsureBuffers(batch);
+
+        Array.Clear(_rowLit);
+
+        // Ternarise and list each frame's lit mirrors, ascending: sample b's region of e slots holds x⁺'s indices
+        // then x⁻'s (the two are disjoint, so they fit), with lit counts per input tile for the camera's exposure.
+        for (int b = 0; b < batch; b++)
+        {
+            _alpha[b] = Ternarizer.Ternarize(error.Row(b), _geo.Options.Threshold, _signs);
+            int plus = b * e;
+            _litStart[2 * b] = plus;
+            for (int ti = 0; ti < tin; ti++)
+            {
+                int i0 = ti * _geo.Capacity;
+                int i1 = i0 + _geo.TileInputs(ti);
+                int litPlus = 0;
+                for (int i = i0; i < i1; i++)
+                {
+                    if (_signs[i] > 0)
+                    {
+                        _rowLit[i] = true;
+                        _litIndex[plus++] = i;
+                        litPlus++;
+                    }
+                }
+
+                _lit[2 * ((b * tin) + ti)] = litPlus;
+            }
+
+            int minus = plus;
+            _litEnd[2 * b] = plus;
+            _litStart[(2 * b) + 1] = minus;
+            for (int ti = 0; ti < tin; ti++)
+            {
+                int i0 = ti * _geo.Capacity;
+                int i1 = i0 + _geo.TileInputs(ti);
+                int litMinus = 0;
+                for (int i = i0; i < i1; i++)
+                {
+                    if (_signs[i] < 0)
+                    {
+                        _rowLit[i] = true;
+                        _litIndex[minus++] = i;
+                        litMinus++;
+                    }
+                }
+
+                _lit[(2 * ((b * tin) + ti)) + 1] = litMinus;
+            }
+
+            _litEnd[(2 * b) + 1] = minus;
+        }
+
+        Counts.Add(HardwareAction.Fp32Compare, 2L * batch * e);
+        Counts.Add(HardwareAction.Fp32Add, (long)batch * e);
+        Counts.Add(HardwareAction.ErrorBytesRead, 4L * batch * e);
+
+        if (_geo.Options.Drift > 0)
+        {
+            // Frames in exposure order: output tile, input tile, sample, kind.
+            var rng = Rng.Derive(_seed, $"optical/drift/{_calls}");
+            double rho = Math.Exp(-1 / _geo.Options.DriftFrames);
+            double kick = Math.Sqrt(1 - (rho * rho)) * _geo.Options.Drift;
+            for (int f = 0; f < 4 * batch * tin * tout; f++)
+            {
+                _drift = (rho * _drift) + (kick * rng.NextGaussian());
+                _drifts[f] = _drift;
+            }
+        }
+
+        long call = _calls;
+        ForEachBlock((bc, ws) => ProjectBlock(bc, ws, batch, call, signals));
+        _calls++;
+
+        for (int to = 0; to < tout; to++)
+        {
+            long pixels = Math.Min(_geo.Options.CameraPixels, _n - ((long)to * _geo.Options.CameraPixels));
+            for (int ti = 0; ti < tin; ti++)
+            {
+                Counts.Add(HardwareAction.OpticalFrames, 4L * batch);
+                Counts.Add(HardwareAction.MirrorPixelsWritten, 4L * batch * (_geo.TileInputs(ti) + anchors));
+                Counts.Add(HardwareAction.CameraPixelsRead, 4L * batch * pixels);
+                Counts.Add(HardwareAction.Fp32Multiply, 6L * batch * pixels);
+                Counts.Add(HardwareAction.Fp32Add, 6L * batch * pixels);
+            }
+        }
+
+        Counts.Add(HardwareAction.Fp32Multiply, _n + (2L * batch * _n));
+        Counts.Add(HardwareAction.SignalBytesWritten, 4L * batch * _n);
+    }
+
+    public void EncodeError(Matrix error, Matrix encoded) => Ternarizer.Encode(error, _geo.Options.Threshold, encoded);
+
+    /// <summary><c>B_l[i, j] = s_l·√2·Re(r̄_j R_ij)/sqrt(Î_r,j)</c>, regenerated from the seed (allocates e × n_l floats).</summary>
+    public Matrix FeedbackMatrix(int layer)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(layer);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(layer, Shape.LayerSizes.Count);
+        int e = Shape.ErrorSize;
+        int c0 = _layerOffsets[layer];
+        int c1 = _layerOffsets[layer + 1];
+        var m = new Matrix(e, c1 - c0);
+        var ws = new Workspace();
+        for (int bc = c0 / BlockColumns; bc * BlockColumns < c1; bc++)
+        {
+            int b0 = bc * BlockColumns;
+            int w = Math.Min(BlockColumns, _n - b0);
+            Span<float> re = ws.MatrixRe.AsSpan(0, w);
+            Span<float> im = ws.MatrixIm.AsSpan(0, w);
+            int j0 = Math.Max(c0, b0);
+            int j1 = Math.Min(c1, b0 + w);
+            for (int i = 0; i < e; i++)
+            {
+                KeyedGaussian.FillPairs(KeyedGaussian.Key(_seed, DomainMatrix, i, bc), InvSqrt2, re, im);
+                Span<float> row = m.Row(i);
+                for (int j = j0; j < j1; j++)
+                {
+                    double factor = ColumnFactor(layer, j);
+                    row[j - c0] = (float)(factor * ((_refRe[j] * re[j - b0]) + (_refIm[j] * im[j - b0])));
+                }
+            }
+        }
+
+        return m;
+    }
+
+    /// <summary>The measured reference intensities <c>Î_r</c> (for analysis and tests; do not modify).</summary>
+    internal ReadOnlySpan<float> ReferenceIntensity => _calibration;
+
+    private double ColumnFactor(int layer, int j)
+    {
+        float reference = _calibration[j];
+        return reference > 0 ? _layerScale[layer] * Math.Sqrt(2) / Math.Sqrt(reference) : 0;
+    }
+
+    private void EnsureBuffers(int batch)
+    {
+        int e = Shape.ErrorSize;
+        if (_alpha.Length != batch)
+        {
+            _alpha = new float[batch];
+            _litIndex = new int[batch * e];
+            _litStart = new int[2 * batch];
+            _litEnd = new int[2 * batch];
+            _lit = new int[2 * batch * _geo.InputTiles];
+            _drifts = new double[4 * batch * _geo.InputTiles * _geo.OutputTiles];
+        }
+
+        if (_signs.Length != e)
+        {
+            _signs = new sbyte[e];
+            _rowLit = new bool[e];
+        }
+
+        foreach (Workspace ws in _workspaces)
+        {
+            ws.Ensure(batch);
+        }
+    }
+
+    /// <summary>Runs <paramref name="body"/> over every column block: a fixed contiguous share per worker.</summary>
+    private void ForEachBlock(Action<int, Workspace> body)
+    {
+        int blocks = (_n + BlockColumns - 1) / BlockColumns;
+        int workers = Math.Min(_threads, blocks);
+        if (workers == 1)
+        {
+            for (int bc = 0; bc < blocks; bc++)
+            {
+                body(bc, _workspaces[0]);
+            }
+
+            return;
+        }
+
+        Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, p =>
+        {
+            int first = (int)((long)blocks * p / workers);
+            int last = (int)((long)blocks * (p + 1) / workers);
+            for (int bc = first; bc < last; bc++)
+            {
+                body(bc, _workspaces[p]);
+            }
+        });
+    }
+
+    /// <summary>Anchor field and reference calibration of one column block.</summary>
+    private void Calibrate(int bc, Workspace ws)
+    {
+        int e = Shape.ErrorSize;
+        int c0 = bc * BlockColumns;
+        int w = Math.Min(BlockColumns, _n - c0);
+        Span<float> re = ws.MatrixRe.AsSpan(0, w);
+        Span<float> im = ws.MatrixIm.AsSpan(0, w);
+        Span<double> rRe = _refRe.AsSpan(c0, w);
+        Span<double> rIm = _refIm.AsSpan(c0, w);
+        for (int a = 0; a < _geo.Anchors; a++)
+        {
+            KeyedGaussian.FillPairs(KeyedGaussian.Key(_seed, DomainMatrix, e + a, bc), InvSqrt2, re, im);
+            for (int j = 0; j < w; j++)
+            {
+                rRe[j] += re[j];
+                rIm[j] += im[j];
+            }
+        }
+
+        var o = _geo.Options;
+        int frames = o.CalibrationFrames;
+        Span<double> sum = ws.Sum.AsSpan(0, w);
+        sum.Clear();
+        Span<float> noise = ws.Noise.AsSpan(0, w);
+        for (int c = 0; c < frames; c++)
+        {
+            bool noisy = _camera && o.FullWellElectrons > 0;
+            if (noisy)
+            {
+                KeyedGaussian.FillNormals(KeyedGaussian.Key(_seed, DomainCalibration, c, bc), noise, ws.Sin);
+            }
+
+            for (int j = 0; j < w; j++)
+            {
+                double intensity = (rRe[j] * rRe[j]) + (rIm[j] * rIm[j]);
+                sum[j] += _camera ? Camera(intensity, _geo.Anchors, 0, noisy ? noise[j] : 0) : intensity;
+            }
+        }
+
+        for (int j = 0; j < w; j++)
+        {
+            _calibration[c0 + j] = (float)(sum[j] / frames);
+        }
+    }
+
+    private void ProjectBlock(int bc, Workspace ws, int batch, long call, IReadOnlyList<Matrix> signals)
+    {
+        int tin = _geo.InputTiles;
+        int anchors = _geo.Anchors;
+        var o = _geo.Options;
+        int c0 = bc * BlockColumns;
+        int w = Math.Min(BlockColumns, _n - c0);
+        int rows = 2 * batch;
+        Span<int> cursor = ws.Cursor.AsSpan(0, rows);
+        _litStart.AsSpan(0, rows).CopyTo(cursor);
+        Span<double> y = ws.Y.AsSpan(0, batch * w);
+        y.Clear();
+        ReadOnlySpan<double> rRe = _refRe.AsSpan(c0, w);
+        ReadOnlySpan<double> rIm = _refIm.AsSpan(c0, w);
+        ReadOnlySpan<float> reference = _calibration.AsSpan(c0, w);
+        bool shot = _camera && o.FullWellElectrons > 0;
+        for (int ti = 0; ti < tin; ti++)
+        {
+            int i0 = ti * _geo.Capacity;
+            int i1 = i0 + _geo.TileInputs(ti);
+            ws.FieldRe.AsSpan(0, rows * w).Clear();
+            ws.FieldIm.AsSpan(0, rows * w).Clear();
+            for (int k0 = i0; k0 < i1; k0 += BlockRows)
+            {
+                int k1 = Math.Min(k0 + BlockRows, i1);
+                for (int g = k0; g < k1; g++)
+                {
+                    // A mirror dark in every frame of the call contributes nothing: its rows are not needed.
+                    if (!_rowLit[g])
+                    {
+                        continue;
+                    }
+
+                    int off = (g - k0) * BlockStride;
+                    KeyedGaussian.FillPairs(
+                        KeyedGaussian.Key(_seed, DomainMatrix, g, bc), InvSqrt2,
+                        ws.MatrixRe.AsSpan(off, w), ws.MatrixIm.AsSpan(off, w));
+                }
+
+                // Each frame's field: the sum of its lit rows in this slice of the tile.
+                Span<int> end = ws.CursorEnd.AsSpan(0, rows);
+                for (int r = 0; r < rows; r++)
+                {
+                    int last = cursor[r];
+                    while (last < _litEnd[r] && _litIndex[last] < k1)
+                    {
+                        last++;
+                    }
+
+                    end[r] = last;
+                }
+
+                FieldKernel.AccumulateFrames(ws.FieldRe, ws.FieldIm, ws.MatrixRe, ws.MatrixIm, _litIndex, cursor, end, rows, k0, w, BlockStride);
+                end.CopyTo(cursor);
+            }
+
+            for (int b = 0; b < batch; b++)
+            {
+                ReadOnlySpan<float> pRe = ws.FieldRe.AsSpan(2 * b * w, w);
+                ReadOnlySpan<float> pIm = ws.FieldIm.AsSpan(2 * b * w, w);
+                ReadOnlySpan<float> mRe = ws.FieldRe.AsSpan(((2 * b) + 1) * w, w);
+                ReadOnlySpan<float> mIm = ws.FieldIm.AsSpan(((2 * b) + 1) * w, w);
+                Span<double> yb = y.Slice(b * w, w);
+                if (!_camera)
+                {
+                    for (int j = 0; j < w; j++)
+                    {
+                        double lPlus = (Anchored(pRe[j], pIm[j], rRe[j], rIm[j]) - Plain(pRe[j], pIm[j]) - reference[j]) * 0.5;
+                        double lMinus = (Anchored(mRe[j], mIm[j], rRe[j], rIm[j]) - Plain(mRe[j], mIm[j]) - reference[j]) * 0.5;
+                        yb[j] += lPlus - lMinus;
+                    }
+
+                    continue;
+                }
+
+                Span<float> noise = ws.Noise.AsSpan(0, 4 * w);
+                if (shot)
+                {
+                    KeyedGaussian.FillNormals(KeyedGaussian.Key(_seed, DomainNoise, call, b, ti, bc), noise, ws.Sin);
+                }
+                else
+                {
+                    noise.Clear();
+                }
+
+                int litPlus = _lit[2 * ((b * tin) + ti)];
+                int litMinus = _lit[(2 * ((b * tin) + ti)) + 1];
+                for (int j = 0; j < w; j++)
+                {
+                    int frame = ((((((c0 + j) / o.CameraPixels) * tin) + ti) * batch) + b) * 4;
+                    double d0 = 0, d1 = 0, d2 = 0, d3 = 0;
+                    if (o.Drift > 0)
+                    {
+                        d0 = _drifts[frame];
+                        d1 = _drifts[frame + 1];
+                        d2 = _drifts[frame + 2];
+                        d3 = _drifts[frame + 3];
+                    }
+
+                    double pa = Camera(Anchored(pRe[j], pIm[j], rRe[j], rIm[j]), litPlus + anchors, d0, noise[j]);
+                    double pp = Camera(Plain(pRe[j], pIm[j]), litPlus, d1, noise[w + j]);
+                    double ma = Camera(Anchored(mRe[j], mIm[j], rRe[j], rIm[j]), litMinus + anchors, d2, noise[(2 * w) + j]);
+                    double mp = Camera(Plain(mRe[j], mIm[j]), litMinus, d3, noise[(3 * w) + j]);
+                    double lPlus = (pa - pp - reference[j]) * 0.5;
+                    double lMinus = (ma - mp - reference[j]) * 0.5;
+                    yb[j] += lPlus - lMinus;
+                }
+            }
+        }
+
+        // S[b, j] = α_b · (s_l·√2/sqrt(Î_r,j)) · y_j, written into the layer that owns column j.
+        for (int l = 0; l < Shape.LayerSizes.Count; l++)
+        {
+            int j0 = Math.Max(c0, _layerOffsets[l]);
+            int j1 = Math.Min(c0 + w, _layerOffsets[l + 1]);
+            if (j0 >= j1)
+            {
+                continue;
+            }
+
+            Span<double> factor = ws.Sum.AsSpan(0, j1 - j0);
+            for (int j = j0; j < j1; j++)
+            {
+                factor[j - j0] = ColumnFactor(l, j);
+            }
+
+            Matrix s = signals[l];
+            for (int b = 0; b < batch; b++)
+            {
+                double alpha = _alpha[b];
+                ReadOnlySpan<double> yb = y.Slice((b * w) + (j0 - c0), j1 - j0);
+                Span<float> dst = s.Row(b).Slice(j0 - _layerOffsets[l], j1 - j0);
+                for (int j = 0; j < dst.Length; j++)
+                {
+                    dst[j] = (float)(alpha * factor[j] * yb[j]);
+                }
+            }
+        }
+    }
+
+    private static double Anchored(float fRe, float fIm, double rRe, double rIm)
+    {
+        double re = fRe + rRe;
+        double im = fIm + rIm;
+        return (re * re) + (im * im);
+    }
+
+    private static double Plain(float fRe, float fIm) => ((double)fRe * fRe) + ((double)fIm * fIm);
+
+    /// <summary>One pixel of one frame through the camera: drift, shot + read noise, ADC; returns intensity units.</summary>
+    private double Camera(double intensity, int lit, double drift, float z)
+    {
+        var o = _geo.Options;
+        double fullScale = Math.Max(lit, 1) / o.Exposure;
+        double v = (1 + drift) * intensity / fullScale;
+        if (_fullWell > 0)
+        {
+            double mu = v * _fullWell;
+            double electrons = Math.Max(0, mu + (Math.Sqrt(mu + _readVariance) * z));
+            v = electrons / _fullWell;
+        }
+
+        if (_adcMax > 0)
+        {
+            v = Math.Clamp(Math.Round(v * _adcMax), 0, _adcMax) / _adcMax;
+        }
+
+        return v * fullScale;
+    }
+
+    /// <summary>Per-worker scratch, reused across calls.</summary>
+    private sealed class Workspace
+    {
+        public float[] MatrixRe { get; } = new float[BlockRows * BlockStride];
+
+        public float[] MatrixIm { get; } = new float[BlockRows * BlockStride];
+
+        public float[] Sin { get; } = new float[2 * BlockColumns];
+
+        public double[] Sum { get; } = new double[BlockColumns];
+
+        public int[] Cursor { get; private set; } = [];
+
+        public int[] CursorEnd { get; private set; } = [];
+
+        public float[] Noise { get; } = new float[4 * BlockColumns];
+
+        public float[] FieldRe { get; private set; } = [];
+
+        public float[] FieldIm { get; private set; } = [];
+
+        public double[] Y { get; private set; } = [];
+
+        public void Ensure(int batch)
+        {
+            if (Y.Length != batch * BlockColumns)
+            {
+                FieldRe = new float[2 * batch * BlockColumns];
+                FieldIm = new float[2 * batch * BlockColumns];
+                Y = new double[batch * BlockColumns];
+                Cursor = new int[2 * batch];
+                CursorEnd = new int[2 * batch];
+            }
+        }
+    }
+}
