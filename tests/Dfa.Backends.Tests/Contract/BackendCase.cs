@@ -39,5 +39,12 @@ public static class BackendCases
         yield return new("sparse-k3-uniform", new FeedbackConfig { Backend = "sparse", Init = FeedbackInit.Uniform, Sparse = new() { Connections = 3 } }, MinErrorSize: 3);
         yield return new("sparse-k2-rank3", new FeedbackConfig { Backend = "sparse", Sparse = new() { Connections = 2, Rank = 3 } }, MinErrorSize: 3);
         yield return new("sparse-k1-rank1", new FeedbackConfig { Backend = "sparse", Sparse = new() { Connections = 1, Rank = 1 } });
+        yield return new("optical-ideal", new FeedbackConfig { Backend = "optical", Optical = OpticalFeedbackConfig.Ideal }, Tolerance: 64);
+        yield return new("optical-ideal-tiled", new FeedbackConfig
+        {
+            Backend = "optical",
+            Optical = OpticalFeedbackConfig.Ideal with { Mirrors = 40, AnchorMirrors = 8, CameraPixels = 100 },
+        }, Tolerance: 64);
+        yield return new("optical-default-noise", new FeedbackConfig { Backend = "optical", Optical = new() }, Exact: false);
     }
 }
