@@ -59,20 +59,43 @@ internal static class FeedbackBench
         return results;
     }
 
+    /// <summary>
+    /// What DFA projects: softmax cross-entropy errors <c>p − onehot(y)</c>, here of random logits N(0, 2²) and random
+    /// labels (a network early in training), so ternarising backends see the sparsity real errors have.
+    /// </summary>
+    internal static Matrix SoftmaxErrors(int batch, int classes)
+    {
+        var error = new Matrix(batch, classes);
+        var rng = new Rng(11);
+        for (int r = 0; r < batch; r++)
+        {
+            Span<float> row = error.Row(r);
+            double max = double.NegativeInfinity;
+            var logits = new double[classes];
+            for (int i = 0; i < classes; i++)
+            {
+                logits[i] = 2 * rng.NextGaussian();
+                max = Math.Max(max, logits[i]);
+            }
+
+            double sum = logits.Sum(z => Math.Exp(z - max));
+            for (int i = 0; i < classes; i++)
+            {
+                row[i] = (float)(Math.Exp(logits[i] - max) / sum);
+            }
+
+            row[rng.NextInt(classes)] -= 1f;
+        }
+
+        return error;
+    }
+
     private static string Name(string label, int batch) => $"feedback.{label}.e{ErrorSize}-{string.Join("x", Layers)}.b{batch}";
 
     private static double VectorsPerSecond(IFeedbackBackend backend, FeedbackShape shape, FeedbackConfig options, int batch, int threads, double minSeconds)
     {
         IFeedbackProjector projector = backend.Create(shape, options, seed: 7, threads);
-        var error = new Matrix(batch, shape.ErrorSize);
-        var rng = new Rng(11);
-        Span<float> data = error.Span;
-        for (int i = 0; i < data.Length; i++)
-        {
-            // Softmax cross-entropy errors: one large negative component per row, the rest small and positive.
-            data[i] = (float)(i % shape.ErrorSize == (i / shape.ErrorSize) % shape.ErrorSize ? -0.9 : 0.002 * rng.NextDouble());
-        }
-
+        Matrix error = SoftmaxErrors(batch, shape.ErrorSize);
         Matrix[] signals = shape.LayerSizes.Select(n => new Matrix(batch, n)).ToArray();
         return GflopsTimer.BestRate(() => projector.Project(error, signals), batch, minSeconds);
     }
