@@ -1,3 +1,4 @@
+using Dfa.Backends.Binary;
 using Dfa.Backends.Dense;
 using Dfa.Backends.Unified;
 using Microsoft.Extensions.DependencyInjection;
@@ -13,6 +14,7 @@ public static class FeedbackServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         services.AddFeedbackBackend<DenseBackend>();
         services.AddFeedbackBackend<UnifiedBackend>();
+        services.AddFeedbackBackend<BinaryBackend>();
         services.AddSingleton<FeedbackBackendRegistry>();
         return services;
     }
