@@ -49,6 +49,9 @@ public sealed unsafe class BinaryProjector : IFeedbackProjector
     /// <summary>Columns per parallel task of the ternary path.</summary>
     private const int TernaryChunkColumns = 64;
 
+    /// <summary>Sign-selected adds or popcounts below which a layer is not worth splitting across threads.</summary>
+    private const long ParallelThreshold = 1 << 18;
+
     private readonly ErrorEncoding _error;
     private readonly double _threshold;
     private readonly float[] _scales;
@@ -194,7 +197,7 @@ public sealed unsafe class BinaryProjector : IFeedbackProjector
         for (int l = 0; l < _bits.Length; l++)
         {
             int n = Shape.LayerSizes[l];
-            RunChunks(_floatTask, error, signals[l], l, (n + FloatChunkColumns - 1) / FloatChunkColumns);
+            RunChunks(_floatTask, error, signals[l], l, (n + FloatChunkColumns - 1) / FloatChunkColumns, batch * e * n);
             Counts.Add(HardwareAction.Fp32Add, batch * e * n);
             Counts.Add(HardwareAction.Fp32Multiply, (long)batch * n);
             Counts.Add(HardwareAction.FeedbackBitsRead, 64L * _bits[l].Length);
@@ -244,7 +247,7 @@ public sealed unsafe class BinaryProjector : IFeedbackProjector
                 _scaledAlpha[b] = s * _alpha[b];
             }
 
-            RunChunks(_ternaryTask, error, signals[l], l, (n + TernaryChunkColumns - 1) / TernaryChunkColumns);
+            RunChunks(_ternaryTask, error, signals[l], l, (n + TernaryChunkColumns - 1) / TernaryChunkColumns, 2L * batch * n * words);
             Counts.Add(HardwareAction.Popcount64, 2L * batch * n * words);
             Counts.Add(HardwareAction.Int32Add, (long)batch * n * ((2L * words) + 2));
             Counts.Add(HardwareAction.Fp32Multiply, ((long)batch * n) + batch);
@@ -254,15 +257,19 @@ public sealed unsafe class BinaryProjector : IFeedbackProjector
         }
     }
 
-    /// <summary>Runs <paramref name="task"/> over a fixed column partition; which thread runs a chunk changes no bits.</summary>
-    private void RunChunks(Action<int> task, Matrix error, Matrix signal, int layer, int chunks)
+    /// <summary>
+    /// Runs <paramref name="task"/> over a fixed column partition; which thread runs a chunk changes no bits. Layers
+    /// with fewer than <see cref="ParallelThreshold"/> elementary operations run on the calling thread: waking a
+    /// worker costs more than they do.
+    /// </summary>
+    private void RunChunks(Action<int> task, Matrix error, Matrix signal, int layer, int chunks, long operations)
     {
         _jobError = error;
         _jobSignal = signal;
         _jobLayer = layer;
         try
         {
-            if (_threads == 1 || chunks == 1)
+            if (_threads == 1 || chunks == 1 || operations < ParallelThreshold)
             {
                 for (int c = 0; c < chunks; c++)
                 {

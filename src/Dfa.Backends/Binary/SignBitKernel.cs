@@ -18,6 +18,9 @@ internal static unsafe class SignBitKernel
     /// <summary>Rows of the main register block.</summary>
     private const int BlockRows = 6;
 
+    /// <summary>Largest e whose 16-column sign strip is packed into a stack panel (32 KB).</summary>
+    private const int MaxPanel = 16384;
+
     /// <summary>The ±1 vector for every byte: lane m is +1 when bit m is set, −1 otherwise.</summary>
     private static readonly float* SignTable = CreateSignTable();
 
@@ -35,28 +38,78 @@ internal static unsafe class SignBitKernel
 
         ushort* chunks = (ushort*)bits;
         int chunkStride = wordsPerRow * 4;
-        int r = 0;
-        for (; r + BlockRows <= batch; r += BlockRows)
+        int fullRows = batch / BlockRows * BlockRows;
+        float* tail = stackalloc float[BlockRows * 16];
+        if (fullRows == 0)
         {
-            for (int j = colStart; j < colEnd; j += 16)
+            for (int r = 0; r < batch; r++)
             {
-                Block6x16(error + ((long)r * e), e, chunks + (j / 16), chunkStride, scale, signal + ((long)r * n) + j, n, Math.Min(16, colEnd - j));
+                float* eRow = error + ((long)r * e);
+                float* sRow = signal + ((long)r * n);
+                int j = colStart;
+                for (; j + 64 <= colEnd; j += 64)
+                {
+                    Row1x64(eRow, e, bits + (j / 64), wordsPerRow, scale, sRow + j);
+                }
+
+                for (; j < colEnd; j += 16)
+                {
+                    int valid = Math.Min(16, colEnd - j);
+                    Row1x16(eRow, e, chunks + (j / 16), chunkStride, scale, valid == 16 ? sRow + j : tail);
+                    if (valid < 16)
+                    {
+                        // The last block of a row: its padding columns were computed too (the bits exist) but are not written.
+                        CopyTail(tail, 1, valid, sRow + j, n);
+                    }
+                }
             }
+
+            return;
         }
 
-        for (; r < batch; r++)
+        // A 16-column strip of bits touches e cache lines, one per error row; gathered into a contiguous panel it is
+        // 2·e bytes and stays in L1 while every row block passes over it (E rows stream from L2).
+        bool pack = e <= MaxPanel;
+        ushort* panel = stackalloc ushort[pack ? e : 1];
+        for (int j = colStart; j < colEnd; j += 16)
         {
-            float* eRow = error + ((long)r * e);
-            float* sRow = signal + ((long)r * n);
-            int j = colStart;
-            for (; j + 64 <= colEnd; j += 64)
+            ushort* strip = chunks + (j / 16);
+            int stride = chunkStride;
+            if (pack)
             {
-                Row1x64(eRow, e, bits + (j / 64), wordsPerRow, scale, sRow + j);
+                for (int i = 0; i < e; i++)
+                {
+                    panel[i] = strip[(long)i * chunkStride];
+                }
+
+                strip = panel;
+                stride = 1;
             }
 
-            for (; j < colEnd; j += 16)
+            int valid = Math.Min(16, colEnd - j);
+            int r = 0;
+            for (; r < fullRows; r += BlockRows)
             {
-                Row1x16(eRow, e, chunks + (j / 16), chunkStride, scale, sRow + j, Math.Min(16, colEnd - j));
+                float* dst = signal + ((long)r * n) + j;
+                if (valid == 16)
+                {
+                    Block6x16(error + ((long)r * e), e, strip, stride, scale, dst, n);
+                }
+                else
+                {
+                    Block6x16(error + ((long)r * e), e, strip, stride, scale, tail, 16);
+                    CopyTail(tail, BlockRows, valid, dst, n);
+                }
+            }
+
+            for (; r < batch; r++)
+            {
+                float* dst = signal + ((long)r * n) + j;
+                Row1x16(error + ((long)r * e), e, strip, stride, scale, valid == 16 ? dst : tail);
+                if (valid < 16)
+                {
+                    CopyTail(tail, 1, valid, dst, n);
+                }
             }
         }
     }
@@ -84,16 +137,21 @@ internal static unsafe class SignBitKernel
         }
     }
 
+    /// <summary>
+    /// Rows r..r+5 × 16 columns into <paramref name="dst"/> (row stride <paramref name="dstStride"/>). No calls inside:
+    /// a call would make the JIT spill the 12 accumulators every iteration (all ymm registers are caller-saved).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Block6x16(float* err, int e, ushort* chunk, int chunkStride, float scale, float* dst, int n, int valid)
+    private static void Block6x16(float* err, int e, ushort* chunk, int chunkStride, float scale, float* dst, int dstStride)
     {
         Vector256<float> a00 = default, a01 = default, a10 = default, a11 = default, a20 = default, a21 = default;
         Vector256<float> a30 = default, a31 = default, a40 = default, a41 = default, a50 = default, a51 = default;
         float* table = SignTable;
         float* e0 = err, e1 = err + e, e2 = err + (2 * e), e3 = err + (3 * e), e4 = err + (4 * e), e5 = err + (5 * e);
-        for (int i = 0; i < e; i++)
+        ushort* p = chunk;
+        for (int i = 0; i < e; i++, p += chunkStride)
         {
-            uint c = chunk[(long)i * chunkStride];
+            uint c = *p;
             Vector256<float> lo = Vector256.Load(table + ((c & 0xFF) * 8));
             Vector256<float> hi = Vector256.Load(table + ((c >> 8) * 8));
             Vector256<float> x = Vector256.Create(e0[i]);
@@ -117,12 +175,23 @@ internal static unsafe class SignBitKernel
         }
 
         Vector256<float> s = Vector256.Create(scale);
-        Store16(a00 * s, a01 * s, dst, valid);
-        Store16(a10 * s, a11 * s, dst + n, valid);
-        Store16(a20 * s, a21 * s, dst + (2 * n), valid);
-        Store16(a30 * s, a31 * s, dst + (3 * n), valid);
-        Store16(a40 * s, a41 * s, dst + (4 * n), valid);
-        Store16(a50 * s, a51 * s, dst + (5 * n), valid);
+        (a00 * s).Store(dst);
+        (a01 * s).Store(dst + 8);
+        dst += dstStride;
+        (a10 * s).Store(dst);
+        (a11 * s).Store(dst + 8);
+        dst += dstStride;
+        (a20 * s).Store(dst);
+        (a21 * s).Store(dst + 8);
+        dst += dstStride;
+        (a30 * s).Store(dst);
+        (a31 * s).Store(dst + 8);
+        dst += dstStride;
+        (a40 * s).Store(dst);
+        (a41 * s).Store(dst + 8);
+        dst += dstStride;
+        (a50 * s).Store(dst);
+        (a51 * s).Store(dst + 8);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -130,9 +199,10 @@ internal static unsafe class SignBitKernel
     {
         Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default, a6 = default, a7 = default;
         float* table = SignTable;
-        for (int i = 0; i < e; i++)
+        ulong* q = word;
+        for (int i = 0; i < e; i++, q += wordsPerRow)
         {
-            ulong w = word[(long)i * wordsPerRow];
+            ulong w = *q;
             Vector256<float> x = Vector256.Create(err[i]);
             a0 = Fma.MultiplyAdd(x, Vector256.Load(table + ((w & 0xFF) * 8)), a0);
             a1 = Fma.MultiplyAdd(x, Vector256.Load(table + (((w >> 8) & 0xFF) * 8)), a1);
@@ -156,39 +226,33 @@ internal static unsafe class SignBitKernel
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Row1x16(float* err, int e, ushort* chunk, int chunkStride, float scale, float* dst, int valid)
+    private static void Row1x16(float* err, int e, ushort* chunk, int chunkStride, float scale, float* dst)
     {
         Vector256<float> a0 = default, a1 = default;
         float* table = SignTable;
-        for (int i = 0; i < e; i++)
+        ushort* p = chunk;
+        for (int i = 0; i < e; i++, p += chunkStride)
         {
-            uint c = chunk[(long)i * chunkStride];
+            uint c = *p;
             Vector256<float> x = Vector256.Create(err[i]);
             a0 = Fma.MultiplyAdd(x, Vector256.Load(table + ((c & 0xFF) * 8)), a0);
             a1 = Fma.MultiplyAdd(x, Vector256.Load(table + ((c >> 8) * 8)), a1);
         }
 
         Vector256<float> s = Vector256.Create(scale);
-        Store16(a0 * s, a1 * s, dst, valid);
+        (a0 * s).Store(dst);
+        (a1 * s).Store(dst + 8);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store16(Vector256<float> lo, Vector256<float> hi, float* dst, int valid)
+    /// <summary>Copies the first <paramref name="valid"/> columns of <paramref name="rows"/> 16-wide rows of a tail block.</summary>
+    private static void CopyTail(float* tmp, int rows, int valid, float* dst, int dstStride)
     {
-        if (valid == 16)
+        for (int r = 0; r < rows; r++)
         {
-            lo.Store(dst);
-            hi.Store(dst + 8);
-            return;
-        }
-
-        // The last block of a row: its padding columns were computed too (the bits exist) but must not be written.
-        float* tmp = stackalloc float[16];
-        lo.Store(tmp);
-        hi.Store(tmp + 8);
-        for (int k = 0; k < valid; k++)
-        {
-            dst[k] = tmp[k];
+            for (int k = 0; k < valid; k++)
+            {
+                dst[((long)r * dstStride) + k] = tmp[(r * 16) + k];
+            }
         }
     }
 
