@@ -206,12 +206,32 @@ public sealed class BinaryProjectorTests
         }
     }
 
+    [Test]
+    public void Project_FloatPath_MatchesReference_WhenTheSignStripIsTooLongToPack()
+    {
+        // e above the kernel's 16 384-component panel: the 6 × 16 block reads the strided bits in place.
+        var shape = new FeedbackShape(16_400, [17]);
+        Matrix error = TestData.RandomMatrix(7, 16_400, seed: 3);
+        BinaryProjector simd = Create(shape, ErrorEncoding.Float);
+        BinaryProjector scalar = Create(shape, ErrorEncoding.Float);
+        scalar.ForceScalar = true;
+        Matrix[] a = Signals(shape, 7);
+        Matrix[] b = Signals(shape, 7);
+
+        simd.Project(error, a);
+        scalar.Project(error, b);
+
+        AssertMatchesReference(simd, error, a);
+        Assert.That(a[0].Data, Is.EqualTo(b[0].Data));
+    }
+
     [TestCase(ErrorEncoding.Float)]
     [TestCase(ErrorEncoding.Ternary)]
     public void Project_OneAndTwoThreads_GiveIdenticalBits(ErrorEncoding encoding)
     {
-        var shape = new FeedbackShape(90, [1000, 257]);
-        Matrix error = TestData.RandomMatrix(13, 90, seed: 8);
+        // Large enough that both paths split every layer into several column chunks (above the inline threshold).
+        var shape = new FeedbackShape(200, [3000, 257]);
+        Matrix error = TestData.RandomMatrix(13, 200, seed: 8);
         Matrix[] a = Signals(shape, 13);
         Matrix[] b = Signals(shape, 13);
 
