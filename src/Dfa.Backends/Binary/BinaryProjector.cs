@@ -67,6 +67,9 @@ public sealed unsafe class BinaryProjector : IFeedbackProjector
     private Matrix? _jobSignal;
     private int _jobLayer;
 
+    // Float path: E's full 6-row blocks interleaved for the SIMD kernel, grown to the largest batch seen.
+    private float[] _interleaved = [];
+
     // Ternary scratch, grown to the largest batch seen.
     private sbyte[] _signs = [];
     private ulong[] _positive = [];
@@ -194,6 +197,21 @@ public sealed unsafe class BinaryProjector : IFeedbackProjector
     {
         int batch = error.Rows;
         long e = Shape.ErrorSize;
+        if (SignBitKernel.IsSimdSupported && !ForceScalar)
+        {
+            int rows = SignBitKernel.InterleavedRows(batch);
+            if (_interleaved.Length < rows * e)
+            {
+                _interleaved = new float[rows * e];
+            }
+
+            fixed (float* src = error.Data)
+            fixed (float* dst = _interleaved)
+            {
+                SignBitKernel.Interleave(src, batch, (int)e, dst);
+            }
+        }
+
         for (int l = 0; l < _bits.Length; l++)
         {
             int n = Shape.LayerSizes[l];
@@ -298,10 +316,11 @@ public sealed unsafe class BinaryProjector : IFeedbackProjector
         int end = Math.Min(n, start + FloatChunkColumns);
         bool simd = SignBitKernel.IsSimdSupported && !ForceScalar;
         fixed (float* e = error.Data)
+        fixed (float* x = _interleaved)
         fixed (float* s = signal.Data)
         fixed (ulong* bits = _bits[l])
         {
-            SignBitKernel.Run(e, error.Rows, error.Cols, bits, _wordsPerLine[l], n, _scales[l], s, start, end, simd);
+            SignBitKernel.Run(e, x, error.Rows, error.Cols, bits, _wordsPerLine[l], n, _scales[l], s, start, end, simd);
         }
     }
 

@@ -11,7 +11,12 @@ namespace Dfa.Backends.Binary;
 /// <c>acc = acc + (±E[b, i])</c>, rounded once per step, then multiplied by <c>s</c> once: the SIMD kernels compute
 /// that as <c>fma(E, ±1, acc)</c> (the product is exact), so SIMD, scalar and any column partition give the same bits.
 /// The SIMD kernels decode 8 sign bits at a time through a 256-entry table of ±1 vectors (8 KB, stays in L1):
-/// one load per 8 columns per error component, shared by every row of a 6 × 16 register block.
+/// one load per 8 columns per error component, shared by every row of a 6 × 16 register block (12 accumulators,
+/// 12 FMAs per component against 2 table loads, 6 broadcasts and one 16-bit load: the same port mix as a packed
+/// GEMM micro-kernel). Batches below 6 rows use a 1 × 64 kernel that reads a whole ulong per component. For batches
+/// of 6 or more, each 16-column strip of bits is gathered into a stack panel and E's 6-row blocks are read
+/// interleaved (<see cref="Interleave"/>), so the block streams two contiguous arrays. Neither copy changes a bit of
+/// the result: only where the operands come from, not the operations.
 /// </summary>
 internal static unsafe class SignBitKernel
 {
@@ -26,9 +31,13 @@ internal static unsafe class SignBitKernel
 
     public static bool IsSimdSupported => Fma.IsSupported && Vector256.IsHardwareAccelerated;
 
-    /// <summary>Computes columns [<paramref name="colStart"/>, <paramref name="colEnd"/>) of <c>S</c> (colStart a multiple of 16).</summary>
+    /// <summary>
+    /// Computes columns [<paramref name="colStart"/>, <paramref name="colEnd"/>) of <c>S</c> (colStart a multiple of 16).
+    /// <paramref name="interleaved"/> holds the first <c>6·⌊batch/6⌋</c> rows of E as produced by <see cref="Interleave"/>
+    /// (only read by the SIMD path).
+    /// </summary>
     public static void Run(
-        float* error, int batch, int e, ulong* bits, int wordsPerRow, int n, float scale, float* signal, int colStart, int colEnd, bool simd)
+        float* error, float* interleaved, int batch, int e, ulong* bits, int wordsPerRow, int n, float scale, float* signal, int colStart, int colEnd, bool simd)
     {
         if (!simd)
         {
@@ -93,11 +102,11 @@ internal static unsafe class SignBitKernel
                 float* dst = signal + ((long)r * n) + j;
                 if (valid == 16)
                 {
-                    Block6x16(error + ((long)r * e), e, strip, stride, scale, dst, n);
+                    Block6x16(interleaved + ((long)r * e), e, strip, stride, scale, dst, n);
                 }
                 else
                 {
-                    Block6x16(error + ((long)r * e), e, strip, stride, scale, tail, 16);
+                    Block6x16(interleaved + ((long)r * e), e, strip, stride, scale, tail, 16);
                     CopyTail(tail, BlockRows, valid, dst, n);
                 }
             }
@@ -109,6 +118,30 @@ internal static unsafe class SignBitKernel
                 if (valid < 16)
                 {
                     CopyTail(tail, 1, valid, dst, n);
+                }
+            }
+        }
+    }
+
+    /// <summary>Rows of E the SIMD path reads interleaved: <c>6·⌊batch/6⌋</c>.</summary>
+    public static int InterleavedRows(int batch) => batch / BlockRows * BlockRows;
+
+    /// <summary>
+    /// Copies the full 6-row blocks of E so that block k's components i sit together:
+    /// <c>dst[(k·e + i)·6 + r] = E[6k + r, i]</c>. One stream per block instead of six.
+    /// </summary>
+    public static void Interleave(float* error, int batch, int e, float* dst)
+    {
+        int fullRows = InterleavedRows(batch);
+        for (int r0 = 0; r0 < fullRows; r0 += BlockRows)
+        {
+            float* block = dst + ((long)r0 * e);
+            for (int r = 0; r < BlockRows; r++)
+            {
+                float* src = error + ((long)(r0 + r) * e);
+                for (int i = 0; i < e; i++)
+                {
+                    block[(i * BlockRows) + r] = src[i];
                 }
             }
         }
@@ -142,34 +175,33 @@ internal static unsafe class SignBitKernel
     /// a call would make the JIT spill the 12 accumulators every iteration (all ymm registers are caller-saved).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Block6x16(float* err, int e, ushort* chunk, int chunkStride, float scale, float* dst, int dstStride)
+    private static void Block6x16(float* x6, int e, ushort* chunk, int chunkStride, float scale, float* dst, int dstStride)
     {
         Vector256<float> a00 = default, a01 = default, a10 = default, a11 = default, a20 = default, a21 = default;
         Vector256<float> a30 = default, a31 = default, a40 = default, a41 = default, a50 = default, a51 = default;
         float* table = SignTable;
-        float* e0 = err, e1 = err + e, e2 = err + (2 * e), e3 = err + (3 * e), e4 = err + (4 * e), e5 = err + (5 * e);
         ushort* p = chunk;
-        for (int i = 0; i < e; i++, p += chunkStride)
+        for (int i = 0; i < e; i++, p += chunkStride, x6 += BlockRows)
         {
             uint c = *p;
             Vector256<float> lo = Vector256.Load(table + ((c & 0xFF) * 8));
             Vector256<float> hi = Vector256.Load(table + ((c >> 8) * 8));
-            Vector256<float> x = Vector256.Create(e0[i]);
+            Vector256<float> x = Vector256.Create(x6[0]);
             a00 = Fma.MultiplyAdd(x, lo, a00);
             a01 = Fma.MultiplyAdd(x, hi, a01);
-            x = Vector256.Create(e1[i]);
+            x = Vector256.Create(x6[1]);
             a10 = Fma.MultiplyAdd(x, lo, a10);
             a11 = Fma.MultiplyAdd(x, hi, a11);
-            x = Vector256.Create(e2[i]);
+            x = Vector256.Create(x6[2]);
             a20 = Fma.MultiplyAdd(x, lo, a20);
             a21 = Fma.MultiplyAdd(x, hi, a21);
-            x = Vector256.Create(e3[i]);
+            x = Vector256.Create(x6[3]);
             a30 = Fma.MultiplyAdd(x, lo, a30);
             a31 = Fma.MultiplyAdd(x, hi, a31);
-            x = Vector256.Create(e4[i]);
+            x = Vector256.Create(x6[4]);
             a40 = Fma.MultiplyAdd(x, lo, a40);
             a41 = Fma.MultiplyAdd(x, hi, a41);
-            x = Vector256.Create(e5[i]);
+            x = Vector256.Create(x6[5]);
             a50 = Fma.MultiplyAdd(x, lo, a50);
             a51 = Fma.MultiplyAdd(x, hi, a51);
         }
