@@ -1,3 +1,4 @@
+using Dfa.Backends.Binary;
 using Dfa.Backends.Dense;
 using Dfa.Backends.Optical;
 using Dfa.Backends.Sparse;
@@ -16,6 +17,7 @@ public static class FeedbackServiceCollectionExtensions
         services.AddFeedbackBackend<DenseBackend>();
         services.AddFeedbackBackend<UnifiedBackend>();
         services.AddFeedbackBackend<SparseBackend>();
+        services.AddFeedbackBackend<BinaryBackend>();
         services.AddFeedbackBackend<OpticalBackend>();
         services.AddSingleton<FeedbackBackendRegistry>();
         return services;
