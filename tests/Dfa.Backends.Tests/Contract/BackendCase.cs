@@ -39,6 +39,10 @@ public static class BackendCases
         yield return new("sparse-k3-uniform", new FeedbackConfig { Backend = "sparse", Init = FeedbackInit.Uniform, Sparse = new() { Connections = 3 } }, MinErrorSize: 3);
         yield return new("sparse-k2-rank3", new FeedbackConfig { Backend = "sparse", Sparse = new() { Connections = 2, Rank = 3 } }, MinErrorSize: 3);
         yield return new("sparse-k1-rank1", new FeedbackConfig { Backend = "sparse", Sparse = new() { Connections = 1, Rank = 1 } });
+        yield return new("binary-float", new FeedbackConfig { Backend = "binary" });
+        yield return new("binary-float-scaled", new FeedbackConfig { Backend = "binary", Scale = 0.25, Binary = new() { Error = ErrorEncoding.Float } });
+        yield return new("binary-ternary", new FeedbackConfig { Backend = "binary", Binary = new() { Error = ErrorEncoding.Ternary, Threshold = 0.2 } });
+        yield return new("binary-ternary-all", new FeedbackConfig { Backend = "binary", Binary = new() { Error = ErrorEncoding.Ternary, Threshold = 0 } });
         yield return new("optical-ideal", new FeedbackConfig { Backend = "optical", Optical = OpticalFeedbackConfig.Ideal }, Tolerance: 64);
         yield return new("optical-ideal-tiled", new FeedbackConfig
         {
