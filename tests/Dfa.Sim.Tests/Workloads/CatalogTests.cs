@@ -1,0 +1,176 @@
+using Dfa.Core;
+using Dfa.Core.Config;
+using Dfa.Core.Feedback;
+using Dfa.Core.Training;
+using Dfa.Sim.Workloads;
+
+namespace Dfa.Sim.Tests.Workloads;
+
+public class CatalogTests
+{
+    // Hidden feedback sizes of VGG-16 on 224×224: hardware-anchors.md §4 table (derived there, Appendix A).
+    private static readonly int[] Vgg16FeedbackSizes =
+    [
+        3_211_264, 3_211_264, 1_605_632, 1_605_632, 802_816, 802_816, 802_816,
+        401_408, 401_408, 401_408, 100_352, 100_352, 100_352, 4096, 4096,
+    ];
+
+    [Test]
+    public void Vgg16_HasLaunaysFifteenFeedbackPoints()
+    {
+        Workload vgg = WorkloadCatalog.Create("vgg16", 1000);
+        FeedbackShape shape = vgg.FeedbackShape;
+
+        Assert.That(shape.ErrorSize, Is.EqualTo(1000));
+        Assert.That(shape.LayerSizes, Is.EqualTo(Vgg16FeedbackSizes));
+        Assert.That(shape.TotalLayerSize, Is.EqualTo(13_555_712));
+        Assert.That(shape.MaxLayerSize, Is.EqualTo(3_211_264));
+        Assert.That(vgg.FeedbackPoints.Select(l => l.Name), Is.EqualTo(new[]
+        {
+            "conv1_1", "conv1_2", "conv2_1", "conv2_2", "conv3_1", "conv3_2", "conv3_3",
+            "conv4_1", "conv4_2", "conv4_3", "conv5_1", "conv5_2", "conv5_3", "fc6", "fc7",
+        }));
+        Assert.That(vgg.Layers.Where(l => l.Kind == WorkloadLayerKind.MaxPool).Any(l => l.IsFeedbackPoint), Is.False);
+    }
+
+    [Test]
+    public void Vgg16_MatchesTorchvisionParametersAndMacs()
+    {
+        Workload vgg = WorkloadCatalog.Vgg16(1000);
+
+        // torchvision VGG16_Weights.IMAGENET1K_V1 meta: num_params 138357544, _ops 15.47 (GMACs).
+        Assert.That(vgg.Parameters, Is.EqualTo(138_357_544));
+
+        // Exact count, derived: Σ conv H·W·C_out·C_in·9 = 15,346,630,656 plus FC 25088·4096 + 4096² + 4096·1000
+        // = 123,633,664; published ≈ 15.47 G (torchvision) / "15.5 GMACs".
+        Assert.That(vgg.ForwardMacs, Is.EqualTo(15_470_264_320));
+        Assert.That(vgg.Layers.Where(l => l.Kind == WorkloadLayerKind.Conv2d).Sum(l => l.ForwardMacs),
+            Is.EqualTo(15_346_630_656));
+        Assert.That(vgg.ForwardMacs / 1e9, Is.EqualTo(15.47).Within(0.005));
+    }
+
+    [Test]
+    public void Vgg16_BackwardCountsFollowTheFormulas()
+    {
+        Workload vgg = WorkloadCatalog.Vgg16(1000);
+        long conv1 = 224L * 224 * 64 * 3 * 3 * 3;
+
+        Assert.That(vgg.Layers[0].ForwardMacs, Is.EqualTo(conv1));
+        Assert.That(vgg.DfaWeightUpdateMacs, Is.EqualTo(15_470_264_320));
+        Assert.That(vgg.WeightGradientMacs, Is.EqualTo(vgg.ForwardMacs));
+        Assert.That(vgg.BackpropBackwardMacs, Is.EqualTo((2 * 15_470_264_320) - conv1));
+    }
+
+    [Test]
+    public void Vgg16_WithInputFeedbackPoint_AddsTheImage()
+    {
+        Workload plain = WorkloadCatalog.Create("vgg16", 1000);
+        Workload withInput = WorkloadCatalog.Create("vgg16", 1000, feedbackAtInput: true);
+
+        Assert.That(withInput.FeedbackShape.LayerSizes, Has.Count.EqualTo(16));
+        Assert.That(withInput.FeedbackShape.LayerSizes[0], Is.EqualTo(3 * 224 * 224));
+        Assert.That(withInput.FeedbackShape.TotalLayerSize, Is.EqualTo(13_555_712 + 150_528));
+        Assert.That(withInput.FeedbackShape.MaxLayerSize, Is.EqualTo(3_211_264));
+        Assert.That(withInput.Parameters, Is.EqualTo(plain.Parameters));
+        Assert.That(withInput.BackpropBackwardMacs, Is.EqualTo(plain.BackpropBackwardMacs));
+        Assert.That(plain.WithFeedbackAtInput(), Is.EqualTo(withInput));
+    }
+
+    [Test]
+    public void AlexNet_MatchesTorchvision()
+    {
+        Workload alexnet = WorkloadCatalog.Create("alexnet", 1000);
+
+        // torchvision AlexNet_Weights.IMAGENET1K_V1 meta: num_params 61100840, _ops 0.714 (GMACs).
+        Assert.That(alexnet.Parameters, Is.EqualTo(61_100_840));
+
+        // Derived: conv 70,276,800 + 223,948,800 + 112,140,288 + 149,520,384 + 99,680,256,
+        // FC 9216·4096 + 4096² + 4096·1000.
+        Assert.That(alexnet.ForwardMacs, Is.EqualTo(714_188_480));
+        Assert.That(alexnet.ForwardMacs / 1e9, Is.EqualTo(0.714).Within(0.0005));
+        Assert.That(alexnet.FeedbackShape.LayerSizes, Is.EqualTo(new[]
+        {
+            64 * 55 * 55, 192 * 27 * 27, 384 * 13 * 13, 256 * 13 * 13, 256 * 13 * 13, 4096, 4096,
+        }));
+        Assert.That(alexnet.Layers.Single(l => l.Name == "fc6").InputSize, Is.EqualTo(256 * 6 * 6));
+    }
+
+    [Test]
+    public void MnistMlp_MatchesTheTrainingNetwork()
+    {
+        Workload mlp = WorkloadCatalog.Create("mnist-mlp", 10);
+        var config = new TrainConfig { Model = new ModelConfig { Hidden = [800, 800] }, Threads = 1 };
+        Network network = NetworkBuilder.Build(config, inputs: 784, classes: 10, seed: 1);
+
+        Assert.That(mlp.Parameters, Is.EqualTo(1_276_810));
+        Assert.That(mlp.Parameters, Is.EqualTo(network.ParameterCount));
+        Assert.That(mlp.FeedbackShape, Is.EqualTo(new FeedbackShape(10, [800, 800])));
+        Assert.That(mlp.ForwardMacs, Is.EqualTo((784 * 800) + (800 * 800) + (800 * 10)));
+        Assert.That(mlp.BackpropBackwardMacs, Is.EqualTo((800 * 800) + (800 * 10) + mlp.ForwardMacs));
+        Assert.That(mlp.DfaWeightUpdateMacs, Is.EqualTo(mlp.ForwardMacs));
+        Assert.That(mlp.ActivationsPerSample, Is.EqualTo(784 + 800 + 800 + 10));
+    }
+
+    [Test]
+    public void Mlp_ParsesWidthsAndAppendsTheOutputLayer()
+    {
+        Workload mlp = WorkloadCatalog.Create("mlp:784-800-800", 10);
+
+        Assert.That(mlp.Name, Is.EqualTo("mlp:784-800-800"));
+        Assert.That(mlp.Layers.Select(l => (l.InputSize, l.OutputSize)),
+            Is.EqualTo(new[] { (784, 800), (800, 800), (800, 10) }));
+        Assert.That(mlp.Layers.Select(l => l.IsFeedbackPoint), Is.EqualTo(new[] { true, true, false }));
+        Assert.That(mlp.Parameters, Is.EqualTo(WorkloadCatalog.MnistMlp(10).Parameters));
+        Assert.That(WorkloadCatalog.Mlp([5, 3], 2).FeedbackShape, Is.EqualTo(new FeedbackShape(2, [3])));
+    }
+
+    [TestCase("vgg16")]
+    [TestCase("alexnet")]
+    [TestCase("mnist-mlp")]
+    [TestCase("MLP:20-7-5")]
+    public void Create_AnyOutputSize_SetsTheErrorSizeAndTheOutputLayer(string name)
+    {
+        foreach (int e in new[] { 1, 10, 100, 1000, 21841 })
+        {
+            Workload workload = WorkloadCatalog.Create(name, e);
+            WorkloadLayer output = workload.Layers[^1];
+
+            Assert.That(workload.Outputs, Is.EqualTo(e));
+            Assert.That(workload.FeedbackShape.ErrorSize, Is.EqualTo(e));
+            Assert.That(output.OutputSize, Is.EqualTo(e));
+            Assert.That(output.Parameters, Is.EqualTo(((long)output.InputSize * e) + e));
+        }
+    }
+
+    [Test]
+    public void Create_UnknownName_ListsTheValidNames()
+    {
+        var ex = Assert.Throws<DfaInputException>(() => WorkloadCatalog.Create("resnet50", 1000))!;
+
+        Assert.That(ex.Message, Does.Contain("resnet50"));
+        foreach (string name in new[] { "mlp:", "mnist-mlp", "vgg16", "alexnet" })
+        {
+            Assert.That(ex.Message, Does.Contain(name));
+        }
+    }
+
+    [TestCase("mlp:")]
+    [TestCase("mlp:784")]
+    [TestCase("mlp:784-x-10")]
+    [TestCase("mlp:784--10")]
+    [TestCase("mlp:784-0")]
+    [TestCase("mlp:784- 800")]
+    [TestCase("mlp:784-99999999999")]
+    public void Create_MalformedMlpWidths_IsAnInputError(string name)
+    {
+        Assert.That(() => WorkloadCatalog.Create(name, 10),
+            Throws.TypeOf<DfaInputException>().With.Message.Contains("mlp:784-800-800"));
+    }
+
+    [Test]
+    public void Create_NoOutputs_IsAnInputError()
+    {
+        Assert.That(() => WorkloadCatalog.Create("vgg16", 0),
+            Throws.TypeOf<DfaInputException>().With.Message.Contains("got 0"));
+    }
+}
