@@ -62,6 +62,17 @@ public class CatalogTests
     }
 
     [Test]
+    public void Vgg16_ActivationsPerSample_IsEveryTensorBetweenLayersOnce()
+    {
+        Workload vgg = WorkloadCatalog.Vgg16(1000);
+
+        // Derived: input 150,528 + conv outputs 13,547,520 + pool outputs 1,530,368 + FC outputs 4096 + 4096 + 1000.
+        Assert.That(vgg.ActivationsPerSample, Is.EqualTo(150_528 + 13_547_520 + 1_530_368 + 4096 + 4096 + 1000));
+        Assert.That(vgg.Layers.Where(l => l.Kind == WorkloadLayerKind.MaxPool).Sum(l => (long)l.OutputSize),
+            Is.EqualTo(1_530_368));
+    }
+
+    [Test]
     public void Vgg16_WithInputFeedbackPoint_AddsTheImage()
     {
         Workload plain = WorkloadCatalog.Create("vgg16", 1000);
