@@ -17,6 +17,16 @@ public sealed class BackendsCommandTests
         Assert.That(lines.Count(l => l.TrimStart().StartsWith("dense ", StringComparison.Ordinal) && l.Contains("6.4 MB")), Is.EqualTo(1), "dense at e = 1000: 1000·1600·4 B");
     }
 
+    [Test]
+    public void Backends_ShapeTooLargeToCount_IsBadInput()
+    {
+        CliResult result = CliRunner.Run("backends", "--outputs", "67108864", "--hidden", "67108864", "--batch", "2147483647");
+
+        Assert.That(result.ExitCode, Is.EqualTo(2), result.Error);
+        Assert.That(result.ErrorLines, Has.Length.EqualTo(1));
+        Assert.That(result.ErrorLines[0], Does.Contain("too large to count in 64-bit counters"));
+    }
+
     [TestCase("--hidden", "0,5")]
     [TestCase("--outputs", "ten")]
     [TestCase("--batch", "0")]

@@ -27,8 +27,8 @@ public sealed class DenseBackend : IFeedbackBackend
         var perCall = new ActionCounts();
         perCall.Add(HardwareAction.Fp32MultiplyAdd, checked(batch * e * total));
         perCall.Add(HardwareAction.FeedbackBitsRead, checked(32 * e * total));
-        perCall.Add(HardwareAction.ErrorBytesRead, checked(4 * batch * e * layers));
-        perCall.Add(HardwareAction.SignalBytesWritten, checked(4 * batch * total));
+        perCall.Add(HardwareAction.ErrorBytesRead, checked(4L * batch * e * layers));
+        perCall.Add(HardwareAction.SignalBytesWritten, checked(4L * batch * total));
         return new FeedbackPrediction(DenseProjector.StorageFor(shape), new ActionCounts(), perCall);
     }
 }

@@ -88,7 +88,13 @@ internal sealed record OpticalGeometry
         Require(o.ReadNoiseElectrons >= 0 && double.IsFinite(o.ReadNoiseElectrons), "read_noise_e", "non-negative", o.ReadNoiseElectrons);
         Require(o.Drift >= 0 && o.Drift <= 0.5, "drift", "in [0, 0.5]", o.Drift);
         Require(o.DriftFrames >= 1 && double.IsFinite(o.DriftFrames), "drift_frames", "at least 1", o.DriftFrames);
-        Require(o.CalibrationFrames >= 1, "calibration_frames", "at least 1", o.CalibrationFrames);
+        Require(o.CalibrationFrames is >= 1 and <= 1 << 20, "calibration_frames", "in 1..1048576", o.CalibrationFrames);
+        if (shape.TotalLayerSize > int.MaxValue)
+        {
+            throw new DfaInputException(
+                $"the optical backend simulates at most {int.MaxValue} outputs (the sum of the hidden layer sizes), got {shape.TotalLayerSize}");
+        }
+
         int anchors;
         if (o.AnchorMirrors is { } a)
         {

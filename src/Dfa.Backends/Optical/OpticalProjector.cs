@@ -113,10 +113,7 @@ public sealed class OpticalProjector : IFeedbackProjector
     {
         ArgumentNullException.ThrowIfNull(geometry);
         ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
-        if (geometry.Outputs > int.MaxValue)
-        {
-            throw new ArgumentOutOfRangeException(nameof(geometry), geometry.Outputs, "At most int.MaxValue outputs.");
-        }
+        // OpticalGeometry.Create has already refused shapes with more than int.MaxValue outputs.
 
         _geo = geometry;
         _seed = seed;
@@ -246,7 +243,7 @@ public sealed class OpticalProjector : IFeedbackProjector
             var rng = Rng.Derive(_seed, $"optical/drift/{_calls}");
             double rho = Math.Exp(-1 / _geo.Options.DriftFrames);
             double kick = Math.Sqrt(1 - (rho * rho)) * _geo.Options.Drift;
-            for (int f = 0; f < 4 * batch * tin * tout; f++)
+            for (int f = 0; f < _drifts.Length; f++)
             {
                 _drift = (rho * _drift) + (kick * rng.NextGaussian());
                 _drifts[f] = _drift;
@@ -324,11 +321,11 @@ public sealed class OpticalProjector : IFeedbackProjector
         if (_alpha.Length != batch)
         {
             _alpha = new float[batch];
-            _litIndex = new int[batch * e];
+            _litIndex = new int[checked(batch * e)];
             _litStart = new int[2 * batch];
             _litEnd = new int[2 * batch];
             _lit = new int[2 * batch * _geo.InputTiles];
-            _drifts = new double[4 * batch * _geo.InputTiles * _geo.OutputTiles];
+            _drifts = new double[checked(4 * batch * _geo.InputTiles * _geo.OutputTiles)];
         }
 
         if (_signs.Length != e)

@@ -40,7 +40,7 @@ public sealed class SparseBackend : IFeedbackBackend
         perCall.Add(HardwareAction.Fp32MultiplyAdd, checked(outputs * (k - 1)));
         perCall.Add(HardwareAction.IndexReads, checked(outputs * k));
         perCall.Add(HardwareAction.FeedbackBitsRead, checked(64 * k * total));
-        perCall.Add(HardwareAction.ErrorBytesRead, checked(4 * batch * shape.ErrorSize * layers));
+        perCall.Add(HardwareAction.ErrorBytesRead, checked(4L * batch * shape.ErrorSize * layers));
         perCall.Add(HardwareAction.SignalBytesWritten, checked(4 * outputs));
         long entries = checked(k * total);
         return new FeedbackPrediction(SparseOptions.Storage(o.Connections, entries, entries), new ActionCounts(), perCall);

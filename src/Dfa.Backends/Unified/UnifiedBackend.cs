@@ -38,9 +38,9 @@ public sealed class UnifiedBackend : IFeedbackBackend
         var perCall = new ActionCounts();
         perCall.Add(HardwareAction.Fp32MultiplyAdd, checked(batch * e * lMax));
         perCall.Add(HardwareAction.FeedbackBitsRead, checked(32 * e * lMax));
-        perCall.Add(HardwareAction.ErrorBytesRead, checked(4 * batch * e));
+        perCall.Add(HardwareAction.ErrorBytesRead, checked(4L * batch * e));
         perCall.Add(HardwareAction.Fp32Multiply, checked(batch * shape.LayerSizes.Where(n => n != lMax).Sum(n => (long)n)));
-        perCall.Add(HardwareAction.SignalBytesWritten, checked(4 * batch * shape.TotalLayerSize));
+        perCall.Add(HardwareAction.SignalBytesWritten, checked(4L * batch * shape.TotalLayerSize));
         return new FeedbackPrediction(UnifiedProjector.StorageFor(shape), new ActionCounts(), perCall);
     }
 }

@@ -48,14 +48,15 @@ internal static class BackendsCommand
         foreach (int e in sizes)
         {
             var shape = new FeedbackShape(e, layers);
-            long dense = registry.Get("dense").Predict(shape, new FeedbackConfig(), batch).Storage.MatrixBytes;
+            long dense = Predict(registry, "dense", shape, batch).Storage.MatrixBytes;
             var table = new Table().Border(TableBorder.Simple).Title($"e = {e} → [[{string.Join(", ", layers)}]], batch {batch}")
                 .AddColumn("backend").AddColumn("layout")
                 .AddColumn(new TableColumn("matrix").RightAligned()).AddColumn(new TableColumn("÷ dense").RightAligned())
                 .AddColumn(new TableColumn("calibration").RightAligned()).AddColumn("work per sample");
             foreach (string name in registry.Names)
             {
-                FeedbackPrediction p = registry.Get(name).Predict(shape, new FeedbackConfig { Backend = name }, batch);
+                FeedbackPrediction p = Predict(registry, name, shape, batch);
+
                 string ratio = p.Storage.MatrixBytes == 0 ? "∞" : ((double)dense / p.Storage.MatrixBytes).ToString("0.#", CultureInfo.InvariantCulture);
                 string work = string.Join(", ", p.PerProjection.NonZero().Select(kv => $"{kv.Key} {Format((double)kv.Value / batch)}"));
                 table.AddRow(
@@ -64,6 +65,18 @@ internal static class BackendsCommand
             }
 
             console.Write(table);
+        }
+    }
+
+    private static FeedbackPrediction Predict(FeedbackBackendRegistry registry, string name, FeedbackShape shape, int batch)
+    {
+        try
+        {
+            return registry.Get(name).Predict(shape, new FeedbackConfig { Backend = name }, batch);
+        }
+        catch (OverflowException)
+        {
+            throw new DfaInputException($"{name}: {shape} at batch {batch} is too large to count in 64-bit counters");
         }
     }
 

@@ -233,6 +233,17 @@ public sealed class FeedbackBackendContractTests(BackendCase c)
         Assert.That(p.Storage.MatrixBytes, Is.LessThanOrEqualTo(2L * 1000 * 2_000_000 * 4 * 2), $"{c}: at most float32 weights plus int32 indices");
     }
 
+    [TestCase(21841, 4096, 2, 100_000)]
+    [TestCase(1_000_000, 4096, 1, 1024)]
+    [TestCase(1000, 1 << 26, 2, 1 << 20)]
+    public void Predict_CountsHugeShapesIn64Bits(int e, int width, int layers, int batch)
+    {
+        var shape = new FeedbackShape(e, Enumerable.Repeat(width, layers).ToArray());
+        FeedbackPrediction p = c.Backend.Predict(shape, c.Options, batch);
+        Assert.That(p.PerProjection.NonZero().All(kv => kv.Value > 0), $"{c}: {p.PerProjection}");
+        Assert.That(p.PerProjection[HardwareAction.SignalBytesWritten], Is.EqualTo(4L * batch * width * layers), c.Name);
+    }
+
     [Test]
     public void Project_OverwritesSignals_AndLeavesTheErrorAlone()
     {

@@ -462,4 +462,14 @@ public sealed class OpticalProjectorTests
         Assert.That(allocated, Is.LessThan(64_000_000L));
         Assert.That(signals[1].Data.Any(v => v != 0), Is.True);
     }
+
+    [Test]
+    public void MoreOutputsThanTheSimulatorIndexes_IsAUserError_ForCreateAndPredict()
+    {
+        var shape = new FeedbackShape(10, [int.MaxValue, 2]);
+        var options = new FeedbackConfig { Backend = "optical", Optical = new() { CameraPixels = 1 } };
+        var backend = new OpticalBackend();
+        Assert.That(() => backend.Predict(shape, options, 1), Throws.InstanceOf<DfaInputException>().With.Message.Contains("at most 2147483647 outputs"));
+        Assert.That(() => backend.Create(shape, options, 1, 1), Throws.InstanceOf<DfaInputException>().With.Message.Contains("at most 2147483647 outputs"));
+    }
 }
