@@ -342,7 +342,7 @@ public static partial class ProfileLoader
 
         if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) || !s.Plain)
         {
-            throw NumberWithUnit().IsMatch(text)
+            throw IsNumberWithUnit(text)
                 ? s.Error($"'{path}' must be a plain number in {rule.Unit} (the unit is in the key's name), got '{s.Shown}'")
                 : s.Error($"'{path}' must be a number in {rule.Unit}, got {s.KindName}");
         }
@@ -544,6 +544,18 @@ public static partial class ProfileLoader
     [GeneratedRegex(@"^[a-z0-9][a-z0-9-]{0,63}$")]
     private static partial Regex NamePattern();
 
-    [GeneratedRegex(@"^[+-]?(\d|\.\d)[\d._eE+-]*\s*[A-Za-z/%µ]")]
-    private static partial Regex NumberWithUnit();
+    /// <summary>"2 TB/s", "500us", "30 W": the longest prefix that is a number, then something that reads as a unit.</summary>
+    private static bool IsNumberWithUnit(string text)
+    {
+        for (var i = Math.Min(text.Length, 64); i > 0; i--)
+        {
+            if (double.TryParse(text.AsSpan(0, i), NumberStyles.Float, CultureInfo.InvariantCulture, out _))
+            {
+                var rest = text.AsSpan(i).TrimStart();
+                return i < text.Length && rest.Length > 0 && (char.IsLetter(rest[0]) || rest[0] is '/' or '%');
+            }
+        }
+
+        return false;
+    }
 }
