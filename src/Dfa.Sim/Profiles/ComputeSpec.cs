@@ -1,0 +1,29 @@
+namespace Dfa.Sim.Profiles;
+
+/// <summary>
+/// The <c>compute:</c> section: peak throughputs (1 MAC = 2 FLOP) and the achievable fractions of peak a roofline
+/// applies to large GEMMs and to matrix–vector products. Required for kinds digital and optical (the host).
+/// </summary>
+public sealed record ComputeSpec
+{
+    /// <summary><c>fp32_flops_per_s</c>: peak FP32 FLOP/s (required).</summary>
+    public required SourcedValue Fp32FlopsPerS { get; init; }
+
+    /// <summary><c>fp16_flops_per_s</c>: peak FP16/BF16 FLOP/s (dense).</summary>
+    public SourcedValue? Fp16FlopsPerS { get; init; }
+
+    /// <summary><c>int8_ops_per_s</c>: peak INT8 op/s (dense).</summary>
+    public SourcedValue? Int8OpsPerS { get; init; }
+
+    /// <summary><c>int_add_ops_per_s</c>: integer adds per second on the adder-only path (±1 feedback).</summary>
+    public SourcedValue? IntAddOpsPerS { get; init; }
+
+    /// <summary><c>popcount_words_per_s</c>: 64-bit popcounts per second.</summary>
+    public SourcedValue? PopcountWordsPerS { get; init; }
+
+    /// <summary><c>gemm_efficiency</c>: achieved fraction of peak on large GEMMs, in (0, 1] (required).</summary>
+    public required SourcedValue GemmEfficiency { get; init; }
+
+    /// <summary><c>gemv_efficiency</c>: achieved fraction of peak on matrix–vector products, in (0, 1] (required).</summary>
+    public required SourcedValue GemvEfficiency { get; init; }
+}
