@@ -25,6 +25,7 @@ internal static class DfaApp
             TrainCommand.Create(registry, console),
             BenchCommand.Create(registry, console),
             BackendsCommand.Create(registry, console),
+            CostCommand.Create(registry, console),
         };
 
         ParseResult parse = root.Parse(args);

@@ -1,0 +1,129 @@
+using System.CommandLine;
+using System.Globalization;
+using Dfa.Backends.Registry;
+using Dfa.Cli.Costing;
+using Dfa.Cli.Runs;
+using Dfa.Core;
+using Dfa.Sim.Cost;
+using Dfa.Sim.Profiles;
+using Dfa.Sim.Workloads;
+using Spectre.Console;
+
+namespace Dfa.Cli.Commands;
+
+/// <summary>
+/// <c>dfa cost --workload vgg16 --outputs 10,1000 --backend all --profile all --batch 128 --format table|csv|json|md</c>:
+/// the simulated price of one training step for every combination (see <see cref="CostModel"/> for the model).
+/// </summary>
+internal static class CostCommand
+{
+    public static Command Create(FeedbackBackendRegistry registry, IAnsiConsole console)
+    {
+        var workloads = new Option<string>("--workload", "-w") { Description = $"Workloads, comma-separated: {string.Join(", ", WorkloadCatalog.Names)}.", DefaultValueFactory = _ => "mnist-mlp" };
+        var outputs = new Option<string>("--outputs", "-e") { Description = "Output sizes e, comma-separated (e.g. 10,1000,21841).", DefaultValueFactory = _ => "10,1000" };
+        var backends = new Option<string>("--backend", "-b") { Description = "bp, feedback backends or fp16 variants, comma-separated, or all.", DefaultValueFactory = _ => "all" };
+        var profiles = new Option<string>("--profile", "-p") { Description = "Hardware profiles, comma-separated, or all.", DefaultValueFactory = _ => "all" };
+        var batches = new Option<string>("--batch") { Description = "Batch sizes, comma-separated.", DefaultValueFactory = _ => "128" };
+        var format = new Option<string>("--format", "-f") { Description = "table, csv, json or md.", DefaultValueFactory = _ => "table" };
+        var output = new Option<string?>("--out", "-o") { Description = "Write the report to FILE (atomically) instead of the console." };
+        var dir = new Option<string?>("--dir") { Description = $"Profiles folder (default: ${ProfileCatalog.EnvironmentVariable}, else the nearest {ProfileCatalog.FolderName} folder)." };
+        var input = new Option<bool>("--feedback-at-input") { Description = "Add a feedback point at the input (Launay et al. 2019's 54.8 GB VGG-16 variant)." };
+        var command = new Command("cost", "Price a training step (memory, cycles, time, energy) for workloads × output sizes × backends × hardware profiles.")
+        {
+            workloads, outputs, backends, profiles, batches, format, output, dir, input,
+        };
+        command.SetAction(parse =>
+        {
+            var catalog = ProfileCatalog.Open(ProfileCatalog.Locate(parse.GetValue(dir), Environment.GetEnvironmentVariable, Environment.CurrentDirectory, AppContext.BaseDirectory));
+            IReadOnlyList<CostRow> rows = Compute(
+                registry, catalog, Split(parse.GetRequiredValue(workloads), "--workload"), Ints(parse.GetRequiredValue(outputs), "--outputs"),
+                Split(parse.GetRequiredValue(backends), "--backend"), Split(parse.GetRequiredValue(profiles), "--profile"),
+                Ints(parse.GetRequiredValue(batches), "--batch"), parse.GetValue(input), out IReadOnlyList<string> skipped);
+            string fmt = parse.GetRequiredValue(format).ToLowerInvariant();
+            string? text = fmt switch
+            {
+                "table" => null,
+                "csv" => CostReport.Csv(rows),
+                "json" => CostReport.Json(rows),
+                "md" or "markdown" => CostReport.Markdown(rows),
+                _ => throw new DfaInputException($"--format takes table, csv, json or md; got '{fmt}'"),
+            };
+            if (parse.GetValue(output) is { } path)
+            {
+                AtomicFile.WriteAllText(path, text ?? CostReport.Markdown(rows));
+                console.MarkupLine($"wrote {rows.Count} rows to {Markup.Escape(path)}");
+            }
+            else if (text is null)
+            {
+                CostReport.Table(rows, console);
+            }
+            else
+            {
+                console.Profile.Out.Writer.Write(text);
+            }
+
+            foreach (string note in skipped)
+            {
+                console.MarkupLine($"[grey]{Markup.Escape(note)}[/]");
+            }
+
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    /// <summary>Every combination, in workload, e, profile, batch, backend order; combinations that cannot run are listed in <paramref name="skipped"/>.</summary>
+    public static IReadOnlyList<CostRow> Compute(
+        FeedbackBackendRegistry registry, ProfileCatalog catalog, IReadOnlyList<string> workloads, IReadOnlyList<int> outputs,
+        IReadOnlyList<string> backends, IReadOnlyList<string> profiles, IReadOnlyList<int> batches, bool feedbackAtInput,
+        out IReadOnlyList<string> skipped)
+    {
+        IReadOnlyList<string> backendNames = backends.Contains("all") ? CostPlans.AllNames(registry) : backends;
+        IReadOnlyList<string> profileNames = profiles.Contains("all") ? catalog.Names : profiles;
+        Prices[] prices = profileNames.Select(n => new Prices(catalog.Load(n))).ToArray();
+        var rows = new List<CostRow>();
+        var notes = new List<string>();
+        foreach (string w in workloads)
+        {
+            foreach (int e in outputs)
+            {
+                Workload workload = WorkloadCatalog.Create(w, e, feedbackAtInput);
+                foreach (Prices p in prices)
+                {
+                    foreach (int batch in batches)
+                    {
+                        foreach (string b in backendNames)
+                        {
+                            if (!CostPlans.Runs(b, p))
+                            {
+                                string note = $"{b} is priced on optical profiles only; skipped on {p.Name}";
+                                if (!notes.Contains(note))
+                                {
+                                    notes.Add(note);
+                                }
+
+                                continue;
+                            }
+
+                            rows.Add(CostModel.Price(workload, batch, CostPlans.Plan(b, workload.FeedbackShape, batch, p, registry), p));
+                        }
+                    }
+                }
+            }
+        }
+
+        skipped = notes;
+        return rows;
+    }
+
+    private static string[] Split(string text, string option)
+    {
+        string[] parts = text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        return parts.Length > 0 ? parts : throw new DfaInputException($"{option} is empty");
+    }
+
+    private static int[] Ints(string text, string option) =>
+        Split(text, option).Select(s => int.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out int v) && v >= 1
+            ? v
+            : throw new DfaInputException($"{option} takes positive integers, comma-separated; got '{s}'")).ToArray();
+}

@@ -1,0 +1,71 @@
+using Dfa.Backends.Registry;
+using Dfa.Core;
+using Dfa.Core.Config;
+using Dfa.Core.Feedback;
+using Dfa.Sim.Cost;
+using Dfa.Sim.Profiles;
+
+namespace Dfa.Cli.Costing;
+
+/// <summary>
+/// The composition root's bridge from backends to the simulator: for each priced name it asks the registered
+/// backend to predict its work for the workload's feedback shape, and tags the arithmetic. Names: <c>bp</c>, every
+/// registered backend (sparse at k = 1, binary with float error, optical with the profile's device), and the float16
+/// variants <c>dense-fp16</c> and <c>unified-fp16</c>.
+/// </summary>
+internal static class CostPlans
+{
+    public const string Bp = "bp";
+
+    private static readonly string[] Fp16Variants = ["dense-fp16", "unified-fp16"];
+
+    /// <summary>Every name <c>--backend all</c> prices, in report order.</summary>
+    public static IReadOnlyList<string> AllNames(FeedbackBackendRegistry registry) =>
+        [Bp, .. registry.Names.SelectMany(n => Fp16Variants.Contains(n + "-fp16") ? new[] { n, n + "-fp16" } : [n])];
+
+    /// <summary>Whether <paramref name="name"/> can run on <paramref name="prices"/> (the optical backend needs an optical profile).</summary>
+    public static bool Runs(string name, Prices prices) => name != "optical" || prices.Kind == ProfileKind.Optical;
+
+    /// <summary>The plan for <paramref name="name"/>, or null for BP.</summary>
+    /// <exception cref="DfaInputException">An unknown name (listing the valid ones).</exception>
+    public static FeedbackPlan? Plan(string name, FeedbackShape shape, int batch, Prices prices, FeedbackBackendRegistry registry)
+    {
+        if (name == Bp)
+        {
+            return null;
+        }
+
+        if (name.EndsWith("-fp16", StringComparison.Ordinal) && Fp16Variants.Contains(name))
+        {
+            return Plan(name[..^5], shape, batch, prices, registry)!.AsFp16(name);
+        }
+
+        if (!registry.Names.Contains(name))
+        {
+            throw new DfaInputException($"unknown backend '{name}'; valid: {string.Join(", ", AllNames(registry))}, all");
+        }
+
+        FeedbackConfig options = name switch
+        {
+            "optical" => new FeedbackConfig { Backend = name, Optical = OpticalOptions(prices) },
+            _ => new FeedbackConfig { Backend = name },
+        };
+        FeedbackPrediction prediction = registry.Get(name).Predict(shape, options, batch);
+        FeedbackPrecision precision = name switch
+        {
+            "binary" => FeedbackPrecision.OneBit,
+            "optical" => FeedbackPrecision.Analog,
+            _ => FeedbackPrecision.Fp32,
+        };
+        return new FeedbackPlan(name, precision, prediction);
+    }
+
+    /// <summary>The optical backend's device options from an optical profile, so the counted frames match the priced device.</summary>
+    private static OpticalFeedbackConfig OpticalOptions(Prices prices) => new()
+    {
+        Mirrors = (int)Math.Min(int.MaxValue, prices["optical.dmd_pixels"]),
+        CameraPixels = (int)Math.Min(int.MaxValue, prices["optical.camera_pixels"]),
+        FrameTimeSeconds = prices["optical.frame_time_s"],
+        BitDepth = (int)Math.Clamp(prices["optical.output_bits"], 0, 16),
+    };
+}

@@ -1,0 +1,161 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Dfa.Sim.Cost;
+using Spectre.Console;
+
+namespace Dfa.Cli.Costing;
+
+/// <summary>Renders cost rows as a console table, CSV, JSON (a list of rows) or Markdown.</summary>
+internal static class CostReport
+{
+    /// <summary>The columns of CSV and Markdown, in order; JSON rows carry these and the phases, energy split and operations.</summary>
+    public static readonly string[] Columns =
+    [
+        "workload", "outputs", "backend", "profile", "batch", "layout", "precision", "feedback_storage_bytes", "fits",
+        "residence", "cycles", "time_s", "critical_path_s", "energy_j", "samples_per_s",
+    ];
+
+    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+    public static string Csv(IReadOnlyList<CostRow> rows)
+    {
+        var sb = new StringBuilder();
+        sb.AppendLine(string.Join(",", Columns));
+        foreach (CostRow r in rows)
+        {
+            sb.AppendLine(string.Join(",", Cells(r).Select(CsvCell)));
+        }
+
+        return sb.ToString();
+    }
+
+    public static string Markdown(IReadOnlyList<CostRow> rows)
+    {
+        var sb = new StringBuilder();
+        sb.AppendLine("| " + string.Join(" | ", Columns) + " |");
+        sb.AppendLine("|" + string.Concat(Enumerable.Repeat("---|", Columns.Length)));
+        foreach (CostRow r in rows)
+        {
+            sb.AppendLine("| " + string.Join(" | ", Cells(r).Select(c => c.Replace("|", "\\|", StringComparison.Ordinal))) + " |");
+        }
+
+        return sb.ToString();
+    }
+
+    public static string Json(IReadOnlyList<CostRow> rows)
+    {
+        using var stream = new MemoryStream();
+        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        {
+            w.WriteStartArray();
+            foreach (CostRow r in rows)
+            {
+                w.WriteStartObject();
+                w.WriteString("workload", r.Workload);
+                w.WriteNumber("outputs", r.Outputs);
+                w.WriteString("backend", r.Backend);
+                w.WriteString("profile", r.Profile);
+                w.WriteNumber("batch", r.Batch);
+                w.WriteString("layout", r.Layout);
+                w.WriteString("precision", r.Precision);
+                w.WriteNumber("feedback_storage_bytes", r.FeedbackStorageBytes);
+                w.WriteNumber("working_set_bytes", r.WorkingSetBytes);
+                w.WriteBoolean("fits", r.Fits);
+                w.WriteString("residence", r.Residence);
+                w.WriteNumber("cycles", r.Cycles);
+                w.WriteNumber("time_s", r.TimeSeconds);
+                w.WriteNumber("critical_path_s", r.CriticalPathSeconds);
+                w.WriteNumber("energy_j", r.EnergyJ);
+                w.WriteNumber("samples_per_s", r.SamplesPerSecond);
+                w.WriteStartObject("energy_split_j");
+                w.WriteNumber("compute", r.Energy.Compute);
+                w.WriteNumber("on_chip", r.Energy.OnChip);
+                w.WriteNumber("off_chip", r.Energy.OffChip);
+                w.WriteNumber("optical", r.Energy.Optical);
+                w.WriteNumber("static", r.Energy.Static);
+                w.WriteEndObject();
+                w.WriteStartArray("phases");
+                foreach (PhaseCost p in r.Phases)
+                {
+                    w.WriteStartObject();
+                    w.WriteString("phase", p.Name);
+                    w.WriteNumber("compute_s", p.ComputeSeconds);
+                    w.WriteNumber("memory_s", p.MemorySeconds);
+                    w.WriteNumber("optical_s", p.OpticalSeconds);
+                    w.WriteNumber("time_s", p.Seconds);
+                    w.WriteEndObject();
+                }
+
+                w.WriteEndArray();
+                w.WriteStartObject("operations");
+                foreach ((string op, double count) in r.Operations)
+                {
+                    w.WriteNumber(op, count);
+                }
+
+                w.WriteEndObject();
+                w.WriteStartObject("bytes_by_level");
+                foreach ((string level, double bytes) in r.BytesByLevel)
+                {
+                    w.WriteNumber(level, bytes);
+                }
+
+                w.WriteEndObject();
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+        }
+
+        return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
+    }
+
+    public static void Table(IReadOnlyList<CostRow> rows, IAnsiConsole console)
+    {
+        var table = new Table().Border(TableBorder.Simple);
+        string[] shown = ["workload", "e", "backend", "profile", "batch", "feedback B", "fits", "time/step", "critical", "energy/step", "samples/s"];
+        foreach (string c in shown)
+        {
+            table.AddColumn(new TableColumn(c) { Alignment = c is "workload" or "backend" or "profile" or "fits" ? Justify.Left : Justify.Right });
+        }
+
+        foreach (CostRow r in rows)
+        {
+            table.AddRow(
+                Markup.Escape(r.Workload), r.Outputs.ToString(Inv), Markup.Escape(r.Backend), Markup.Escape(r.Profile), r.Batch.ToString(Inv),
+                Commands.BackendsCommand.Bytes(r.FeedbackStorageBytes), r.Fits ? Markup.Escape(r.Residence) : "[red]no[/]",
+                Seconds(r.TimeSeconds), Seconds(r.CriticalPathSeconds), Joules(r.EnergyJ), r.SamplesPerSecond.ToString("G4", Inv));
+        }
+
+        console.Write(table);
+    }
+
+    private static IEnumerable<string> Cells(CostRow r) =>
+    [
+        r.Workload, r.Outputs.ToString(Inv), r.Backend, r.Profile, r.Batch.ToString(Inv), r.Layout, r.Precision,
+        r.FeedbackStorageBytes.ToString(Inv), r.Fits ? "true" : "false", r.Residence, Num(r.Cycles), Num(r.TimeSeconds),
+        Num(r.CriticalPathSeconds), Num(r.EnergyJ), Num(r.SamplesPerSecond),
+    ];
+
+    private static string Num(double v) => v.ToString("R", Inv);
+
+    private static string CsvCell(string s) =>
+        s.IndexOfAny([',', '"', '\n']) >= 0 ? "\"" + s.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : s;
+
+    internal static string Seconds(double s) => s switch
+    {
+        >= 1 => $"{s.ToString("G4", Inv)} s",
+        >= 1e-3 => $"{(s * 1e3).ToString("G4", Inv)} ms",
+        >= 1e-6 => $"{(s * 1e6).ToString("G4", Inv)} µs",
+        _ => $"{(s * 1e9).ToString("G4", Inv)} ns",
+    };
+
+    internal static string Joules(double j) => j switch
+    {
+        >= 1 => $"{j.ToString("G4", Inv)} J",
+        >= 1e-3 => $"{(j * 1e3).ToString("G4", Inv)} mJ",
+        >= 1e-6 => $"{(j * 1e6).ToString("G4", Inv)} µJ",
+        _ => $"{(j * 1e9).ToString("G4", Inv)} nJ",
+    };
+}

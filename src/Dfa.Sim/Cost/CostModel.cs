@@ -1,0 +1,310 @@
+using Dfa.Core;
+using Dfa.Core.Feedback;
+using Dfa.Sim.Profiles;
+using Dfa.Sim.Workloads;
+
+namespace Dfa.Sim.Cost;
+
+/// <summary>
+/// Prices one training step: counted work (a <see cref="Workload"/>'s layer arithmetic and a backend's predicted
+/// feedback work) times the prices of a profile (<see cref="Prices"/>). Per step of <c>b</c> samples, with
+/// <c>P</c> parameters, <c>A</c> activations per sample and <c>H</c> hidden feedback-point units:
+/// <list type="bullet">
+/// <item><b>forward</b>: <c>b·F</c> fp32 MACs; bytes <c>4P + 8bA</c> (weights read; each activation written and read once).</item>
+/// <item><b>feedback</b> (DFA): the backend's predicted work for one projection of the batch (its MACs, adds, popcounts,
+/// index reads, optical frames ... and its feedback bits, error bytes and signal bytes) plus <c>b·H</c> fp32
+/// multiplies by the activation derivative.</item>
+/// <item><b>backward</b> (BP): <c>b·Σ_{l&gt;1} I_l</c> fp32 MACs (the input-gradient chain) plus <c>b·H</c> multiplies;
+/// bytes <c>4P + 12bA</c> (weights, activations, deltas written and read).</item>
+/// <item><b>update</b> (both): <c>b·G</c> weight-gradient MACs plus <c>2P</c> for the optimizer (SGD with momentum:
+/// two multiply-adds per parameter); bytes <c>8bA + 16P</c> (layer inputs and deltas; gradient written; weight and
+/// gradient read, weight written).</item>
+/// </list>
+/// <para>
+/// <b>Roofline per phase</b>: time = <c>max(Σ ops/rate, bytes/bandwidth) + optical</c>. Rates on digital and optical
+/// (host) profiles: MACs at <c>fp32_flops_per_s/2</c> (FP16 plans at <c>fp16_flops_per_s/2</c>), adds, multiplies and
+/// compares at <c>fp32_flops_per_s</c>, integer adds, index reads and popcounts at <c>int_add_ops_per_s</c> and
+/// <c>popcount_words_per_s</c> when the profile has them (else the FP32 rate), all times <c>gemm_efficiency</c> when
+/// <c>b ≥ 16</c>, <c>gemv_efficiency</c> below. A 1-bit plan's adds are integer adds on a profile with
+/// <c>adder_only_feedback</c>. Neuromorphic profiles count every arithmetic operation as a synaptic operation and
+/// every parameter change as a synaptic update; compute-in-memory profiles do every operation as an in-array MAC
+/// (<c>arrays·rows·cols</c> per read pulse) and write <c>P</c> cells per step. Optical frames take
+/// <c>frame_time_s</c> each (and at least the host link's transfer time of mirror bits and camera bytes).
+/// Memory traffic is charged to the closest level that holds the step's working set <c>8P + 4bA + B</c> (B: the
+/// feedback matrix; 0 on a profile with <c>feedback_prng</c>, whose feedback bits are also never read); when no
+/// level holds it, to the largest level, and the row says it does not fit.
+/// </para>
+/// <para>
+/// <b>Energy</b>: operations × their <c>energy</c> prices (multiplies at <c>fp32_mac_j</c>, compares at
+/// <c>fp32_add_j</c>, integer work at <c>int_add_j</c>), bytes × the level's <c>energy_j_per_byte</c> split on/off chip,
+/// optical frames × <c>frame_time_s × power_w</c>, and <c>static_w</c> × the step time.
+/// </para>
+/// <para>
+/// <b>Left out</b>: overlap of phases, caches below the residence level (every byte is charged once at that level),
+/// kernel-launch and synchronisation latency, activation functions' own arithmetic (only their derivative
+/// multiplies are counted), the softmax and loss, and the OPU's idle power outside the projection.
+/// </para>
+/// </summary>
+public static class CostModel
+{
+    /// <summary>Batches at least this large run at <c>gemm_efficiency</c>; smaller ones at <c>gemv_efficiency</c>.</summary>
+    public const int GemmBatchThreshold = 16;
+
+    /// <summary>Prices one step of <paramref name="workload"/> at <paramref name="batch"/>: DFA with <paramref name="feedback"/>, or BP when it is null.</summary>
+    /// <exception cref="DfaInputException">An optical plan on a profile that is not optical.</exception>
+    public static CostRow Price(Workload workload, int batch, FeedbackPlan? feedback, Prices prices)
+    {
+        ArgumentNullException.ThrowIfNull(workload);
+        ArgumentNullException.ThrowIfNull(prices);
+        ArgumentOutOfRangeException.ThrowIfLessThan(batch, 1);
+        if (feedback is { Precision: FeedbackPrecision.Analog } && prices.Kind != ProfileKind.Optical)
+        {
+            throw new DfaInputException($"the {feedback.Backend} backend needs an optical profile; {prices.Name} is {prices.Kind.ToString().ToLowerInvariant()}");
+        }
+
+        double b = batch;
+        double p = workload.Parameters;
+        double a = workload.ActivationsPerSample;
+        double h = workload.FeedbackPoints.Sum(l => (double)l.OutputSize);
+        bool prng = prices.Has(ProfileCapability.FeedbackPrng);
+        long storage = feedback is null || prng ? 0 : feedback.Prediction.Storage.MatrixBytes;
+        double workingSet = (8 * p) + (4 * b * a) + storage;
+        Prices.Level? residence = prices.Levels.FirstOrDefault(l => l.CapacityBytes >= workingSet);
+        Prices.Level home = residence ?? prices.Levels[^1];
+        var model = new Model(prices, home, batch >= GemmBatchThreshold);
+
+        var forward = new Work("forward");
+        forward.Add(Op.Fp32Mac, b * workload.ForwardMacs);
+        forward.Bytes = (4 * p) + (8 * b * a);
+
+        Work middle;
+        if (feedback is null)
+        {
+            middle = new Work("backward");
+            middle.Add(Op.Fp32Mac, b * (workload.BackpropBackwardMacs - workload.WeightGradientMacs));
+            middle.Add(Op.Fp32Mul, b * h);
+            middle.Bytes = (4 * p) + (12 * b * a);
+        }
+        else
+        {
+            middle = FeedbackWork(feedback, prices, prng);
+            middle.Add(Op.Fp32Mul, b * h);
+        }
+
+        var update = new Work("update");
+        update.Add(Op.Fp32Mac, (b * workload.WeightGradientMacs) + (2 * p));
+        update.Add(Op.ParameterWrite, p);
+        update.Bytes = (8 * b * a) + (16 * p);
+
+        Work[] work = [forward, middle, update];
+        PhaseCost[] phases = work.Select(model.Time).ToArray();
+        double time = phases.Sum(ph => ph.Seconds);
+
+        double critical = time;
+        if (feedback is not null)
+        {
+            // Layers update in parallel: only the largest layer's share of the update phase is on the path.
+            double total = (b * workload.WeightGradientMacs) + (2 * p);
+            double largest = workload.Layers.Max(l => (b * l.WeightGradientMacs) + (2.0 * l.Parameters));
+            critical = phases[0].Seconds + phases[1].Seconds + (total > 0 ? phases[2].Seconds * largest / total : 0);
+        }
+
+        double computeJ = work.Sum(model.ComputeEnergy);
+        double bytes = work.Sum(w => w.Bytes);
+        double memoryJ = bytes * home.EnergyJPerByte;
+        double opticalJ = work.Sum(w => w.Frames) * (prices.Find("optical.frame_time_s") ?? 0) * (prices.Find("optical.power_w") ?? 0);
+        double staticJ = prices["energy.static_w"] * time;
+        var energy = new EnergySplit(computeJ, home.OffChip ? 0 : memoryJ, home.OffChip ? memoryJ : 0, opticalJ, staticJ);
+
+        var operations = new SortedDictionary<string, double>(StringComparer.Ordinal);
+        foreach (Work w in work)
+        {
+            foreach ((Op op, double count) in w.Counts)
+            {
+                operations[OpName(op)] = operations.GetValueOrDefault(OpName(op)) + count;
+            }
+
+            if (w.Frames > 0)
+            {
+                operations["optical_frames"] = operations.GetValueOrDefault("optical_frames") + w.Frames;
+            }
+        }
+
+        return new CostRow
+        {
+            Workload = workload.FeedbackAtInput ? workload.Name + "+input" : workload.Name,
+            Outputs = workload.Outputs,
+            Backend = feedback?.Backend ?? "bp",
+            Profile = prices.Name,
+            Batch = batch,
+            Layout = feedback is null ? "none" : (prng ? "regenerated on chip (PRNG)" : feedback.Prediction.Storage.Layout),
+            Precision = feedback is null ? "fp32" : PrecisionName(feedback.Precision),
+            FeedbackStorageBytes = storage,
+            WorkingSetBytes = workingSet,
+            Fits = residence is not null,
+            Residence = residence?.Name ?? "none",
+            Phases = phases,
+            TimeSeconds = time,
+            CriticalPathSeconds = critical,
+            Cycles = time * prices["clock_hz"],
+            Energy = energy,
+            Operations = operations,
+            BytesByLevel = new SortedDictionary<string, double>(StringComparer.Ordinal) { [home.Name] = bytes },
+        };
+    }
+
+    public static string PrecisionName(FeedbackPrecision precision) => precision switch
+    {
+        FeedbackPrecision.Fp32 => "fp32",
+        FeedbackPrecision.Fp16 => "fp16",
+        FeedbackPrecision.OneBit => "1-bit",
+        _ => "analog",
+    };
+
+    private static Work FeedbackWork(FeedbackPlan plan, Prices prices, bool prng)
+    {
+        var work = new Work("feedback");
+        ActionCounts c = plan.Prediction.PerProjection;
+        bool adderOnly = plan.Precision == FeedbackPrecision.OneBit && prices.Has(ProfileCapability.AdderOnlyFeedback);
+        work.Add(plan.Precision == FeedbackPrecision.Fp16 ? Op.Fp16Mac : Op.Fp32Mac, c[HardwareAction.Fp32MultiplyAdd]);
+        work.Add(Op.Fp32Mul, c[HardwareAction.Fp32Multiply]);
+        work.Add(adderOnly ? Op.IntAdd : Op.Fp32Add, c[HardwareAction.Fp32Add]);
+        work.Add(Op.Fp32Compare, c[HardwareAction.Fp32Compare]);
+        work.Add(Op.IntAdd, c[HardwareAction.Int32Add]);
+        work.Add(Op.Popcount, c[HardwareAction.Popcount64]);
+        work.Add(Op.IndexRead, c[HardwareAction.IndexReads]);
+        work.Frames = c[HardwareAction.OpticalFrames];
+        double outputBits = prices.Find("optical.output_bits") ?? 8;
+        work.LinkBytes = (c[HardwareAction.MirrorPixelsWritten] / 8.0) + (c[HardwareAction.CameraPixelsRead] * outputBits / 8.0);
+        work.Bytes = (prng ? 0 : c[HardwareAction.FeedbackBitsRead] / 8.0) + c[HardwareAction.ErrorBytesRead] + c[HardwareAction.SignalBytesWritten];
+        return work;
+    }
+
+    private static string OpName(Op op) => op switch
+    {
+        Op.Fp32Mac => "fp32_mac",
+        Op.Fp16Mac => "fp16_mac",
+        Op.Fp32Add => "fp32_add",
+        Op.Fp32Mul => "fp32_mul",
+        Op.Fp32Compare => "fp32_compare",
+        Op.IntAdd => "int_add",
+        Op.Popcount => "popcount64",
+        Op.IndexRead => "index_read",
+        _ => "parameter_write",
+    };
+
+    private enum Op
+    {
+        Fp32Mac,
+        Fp16Mac,
+        Fp32Add,
+        Fp32Mul,
+        Fp32Compare,
+        IntAdd,
+        Popcount,
+        IndexRead,
+
+        /// <summary>One parameter changed by the optimizer: a synaptic update or a cell write on in-memory hardware, bytes elsewhere.</summary>
+        ParameterWrite,
+    }
+
+    private sealed class Work(string name)
+    {
+        public string Name { get; } = name;
+
+        public Dictionary<Op, double> Counts { get; } = [];
+
+        public double Bytes { get; set; }
+
+        public double Frames { get; set; }
+
+        public double LinkBytes { get; set; }
+
+        public void Add(Op op, double count)
+        {
+            if (count > 0)
+            {
+                Counts[op] = Counts.GetValueOrDefault(op) + count;
+            }
+        }
+    }
+
+    /// <summary>The rates and energies of one profile, by operation.</summary>
+    private sealed class Model(Prices prices, Prices.Level home, bool gemm)
+    {
+        public PhaseCost Time(Work w)
+        {
+            double compute = w.Counts.Sum(kv => kv.Value / Rate(kv.Key));
+            double memory = w.Bytes / home.BandwidthBytesPerS;
+            double optical = 0;
+            if (w.Frames > 0)
+            {
+                optical = w.Frames * prices["optical.frame_time_s"];
+                if (prices.Find("optical.host_link_bytes_per_s") is { } link and > 0)
+                {
+                    optical = Math.Max(optical, w.LinkBytes / link);
+                }
+            }
+
+            return new PhaseCost(w.Name, compute, memory, optical, Math.Max(compute, memory) + optical);
+        }
+
+        public double ComputeEnergy(Work w) => w.Counts.Sum(kv => kv.Value * Energy(kv.Key));
+
+        private double Rate(Op op)
+        {
+            switch (prices.Kind)
+            {
+                case ProfileKind.Neuromorphic:
+                    return op == Op.ParameterWrite
+                        ? prices.Find("neuromorphic.synaptic_updates_per_s") ?? prices["neuromorphic.synaptic_ops_per_s"]
+                        : prices["neuromorphic.synaptic_ops_per_s"];
+                case ProfileKind.Cim:
+                    if (op == Op.ParameterWrite)
+                    {
+                        // Rows of every array are written in parallel, one row per write pulse.
+                        double perRow = prices.Find("cim.write_s_per_row") ?? 0;
+                        return perRow > 0 ? prices["cim.array_cols"] * prices["cim.arrays"] / perRow : double.PositiveInfinity;
+                    }
+
+                    return prices["cim.arrays"] * prices["cim.array_rows"] * prices["cim.array_cols"] / prices["cim.read_pulse_s"];
+                default:
+                    double eff = gemm ? prices["compute.gemm_efficiency"] : prices["compute.gemv_efficiency"];
+                    double fp32 = prices["compute.fp32_flops_per_s"];
+                    double integer = prices.Find("compute.int_add_ops_per_s") ?? fp32;
+                    return op switch
+                    {
+                        Op.Fp32Mac => fp32 / 2 * eff,
+                        Op.Fp16Mac => (prices.Find("compute.fp16_flops_per_s") ?? fp32) / 2 * eff,
+                        Op.Fp32Add or Op.Fp32Mul or Op.Fp32Compare => fp32 * eff,
+                        Op.IntAdd or Op.IndexRead => integer * eff,
+                        Op.Popcount => (prices.Find("compute.popcount_words_per_s") ?? integer) * eff,
+                        _ => double.PositiveInfinity, // a parameter write is bytes on digital hardware, counted in Bytes
+                    };
+            }
+        }
+
+        private double Energy(Op op)
+        {
+            switch (prices.Kind)
+            {
+                case ProfileKind.Neuromorphic:
+                    return op == Op.ParameterWrite ? prices["neuromorphic.synaptic_update_j"] : prices["neuromorphic.synaptic_op_j"];
+                case ProfileKind.Cim:
+                    return op == Op.ParameterWrite ? prices["cim.write_j_per_cell"] : prices["cim.mac_j"];
+                default:
+                    double mac = prices["energy.fp32_mac_j"];
+                    double add = prices["energy.fp32_add_j"];
+                    double integer = prices.Find("energy.int_add_j") ?? add;
+                    return op switch
+                    {
+                        Op.Fp32Mac or Op.Fp32Mul => mac,
+                        Op.Fp16Mac => prices.Find("energy.fp16_mac_j") ?? mac,
+                        Op.Fp32Add or Op.Fp32Compare => add,
+                        Op.IntAdd or Op.IndexRead or Op.Popcount => integer,
+                        _ => 0, // bytes, priced by the memory level
+                    };
+            }
+        }
+    }
+}

@@ -1,0 +1,86 @@
+using System.Collections.Immutable;
+using Dfa.Core;
+using Dfa.Sim.Profiles;
+
+namespace Dfa.Sim.Cost;
+
+/// <summary>
+/// The numbers of one hardware profile as the cost model reads them: every field by its dotted path
+/// (<c>compute.fp32_flops_per_s</c>, <c>memory[hbm].bandwidth_bytes_per_s</c>, <c>optical.frame_time_s</c>), with
+/// the memory levels' order and the profile's capabilities. <see cref="With"/> changes one number, which is how a
+/// what-if sweep varies a profile. The cost model reads prices only from here, so every figure it prints traces back
+/// to a field of a profile file and that field's source.
+/// </summary>
+public sealed class Prices
+{
+    private readonly ImmutableDictionary<string, double> _values;
+
+    public Prices(HardwareProfile profile)
+        : this(
+            profile ?? throw new ArgumentNullException(nameof(profile)),
+            profile.Fields.ToImmutableDictionary(f => f.Path, f => f.Value, StringComparer.Ordinal))
+    {
+    }
+
+    private Prices(HardwareProfile profile, ImmutableDictionary<string, double> values)
+    {
+        Profile = profile;
+        _values = values;
+        Levels = profile.Memory.Select(m => new Level(
+            m.Name,
+            m.OffChip,
+            values[LevelPath(profile, m, "capacity_bytes")],
+            values[LevelPath(profile, m, "bandwidth_bytes_per_s")],
+            values[LevelPath(profile, m, "energy_j_per_byte")])).ToArray();
+    }
+
+    public HardwareProfile Profile { get; }
+
+    public string Name => Profile.Name;
+
+    public ProfileKind Kind => Profile.Kind;
+
+    /// <summary>The memory hierarchy, closest to compute first, with the (possibly overridden) numbers.</summary>
+    public IReadOnlyList<Level> Levels { get; }
+
+    /// <summary>Every path this profile prices with, sorted.</summary>
+    public IEnumerable<string> Paths => _values.Keys.Order(StringComparer.Ordinal);
+
+    public bool Has(ProfileCapability capability) => Profile.Has(capability);
+
+    /// <summary>The value at <paramref name="path"/>, which the profile's schema guarantees for its kind.</summary>
+    public double this[string path] => _values.TryGetValue(path, out double v)
+        ? v
+        : throw new InvalidOperationException($"Profile {Name} has no {path}; the profile schema should have required it.");
+
+    /// <summary>The value at <paramref name="path"/>, or null when the profile leaves that optional field out.</summary>
+    public double? Find(string path) => _values.TryGetValue(path, out double v) ? v : null;
+
+    /// <summary>A copy with <paramref name="path"/> set to <paramref name="value"/> (a what-if).</summary>
+    /// <exception cref="DfaInputException">The profile has no such field, or the value is negative or not finite.</exception>
+    public Prices With(string path, double value)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (!_values.ContainsKey(path))
+        {
+            throw new DfaInputException(
+                $"profile {Name} has no field '{path}'; its fields: {string.Join(", ", Paths)}");
+        }
+
+        if (!(value >= 0 && double.IsFinite(value)))
+        {
+            throw new DfaInputException($"{path} must be a non-negative finite number, got {value}");
+        }
+
+        return new Prices(Profile, _values.SetItem(path, value));
+    }
+
+    private static string LevelPath(HardwareProfile profile, MemoryLevel level, string field)
+    {
+        string byName = $"memory[{level.Name}].{field}";
+        return profile.Fields.Any(f => f.Path == byName) ? byName : $"memory[{profile.Memory.ToList().IndexOf(level)}].{field}";
+    }
+
+    /// <summary>One memory level's prices.</summary>
+    public sealed record Level(string Name, bool OffChip, double CapacityBytes, double BandwidthBytesPerS, double EnergyJPerByte);
+}
