@@ -1,0 +1,178 @@
+using Dfa.Core;
+using Dfa.Core.Feedback;
+using Dfa.Sim.Cost;
+using Dfa.Sim.Profiles;
+using Dfa.Sim.Workloads;
+
+namespace Dfa.Sim.Tests.Cost;
+
+/// <summary>The cost model against hand-computed rooflines on small, fully known profiles.</summary>
+public sealed class CostModelTests
+{
+    // A toy digital device: 1 TFLOP/s fp32 at full efficiency, 100 GB/s, 1 MB on-chip then 1 GB off-chip.
+    private const string Toy = """
+        version: 1
+        name: toy
+        kind: digital
+        description: "a toy device with round numbers"
+        clock_hz: {value: 1.0e9, source: "assumption: test"}
+        cores: {value: 1, source: "assumption: test"}
+        compute:
+          fp32_flops_per_s: {value: 1.0e12, source: "assumption: test"}
+          int_add_ops_per_s: {value: 4.0e12, source: "assumption: test"}
+          gemm_efficiency: {value: 1, source: "assumption: test"}
+          gemv_efficiency: {value: 0.5, source: "assumption: test"}
+        memory:
+          - name: sram
+            off_chip: false
+            capacity_bytes: {value: 1.0e6, source: "assumption: test"}
+            bandwidth_bytes_per_s: {value: 1.0e12, source: "assumption: test"}
+            energy_j_per_byte: {value: 1.0e-12, source: "assumption: test"}
+          - name: dram
+            off_chip: true
+            capacity_bytes: {value: 1.0e9, source: "assumption: test"}
+            bandwidth_bytes_per_s: {value: 1.0e11, source: "assumption: test"}
+            energy_j_per_byte: {value: 1.0e-10, source: "assumption: test"}
+        energy:
+          fp32_mac_j: {value: 4.0e-12, source: "assumption: test"}
+          fp32_add_j: {value: 1.0e-12, source: "assumption: test"}
+          int_add_j: {value: 0.1e-12, source: "assumption: test"}
+          static_w: {value: 2, source: "assumption: test"}
+        """;
+
+    private static Prices ToyPrices => new(ProfileLoader.Parse(Toy, "toy.yaml"));
+
+    private static FeedbackPlan DensePlan(FeedbackShape shape, int batch)
+    {
+        // The dense backend's prediction, written out: batch·e·Σn MACs, 32·e·Σn bits read, error and signal bytes.
+        long e = shape.ErrorSize, n = shape.TotalLayerSize;
+        var perCall = new ActionCounts();
+        perCall.Add(HardwareAction.Fp32MultiplyAdd, batch * e * n);
+        perCall.Add(HardwareAction.FeedbackBitsRead, 32 * e * n);
+        perCall.Add(HardwareAction.ErrorBytesRead, 4 * batch * e * shape.LayerSizes.Count);
+        perCall.Add(HardwareAction.SignalBytesWritten, 4 * batch * n);
+        return new FeedbackPlan("dense", FeedbackPrecision.Fp32, new FeedbackPrediction(new FeedbackStorage("float32", 32 * e * n, 0, 0, 0), new ActionCounts(), perCall));
+    }
+
+    [Test]
+    public void Bp_OnTheToyDevice_IsTheHandComputedRoofline()
+    {
+        Workload w = WorkloadCatalog.Mlp([100, 50], 10); // 100-50-10: P = 5050 + 510 = 5560, F = 5500, A = 160
+        CostRow row = CostModel.Price(w, 32, null, ToyPrices);
+
+        double p = 5560, a = 160, b = 32;
+        double workingSet = (8 * p) + (4 * b * a);
+        Assert.That(row.WorkingSetBytes, Is.EqualTo(workingSet));
+        Assert.That(row.Residence, Is.EqualTo("sram"));
+        Assert.That(row.Fits, Is.True);
+
+        // forward: b·5500 MACs at 0.5 T MAC/s; 4P + 8bA bytes at 1 TB/s.
+        PhaseCost forward = row.Phases[0];
+        Assert.That(forward.ComputeSeconds, Is.EqualTo(b * 5500 / 0.5e12).Within(1e-18));
+        Assert.That(forward.MemorySeconds, Is.EqualTo(((4 * p) + (8 * b * a)) / 1e12).Within(1e-18));
+        // backward: input gradients of the second layer only (500 MACs) and b·H = b·50 derivative multiplies.
+        PhaseCost backward = row.Phases[1];
+        Assert.That(backward.Name, Is.EqualTo("backward"));
+        Assert.That(backward.ComputeSeconds, Is.EqualTo((b * 500 / 0.5e12) + (b * 50 / 1e12)).Within(1e-18));
+        // update: b·5500 weight-gradient MACs + 2P optimizer MACs.
+        Assert.That(row.Phases[2].ComputeSeconds, Is.EqualTo(((b * 5500) + (2 * p)) / 0.5e12).Within(1e-18));
+        Assert.That(row.TimeSeconds, Is.EqualTo(row.Phases.Sum(ph => Math.Max(ph.ComputeSeconds, ph.MemorySeconds))).Within(1e-18));
+        Assert.That(row.CriticalPathSeconds, Is.EqualTo(row.TimeSeconds), "BP's layers run in sequence");
+        Assert.That(row.Cycles, Is.EqualTo(row.TimeSeconds * 1e9).Within(1e-6));
+
+        double macs = (b * 5500) + (b * 500) + (b * 5500) + (2 * p);
+        Assert.That(row.Operations["fp32_mac"], Is.EqualTo(macs));
+        Assert.That(row.Energy.Compute, Is.EqualTo((macs * 4e-12) + (b * 50 * 4e-12)).Within(1e-20));
+        double bytes = (4 * p) + (8 * b * a) + (4 * p) + (12 * b * a) + (8 * b * a) + (16 * p);
+        Assert.That(row.BytesByLevel["sram"], Is.EqualTo(bytes));
+        Assert.That(row.Energy.OnChip, Is.EqualTo(bytes * 1e-12).Within(1e-20));
+        Assert.That(row.Energy.OffChip, Is.Zero);
+        Assert.That(row.Energy.Static, Is.EqualTo(2 * row.TimeSeconds).Within(1e-20));
+        Assert.That(row.SamplesPerSecond, Is.EqualTo(b / row.TimeSeconds).Within(1e-6));
+    }
+
+    [Test]
+    public void Dfa_PricesTheBackendsPredictedWork_AndUpdatesLayersInParallel()
+    {
+        Workload w = WorkloadCatalog.Mlp([100, 50, 50], 10);
+        FeedbackPlan plan = DensePlan(w.FeedbackShape, 32);
+        CostRow row = CostModel.Price(w, 32, plan, ToyPrices);
+
+        PhaseCost feedback = row.Phases[1];
+        Assert.That(feedback.Name, Is.EqualTo("feedback"));
+        double macs = 32.0 * 10 * 100; // e = 10 onto 50 + 50
+        Assert.That(feedback.ComputeSeconds, Is.EqualTo((macs / 0.5e12) + (32.0 * 100 / 1e12)).Within(1e-18));
+        double bytes = (32.0 * 10 * 100 / 8) + (4.0 * 32 * 10 * 2) + (4.0 * 32 * 100);
+        Assert.That(feedback.MemorySeconds, Is.EqualTo(bytes / 1e12).Within(1e-18));
+        Assert.That(row.FeedbackStorageBytes, Is.EqualTo(4000));
+        Assert.That(row.CriticalPathSeconds, Is.LessThan(row.TimeSeconds), "only the largest layer's update is on DFA's path");
+        double largestShare = ((32.0 * 5000) + (2 * 5050)) / ((32.0 * (5000 + 2500 + 500)) + (2 * w.Parameters));
+        Assert.That(row.CriticalPathSeconds, Is.EqualTo(row.Phases[0].Seconds + feedback.Seconds + (row.Phases[2].Seconds * largestShare)).Within(1e-15));
+    }
+
+    [Test]
+    public void WorkingSetBeyondEveryLevel_IsAVerdict_PricedAtTheLargestLevel()
+    {
+        Workload w = WorkloadCatalog.Mlp([100_000, 10_000], 10); // 1e9 weights: 8 GB of weights and gradients
+        CostRow row = CostModel.Price(w, 1, null, ToyPrices);
+        Assert.That(row.Fits, Is.False);
+        Assert.That(row.Residence, Is.EqualTo("none"));
+        Assert.That(row.BytesByLevel.Keys, Is.EqualTo(new[] { "dram" }));
+        Assert.That(row.Energy.OffChip, Is.GreaterThan(0));
+    }
+
+    [Test]
+    public void SmallBatches_RunAtTheGemvEfficiency()
+    {
+        Workload w = WorkloadCatalog.Mlp([100, 50], 10);
+        CostRow small = CostModel.Price(w, CostModel.GemmBatchThreshold - 1, null, ToyPrices);
+        Assert.That(small.Phases[0].ComputeSeconds, Is.EqualTo((CostModel.GemmBatchThreshold - 1) * 5500.0 / 0.25e12).Within(1e-18));
+    }
+
+    [Test]
+    public void OneBitAdds_AreIntegerAdds_OnlyOnAdderOnlyHardware()
+    {
+        Workload w = WorkloadCatalog.Mlp([100, 50], 10);
+        var perCall = new ActionCounts();
+        perCall.Add(HardwareAction.Fp32Add, 32 * 10 * 50);
+        var plan = new FeedbackPlan("binary", FeedbackPrecision.OneBit, new FeedbackPrediction(new FeedbackStorage("1-bit", 500, 0, 0, 0), new ActionCounts(), perCall));
+
+        CostRow plain = CostModel.Price(w, 32, plan, ToyPrices);
+        Assert.That(plain.Operations["fp32_add"], Is.EqualTo(16000));
+
+        string adderOnly = Toy.Replace("kind: digital", "kind: digital\ncapabilities: [adder_only_feedback]", StringComparison.Ordinal);
+        CostRow asic = CostModel.Price(w, 32, plan, new Prices(ProfileLoader.Parse(adderOnly, "toy.yaml")));
+        Assert.That(asic.Operations["int_add"], Is.EqualTo(16000));
+        Assert.That(asic.Operations.ContainsKey("fp32_add"), Is.False);
+        Assert.That(asic.Phases[1].ComputeSeconds, Is.LessThan(plain.Phases[1].ComputeSeconds), "4 T int adds/s against 1 T fp32 adds/s");
+    }
+
+    [Test]
+    public void PrngFeedback_StoresAndReadsNoMatrix()
+    {
+        Workload w = WorkloadCatalog.Mlp([100, 50], 10);
+        string prng = Toy.Replace("kind: digital", "kind: digital\ncapabilities: [feedback_prng]", StringComparison.Ordinal);
+        CostRow row = CostModel.Price(w, 32, DensePlan(w.FeedbackShape, 32), new Prices(ProfileLoader.Parse(prng, "toy.yaml")));
+        Assert.That(row.FeedbackStorageBytes, Is.Zero);
+        Assert.That(row.Layout, Does.Contain("PRNG"));
+        Assert.That(row.Phases[1].MemorySeconds, Is.EqualTo(((4.0 * 32 * 10) + (4.0 * 32 * 50)) / 1e12).Within(1e-18));
+    }
+
+    [Test]
+    public void Prices_With_ChangesOneField_AndRejectsUnknownOnes()
+    {
+        Prices faster = ToyPrices.With("memory[dram].bandwidth_bytes_per_s", 1e12);
+        Assert.That(faster.Levels[1].BandwidthBytesPerS, Is.EqualTo(1e12));
+        Assert.That(ToyPrices.Levels[1].BandwidthBytesPerS, Is.EqualTo(1e11));
+        Assert.That(() => ToyPrices.With("compute.fp64_flops_per_s", 1), Throws.InstanceOf<DfaInputException>().With.Message.Contains("compute.fp32_flops_per_s"));
+        Assert.That(() => ToyPrices.With("clock_hz", -1), Throws.InstanceOf<DfaInputException>());
+    }
+
+    [Test]
+    public void AnalogPlan_OnADigitalProfile_IsAUserError()
+    {
+        Workload w = WorkloadCatalog.Mlp([100, 50], 10);
+        var plan = new FeedbackPlan("optical", FeedbackPrecision.Analog, new FeedbackPrediction(new FeedbackStorage("optical", 0, 0, 0, 0), new ActionCounts(), new ActionCounts()));
+        Assert.That(() => CostModel.Price(w, 1, plan, ToyPrices), Throws.InstanceOf<DfaInputException>().With.Message.Contains("needs an optical profile"));
+    }
+}
