@@ -61,7 +61,7 @@ internal static class CostPlans
     }
 
     /// <summary>The optical backend's device options from an optical profile, so the counted frames match the priced device.</summary>
-    private static OpticalFeedbackConfig OpticalOptions(Prices prices) => new()
+    internal static OpticalFeedbackConfig OpticalOptions(Prices prices) => new()
     {
         Mirrors = (int)Math.Min(int.MaxValue, prices["optical.dmd_pixels"]),
         CameraPixels = (int)Math.Min(int.MaxValue, prices["optical.camera_pixels"]),
