@@ -25,6 +25,7 @@ internal static class DfaApp
             TrainCommand.Create(registry, console),
             BenchCommand.Create(registry, console),
             BackendsCommand.Create(registry, console),
+            ProfilesCommand.Create(console),
         };
 
         ParseResult parse = root.Parse(args);
