@@ -122,7 +122,7 @@ public static partial class ProfileLoader
                     top[key.Value] = ReadSourced(value, key.Value, rule, fields);
                     break;
                 case "memory":
-                    memory = ReadMemory(value, fields);
+                    memory = ReadMemory(value, kind, fields);
                     break;
                 case "capabilities":
                     capabilities = ReadCapabilities(value);
@@ -371,7 +371,7 @@ public static partial class ProfileLoader
         return v;
     }
 
-    private static List<MemoryLevel> ReadMemory(YNode node, List<ProfileField> fields)
+    private static List<MemoryLevel> ReadMemory(YNode node, ProfileKind kind, List<ProfileField> fields)
     {
         if (node is not YSequence seq || seq.Items.Count == 0)
         {
@@ -410,7 +410,7 @@ public static partial class ProfileLoader
                 ? b.Value == "true"
                 : throw offChipNode.Error($"'{path}.off_chip' must be true or false, got {offChipNode.KindName}");
 
-            var values = ReadFields(map, path, ProfileSchema.MemoryFields, ProfileKind.Digital, fields, otherKeys: ["name", "off_chip"]);
+            var values = ReadFields(map, path, ProfileSchema.MemoryFields, kind, fields, otherKeys: ["name", "off_chip"]);
             levels.Add(new MemoryLevel(
                 name, offChip, values["capacity_bytes"], values["bandwidth_bytes_per_s"], values["energy_j_per_byte"], values.GetValueOrDefault("latency_s")));
         }
