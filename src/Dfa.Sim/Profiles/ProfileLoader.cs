@@ -398,7 +398,12 @@ public static partial class ProfileLoader
                 throw nameNode.Error($"memory level name '{name}' is used twice (also memory[{first}])");
             }
 
-            var path = NamePattern().IsMatch(name) ? $"memory[{name}]" : $"memory[{i}]";
+            if (!LevelNamePattern().IsMatch(name))
+            {
+                throw nameNode.Error($"memory level name '{((YScalar)nameNode).Shown}' must be 1 to 32 lower-case letters, digits, '_' and '-'");
+            }
+
+            var path = $"memory[{name}]";
             var offChipIndex = map.IndexOf("off_chip");
             if (offChipIndex < 0)
             {
@@ -543,6 +548,9 @@ public static partial class ProfileLoader
 
     [GeneratedRegex(@"^[a-z0-9][a-z0-9-]{0,63}$")]
     private static partial Regex NamePattern();
+
+    [GeneratedRegex(@"^[a-z0-9][a-z0-9_-]{0,31}$")]
+    private static partial Regex LevelNamePattern();
 
     /// <summary>"2 TB/s", "500us", "30 W": the longest prefix that is a number, then something that reads as a unit.</summary>
     private static bool IsNumberWithUnit(string text)

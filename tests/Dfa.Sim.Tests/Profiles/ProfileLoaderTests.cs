@@ -199,6 +199,11 @@ public sealed class ProfileLoaderTests
             """)), Is.EqualTo("test.yaml:17:11: memory level name 'dram' is used twice (also memory[0])"));
 
     [Test]
+    public void BadMemoryLevelName_IsRefused() =>
+        Assert.That(Error(Replace("  - name: dram", "  - name: Main DRAM")), Is.EqualTo(
+            "test.yaml:12:11: memory level name 'Main DRAM' must be 1 to 32 lower-case letters, digits, '_' and '-'"));
+
+    [Test]
     public void WrongVersion_IsRefused() =>
         Assert.That(Error(Replace("version: 1", "version: 2")), Is.EqualTo("test.yaml:1:10: unsupported profile version 2; this Dfa reads version 1"));
 
