@@ -352,7 +352,7 @@ public static partial class ProfileLoader
             throw s.Error($"'{path}' must be a finite number in {rule.Unit}, got '{s.Shown}'");
         }
 
-        var shown = v.ToString("R", CultureInfo.InvariantCulture);
+        var shown = s.Shown;
         switch (ProfileSchema.RangeOf(rule.Key, rule.Unit))
         {
             case ValueRange.Fraction when v is <= 0 or > 1:
