@@ -79,8 +79,11 @@ public sealed class ProfileCatalog
         ArgumentNullException.ThrowIfNull(name);
         if (!Names.Contains(name, StringComparer.Ordinal))
         {
+            var prefixed = Names.Where(n => n.StartsWith(name, StringComparison.OrdinalIgnoreCase)).ToArray();
+            var closest = Suggest.Closest(name, Names) ?? (prefixed.Length == 1 && name.Length > 0 ? prefixed[0] : null);
+            var hint = closest is null ? "" : $"; did you mean '{closest}'?";
             throw new DfaInputException(
-                $"no profile '{name}' in {Folder}{Suggest.DidYouMean(name, Names)} (available: {(Names.Count == 0 ? "none" : string.Join(", ", Names))})");
+                $"no profile '{name}' in {Folder}{hint} (available: {(Names.Count == 0 ? "none" : string.Join(", ", Names))})");
         }
 
         return ProfileLoader.Load(Path.Combine(Folder, name + ".yaml"));

@@ -122,7 +122,7 @@ public static partial class ProfileLoader
                     top[key.Value] = ReadSourced(value, key.Value, rule, fields);
                     break;
                 case "memory":
-                    memory = ReadMemory(value, fields);
+                    memory = ReadMemory(value, kind, fields);
                     break;
                 case "capabilities":
                     capabilities = ReadCapabilities(value);
@@ -352,7 +352,7 @@ public static partial class ProfileLoader
             throw s.Error($"'{path}' must be a finite number in {rule.Unit}, got '{s.Shown}'");
         }
 
-        var shown = v.ToString("R", CultureInfo.InvariantCulture);
+        var shown = s.Shown;
         switch (ProfileSchema.RangeOf(rule.Key, rule.Unit))
         {
             case ValueRange.Fraction when v is <= 0 or > 1:
@@ -371,7 +371,7 @@ public static partial class ProfileLoader
         return v;
     }
 
-    private static List<MemoryLevel> ReadMemory(YNode node, List<ProfileField> fields)
+    private static List<MemoryLevel> ReadMemory(YNode node, ProfileKind kind, List<ProfileField> fields)
     {
         if (node is not YSequence seq || seq.Items.Count == 0)
         {
@@ -398,7 +398,12 @@ public static partial class ProfileLoader
                 throw nameNode.Error($"memory level name '{name}' is used twice (also memory[{first}])");
             }
 
-            var path = NamePattern().IsMatch(name) ? $"memory[{name}]" : $"memory[{i}]";
+            if (!LevelNamePattern().IsMatch(name))
+            {
+                throw nameNode.Error($"memory level name '{((YScalar)nameNode).Shown}' must be 1 to 32 lower-case letters, digits, '_' and '-'");
+            }
+
+            var path = $"memory[{name}]";
             var offChipIndex = map.IndexOf("off_chip");
             if (offChipIndex < 0)
             {
@@ -410,7 +415,7 @@ public static partial class ProfileLoader
                 ? b.Value == "true"
                 : throw offChipNode.Error($"'{path}.off_chip' must be true or false, got {offChipNode.KindName}");
 
-            var values = ReadFields(map, path, ProfileSchema.MemoryFields, ProfileKind.Digital, fields, otherKeys: ["name", "off_chip"]);
+            var values = ReadFields(map, path, ProfileSchema.MemoryFields, kind, fields, otherKeys: ["name", "off_chip"]);
             levels.Add(new MemoryLevel(
                 name, offChip, values["capacity_bytes"], values["bandwidth_bytes_per_s"], values["energy_j_per_byte"], values.GetValueOrDefault("latency_s")));
         }
@@ -543,6 +548,9 @@ public static partial class ProfileLoader
 
     [GeneratedRegex(@"^[a-z0-9][a-z0-9-]{0,63}$")]
     private static partial Regex NamePattern();
+
+    [GeneratedRegex(@"^[a-z0-9][a-z0-9_-]{0,31}$")]
+    private static partial Regex LevelNamePattern();
 
     /// <summary>"2 TB/s", "500us", "30 W": the longest prefix that is a number, then something that reads as a unit.</summary>
     private static bool IsNumberWithUnit(string text)

@@ -47,6 +47,15 @@ public sealed class ProfileCatalogTests
     }
 
     [Test]
+    public void Load_UniquePrefix_IsSuggested()
+    {
+        var catalog = ProfileCatalog.Open(RepoPaths.Combine("hardware-profiles"));
+
+        var ex = Assert.Throws<DfaInputException>(() => catalog.Load("rram"))!;
+        Assert.That(ex.Message, Does.Contain("; did you mean 'rram-cim-crossbar'?"));
+    }
+
+    [Test]
     public void Open_MissingFolder_IsBadInput() =>
         Assert.That(() => ProfileCatalog.Open("/nonexistent/profiles"), Throws.TypeOf<DfaInputException>().With.Message.EqualTo("/nonexistent/profiles: profiles folder not found"));
 }

@@ -120,10 +120,11 @@ public sealed class ProfileLoaderTests
         Assert.That(Error(Replace("capacity_bytes: {value: 1e9,", "capacity_bytes: {value: -1,")), Is.EqualTo(
             "test.yaml:14:29: 'memory[dram].capacity_bytes' must be greater than 0 B, got -1"));
 
-    [Test]
-    public void ZeroBandwidth_IsRefused() =>
-        Assert.That(Error(Replace("{value: 1e10, source: s}", "{value: 0, source: s}")), Is.EqualTo(
-            "test.yaml:15:36: 'memory[dram].bandwidth_bytes_per_s' must be greater than 0 B/s, got 0"));
+    [TestCase("0", "0")]
+    [TestCase("-2e12", "-2e12")]
+    public void ZeroOrNegativeBandwidth_IsRefused(string value, string shown) =>
+        Assert.That(Error(Replace("{value: 1e10, source: s}", $"{{value: {value}, source: s}}")), Is.EqualTo(
+            $"test.yaml:15:36: 'memory[dram].bandwidth_bytes_per_s' must be greater than 0 B/s, got {shown}"));
 
     [Test]
     public void NegativeEnergy_IsRefused() =>
@@ -197,6 +198,11 @@ public sealed class ProfileLoaderTests
             energy:
 
             """)), Is.EqualTo("test.yaml:17:11: memory level name 'dram' is used twice (also memory[0])"));
+
+    [Test]
+    public void BadMemoryLevelName_IsRefused() =>
+        Assert.That(Error(Replace("  - name: dram", "  - name: Main DRAM")), Is.EqualTo(
+            "test.yaml:12:11: memory level name 'Main DRAM' must be 1 to 32 lower-case letters, digits, '_' and '-'"));
 
     [Test]
     public void WrongVersion_IsRefused() =>

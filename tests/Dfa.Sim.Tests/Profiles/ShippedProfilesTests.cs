@@ -37,6 +37,16 @@ public sealed class ShippedProfilesTests
         Assert.That(p.Memory.Any(m => m.OffChip) || p.Kind == ProfileKind.Neuromorphic, "an off-chip level, except on Loihi whose synapses are on chip");
     }
 
+    [TestCaseSource(nameof(Names))]
+    public void Sources_StartWithAnEvidenceTag(string name)
+    {
+        HardwareProfile p = ProfileLoader.Load(Path.Combine(Folder, name + ".yaml"));
+
+        string[] tags = ["[V]", "[S]", "[U]", "[D]", "measured", "derived:", "assumption:"];
+        var untagged = p.Fields.Where(f => !tags.Any(t => f.Source.StartsWith(t, StringComparison.Ordinal))).Select(f => f.Path);
+        Assert.That(untagged, Is.Empty, "every source starts with an evidence tag of hardware-anchors.md or measured / derived: / assumption:");
+    }
+
     [Test]
     public void Kinds_CoverEveryKind()
     {
