@@ -1,0 +1,127 @@
+using System.Globalization;
+using System.Text.Json;
+using Dfa.Backends.Registry;
+using Dfa.Cli.Commands;
+using Dfa.Sim.Cost;
+using Dfa.Sim.Profiles;
+using Dfa.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Snapshooter.NUnit;
+
+namespace Dfa.Cli.Tests.Costing;
+
+public sealed class CostReportTests
+{
+    private static readonly FeedbackBackendRegistry Registry =
+        new ServiceCollection().AddFeedbackBackends().BuildServiceProvider().GetRequiredService<FeedbackBackendRegistry>();
+
+    private static ProfileCatalog Catalog => ProfileCatalog.Open(RepoPaths.Combine("hardware-profiles"));
+
+    private static IEnumerable<string> ProfileNames() => Catalog.Names;
+
+    private static Dictionary<string, long> Storage(string workload, int e, bool atInput, params string[] backends) =>
+        CostCommand.Compute(Registry, Catalog, [workload], [e], backends, ["gpu-a100-80gb-sxm4"], [128], atInput, out _)
+            .ToDictionary(r => r.Backend, r => r.FeedbackStorageBytes);
+
+    [Test]
+    public void LaunayMemoryTable_IsReproduced()
+    {
+        // Launay, Poli, Krzakala 2019 (arXiv 1906.04554): VGG-16, 1000 classes, float32 feedback.
+        Dictionary<string, long> vgg = Storage("vgg16", 1000, false, "dense", "unified", "dense-fp16", "unified-fp16", "binary", "sparse");
+        Assert.Multiple(() =>
+        {
+            Assert.That(vgg["dense"], Is.EqualTo(54_222_848_000), "naive: 54.2 GB");
+            Assert.That(Storage("vgg16", 1000, true, "dense")["dense"], Is.EqualTo(54_824_960_000), "naive with a feedback point at the input: 54.8 GB");
+            Assert.That(vgg["unified"], Is.EqualTo(12_845_056_000), "unified: 12.85 GB");
+            Assert.That(vgg["dense-fp16"], Is.EqualTo(27_111_424_000), "fp16: 27.1 GB");
+            Assert.That(vgg["unified-fp16"], Is.EqualTo(6_422_528_000), "fp16 unified: 6.4 GB");
+            Assert.That(vgg["binary"], Is.EqualTo(1000L * 13_555_712 / 8), "1 bit: 1.69 GB (every VGG layer width is a multiple of 64: no padding)");
+            Assert.That(vgg["sparse"], Is.EqualTo(13_555_712L * 8), "single connection: int32 index + float32 weight per neuron");
+        });
+
+        // The MNIST MLP 784-800-800-10: 64 kB naive, 32 kB unified, 2 kB at 1 bit (+ 80 B of row padding: 800 → 832 bits).
+        Dictionary<string, long> mnist = Storage("mnist-mlp", 10, false, "dense", "unified", "binary");
+        Assert.That(mnist["dense"], Is.EqualTo(64_000));
+        Assert.That(mnist["unified"], Is.EqualTo(32_000));
+        Assert.That(mnist["binary"], Is.EqualTo(2_000 + 80));
+
+        Snapshot.Match(new { vgg16_e1000 = vgg, mnist_e10 = mnist });
+    }
+
+    [TestCaseSource(nameof(ProfileNames))]
+    public void FullReport_PerProfile_MatchesItsSnapshot(string profile)
+    {
+        IReadOnlyList<CostRow> rows = CostCommand.Compute(
+            Registry, Catalog, ["mnist-mlp", "vgg16"], [10, 1000], ["all"], [profile], [128], false, out _);
+
+        Assert.That(rows, Is.Not.Empty);
+        foreach (CostRow r in rows)
+        {
+            Assert.That(r.TimeSeconds, Is.GreaterThan(0).And.LessThan(double.PositiveInfinity), $"{r.Workload} {r.Backend}");
+            Assert.That(r.EnergyJ, Is.GreaterThan(0).And.LessThan(double.PositiveInfinity), $"{r.Workload} {r.Backend}");
+            Assert.That(r.CriticalPathSeconds, Is.LessThanOrEqualTo(r.TimeSeconds * (1 + 1e-12)));
+        }
+
+        // The report rows as dfa cost --format json writes them (numbers in round-trip form).
+        using JsonDocument doc = JsonDocument.Parse(Dfa.Cli.Costing.CostReport.Json(rows));
+        var view = doc.RootElement.EnumerateArray().Select(r => r.EnumerateObject()
+            .Where(p => p.Value.ValueKind != JsonValueKind.Object && p.Value.ValueKind != JsonValueKind.Array)
+            .ToDictionary(p => p.Name, p => p.Value.ToString())).ToArray();
+        Snapshot.Match(view);
+    }
+
+    [Test]
+    public void CostCommand_Json_IsAListOfRowsWithTheIssuesFields()
+    {
+        using var temp = new TempFolder();
+        string path = temp.Combine("cost.json");
+        CliResult result = CliRunner.Run("cost", "--workload", "vgg16", "--outputs", "10,1000", "--backend", "all", "--profile", "all", "--batch", "128", "--format", "json", "--out", path);
+
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.Error);
+        using JsonDocument doc = JsonDocument.Parse(File.ReadAllText(path));
+        JsonElement[] rows = [.. doc.RootElement.EnumerateArray()];
+        Assert.That(rows, Has.Length.GreaterThan(50));
+        string[] required = ["workload", "outputs", "backend", "profile", "batch", "layout", "precision", "feedback_storage_bytes", "fits", "cycles", "time_s", "energy_j"];
+        foreach (JsonElement row in rows)
+        {
+            Assert.That(required.Where(k => !row.TryGetProperty(k, out _)), Is.Empty);
+        }
+
+        Assert.That(rows.Count(r => r.GetProperty("backend").GetString() == "optical"), Is.EqualTo(2), "optical on the optical profile only, e = 10 and 1000");
+        Assert.That(result.Output, Does.Contain("optical is priced on optical profiles only"));
+    }
+
+    [TestCase("csv", "workload,outputs,backend,profile,batch,layout,precision,feedback_storage_bytes,fits,residence,cycles,time_s")]
+    [TestCase("md", "| workload | outputs | backend |")]
+    [TestCase("table", "samples/s")]
+    public void CostCommand_Formats(string format, string expected)
+    {
+        CliResult result = CliRunner.Run("cost", "--workload", "mnist-mlp", "--outputs", "10", "--profile", "cpu-avx512-2core", "--format", format);
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.Error);
+        Assert.That(result.Output, Does.Contain(expected));
+    }
+
+    [TestCase("--workload", "resnet", "Unknown workload 'resnet'")]
+    [TestCase("--backend", "gpu", "unknown backend 'gpu'")]
+    [TestCase("--profile", "tpu", "no profile 'tpu'")]
+    [TestCase("--outputs", "0", "--outputs takes positive integers")]
+    [TestCase("--format", "xml", "--format takes table, csv, json or md")]
+    public void CostCommand_BadArguments_AreOneLineErrors(string option, string value, string message)
+    {
+        CliResult result = CliRunner.Run("cost", option, value);
+        Assert.That(result.ExitCode, Is.EqualTo(2));
+        Assert.That(result.ErrorLines, Has.Length.EqualTo(1));
+        Assert.That(result.ErrorLines[0], Does.Contain(message));
+    }
+
+    [Test]
+    public void WholeMatrix_AllWorkloadsOutputsBackendsProfiles_Computes()
+    {
+        IReadOnlyList<CostRow> rows = CostCommand.Compute(
+            Registry, Catalog, ["mnist-mlp", "vgg16", "alexnet", "mlp:784-4096-4096"], [10, 1000], ["all"], ["all"], [128], false, out _);
+        int profiles = Catalog.Names.Count;
+        int perProfile = Dfa.Cli.Costing.CostPlans.AllNames(Registry).Count;
+        Assert.That(rows, Has.Count.EqualTo(4 * 2 * (((profiles - 1) * (perProfile - 1)) + perProfile)));
+        Assert.That(rows.Select(r => r.Cycles.ToString(CultureInfo.InvariantCulture)), Has.None.EqualTo("NaN"));
+    }
+}
