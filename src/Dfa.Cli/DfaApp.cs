@@ -26,6 +26,7 @@ internal static class DfaApp
             BenchCommand.Create(registry, console),
             BackendsCommand.Create(registry, console),
             CostCommand.Create(registry, console),
+            SweepCommand.Create(registry, console),
             ProfilesCommand.Create(console),
         };
 

@@ -1,0 +1,141 @@
+using System.Globalization;
+using Dfa.Backends.Registry;
+using Dfa.Core;
+using Dfa.Sim.Cost;
+using Dfa.Sim.Workloads;
+
+namespace Dfa.Cli.Costing;
+
+/// <summary>One varied profile field: <c>PATH=START:STOP[:log|lin][:POINTS]</c>.</summary>
+internal sealed record SweepAxis(string Path, double Start, double Stop, bool Log, int Points)
+{
+    public double At(double t) => Log ? Math.Exp(Math.Log(Start) + (t * (Math.Log(Stop) - Math.Log(Start)))) : Start + (t * (Stop - Start));
+
+    public double[] Values() => Enumerable.Range(0, Points).Select(i => At(Points == 1 ? 0 : (double)i / (Points - 1))).ToArray();
+
+    /// <exception cref="DfaInputException">Malformed text, a non-positive log range or a point count outside 1..10000.</exception>
+    public static SweepAxis Parse(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        int eq = text.IndexOf('=', StringComparison.Ordinal);
+        string[] parts = eq > 0 ? text[(eq + 1)..].Split(':') : [];
+        if (eq <= 0 || parts.Length is < 2 or > 4)
+        {
+            throw new DfaInputException($"--vary takes PATH=START:STOP[:log|lin][:POINTS], e.g. optical.frame_time_s=1e-6:1e-2:log:41; got '{text}'");
+        }
+
+        double start = Number(parts[0], text), stop = Number(parts[1], text);
+        bool log = true;
+        int points = 41;
+        foreach (string extra in parts.Skip(2))
+        {
+            if (extra is "log" or "lin")
+            {
+                log = extra == "log";
+            }
+            else if (!int.TryParse(extra, NumberStyles.None, CultureInfo.InvariantCulture, out points) || points is < 1 or > 10_000)
+            {
+                throw new DfaInputException($"--vary: the point count must be 1..10000, got '{extra}' in '{text}'");
+            }
+        }
+
+        if (log && !(start > 0 && stop > 0))
+        {
+            throw new DfaInputException($"--vary: a log range needs positive bounds, got '{text}' (add :lin for a linear range)");
+        }
+
+        return new SweepAxis(text[..eq].Trim(), start, stop, log, points);
+    }
+
+    private static double Number(string s, string text) =>
+        double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && double.IsFinite(v)
+            ? v
+            : throw new DfaInputException($"--vary: '{s}' is not a number in '{text}'");
+}
+
+/// <summary>Where the cheapest backend changes along an axis: between two backends, at a refined parameter value.</summary>
+internal sealed record Crossover(double? Other, double Value, string From, string To);
+
+/// <summary>One grid point: the varied values, every backend's metric, and the cheapest backend.</summary>
+internal sealed record SweepPoint(double X, double? Y, IReadOnlyDictionary<string, double> Metric, string Cheapest);
+
+/// <summary>
+/// A what-if sweep: one or two fields of one profile varied over a range, every backend priced at each point with
+/// <see cref="CostModel"/>, the cheapest backend by time or energy per step, and the crossovers, refined by bisection
+/// between grid points to where the two backends cost the same.
+/// </summary>
+internal sealed class Sweep(FeedbackBackendRegistry registry, Workload workload, int batch, IReadOnlyList<string> backends, Prices prices, bool energy)
+{
+    public IReadOnlyList<string> Backends { get; } = backends.Where(b => CostPlans.Runs(b, prices)).ToArray();
+
+    public string MetricName => energy ? "energy_j" : "time_s";
+
+    public double Metric(string backend, Prices p)
+    {
+        CostRow row = CostModel.Price(workload, batch, CostPlans.Plan(backend, workload.FeedbackShape, batch, p, registry), p);
+        return energy ? row.EnergyJ : row.TimeSeconds;
+    }
+
+    public SweepPoint Evaluate(SweepAxis x, double xv, SweepAxis? y, double? yv)
+    {
+        Prices p = prices.With(x.Path, xv);
+        if (y is not null)
+        {
+            p = p.With(y.Path, yv!.Value);
+        }
+
+        var metric = Backends.ToDictionary(b => b, b => Metric(b, p), StringComparer.Ordinal);
+        string cheapest = metric.OrderBy(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal).First().Key;
+        return new SweepPoint(xv, yv, metric, cheapest);
+    }
+
+    /// <summary>The grid, x fastest; one row of points per y value (a single row without a second axis).</summary>
+    public IReadOnlyList<SweepPoint> Run(SweepAxis x, SweepAxis? y)
+    {
+        double?[] ys = y is null ? [null] : y.Values().Select(v => (double?)v).ToArray();
+        return ys.SelectMany(yv => x.Values().Select(xv => Evaluate(x, xv, y, yv))).ToArray();
+    }
+
+    /// <summary>The crossovers along x for every y: consecutive points with different winners, refined by bisection.</summary>
+    public IReadOnlyList<Crossover> Crossovers(SweepAxis x, SweepAxis? y, IReadOnlyList<SweepPoint> points)
+    {
+        var result = new List<Crossover>();
+        foreach (IGrouping<double?, SweepPoint> row in points.GroupBy(pt => pt.Y))
+        {
+            SweepPoint[] pts = [.. row];
+            for (int i = 0; i + 1 < pts.Length; i++)
+            {
+                if (pts[i].Cheapest == pts[i + 1].Cheapest)
+                {
+                    continue;
+                }
+
+                string a = pts[i].Cheapest, b = pts[i + 1].Cheapest;
+                double lo = 0, hi = 1;
+                double Between(double t) => x.Log ? Math.Exp(Math.Log(pts[i].X) + (t * (Math.Log(pts[i + 1].X) - Math.Log(pts[i].X)))) : pts[i].X + (t * (pts[i + 1].X - pts[i].X));
+                for (int step = 0; step < 40; step++)
+                {
+                    double mid = (lo + hi) / 2;
+                    Prices p = prices.With(x.Path, Between(mid));
+                    if (y is not null)
+                    {
+                        p = p.With(y.Path, row.Key!.Value);
+                    }
+
+                    if (Metric(a, p) <= Metric(b, p))
+                    {
+                        lo = mid;
+                    }
+                    else
+                    {
+                        hi = mid;
+                    }
+                }
+
+                result.Add(new Crossover(row.Key, Between((lo + hi) / 2), a, b));
+            }
+        }
+
+        return result;
+    }
+}
