@@ -48,6 +48,26 @@ public sealed class CostReportTests
         Snapshot.Match(new { vgg16_e1000 = vgg, mnist_e10 = mnist });
     }
 
+    [Test]
+    public void OpticalFrames_AreTilesTimesFramesPerProjectionTimesSignedSplitTimesBatch()
+    {
+        var prices = new Prices(Catalog.Load("lighton-opu-aurora"));
+        var workload = Dfa.Sim.Workloads.WorkloadCatalog.Vgg16(1000);
+        FeedbackPlan plan = Dfa.Cli.Costing.CostPlans.Plan("optical", workload.FeedbackShape, 128, prices, Registry)!;
+
+        double tiles = Math.Ceiling(1000 / (prices["optical.dmd_pixels"] - 250)) * Math.Ceiling(13_555_712 / prices["optical.camera_pixels"]);
+        double frames = tiles * prices["optical.frames_per_projection_anchor"] * prices["optical.signed_split"] * 128;
+        Assert.That(tiles, Is.EqualTo(7));
+        Assert.That(plan.Prediction.PerProjection[Dfa.Core.Feedback.HardwareAction.OpticalFrames], Is.EqualTo(frames));
+        CostRow row = CostModel.Price(workload, 128, plan, prices);
+        PhaseCost feedback = row.Phases[1];
+        var c = plan.Prediction.PerProjection;
+        double linkSeconds = ((c[Dfa.Core.Feedback.HardwareAction.MirrorPixelsWritten] / 8.0) + c[Dfa.Core.Feedback.HardwareAction.CameraPixelsRead]) / prices["optical.host_link_bytes_per_s"];
+        Assert.That(feedback.OpticalSeconds, Is.EqualTo(Math.Max(frames * prices["optical.frame_time_s"], linkSeconds)).Within(1e-12));
+        Assert.That(linkSeconds, Is.EqualTo(frames * prices["optical.frame_time_s"]).Within(10).Percent, "the profile's link is sized for the full camera stream at 2 kHz; VGG-16's tiles read slightly smaller ROIs");
+        Assert.That(row.Energy.Optical, Is.EqualTo(frames * prices["optical.frame_time_s"] * prices["optical.power_w"]).Within(1e-9));
+    }
+
     [TestCaseSource(nameof(ProfileNames))]
     public void FullReport_PerProfile_MatchesItsSnapshot(string profile)
     {
