@@ -32,7 +32,9 @@ namespace Dfa.Sim.Cost;
 /// <c>frame_time_s</c> each (and at least the host link's transfer time of mirror bits and camera bytes).
 /// Memory traffic is charged to the closest level that holds the step's working set <c>8P + 4bA + B</c> (B: the
 /// feedback matrix; 0 on a profile with <c>feedback_prng</c>, whose feedback bits are also never read); when no
-/// level holds it, to the largest level, and the row says it does not fit.
+/// level holds it, to the largest level, and the row says it does not fit. On neuromorphic and compute-in-memory
+/// profiles the weights and feedback weights sit in the synapses or cells that compute with them, so only
+/// activations, errors and signals move.
 /// </para>
 /// <para>
 /// <b>Energy</b>: operations × their <c>energy</c> prices (multiplies at <c>fp32_mac_j</c>, compares at
@@ -73,9 +75,13 @@ public static class CostModel
         Prices.Level home = residence ?? prices.Levels[^1];
         var model = new Model(prices, home, batch >= GemmBatchThreshold);
 
+        // Synapses and crossbar cells compute where the weights are: weights and feedback weights never move there.
+        bool inPlace = prices.Kind is ProfileKind.Neuromorphic or ProfileKind.Cim;
+        double weightBytes = inPlace ? 0 : 4 * p;
+
         var forward = new Work("forward");
         forward.Add(Op.Fp32Mac, b * workload.ForwardMacs);
-        forward.Bytes = (4 * p) + (8 * b * a);
+        forward.Bytes = weightBytes + (8 * b * a);
 
         Work middle;
         if (feedback is null)
@@ -83,18 +89,18 @@ public static class CostModel
             middle = new Work("backward");
             middle.Add(Op.Fp32Mac, b * (workload.BackpropBackwardMacs - workload.WeightGradientMacs));
             middle.Add(Op.Fp32Mul, b * h);
-            middle.Bytes = (4 * p) + (12 * b * a);
+            middle.Bytes = weightBytes + (12 * b * a);
         }
         else
         {
-            middle = FeedbackWork(feedback, prices, prng);
+            middle = FeedbackWork(feedback, prices, prng || inPlace);
             middle.Add(Op.Fp32Mul, b * h);
         }
 
         var update = new Work("update");
         update.Add(Op.Fp32Mac, (b * workload.WeightGradientMacs) + (2 * p));
         update.Add(Op.ParameterWrite, p);
-        update.Bytes = (8 * b * a) + (16 * p);
+        update.Bytes = (8 * b * a) + (4 * weightBytes);
 
         Work[] work = [forward, middle, update];
         PhaseCost[] phases = work.Select(model.Time).ToArray();

@@ -159,6 +159,20 @@ public sealed class CostModelTests
     }
 
     [Test]
+    public void InMemoryHardware_MovesActivationsButNoWeights()
+    {
+        Workload w = WorkloadCatalog.Mlp([100, 50], 10);
+        HardwareProfile rram = ProfileCatalog.Open(Dfa.Testing.RepoPaths.Combine("hardware-profiles")).Load("rram-cim-crossbar");
+        CostRow row = CostModel.Price(w, 32, DensePlan(w.FeedbackShape, 32), new Prices(rram));
+        double a = 160, b = 32;
+        Assert.That(row.Phases[0].MemorySeconds * rram.Memory.First(m => m.Name == row.BytesByLevel.Keys.Single()).BandwidthBytesPerS.Value,
+            Is.EqualTo(8 * b * a).Within(1e-6), "forward moves activations only");
+        double feedbackBytes = (4.0 * 32 * 10) + (4.0 * 32 * 50);
+        double total = (8 * b * a) + feedbackBytes + (8 * b * a);
+        Assert.That(row.BytesByLevel.Values.Single(), Is.EqualTo(total).Within(1e-6));
+    }
+
+    [Test]
     public void Prices_With_ChangesOneField_AndRejectsUnknownOnes()
     {
         Prices faster = ToyPrices.With("memory[dram].bandwidth_bytes_per_s", 1e12);
