@@ -48,9 +48,14 @@ internal static class CostCommand
                 "md" or "markdown" => CostReport.Markdown(rows),
                 _ => throw new DfaInputException($"--format takes table, csv, json or md; got '{fmt}'"),
             };
+            if (rows.Count == 0)
+            {
+                throw new DfaInputException($"nothing to price: {string.Join("; ", skipped)}");
+            }
+
             if (parse.GetValue(output) is { } path)
             {
-                AtomicFile.WriteAllText(path, text ?? CostReport.Markdown(rows));
+                WriteReport(path, text ?? CostReport.Markdown(rows));
                 console.MarkupLine($"wrote {rows.Count} rows to {Markup.Escape(path)}");
             }
             else if (text is null)
@@ -116,9 +121,33 @@ internal static class CostCommand
         return rows;
     }
 
+    /// <summary>Writes the report atomically, creating its folder; a path that cannot be written is bad input.</summary>
+    private static void WriteReport(string path, string text)
+    {
+        if (string.IsNullOrWhiteSpace(path) || Directory.Exists(path))
+        {
+            throw new DfaInputException($"--out '{path}' must name a file, not a folder");
+        }
+
+        try
+        {
+            string? folder = Path.GetDirectoryName(Path.GetFullPath(path));
+            if (folder is not null)
+            {
+                Directory.CreateDirectory(folder);
+            }
+
+            AtomicFile.WriteAllText(path, text);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new DfaInputException($"--out '{path}': cannot write the report: {ex.Message}");
+        }
+    }
+
     private static string[] Split(string text, string option)
     {
-        string[] parts = text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        string[] parts = text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Distinct().ToArray();
         return parts.Length > 0 ? parts : throw new DfaInputException($"{option} is empty");
     }
 

@@ -45,6 +45,15 @@ internal static class SweepCommand
 
             SweepAxis x = SweepAxis.Parse(axes[0]);
             SweepAxis? y = axes.Length == 2 ? SweepAxis.Parse(axes[1]) : null;
+            if (y is not null && y.Path == x.Path)
+            {
+                throw new DfaInputException($"--vary names {x.Path} twice; vary two different fields");
+            }
+
+            if ((long)x.Points * (y?.Points ?? 1) > 100_000)
+            {
+                throw new DfaInputException($"a sweep has at most 100000 points, asked for {x.Points} × {y?.Points ?? 1}");
+            }
             string m = parse.GetRequiredValue(metric).ToLowerInvariant();
             if (m is not ("time" or "energy"))
             {
@@ -75,7 +84,7 @@ internal static class SweepCommand
             }
 
             Workload w = WorkloadCatalog.Create(parse.GetRequiredValue(workload), parse.GetValue(outputs));
-            string[] names = parse.GetRequiredValue(backends).Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+            string[] names = parse.GetRequiredValue(backends).Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Distinct().ToArray();
             IReadOnlyList<string> list = names.Contains("all") ? CostPlans.AllNames(registry) : names;
             var sweep = new Sweep(registry, w, parse.GetValue(batch), list, prices, m == "energy");
             if (sweep.Backends.Count < 2)
@@ -100,6 +109,14 @@ internal static class SweepCommand
     private static int Execute(Sweep sweep, SweepAxis x, SweepAxis? y, Workload w, Prices prices, OutputFolder folder, IAnsiConsole console)
     {
         IReadOnlyList<SweepPoint> points = sweep.Run(x, y);
+        foreach (SweepAxis axis in new[] { x, y }.OfType<SweepAxis>())
+        {
+            if (!sweep.Reads(axis))
+            {
+                console.MarkupLine($"[yellow]varying {Markup.Escape(axis.Path)} changes no price: the cost model does not read it for these backends[/]");
+            }
+        }
+
         IReadOnlyList<Crossover> crossovers = sweep.Crossovers(x, y, points);
         string title = $"{w.Name}, e = {w.Outputs}, on {prices.Name}: {sweep.MetricName} per step";
 
@@ -111,7 +128,9 @@ internal static class SweepCommand
         AtomicFile.WriteAllBytes(folder.PathOf("sweep.png"), png);
 
         console.MarkupLine($"[bold]{Markup.Escape(title)}[/], {points.Count} points");
-        var table = new Table().Border(TableBorder.Simple).AddColumn(y is null ? "" : y.Path).AddColumn(x.Path).AddColumn("cheapest from here").AddColumn(new TableColumn("its " + sweep.MetricName).RightAligned());
+        var table = new Table().Border(TableBorder.Simple)
+            .AddColumn(new TableColumn(Markup.Escape(y?.Path ?? ""))).AddColumn(new TableColumn(Markup.Escape(x.Path)))
+            .AddColumn("cheapest from here").AddColumn(new TableColumn("its " + sweep.MetricName).RightAligned());
         foreach (IGrouping<double?, SweepPoint> row in points.GroupBy(p => p.Y))
         {
             string? last = null;
@@ -119,7 +138,8 @@ internal static class SweepCommand
             {
                 if (p.Cheapest != last)
                 {
-                    table.AddRow(row.Key?.ToString("G4", CultureInfo.InvariantCulture) ?? "", p.X.ToString("G4", CultureInfo.InvariantCulture), Markup.Escape(p.Cheapest), p.Metric[p.Cheapest].ToString("G4", CultureInfo.InvariantCulture));
+                    string value = p.Metric.TryGetValue(p.Cheapest, out double v) ? v.ToString("G4", CultureInfo.InvariantCulture) : "-";
+                    table.AddRow(row.Key?.ToString("G4", CultureInfo.InvariantCulture) ?? "", p.X.ToString("G4", CultureInfo.InvariantCulture), Markup.Escape(p.Cheapest), value);
                     last = p.Cheapest;
                 }
             }

@@ -9,7 +9,8 @@ namespace Dfa.Cli.Costing;
 /// <summary>One varied profile field: <c>PATH=START:STOP[:log|lin][:POINTS]</c>.</summary>
 internal sealed record SweepAxis(string Path, double Start, double Stop, bool Log, int Points)
 {
-    public double At(double t) => Log ? Math.Exp(Math.Log(Start) + (t * (Math.Log(Stop) - Math.Log(Start)))) : Start + (t * (Stop - Start));
+    public double At(double t) => t <= 0 ? Start : t >= 1 ? Stop
+        : Log ? Math.Exp(Math.Log(Start) + (t * (Math.Log(Stop) - Math.Log(Start)))) : Start + (t * (Stop - Start));
 
     public double[] Values() => Enumerable.Range(0, Points).Select(i => At(Points == 1 ? 0 : (double)i / (Points - 1))).ToArray();
 
@@ -85,8 +86,18 @@ internal sealed class Sweep(FeedbackBackendRegistry registry, Workload workload,
         }
 
         var metric = Backends.ToDictionary(b => b, b => Metric(b, p), StringComparer.Ordinal);
-        string cheapest = metric.OrderBy(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal).First().Key;
+
+        // A backend whose price is not finite at this point (a rate of zero) cannot win it.
+        string cheapest = metric.Where(kv => double.IsFinite(kv.Value)).OrderBy(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal)
+            .Select(kv => kv.Key).FirstOrDefault() ?? "none";
         return new SweepPoint(xv, yv, metric, cheapest);
+    }
+
+    /// <summary>Whether the field of <paramref name="axis"/> changes any backend's price between its two ends.</summary>
+    public bool Reads(SweepAxis axis)
+    {
+        Prices start = prices.With(axis.Path, axis.Start), stop = prices.With(axis.Path, axis.Stop);
+        return Backends.Any(b => Metric(b, start) != Metric(b, stop));
     }
 
     /// <summary>The grid, x fastest; one row of points per y value (a single row without a second axis).</summary>
@@ -105,7 +116,7 @@ internal sealed class Sweep(FeedbackBackendRegistry registry, Workload workload,
             SweepPoint[] pts = [.. row];
             for (int i = 0; i + 1 < pts.Length; i++)
             {
-                if (pts[i].Cheapest == pts[i + 1].Cheapest)
+                if (pts[i].Cheapest == pts[i + 1].Cheapest || pts[i].Cheapest == "none" || pts[i + 1].Cheapest == "none")
                 {
                     continue;
                 }

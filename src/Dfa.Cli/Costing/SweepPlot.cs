@@ -10,11 +10,11 @@ internal static class SweepPlot
     {
         var plot = new Plot();
         double Fx(double v) => x.Log ? Math.Log10(v) : v;
-        bool logY = points.All(p => p.Metric.Values.All(v => v > 0));
+        bool logY = points.All(p => p.Metric.Values.All(v => v > 0 || !double.IsFinite(v)));
         double Fy(double v) => logY ? Math.Log10(v) : v;
         foreach (string b in backends)
         {
-            var s = plot.Add.Scatter(points.Select(p => Fx(p.X)).ToArray(), points.Select(p => Fy(p.Metric[b])).ToArray());
+            var s = plot.Add.Scatter(points.Select(p => Fx(p.X)).ToArray(), points.Select(p => double.IsFinite(p.Metric[b]) ? Fy(p.Metric[b]) : double.NaN).ToArray());
             s.LegendText = b;
             s.MarkerSize = 3;
         }
@@ -60,6 +60,7 @@ internal static class SweepPlot
 
         var heatmap = plot.Add.Heatmap(data);
         heatmap.Colormap = new ScottPlot.Colormaps.Turbo();
+        heatmap.ManualRange = new ScottPlot.Range(0, Math.Max(1, backends.Count - 1)); // the legend's colours, whoever wins
         heatmap.Extent = new CoordinateRect(
             x.Log ? Math.Log10(xs[0]) : xs[0], x.Log ? Math.Log10(xs[^1]) : xs[^1],
             y.Log ? Math.Log10(ys[0]) : ys[0], y.Log ? Math.Log10(ys[^1]) : ys[^1]);

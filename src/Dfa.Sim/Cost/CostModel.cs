@@ -17,8 +17,8 @@ namespace Dfa.Sim.Cost;
 /// <item><b>backward</b> (BP): <c>b·Σ_{l&gt;1} I_l</c> fp32 MACs (the input-gradient chain) plus <c>b·H</c> multiplies;
 /// bytes <c>4P + 12bA</c> (weights, activations, deltas written and read).</item>
 /// <item><b>update</b> (both): <c>b·G</c> weight-gradient MACs plus <c>2P</c> for the optimizer (SGD with momentum:
-/// two multiply-adds per parameter); bytes <c>8bA + 16P</c> (layer inputs and deltas; gradient written; weight and
-/// gradient read, weight written).</item>
+/// two multiply-adds per parameter); bytes <c>8bA + 24P</c> (layer inputs and deltas; gradient written; weight,
+/// gradient and velocity read, weight and velocity written).</item>
 /// </list>
 /// <para>
 /// <b>Roofline per phase</b>: time = <c>max(Σ ops/rate, bytes/bandwidth) + optical</c>. Rates on digital and optical
@@ -30,11 +30,13 @@ namespace Dfa.Sim.Cost;
 /// every parameter change as a synaptic update; compute-in-memory profiles do every operation as an in-array MAC
 /// (<c>arrays·rows·cols</c> per read pulse) and write <c>P</c> cells per step. Optical frames take
 /// <c>frame_time_s</c> each (and at least the host link's transfer time of mirror bits and camera bytes).
-/// Memory traffic is charged to the closest level that holds the step's working set <c>8P + 4bA + B</c> (B: the
+/// Memory traffic is charged to the closest level that holds the step's working set <c>12P + 4bA + B</c> (weights,
+/// gradients, momentum; B: the
 /// feedback matrix; 0 on a profile with <c>feedback_prng</c>, whose feedback bits are also never read); when no
 /// level holds it, to the largest level, and the row says it does not fit. On neuromorphic and compute-in-memory
 /// profiles the weights and feedback weights sit in the synapses or cells that compute with them, so only
-/// activations, errors and signals move.
+/// activations, errors and signals move, and a row fits only if every parameter has its synapse or cell (one weight
+/// each); in-array MACs run at <c>arrays·rows·cols / (read_pulse_s·columns_per_adc)</c>.
 /// </para>
 /// <para>
 /// <b>Energy</b>: operations × their <c>energy</c> prices (multiplies at <c>fp32_mac_j</c>, compares at
@@ -44,7 +46,10 @@ namespace Dfa.Sim.Cost;
 /// <para>
 /// <b>Left out</b>: overlap of phases, caches below the residence level (every byte is charged once at that level),
 /// kernel-launch and synchronisation latency, activation functions' own arithmetic (only their derivative
-/// multiplies are counted), the softmax and loss, and the OPU's idle power outside the projection.
+/// multiplies are counted), the softmax and loss, the OPU's idle power outside the projection and its one-off
+/// calibration frames (a backend's setup work), reprogramming crossbars when a model exceeds them, and the
+/// profile's <c>cores</c> (rates are whole-chip figures). Optical energy is frames × frame time × power even when the
+/// host link, not the frame rate, sets the projection's time.
 /// </para>
 /// </summary>
 public static class CostModel
@@ -70,8 +75,17 @@ public static class CostModel
         double h = workload.FeedbackPoints.Sum(l => (double)l.OutputSize);
         bool prng = prices.Has(ProfileCapability.FeedbackPrng);
         long storage = feedback is null || prng ? 0 : feedback.Prediction.Storage.MatrixBytes;
-        double workingSet = (8 * p) + (4 * b * a) + storage;
+        double workingSet = (12 * p) + (4 * b * a) + storage;
         Prices.Level? residence = prices.Levels.FirstOrDefault(l => l.CapacityBytes >= workingSet);
+
+        // Hardware that computes in its synapses or cells must also hold every weight there (one per synapse or cell).
+        double? cells = prices.Kind switch
+        {
+            ProfileKind.Neuromorphic => prices["neuromorphic.synapses"],
+            ProfileKind.Cim => prices["cim.arrays"] * prices["cim.array_rows"] * prices["cim.array_cols"],
+            _ => null,
+        };
+        bool weightsFit = cells is not { } c || p <= c;
         Prices.Level home = residence ?? prices.Levels[^1];
         var model = new Model(prices, home, batch >= GemmBatchThreshold);
 
@@ -100,7 +114,7 @@ public static class CostModel
         var update = new Work("update");
         update.Add(Op.Fp32Mac, (b * workload.WeightGradientMacs) + (2 * p));
         update.Add(Op.ParameterWrite, p);
-        update.Bytes = (8 * b * a) + (4 * weightBytes);
+        update.Bytes = (8 * b * a) + (6 * weightBytes);
 
         Work[] work = [forward, middle, update];
         PhaseCost[] phases = work.Select(model.Time).ToArray();
@@ -147,7 +161,7 @@ public static class CostModel
             Precision = feedback is null ? "fp32" : PrecisionName(feedback.Precision),
             FeedbackStorageBytes = storage,
             WorkingSetBytes = workingSet,
-            Fits = residence is not null,
+            Fits = residence is not null && weightsFit,
             Residence = residence?.Name ?? "none",
             Phases = phases,
             TimeSeconds = time,
@@ -273,7 +287,9 @@ public static class CostModel
                         return perRow > 0 ? prices["cim.array_cols"] * prices["cim.arrays"] / perRow : double.PositiveInfinity;
                     }
 
-                    return prices["cim.arrays"] * prices["cim.array_rows"] * prices["cim.array_cols"] / prices["cim.read_pulse_s"];
+                    // Each read pulse finishes the columns one ADC serves in turn: columns_per_adc pulses per product.
+                    return prices["cim.arrays"] * prices["cim.array_rows"] * prices["cim.array_cols"]
+                        / (prices["cim.read_pulse_s"] * (prices.Find("cim.columns_per_adc") ?? 1));
                 default:
                     double eff = gemm ? prices["compute.gemm_efficiency"] : prices["compute.gemv_efficiency"];
                     double fp32 = prices["compute.fp32_flops_per_s"];

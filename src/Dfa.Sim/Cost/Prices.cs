@@ -67,9 +67,23 @@ public sealed class Prices
                 $"profile {Name} has no field '{path}'; its fields: {string.Join(", ", Paths)}");
         }
 
-        if (!(value >= 0 && double.IsFinite(value)))
+        string unit = Profile.Fields.First(f => f.Path == path).Unit;
+        string key = path[(path.LastIndexOf('.') + 1)..];
+        bool ok = double.IsFinite(value) && ProfileSchema.RangeOf(key, unit) switch
         {
-            throw new DfaInputException($"{path} must be a non-negative finite number, got {value}");
+            ValueRange.Fraction => value is > 0 and <= 1,
+            ValueRange.NonNegative => value >= 0,
+            _ => value > 0,
+        };
+        if (!ok || (ProfileSchema.IsWhole(unit) && value != Math.Floor(value)))
+        {
+            string what = ProfileSchema.RangeOf(key, unit) switch
+            {
+                ValueRange.Fraction => "a fraction in (0, 1]",
+                ValueRange.NonNegative => "a non-negative number",
+                _ => "a positive number",
+            };
+            throw new DfaInputException($"{path} must be {what}{(ProfileSchema.IsWhole(unit) ? ", whole" : "")} (in {unit}), got {value}");
         }
 
         return new Prices(Profile, _values.SetItem(path, value));

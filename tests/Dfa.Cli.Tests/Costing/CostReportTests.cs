@@ -121,6 +121,28 @@ public sealed class CostReportTests
         Assert.That(result.Output, Does.Contain(expected));
     }
 
+    [Test]
+    public void CostCommand_Out_CreatesItsFolder_AndRejectsFolders()
+    {
+        using var temp = new TempFolder();
+        string file = temp.Combine("new", "dir", "cost.csv");
+        CliResult ok = CliRunner.Run("cost", "--profile", "cpu-avx512-2core", "--format", "csv", "--out", file);
+        Assert.That(ok.ExitCode, Is.EqualTo(0), ok.Error);
+        Assert.That(File.ReadAllLines(file)[0], Does.StartWith("workload,outputs,backend"));
+
+        CliResult folder = CliRunner.Run("cost", "--profile", "cpu-avx512-2core", "--out", temp.Path);
+        Assert.That(folder.ExitCode, Is.EqualTo(2));
+        Assert.That(folder.ErrorLines.Single(), Does.Contain("must name a file, not a folder"));
+    }
+
+    [Test]
+    public void CostCommand_NothingToPrice_IsBadInput()
+    {
+        CliResult result = CliRunner.Run("cost", "--profile", "cpu-avx512-2core", "--backend", "optical");
+        Assert.That(result.ExitCode, Is.EqualTo(2));
+        Assert.That(result.ErrorLines.Single(), Does.Contain("nothing to price: optical is priced on optical profiles only"));
+    }
+
     [TestCase("--workload", "resnet", "Unknown workload 'resnet'")]
     [TestCase("--backend", "gpu", "unknown backend 'gpu'")]
     [TestCase("--profile", "tpu", "no profile 'tpu'")]

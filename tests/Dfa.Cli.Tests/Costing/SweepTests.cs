@@ -68,14 +68,33 @@ public sealed class SweepTests
         Assert.That(File.Exists(Path.Combine(outDir, "sweep.png")));
     }
 
+    [Test]
+    public void MemoryFields_CanBeSwept_AndUnreadFieldsAreFlagged()
+    {
+        using var temp = new TempFolder();
+        CliResult hbm = CliRunner.Run(
+            "sweep", "--profile", "gpu-a100-80gb-sxm4", "--backend", "dense,unified-fp16", "--out", temp.Combine("hbm"),
+            "--vary", "memory[hbm].bandwidth_bytes_per_s=1e10:1e13:log:7");
+        Assert.That(hbm.ExitCode, Is.EqualTo(0), hbm.Error);
+        Assert.That(hbm.Output, Does.Contain("memory[hbm].bandwidth_bytes_per_s"));
+
+        CliResult split = CliRunner.Run(
+            "sweep", "--profile", "lighton-opu-aurora", "--backend", "dense,optical", "--out", temp.Combine("split"),
+            "--vary", "optical.signed_split=1:4:lin:4");
+        Assert.That(split.ExitCode, Is.EqualTo(0), split.Error);
+        Assert.That(split.Output, Does.Contain("varying optical.signed_split changes no price"));
+    }
+
     [TestCase("--vary", "compute.fp64_flops_per_s=1:2", "has no field 'compute.fp64_flops_per_s'")]
+    [TestCase("--vary", "compute.gemm_efficiency=0.5:2:lin", "must be a fraction in (0, 1]")]
+    [TestCase("--vary", "compute.fp32_flops_per_s=0:1e12:lin", "must be a positive number")]
     [TestCase("--metric", "money", "--metric takes time or energy")]
     [TestCase("--set", "optical.frame_time_s=fast", "--set takes PATH=VALUE")]
     public void BadArguments_AreOneLineErrors_AndWriteNothing(string option, string value, string message)
     {
         using var temp = new TempFolder();
         string outDir = temp.Combine("bad");
-        string[] args = ["sweep", "--profile", "lighton-opu-aurora", "--out", outDir, option, value];
+        string[] args = ["sweep", "--profile", "lighton-opu-aurora", "--backend", "dense,optical,dense", "--out", outDir, option, value];
         if (option != "--vary")
         {
             args = [.. args, "--vary", "optical.frame_time_s=1e-6:1e-3"];

@@ -61,7 +61,7 @@ public sealed class CostModelTests
         CostRow row = CostModel.Price(w, 32, null, ToyPrices);
 
         double p = 5560, a = 160, b = 32;
-        double workingSet = (8 * p) + (4 * b * a);
+        double workingSet = (12 * p) + (4 * b * a); // weights, gradients, momentum, activations
         Assert.That(row.WorkingSetBytes, Is.EqualTo(workingSet));
         Assert.That(row.Residence, Is.EqualTo("sram"));
         Assert.That(row.Fits, Is.True);
@@ -83,7 +83,7 @@ public sealed class CostModelTests
         double macs = (b * 5500) + (b * 500) + (b * 5500) + (2 * p);
         Assert.That(row.Operations["fp32_mac"], Is.EqualTo(macs));
         Assert.That(row.Energy.Compute, Is.EqualTo((macs * 4e-12) + (b * 50 * 4e-12)).Within(1e-20));
-        double bytes = (4 * p) + (8 * b * a) + (4 * p) + (12 * b * a) + (8 * b * a) + (16 * p);
+        double bytes = (4 * p) + (8 * b * a) + (4 * p) + (12 * b * a) + (8 * b * a) + (24 * p);
         Assert.That(row.BytesByLevel["sram"], Is.EqualTo(bytes));
         Assert.That(row.Energy.OnChip, Is.EqualTo(bytes * 1e-12).Within(1e-20));
         Assert.That(row.Energy.OffChip, Is.Zero);
@@ -173,6 +173,17 @@ public sealed class CostModelTests
     }
 
     [Test]
+    public void InMemoryHardware_DoesNotFit_WhenParametersExceedItsCells()
+    {
+        HardwareProfile rram = ProfileCatalog.Open(Dfa.Testing.RepoPaths.Combine("hardware-profiles")).Load("rram-cim-crossbar");
+        double cells = rram.Cim!.Arrays.Value * rram.Cim.ArrayRows.Value * rram.Cim.ArrayCols.Value;
+        Assert.That(CostModel.Price(WorkloadCatalog.Mlp([100, 50], 10), 1, null, new Prices(rram)).Fits, Is.True);
+        Workload vgg = WorkloadCatalog.Vgg16(1000);
+        Assert.That(vgg.Parameters, Is.GreaterThan(cells));
+        Assert.That(CostModel.Price(vgg, 1, null, new Prices(rram)).Fits, Is.False);
+    }
+
+    [Test]
     public void Prices_With_ChangesOneField_AndRejectsUnknownOnes()
     {
         Prices faster = ToyPrices.With("memory[dram].bandwidth_bytes_per_s", 1e12);
@@ -180,6 +191,10 @@ public sealed class CostModelTests
         Assert.That(ToyPrices.Levels[1].BandwidthBytesPerS, Is.EqualTo(1e11));
         Assert.That(() => ToyPrices.With("compute.fp64_flops_per_s", 1), Throws.InstanceOf<DfaInputException>().With.Message.Contains("compute.fp32_flops_per_s"));
         Assert.That(() => ToyPrices.With("clock_hz", -1), Throws.InstanceOf<DfaInputException>());
+        Assert.That(() => ToyPrices.With("compute.fp32_flops_per_s", 0), Throws.InstanceOf<DfaInputException>().With.Message.Contains("positive"));
+        Assert.That(() => ToyPrices.With("compute.gemm_efficiency", 1.5), Throws.InstanceOf<DfaInputException>().With.Message.Contains("fraction"));
+        Assert.That(() => ToyPrices.With("cores", 1.5), Throws.InstanceOf<DfaInputException>().With.Message.Contains("whole"));
+        Assert.That(ToyPrices.With("energy.static_w", 0)["energy.static_w"], Is.Zero);
     }
 
     [Test]
