@@ -27,6 +27,8 @@ internal static class DfaApp
             BackendsCommand.Create(registry, console),
             CostCommand.Create(registry, console),
             ProfilesCommand.Create(console),
+            CalibrateCommand.Create(registry, console),
+            CalibrateCommand.CreateValidate(registry, console),
         };
 
         ParseResult parse = root.Parse(args);
