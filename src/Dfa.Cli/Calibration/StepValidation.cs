@@ -10,12 +10,16 @@ namespace Dfa.Cli.Calibration;
 /// <summary>One algorithm's predicted and measured seconds per training step.</summary>
 /// <param name="Algorithm"><c>bp</c> or <c>dfa</c> (dense backend).</param>
 /// <param name="Predicted">The cost model's step time on the profile.</param>
-/// <param name="Measured">Seconds per step of real training steps (the best of three timed runs).</param>
+/// <param name="Measured">Mean seconds per step of real training steps (the best of three timed runs), as training sees it.</param>
+/// <param name="Fastest">The fastest single step: the same best-of statistic calibration uses for its rates.</param>
 /// <param name="Row">The priced row, for its phase breakdown.</param>
-internal sealed record StepComparison(string Algorithm, double Predicted, double Measured, CostRow Row)
+internal sealed record StepComparison(string Algorithm, double Predicted, double Measured, double Fastest, CostRow Row)
 {
-    /// <summary><c>(predicted − measured) / measured</c>.</summary>
+    /// <summary><c>(predicted − measured) / measured</c>, against the mean step.</summary>
     public double RelativeError => (Predicted - Measured) / Measured;
+
+    /// <summary><c>(predicted − fastest) / fastest</c>.</summary>
+    public double RelativeErrorToFastest => (Predicted - Fastest) / Fastest;
 }
 
 /// <summary>
@@ -51,8 +55,8 @@ internal static class StepValidation
         {
             FeedbackPlan? plan = kind == TrainingAlgorithmKind.Bp ? null : CostPlans.Plan("dense", workload.FeedbackShape, Batch, prices, registry);
             CostRow row = CostModel.Price(workload, Batch, plan, prices);
-            double samplesPerSecond = TrainingStepBench.Measure(kind, threads, Batch, seconds, registry);
-            results.Add(new StepComparison(name, row.TimeSeconds, Batch / samplesPerSecond, row));
+            StepTimes times = TrainingStepBench.MeasureSteps(kind, threads, Batch, seconds, registry);
+            results.Add(new StepComparison(name, row.TimeSeconds, Batch / times.SamplesPerSecond, times.FastestStepSeconds, row));
         }
 
         return results;

@@ -119,16 +119,24 @@ internal static class CalibrateCommand
         IReadOnlyList<StepComparison> results = StepValidation.Run(prices, threads, seconds, registry);
         var table = new Table().Border(TableBorder.Simple).AddColumn("algorithm")
             .AddColumn(new TableColumn("predicted s/step").RightAligned()).AddColumn(new TableColumn("measured s/step").RightAligned())
-            .AddColumn(new TableColumn("error").RightAligned()).AddColumn("within 25 %").AddColumn("predicted phases (s)");
+            .AddColumn(new TableColumn("error").RightAligned()).AddColumn("within 25 %")
+            .AddColumn(new TableColumn("fastest step").RightAligned()).AddColumn(new TableColumn("error").RightAligned()).AddColumn("predicted phases (s)");
         foreach (StepComparison r in results)
         {
             string phases = string.Join(", ", r.Row.Phases.Select(p => FormattableString.Invariant($"{p.Name} {p.Seconds:0.000e0}")));
             table.AddRow(
                 r.Algorithm, Inv($"{r.Predicted:0.000e0}"), Inv($"{r.Measured:0.000e0}"), Inv($"{r.RelativeError:+0.0%;-0.0%}"),
-                Math.Abs(r.RelativeError) <= StepValidation.Target ? "yes" : "no", Markup.Escape(phases));
+                Math.Abs(r.RelativeError) <= StepValidation.Target ? "yes" : "no",
+                Inv($"{r.Fastest:0.000e0}"), Inv($"{r.RelativeErrorToFastest:+0.0%;-0.0%}"), Markup.Escape(phases));
         }
 
         console.Write(table);
+        console.MarkupLine("measured s/step: mean step of the best of three timed runs (what training sees); fastest step: the best single step, the statistic calibration uses");
+        if (File.Exists("/proc/loadavg"))
+        {
+            console.MarkupLine($"load average during the run (/proc/loadavg): {Markup.Escape(File.ReadAllText("/proc/loadavg").Trim())}");
+        }
+
         console.MarkupLine("the model leaves out:");
         foreach (string item in StepValidation.LeftOut)
         {
