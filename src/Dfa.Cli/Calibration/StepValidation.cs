@@ -54,7 +54,7 @@ internal static class StepValidation
         foreach ((string name, TrainingAlgorithmKind kind) in new[] { ("bp", TrainingAlgorithmKind.Bp), ("dfa", TrainingAlgorithmKind.Dfa) })
         {
             FeedbackPlan? plan = kind == TrainingAlgorithmKind.Bp ? null : CostPlans.Plan("dense", workload.FeedbackShape, Batch, prices, registry);
-            CostRow row = CostModel.Price(workload, Batch, plan, prices);
+            CostRow row = CostModel.Price(workload, Batch, plan, prices, OptimizerKind.Adam);
             StepTimes times = TrainingStepBench.MeasureSteps(kind, threads, Batch, seconds, registry);
             results.Add(new StepComparison(name, row.TimeSeconds, Batch / times.SamplesPerSecond, times.FastestStepSeconds, row));
         }
