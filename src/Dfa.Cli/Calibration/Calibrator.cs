@@ -94,15 +94,15 @@ internal static class Calibrator
         }
 
         // Facts the OS reports.
-        results.Add(new Measurement("cores", Environment.ProcessorCount, "logical CPUs", $"read by dfa calibrate {date}: logical CPUs the OS reports ({cpu})"));
+        results.Add(new Measurement("cores", Environment.ProcessorCount, "logical CPUs", $"measured by dfa calibrate {date} (read from the OS): logical CPUs ({cpu})"));
         if (CpuMhz() is { } mhz)
         {
-            results.Add(new Measurement("clock_hz", mhz * 1e6, "clock", Inv($"read by dfa calibrate {date}: /proc/cpuinfo 'cpu MHz' {mhz} ({cpu}); the nominal clock the VM reports, not a measured turbo clock")));
+            results.Add(new Measurement("clock_hz", mhz * 1e6, "clock", Inv($"measured by dfa calibrate {date} (read from the OS): /proc/cpuinfo 'cpu MHz' {mhz} ({cpu}); the clock the VM reports, not a timed one")));
         }
 
         if (template.Memory.FirstOrDefault(m => m.OffChip) is { } dram && MemTotalBytes() is { } mem)
         {
-            results.Add(new Measurement($"memory[{dram.Name}].capacity_bytes", mem, "memory", Inv($"read by dfa calibrate {date}: /proc/meminfo MemTotal {mem / 1024} kB ({cpu})")));
+            results.Add(new Measurement($"memory[{dram.Name}].capacity_bytes", mem, "memory", Inv($"measured by dfa calibrate {date} (read from the OS): /proc/meminfo MemTotal {mem / 1024} kB ({cpu})")));
         }
 
         return results;

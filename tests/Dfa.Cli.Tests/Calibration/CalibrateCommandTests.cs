@@ -55,7 +55,7 @@ public sealed class CalibrateCommandTests
 
             foreach (string path in Read)
             {
-                Assert.That(written.Fields.Single(x => x.Path == path).Source, Does.StartWith("read by dfa calibrate "), path);
+                Assert.That(written.Fields.Single(x => x.Path == path).Source, Does.StartWith("measured by dfa calibrate ").And.Contain("(read from the OS)"), path);
             }
 
             foreach (ProfileField t in template.Fields.Where(f => !Measured.Contains(f.Path) && !Read.Contains(f.Path)))
