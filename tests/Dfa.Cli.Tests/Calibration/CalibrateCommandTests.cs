@@ -100,6 +100,22 @@ public sealed class CalibrateCommandTests
     }
 
     [Test]
+    public void Validate_PrintsPredictedAndMeasuredStepsForBpAndDfa_AndWhatTheModelLeavesOut()
+    {
+        CliResult result = CliRunner.Run("validate", "--profile", Template, "--seconds", "0.001", "--threads", "1");
+
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.Error);
+        string[] lines = result.Output.Split('\n');
+        Assert.That(lines.Count(l => l.TrimStart().StartsWith("bp ", StringComparison.Ordinal) && l.Contains("optimizer")), Is.EqualTo(1));
+        Assert.That(lines.Count(l => l.TrimStart().StartsWith("dfa ", StringComparison.Ordinal) && l.Contains("feedback")), Is.EqualTo(1));
+        Assert.That(result.Output, Does.Contain("predicted s/step").And.Contain("measured s/step").And.Contain("the model leaves out:"));
+        foreach (string item in StepValidation.LeftOut)
+        {
+            Assert.That(result.Output, Does.Contain(item));
+        }
+    }
+
+    [Test]
     public void Rewrite_ReplacesOnlyTheNamedFieldLines()
     {
         string template = File.ReadAllText(Template);
