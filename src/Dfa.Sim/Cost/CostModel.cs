@@ -37,7 +37,8 @@ namespace Dfa.Sim.Cost;
 /// every parameter change as a synaptic update; compute-in-memory profiles do every operation as an in-array MAC
 /// (<c>arrays·rows·cols</c> per read pulse) and write <c>P</c> cells per step. Optical frames take
 /// <c>frame_time_s</c> each (and at least the host link's transfer time of mirror bits and camera bytes).
-/// Memory traffic is charged to the closest level that holds the step's working set <c>8P + 4bA + B</c> (B: the
+/// Memory traffic is charged to the closest level that holds the step's working set <c>8P + 4bA + B</c> (<c>16P</c>
+/// with Adam's two moments; B: the
 /// feedback matrix; 0 on a profile with <c>feedback_prng</c>, whose feedback bits are also never read); when no
 /// level holds it, to the largest level, and the row says it does not fit.
 /// </para>
@@ -88,7 +89,8 @@ public static class CostModel
         double h = workload.FeedbackPoints.Sum(l => (double)l.OutputSize);
         bool prng = prices.Has(ProfileCapability.FeedbackPrng);
         long storage = feedback is null || prng ? 0 : feedback.Prediction.Storage.MatrixBytes;
-        double workingSet = (8 * p) + (4 * b * a) + storage;
+        bool adam = optimizer == OptimizerKind.Adam;
+        double workingSet = ((adam ? 16 : 8) * p) + (4 * b * a) + storage; // Adam also keeps two moments per parameter
         Prices.Level? residence = prices.Levels.FirstOrDefault(l => l.CapacityBytes >= workingSet);
         Prices.Level home = residence ?? prices.Levels[^1];
         var model = new Model(prices, home, batch >= GemmBatchThreshold);
@@ -111,7 +113,6 @@ public static class CostModel
             middle.Add(Op.Fp32Mul, b * h);
         }
 
-        bool adam = optimizer == OptimizerKind.Adam;
         var update = new Work("update");
         update.Add(Op.Fp32Mac, (b * workload.WeightGradientMacs) + (adam ? 0 : 2 * p));
         update.Bytes = (8 * b * a) + ((adam ? 4 : 16) * p);

@@ -119,6 +119,7 @@ public sealed class CostModelTests
 
         double p = 5560, a = 160, b = 32;
         Assert.That(adam.Phases.Select(ph => ph.Name), Is.EqualTo(new[] { "forward", "backward", "update", "optimizer" }));
+        Assert.That(adam.WorkingSetBytes, Is.EqualTo(sgd.WorkingSetBytes + (8 * p)), "Adam keeps two moments per parameter");
         Assert.That(adam.Phases[0], Is.EqualTo(sgd.Phases[0]));
         Assert.That(adam.Phases[1], Is.EqualTo(sgd.Phases[1]));
 
