@@ -28,6 +28,8 @@ internal static class DfaApp
             CostCommand.Create(registry, console),
             SweepCommand.Create(registry, console),
             ProfilesCommand.Create(console),
+            CalibrateCommand.Create(registry, console),
+            CalibrateCommand.CreateValidate(registry, console),
         };
 
         ParseResult parse = root.Parse(args);

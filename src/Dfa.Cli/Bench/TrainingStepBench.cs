@@ -34,7 +34,14 @@ internal static class TrainingStepBench
     }
 
     /// <summary>Samples per second of training steps, the best of a few timed runs of at least <paramref name="minSeconds"/> each.</summary>
-    public static double Measure(TrainingAlgorithmKind algorithm, int threads, int batch, double minSeconds, FeedbackBackendRegistry registry)
+    public static double Measure(TrainingAlgorithmKind algorithm, int threads, int batch, double minSeconds, FeedbackBackendRegistry registry) =>
+        MeasureSteps(algorithm, threads, batch, minSeconds, registry).SamplesPerSecond;
+
+    /// <summary>
+    /// Times training steps in three runs of at least <paramref name="minSeconds"/> each (after 20 warm-up steps):
+    /// samples per second of the best run (the mean step of that run), the fastest single step, and the steps timed.
+    /// </summary>
+    public static StepTimes MeasureSteps(TrainingAlgorithmKind algorithm, int threads, int batch, double minSeconds, FeedbackBackendRegistry registry)
     {
         var config = new TrainConfig
         {
@@ -69,7 +76,8 @@ internal static class TrainingStepBench
             setup.Trainer.Step(data, order.AsSpan((i % batches) * batch, batch));
         }
 
-        double best = 0;
+        double best = 0, fastest = double.MaxValue;
+        long total = 0;
         for (int trial = 0; trial < 3; trial++)
         {
             long steps = 0;
@@ -77,14 +85,23 @@ internal static class TrainingStepBench
             double elapsed;
             do
             {
+                long stepStart = Stopwatch.GetTimestamp();
                 setup.Trainer.Step(data, order.AsSpan((int)(steps % batches) * batch, batch));
+                fastest = Math.Min(fastest, Stopwatch.GetElapsedTime(stepStart).TotalSeconds);
                 steps++;
                 elapsed = Stopwatch.GetElapsedTime(start).TotalSeconds;
             }
             while (elapsed < minSeconds);
             best = Math.Max(best, steps * batch / elapsed);
+            total += steps;
         }
 
-        return best;
+        return new StepTimes(best, fastest, total);
     }
 }
+
+/// <summary>What <see cref="TrainingStepBench.MeasureSteps"/> timed.</summary>
+/// <param name="SamplesPerSecond">Samples per second of the best run (its mean step).</param>
+/// <param name="FastestStepSeconds">The fastest single step of all runs.</param>
+/// <param name="Steps">Steps timed in all runs.</param>
+internal sealed record StepTimes(double SamplesPerSecond, double FastestStepSeconds, long Steps);

@@ -1,4 +1,5 @@
 using Dfa.Core;
+using Dfa.Core.Config;
 using Dfa.Core.Feedback;
 using Dfa.Sim.Profiles;
 using Dfa.Sim.Workloads;
@@ -19,6 +20,12 @@ namespace Dfa.Sim.Cost;
 /// <item><b>update</b> (both): <c>b·G</c> weight-gradient MACs plus <c>2P</c> for the optimizer (SGD with momentum:
 /// two multiply-adds per parameter); bytes <c>8bA + 24P</c> (layer inputs and deltas; gradient written; weight,
 /// gradient and velocity read, weight and velocity written).</item>
+/// <item><b>optimizer</b> (Adam only, a phase of its own because <c>Adam.Step</c> is a separate pass over every
+/// parameter after all gradients exist): per parameter, as counted in <c>Dfa.Core.Optim.Adam.Update</c>,
+/// <see cref="AdamMulsPerParameter"/> multiply-class operations (7 multiplies, 2 divisions and a square root; the
+/// divisions and the root priced as multiplies, which is optimistic) and <see cref="AdamAddsPerParameter"/> adds;
+/// bytes <c>28P</c> (weight, gradient and both moments read; weight and both moments written). The update phase
+/// then keeps only its weight-gradient MACs and bytes <c>8bA + 4P</c> (gradient written).</item>
 /// </list>
 /// <para>
 /// <b>Roofline per phase</b>: time = <c>max(Σ ops/rate, bytes/bandwidth) + optical</c>. Rates on digital and optical
@@ -31,7 +38,7 @@ namespace Dfa.Sim.Cost;
 /// (<c>arrays·rows·cols</c> per read pulse) and write <c>P</c> cells per step. Optical frames take
 /// <c>frame_time_s</c> each (and at least the host link's transfer time of mirror bits and camera bytes).
 /// Memory traffic is charged to the closest level that holds the step's working set <c>12P + 4bA + B</c> (weights,
-/// gradients, momentum; B: the
+/// gradients and the momentum, or Adam's two moments: <c>16P</c>; B: the
 /// feedback matrix; 0 on a profile with <c>feedback_prng</c>, whose feedback bits are also never read); when no
 /// level holds it, to the largest level, and the row says it does not fit. On neuromorphic and compute-in-memory
 /// profiles the weights and feedback weights sit in the synapses or cells that compute with them, so only
@@ -57,9 +64,22 @@ public static class CostModel
     /// <summary>Batches at least this large run at <c>gemm_efficiency</c>; smaller ones at <c>gemv_efficiency</c>.</summary>
     public const int GemmBatchThreshold = 16;
 
-    /// <summary>Prices one step of <paramref name="workload"/> at <paramref name="batch"/>: DFA with <paramref name="feedback"/>, or BP when it is null.</summary>
+    /// <summary>Adam's multiplies, divisions and square root per parameter (<c>Dfa.Core.Optim.Adam.Update</c>).</summary>
+    public const int AdamMulsPerParameter = 10;
+
+    /// <summary>Adam's adds and subtracts per parameter (<c>Dfa.Core.Optim.Adam.Update</c>).</summary>
+    public const int AdamAddsPerParameter = 5;
+
+    /// <summary>Adam's bytes per parameter: four float arrays read, three written.</summary>
+    public const int AdamBytesPerParameter = 28;
+
+    /// <summary>
+    /// Prices one step of <paramref name="workload"/> at <paramref name="batch"/>: DFA with <paramref name="feedback"/>, or
+    /// BP when it is null. <paramref name="optimizer"/>: <see cref="OptimizerKind.Sgd"/> (SGD with momentum, inside the
+    /// update phase) or <see cref="OptimizerKind.Adam"/> (its own optimizer phase).
+    /// </summary>
     /// <exception cref="DfaInputException">An optical plan on a profile that is not optical.</exception>
-    public static CostRow Price(Workload workload, int batch, FeedbackPlan? feedback, Prices prices)
+    public static CostRow Price(Workload workload, int batch, FeedbackPlan? feedback, Prices prices, OptimizerKind optimizer = OptimizerKind.Sgd)
     {
         ArgumentNullException.ThrowIfNull(workload);
         ArgumentNullException.ThrowIfNull(prices);
@@ -75,7 +95,8 @@ public static class CostModel
         double h = workload.FeedbackPoints.Sum(l => (double)l.OutputSize);
         bool prng = prices.Has(ProfileCapability.FeedbackPrng);
         long storage = feedback is null || prng ? 0 : feedback.Prediction.Storage.MatrixBytes;
-        double workingSet = (12 * p) + (4 * b * a) + storage;
+        bool adam = optimizer == OptimizerKind.Adam;
+        double workingSet = ((adam ? 16 : 12) * p) + (4 * b * a) + storage; // weights, gradients, optimizer state
         Prices.Level? residence = prices.Levels.FirstOrDefault(l => l.CapacityBytes >= workingSet);
 
         // Hardware that computes in its synapses or cells must also hold every weight there (one per synapse or cell).
@@ -112,21 +133,38 @@ public static class CostModel
         }
 
         var update = new Work("update");
-        update.Add(Op.Fp32Mac, (b * workload.WeightGradientMacs) + (2 * p));
-        update.Add(Op.ParameterWrite, p);
-        update.Bytes = (8 * b * a) + (6 * weightBytes);
+        update.Add(Op.Fp32Mac, (b * workload.WeightGradientMacs) + (adam ? 0 : 2 * p));
+        update.Bytes = (8 * b * a) + ((adam ? 1 : 6) * weightBytes);
+        Work[] work;
+        if (adam)
+        {
+            var step = new Work("optimizer");
+            step.Add(Op.Fp32Mul, AdamMulsPerParameter * p);
+            step.Add(Op.Fp32Add, AdamAddsPerParameter * p);
+            step.Add(Op.ParameterWrite, p);
+            step.Bytes = AdamBytesPerParameter / 4.0 * weightBytes;
+            work = [forward, middle, update, step];
+        }
+        else
+        {
+            update.Add(Op.ParameterWrite, p);
+            work = [forward, middle, update];
+        }
 
-        Work[] work = [forward, middle, update];
         PhaseCost[] phases = work.Select(model.Time).ToArray();
         double time = phases.Sum(ph => ph.Seconds);
 
         double critical = time;
         if (feedback is not null)
         {
-            // Layers update in parallel: only the largest layer's share of the update phase is on the path.
-            double total = (b * workload.WeightGradientMacs) + (2 * p);
-            double largest = workload.Layers.Max(l => (b * l.WeightGradientMacs) + (2.0 * l.Parameters));
+            // Layers update in parallel: only the largest layer's share of the update (and optimizer) phase is on the path.
+            double total = (b * workload.WeightGradientMacs) + (adam ? 0 : 2 * p);
+            double largest = workload.Layers.Max(l => (b * l.WeightGradientMacs) + (adam ? 0 : 2.0 * l.Parameters));
             critical = phases[0].Seconds + phases[1].Seconds + (total > 0 ? phases[2].Seconds * largest / total : 0);
+            if (adam && p > 0)
+            {
+                critical += phases[3].Seconds * workload.Layers.Max(l => (double)l.Parameters) / p;
+            }
         }
 
         double computeJ = work.Sum(model.ComputeEnergy);

@@ -111,6 +111,59 @@ public sealed class CostModelTests
     }
 
     [Test]
+    public void Adam_IsAnOptimizerPhase_OfCountedElementwiseWork_AndTheUpdateKeepsOnlyItsGemms()
+    {
+        Workload w = WorkloadCatalog.Mlp([100, 50], 10); // P = 5560, F = 5500, A = 160
+        CostRow sgd = CostModel.Price(w, 32, null, ToyPrices);
+        CostRow adam = CostModel.Price(w, 32, null, ToyPrices, Dfa.Core.Config.OptimizerKind.Adam);
+
+        double p = 5560, a = 160, b = 32;
+        Assert.That(adam.Phases.Select(ph => ph.Name), Is.EqualTo(new[] { "forward", "backward", "update", "optimizer" }));
+        Assert.That(adam.WorkingSetBytes, Is.EqualTo(sgd.WorkingSetBytes + (4 * p)), "Adam keeps two moments per parameter where SGD keeps one velocity");
+        Assert.That(adam.Phases[0], Is.EqualTo(sgd.Phases[0]));
+        Assert.That(adam.Phases[1], Is.EqualTo(sgd.Phases[1]));
+
+        // update: only the b·5500 weight-gradient MACs; bytes 8bA + 4P (the gradient written).
+        Assert.That(adam.Phases[2].ComputeSeconds, Is.EqualTo(b * 5500 / 0.5e12).Within(1e-18));
+        Assert.That(adam.Phases[2].MemorySeconds, Is.EqualTo(((8 * b * a) + (4 * p)) / 1e12).Within(1e-18));
+
+        // optimizer: 10 multiply-class + 5 adds per parameter at 1 TFLOP/s; 28 bytes per parameter at 1 TB/s.
+        PhaseCost step = adam.Phases[3];
+        Assert.That(step.ComputeSeconds, Is.EqualTo(15 * p / 1e12).Within(1e-18));
+        Assert.That(step.MemorySeconds, Is.EqualTo(28 * p / 1e12).Within(1e-18));
+        Assert.That(step.Seconds, Is.EqualTo(28 * p / 1e12).Within(1e-18), "Adam is memory-bound on this device");
+        Assert.That(adam.TimeSeconds, Is.EqualTo(adam.Phases.Sum(ph => ph.Seconds)).Within(1e-18));
+
+        Assert.That(adam.Operations["fp32_mac"], Is.EqualTo(sgd.Operations["fp32_mac"] - (2 * p)));
+        Assert.That(adam.Operations["fp32_mul"], Is.EqualTo(sgd.Operations["fp32_mul"] + (10 * p)));
+        Assert.That(adam.Operations["fp32_add"], Is.EqualTo(5 * p));
+        Assert.That(adam.Operations["parameter_write"], Is.EqualTo(p));
+        Assert.That(adam.BytesByLevel["sram"], Is.EqualTo(sgd.BytesByLevel["sram"] - (20 * p) + (28 * p)));
+        Assert.That(adam.Energy.Compute, Is.EqualTo(sgd.Energy.Compute - (2 * p * 4e-12) + (10 * p * 4e-12) + (5 * p * 1e-12)).Within(1e-18));
+    }
+
+    [Test]
+    public void Adam_WithDfa_PutsOnlyTheLargestLayersShareOfTheOptimizerOnThePath()
+    {
+        Workload w = WorkloadCatalog.Mlp([100, 50, 50], 10); // layers 5050, 2550, 510 parameters
+        CostRow row = CostModel.Price(w, 32, DensePlan(w.FeedbackShape, 32), ToyPrices, Dfa.Core.Config.OptimizerKind.Adam);
+
+        double gradientShare = 5000.0 / (5000 + 2500 + 500);
+        double optimizerShare = 5050.0 / w.Parameters;
+        double expected = row.Phases[0].Seconds + row.Phases[1].Seconds + (row.Phases[2].Seconds * gradientShare) + (row.Phases[3].Seconds * optimizerShare);
+        Assert.That(row.CriticalPathSeconds, Is.EqualTo(expected).Within(1e-15));
+    }
+
+    [Test]
+    public void Sgd_IsTheDefault()
+    {
+        Workload w = WorkloadCatalog.Mlp([100, 50], 10);
+        Assert.That(
+            CostModel.Price(w, 32, null, ToyPrices, Dfa.Core.Config.OptimizerKind.Sgd).TimeSeconds,
+            Is.EqualTo(CostModel.Price(w, 32, null, ToyPrices).TimeSeconds));
+    }
+
+    [Test]
     public void WorkingSetBeyondEveryLevel_IsAVerdict_PricedAtTheLargestLevel()
     {
         Workload w = WorkloadCatalog.Mlp([100_000, 10_000], 10); // 1e9 weights: 8 GB of weights and gradients

@@ -1,0 +1,159 @@
+using System.CommandLine;
+using System.Globalization;
+using Dfa.Backends.Registry;
+using Dfa.Cli.Calibration;
+using Dfa.Cli.Runs;
+using Dfa.Core;
+using Dfa.Sim.Cost;
+using Dfa.Sim.Profiles;
+using Spectre.Console;
+
+namespace Dfa.Cli.Commands;
+
+/// <summary>
+/// <c>dfa calibrate [--out FILE] [--threads N] [--seconds S] [--validate]</c>: measures this machine (peak FP32 GEMM
+/// rate, the MLP's GEMM efficiency, batch-1 efficiency, triad bandwidth per memory level; see <see cref="Calibrator"/>),
+/// writes them with their sources into a copy of the CPU profile template (every other field unchanged), atomically,
+/// and loads the result back to validate it. <c>--validate</c> then runs <c>dfa validate</c> on the written profile.
+/// <c>dfa validate [--profile FILE] [--threads N] [--seconds S]</c>: the cost model's predicted seconds per training
+/// step of the MNIST MLP at batch 128 (BP and dense DFA) against measured steps (see <see cref="StepValidation"/>).
+/// </summary>
+internal static class CalibrateCommand
+{
+    /// <summary>The profile calibrate writes by default, and its template.</summary>
+    public const string CpuProfile = "cpu-avx512-2core";
+
+    public static Command Create(FeedbackBackendRegistry registry, IAnsiConsole console)
+    {
+        var output = new Option<string?>("--out", "-o") { Description = $"Profile file to write (default: {CpuProfile}.yaml in the profiles folder). Its name: is the file name." };
+        var template = new Option<string?>("--template") { Description = $"Profile whose unmeasured fields are kept (default: {CpuProfile}.yaml in the profiles folder)." };
+        var dir = new Option<string?>("--dir") { Description = $"Profiles folder (default: ${ProfileCatalog.EnvironmentVariable}, else the nearest {ProfileCatalog.FolderName} folder)." };
+        Option<int> threads = ThreadsOption();
+        var seconds = new Option<double>("--seconds") { Description = "Minimum seconds of timed repetitions per measurement (about 6 measurements).", DefaultValueFactory = _ => 2 };
+        var square = new Option<int>("--square") { Description = "n of the n×n×n GEMM whose rate is the peak.", DefaultValueFactory = _ => 2048 };
+        var dramMb = new Option<int>("--dram-array-mb") { Description = "MiB per triad array for the off-chip level (3 arrays).", DefaultValueFactory = _ => 256 };
+        var validate = new Option<bool>("--validate") { Description = "Then compare predicted and measured training steps on the written profile (dfa validate)." };
+        var command = new Command("calibrate", "Measure this CPU (GEMM peak and efficiencies, memory bandwidth) into its hardware profile.")
+        {
+            output, template, dir, threads, seconds, square, dramMb, validate,
+        };
+        command.SetAction(parse =>
+        {
+            int t = Threads(parse.GetValue(threads));
+            double s = Seconds(parse.GetValue(seconds));
+            int n = parse.GetValue(square);
+            int mb = parse.GetValue(dramMb);
+            if (n is < 16 or > 8192)
+            {
+                throw new DfaInputException($"--square must be in [16, 8192], got {n}");
+            }
+
+            if (mb is < 1 or > 4096)
+            {
+                throw new DfaInputException($"--dram-array-mb must be in [1, 4096], got {mb}");
+            }
+
+            string? folder = parse.GetValue(dir);
+            string templatePath = parse.GetValue(template) ?? Path.Combine(Folder(folder), CpuProfile + ".yaml");
+            string outPath = parse.GetValue(output) ?? Path.Combine(Folder(folder), CpuProfile + ".yaml");
+            HardwareProfile templateProfile = ProfileLoader.Load(templatePath);
+            string templateText = File.ReadAllText(templatePath);
+
+            console.MarkupLine($"calibrating with {t} threads, ≥ {s.ToString(CultureInfo.InvariantCulture)} s per measurement on {Markup.Escape(Calibrator.CpuModel())}");
+            DateTime now = DateTime.UtcNow;
+            IReadOnlyList<Measurement> measured = Calibrator.Run(templateProfile, new CalibrationOptions(t, s, n, (long)mb << 20), now);
+            string name = Path.GetFileNameWithoutExtension(outPath);
+            string header = FormattableString.Invariant($"measured fields written {now:yyyy-MM-dd HH:mm} UTC from template {Path.GetFileName(templatePath)}; the others are the template's");
+            string text = ProfileRewriter.Rewrite(templateText, measured, name, header);
+
+            // Validate before replacing anything, then write atomically and load what was written.
+            ProfileLoader.Parse(text, outPath);
+            AtomicFile.WriteAllText(outPath, text);
+            HardwareProfile written = ProfileLoader.Load(outPath);
+
+            var table = new Table().Border(TableBorder.Simple)
+                .AddColumn("field").AddColumn(new TableColumn("value").RightAligned()).AddColumn("unit").AddColumn(new TableColumn("was").RightAligned()).AddColumn("what");
+            foreach (Measurement m in measured)
+            {
+                ProfileField after = written.Fields.Single(f => f.Path == m.Path);
+                ProfileField? was = templateProfile.Fields.FirstOrDefault(f => f.Path == m.Path);
+                table.AddRow(
+                    Markup.Escape(m.Path), ProfilesCommand.FormatValue(after.Value), Markup.Escape(after.Unit),
+                    was is null ? "" : ProfilesCommand.FormatValue(was.Value), Markup.Escape(m.What));
+            }
+
+            console.Write(table);
+            console.MarkupLine($"wrote {Markup.Escape(Path.GetFullPath(outPath))} (profile {Markup.Escape(written.Name)}, loads and validates)");
+            if (parse.GetValue(validate))
+            {
+                RunValidation(new Prices(written), t, s, registry, console);
+            }
+
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    public static Command CreateValidate(FeedbackBackendRegistry registry, IAnsiConsole console)
+    {
+        var profile = new Option<string?>("--profile", "-p") { Description = $"Profile file to price with (default: {CpuProfile}.yaml in the profiles folder)." };
+        var dir = new Option<string?>("--dir") { Description = $"Profiles folder (default: ${ProfileCatalog.EnvironmentVariable}, else the nearest {ProfileCatalog.FolderName} folder)." };
+        Option<int> threads = ThreadsOption();
+        var seconds = new Option<double>("--seconds") { Description = "Minimum seconds per timed run of training steps (three runs per algorithm).", DefaultValueFactory = _ => 2 };
+        var command = new Command("validate", "Compare the cost model's predicted training-step time (MNIST MLP, batch 128, BP and dense DFA) with measured steps on this machine.")
+        {
+            profile, dir, threads, seconds,
+        };
+        command.SetAction(parse =>
+        {
+            string path = parse.GetValue(profile) ?? Path.Combine(Folder(parse.GetValue(dir)), CpuProfile + ".yaml");
+            RunValidation(new Prices(ProfileLoader.Load(path)), Threads(parse.GetValue(threads)), Seconds(parse.GetValue(seconds)), registry, console);
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static void RunValidation(Prices prices, int threads, double seconds, FeedbackBackendRegistry registry, IAnsiConsole console)
+    {
+        console.MarkupLine($"validating {Markup.Escape(prices.Name)}: MNIST MLP 784-800-800-10, batch {StepValidation.Batch}, {threads} threads, Adam, tanh");
+        IReadOnlyList<StepComparison> results = StepValidation.Run(prices, threads, seconds, registry);
+        var table = new Table().Border(TableBorder.Simple).AddColumn("algorithm")
+            .AddColumn(new TableColumn("predicted s/step").RightAligned()).AddColumn(new TableColumn("measured s/step").RightAligned())
+            .AddColumn(new TableColumn("error").RightAligned()).AddColumn("within 25 %")
+            .AddColumn(new TableColumn("fastest step").RightAligned()).AddColumn(new TableColumn("error").RightAligned()).AddColumn("predicted phases (s)");
+        foreach (StepComparison r in results)
+        {
+            string phases = string.Join(", ", r.Row.Phases.Select(p => FormattableString.Invariant($"{p.Name} {p.Seconds:0.000e0}")));
+            table.AddRow(
+                r.Algorithm, Inv($"{r.Predicted:0.000e0}"), Inv($"{r.Measured:0.000e0}"), Inv($"{r.RelativeError:+0.0%;-0.0%}"),
+                Math.Abs(r.RelativeError) <= StepValidation.Target ? "yes" : "no",
+                Inv($"{r.Fastest:0.000e0}"), Inv($"{r.RelativeErrorToFastest:+0.0%;-0.0%}"), Markup.Escape(phases));
+        }
+
+        console.Write(table);
+        console.MarkupLine("measured s/step: mean step of the best of three timed runs (what training sees); fastest step: the best single step, the statistic calibration uses");
+        if (File.Exists("/proc/loadavg"))
+        {
+            console.MarkupLine($"load average during the run (/proc/loadavg): {Markup.Escape(File.ReadAllText("/proc/loadavg").Trim())}");
+        }
+
+        console.MarkupLine("the model leaves out:");
+        foreach (string item in StepValidation.LeftOut)
+        {
+            console.MarkupLine($"  - {Markup.Escape(item)}");
+        }
+    }
+
+    private static Option<int> ThreadsOption() =>
+        new("--threads") { Description = "Threads for every measurement (default: all cores).", DefaultValueFactory = _ => Environment.ProcessorCount };
+
+    private static int Threads(int t) => t is >= 1 and <= 1024 ? t : throw new DfaInputException($"--threads must be in [1, 1024], got {t}");
+
+    private static double Seconds(double s) =>
+        s is > 0 and <= 600 ? s : throw new DfaInputException($"--seconds must be in (0, 600], got {s.ToString(CultureInfo.InvariantCulture)}");
+
+    private static string Folder(string? explicitFolder) =>
+        ProfileCatalog.Locate(explicitFolder, Environment.GetEnvironmentVariable, Environment.CurrentDirectory, AppContext.BaseDirectory);
+
+    private static string Inv(FormattableString s) => FormattableString.Invariant(s);
+}

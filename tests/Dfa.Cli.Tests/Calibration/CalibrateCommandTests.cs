@@ -1,0 +1,140 @@
+using Dfa.Cli.Calibration;
+using Dfa.Cli.Commands;
+using Dfa.Sim.Profiles;
+using Dfa.Testing;
+
+namespace Dfa.Cli.Tests.Calibration;
+
+/// <summary>dfa calibrate with tiny measurements into a temporary file. No timing is asserted, only what is written.</summary>
+public sealed class CalibrateCommandTests
+{
+    private static readonly string Shipped = RepoPaths.Combine("hardware-profiles");
+    private static readonly string Template = Path.Combine(Shipped, CalibrateCommand.CpuProfile + ".yaml");
+
+    private static readonly string[] Measured =
+    [
+        "compute.fp32_flops_per_s", "compute.gemm_efficiency", "compute.gemv_efficiency",
+        "memory[l2].bandwidth_bytes_per_s", "memory[l3].bandwidth_bytes_per_s", "memory[dram].bandwidth_bytes_per_s",
+    ];
+
+    private static readonly string[] Read = ["cores", "clock_hz", "memory[dram].capacity_bytes"];
+
+    private string _folder = "";
+
+    [SetUp]
+    public void CreateFolder() => _folder = Directory.CreateTempSubdirectory("dfa-calibrate-").FullName;
+
+    [TearDown]
+    public void DeleteFolder() => Directory.Delete(_folder, recursive: true);
+
+    private CliResult Calibrate(string outFile, params string[] extra) => CliRunner.Run(
+        ["calibrate", "--dir", Shipped, "--out", outFile, "--seconds", "0.001", "--square", "64", "--dram-array-mb", "2", "--threads", "1", .. extra]);
+
+    [Test]
+    public void Calibrate_WritesAProfileThatLoads_WithMeasuredSources_AndTheTemplatesOtherFields()
+    {
+        string outFile = Path.Combine(_folder, "my-cpu.yaml");
+        CliResult result = Calibrate(outFile);
+
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.Error);
+        HardwareProfile written = ProfileLoader.Load(outFile);
+        HardwareProfile template = ProfileLoader.Load(Template);
+        Assert.Multiple(() =>
+        {
+            Assert.That(written.Name, Is.EqualTo("my-cpu"), "a profile is named by its file");
+            Assert.That(written.Kind, Is.EqualTo(template.Kind));
+            Assert.That(written.Description, Is.EqualTo(template.Description));
+            Assert.That(written.Fields.Select(f => f.Path), Is.EqualTo(template.Fields.Select(f => f.Path)), "same fields, same order");
+            foreach (string path in Measured)
+            {
+                ProfileField f = written.Fields.Single(x => x.Path == path);
+                Assert.That(f.Source, Does.StartWith("measured by dfa calibrate "), path);
+                Assert.That(f.Source, Does.Contain("1 threads, best of "), path);
+                Assert.That(f.Value, Is.GreaterThan(0), path);
+            }
+
+            foreach (string path in Read)
+            {
+                Assert.That(written.Fields.Single(x => x.Path == path).Source, Does.StartWith("measured by dfa calibrate ").And.Contain("(read from the OS)"), path);
+            }
+
+            foreach (ProfileField t in template.Fields.Where(f => !Measured.Contains(f.Path) && !Read.Contains(f.Path)))
+            {
+                Assert.That(written.Fields.Single(x => x.Path == t.Path), Is.EqualTo(t), t.Path);
+            }
+
+            Assert.That(written.Fields.Single(f => f.Path == "compute.gemm_efficiency").Value, Is.InRange(1e-6, 1.0));
+            Assert.That(written.Fields.Single(f => f.Path == "compute.gemv_efficiency").Value, Is.InRange(1e-6, 1.0));
+            Assert.That(result.Output, Does.Contain("compute.fp32_flops_per_s").And.Contain("memory[dram].bandwidth_bytes_per_s"));
+            Assert.That(result.Output, Does.Contain("loads and validates"));
+            Assert.That(Directory.GetFiles(_folder), Has.Length.EqualTo(1), "no temporary file left behind");
+        });
+    }
+
+    [Test]
+    public void Calibrate_Twice_KeepsOneHeaderLine_AndTheSameFields()
+    {
+        string first = Path.Combine(_folder, "a.yaml");
+        string second = Path.Combine(_folder, "b.yaml");
+        Assert.That(Calibrate(first).ExitCode, Is.EqualTo(0));
+        CliResult again = Calibrate(second, "--template", first);
+
+        Assert.That(again.ExitCode, Is.EqualTo(0), again.Error);
+        string[] lines = File.ReadAllLines(second);
+        Assert.That(lines.Count(l => l.StartsWith(ProfileRewriter.HeaderPrefix, StringComparison.Ordinal)), Is.EqualTo(1));
+        Assert.That(ProfileLoader.Load(second).Fields.Select(f => f.Path), Is.EqualTo(ProfileLoader.Load(first).Fields.Select(f => f.Path)));
+    }
+
+    [TestCase("--threads", "0", "--threads")]
+    [TestCase("--seconds", "0", "--seconds")]
+    [TestCase("--square", "8", "--square")]
+    [TestCase("--dram-array-mb", "0", "--dram-array-mb")]
+    public void Calibrate_RejectsBadOptions(string option, string value, string named)
+    {
+        string outFile = Path.Combine(_folder, "x.yaml");
+        CliResult result = CliRunner.Run("calibrate", "--dir", Shipped, "--out", outFile, option, value);
+
+        Assert.That(result.ExitCode, Is.EqualTo(2));
+        Assert.That(result.Error, Does.Contain(named));
+        Assert.That(File.Exists(outFile), Is.False);
+    }
+
+    [Test]
+    public void Validate_PrintsPredictedAndMeasuredStepsForBpAndDfa_AndWhatTheModelLeavesOut()
+    {
+        CliResult result = CliRunner.Run("validate", "--profile", Template, "--seconds", "0.001", "--threads", "1");
+
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.Error);
+        string[] lines = result.Output.Split('\n');
+        Assert.That(lines.Count(l => l.TrimStart().StartsWith("bp ", StringComparison.Ordinal) && l.Contains("optimizer")), Is.EqualTo(1));
+        Assert.That(lines.Count(l => l.TrimStart().StartsWith("dfa ", StringComparison.Ordinal) && l.Contains("feedback")), Is.EqualTo(1));
+        Assert.That(result.Output, Does.Contain("predicted s/step").And.Contain("measured s/step").And.Contain("the model leaves out:"));
+        foreach (string item in StepValidation.LeftOut)
+        {
+            Assert.That(result.Output, Does.Contain(item));
+        }
+    }
+
+    [Test]
+    public void Rewrite_ReplacesOnlyTheNamedFieldLines()
+    {
+        string template = File.ReadAllText(Template);
+        var m = new Measurement("memory[l3].bandwidth_bytes_per_s", 1.5e11, "triad", "measured by a \"test\"");
+        string text = ProfileRewriter.Rewrite(template, [m], "cpu-avx512-2core", "test");
+
+        HardwareProfile p = ProfileLoader.Parse(text, "t.yaml");
+        HardwareProfile t = ProfileLoader.Load(Template);
+        Assert.That(p.Fields.Single(f => f.Path == m.Path).Value, Is.EqualTo(1.5e11));
+        Assert.That(p.Fields.Single(f => f.Path == m.Path).Source, Is.EqualTo("measured by a \"test\""));
+        Assert.That(p.Fields.Where(f => f.Path != m.Path), Is.EqualTo(t.Fields.Where(f => f.Path != m.Path)));
+    }
+
+    [Test]
+    public void Rewrite_AFieldTheTemplateLacks_IsAnInputError()
+    {
+        var m = new Measurement("memory[hbm].bandwidth_bytes_per_s", 1, "x", "y");
+        Assert.That(
+            () => ProfileRewriter.Rewrite(File.ReadAllText(Template), [m], "x", "test"),
+            Throws.TypeOf<Dfa.Core.DfaInputException>().With.Message.Contains("memory[hbm].bandwidth_bytes_per_s"));
+    }
+}
