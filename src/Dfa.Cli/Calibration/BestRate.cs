@@ -5,7 +5,8 @@ namespace Dfa.Cli.Calibration;
 /// <summary>The best rate of a repeated body and how many timed repetitions it came from.</summary>
 /// <param name="Rate">Units per second of the fastest repetition.</param>
 /// <param name="Repetitions">Timed repetitions (warm-up runs not counted).</param>
-internal sealed record BestRate(double Rate, int Repetitions)
+/// <param name="MedianRate">Units per second of the median repetition (what a typical call gets on a shared machine).</param>
+internal sealed record BestRate(double Rate, int Repetitions, double MedianRate)
 {
     /// <summary>
     /// Runs <paramref name="body"/> at least three times and for min(0.3 s, <paramref name="minSeconds"/>) to warm up (tiered JIT reaches its optimised code only after some calls) (page faults, packing buffers too), then repeats it until
@@ -21,17 +22,18 @@ internal sealed record BestRate(double Rate, int Repetitions)
             body();
         }
 
-        double best = double.MaxValue;
+        var times = new List<double>();
         int reps = 0;
         var total = Stopwatch.StartNew();
         while (reps < maxReps && (reps < minReps || total.Elapsed.TotalSeconds < minSeconds))
         {
             long start = Stopwatch.GetTimestamp();
             body();
-            best = Math.Min(best, Stopwatch.GetElapsedTime(start).TotalSeconds);
+            times.Add(Stopwatch.GetElapsedTime(start).TotalSeconds);
             reps++;
         }
 
-        return new BestRate(units / best, reps);
+        times.Sort();
+        return new BestRate(units / times[0], reps, units / times[times.Count / 2]);
     }
 }

@@ -10,7 +10,8 @@ namespace Dfa.Cli.Calibration;
 /// <param name="Seconds">Minimum seconds of timed repetitions per measurement.</param>
 /// <param name="Square">Size n of the square GEMM n×n×n whose rate is the peak.</param>
 /// <param name="DramArrayBytes">Size of each of the triad's three arrays for the off-chip level.</param>
-internal sealed record CalibrationOptions(int Threads, double Seconds, int Square = 2048, long DramArrayBytes = 256L << 20);
+/// <param name="Median">Keep each measurement's median repetition instead of its fastest one.</param>
+internal sealed record CalibrationOptions(int Threads, double Seconds, int Square = 2048, long DramArrayBytes = 256L << 20, bool Median = false);
 
 /// <summary>One value <c>dfa calibrate</c> puts into the profile.</summary>
 /// <param name="Path">The profile field, e.g. <c>compute.fp32_flops_per_s</c> or <c>memory[dram].bandwidth_bytes_per_s</c>.</param>
@@ -41,15 +42,17 @@ internal static class Calibrator
         double s = options.Seconds;
         string date = utcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         string cpu = CpuModel();
-        string Source(string what, int reps) => $"measured by dfa calibrate {date}: {what} ({cpu}, {threads} threads, best of {reps})";
+        string statistic = options.Median ? "median" : "best";
+        string Source(string what, int reps) => $"measured by dfa calibrate {date}: {what} ({cpu}, {threads} threads, {statistic} of {reps})";
+        double Rate(BestRate r) => options.Median ? r.MedianRate : r.Rate;
         var results = new List<Measurement>();
 
         // Peak: a large square GEMM.
         var square = new GemmShape($"gemm.square.{options.Square}", options.Square, options.Square, options.Square);
         BestRate peak = TimeGemm(square, threads, s);
         string peakWhat = $"our GEMM {options.Square}x{options.Square}x{options.Square} fp32, 2mnk FLOP per product";
-        log?.WriteLine(Inv($"peak: {peak.Rate / 1e9:F1} GFLOP/s ({peakWhat})"));
-        results.Add(new Measurement("compute.fp32_flops_per_s", peak.Rate, peakWhat, Source(peakWhat, peak.Repetitions)));
+        log?.WriteLine(Inv($"peak: {Rate(peak) / 1e9:F1} GFLOP/s ({peakWhat})"));
+        results.Add(new Measurement("compute.fp32_flops_per_s", Rate(peak), peakWhat, Source(peakWhat, peak.Repetitions)));
 
         // MLP shapes, FLOP-weighted: the step's GEMMs back to back, each on its own operands (as a step runs them,
         // so caches hold what they hold in a step rather than one shape's operands); total FLOPs ÷ the best sequence.
@@ -68,15 +71,15 @@ internal static class Calibrator
             flops,
             s);
         int minReps = sequence.Repetitions;
-        double mlpRate = sequence.Rate;
-        string mlpWhat = Inv($"our GEMM on the {MlpShapes.Count} GEMMs of a 784-800-800-10 batch-128 BP step (forward X·Wᵀ, weight gradients δᵀ·X, input gradients δ·W) run back to back on their own operands, FLOP-weighted {mlpRate / 1e9:F1} GFLOP/s ÷ peak {peak.Rate / 1e9:F1}");
-        results.Add(Efficiency("compute.gemm_efficiency", mlpRate / peak.Rate, mlpWhat, Source(mlpWhat, minReps)));
+        double mlpRate = Rate(sequence);
+        string mlpWhat = Inv($"our GEMM on the {MlpShapes.Count} GEMMs of a 784-800-800-10 batch-128 BP step (forward X·Wᵀ, weight gradients δᵀ·X, input gradients δ·W) run back to back on their own operands, FLOP-weighted {mlpRate / 1e9:F1} GFLOP/s ÷ peak {Rate(peak) / 1e9:F1}");
+        results.Add(Efficiency("compute.gemm_efficiency", mlpRate / Rate(peak), mlpWhat, Source(mlpWhat, minReps)));
         log?.WriteLine(Inv($"MLP GEMMs: {mlpRate / 1e9:F1} GFLOP/s"));
 
         BestRate gemv = TimeGemm(GemvShape, threads, s / 2);
-        string gemvWhat = Inv($"our GEMM at m = 1 (1x800 times 800x800ᵀ, memory-bound: it reads the whole 2.56 MB weight matrix for 1.28 MFLOP) {gemv.Rate / 1e9:F2} GFLOP/s ÷ peak {peak.Rate / 1e9:F1}");
-        results.Add(Efficiency("compute.gemv_efficiency", gemv.Rate / peak.Rate, gemvWhat, Source(gemvWhat, gemv.Repetitions)));
-        log?.WriteLine(Inv($"GEMV: {gemv.Rate / 1e9:F2} GFLOP/s"));
+        string gemvWhat = Inv($"our GEMM at m = 1 (1x800 times 800x800ᵀ, memory-bound: it reads the whole 2.56 MB weight matrix for 1.28 MFLOP) {Rate(gemv) / 1e9:F2} GFLOP/s ÷ peak {Rate(peak) / 1e9:F1}");
+        results.Add(Efficiency("compute.gemv_efficiency", Rate(gemv) / Rate(peak), gemvWhat, Source(gemvWhat, gemv.Repetitions)));
+        log?.WriteLine(Inv($"GEMV: {Rate(gemv) / 1e9:F2} GFLOP/s"));
 
         // Bandwidth per memory level.
         foreach (MemoryLevel level in template.Memory)
@@ -89,8 +92,8 @@ internal static class Calibrator
             var triad = new Triad(perArray, threads);
             BestRate bw = BestRate.Measure(triad.Run, triad.BytesPerCall, s / 2);
             string what = Inv($"triad c = a + 1.5·b over 3 × {Size(triad.FootprintBytes / 3)} float arrays ({(level.OffChip ? "far larger than the caches" : $"a quarter of the {Size((long)capacity)} {level.Name}")}), 12 B counted per element");
-            results.Add(new Measurement(path, bw.Rate, what, Source(what, bw.Repetitions)));
-            log?.WriteLine(Inv($"{level.Name}: {bw.Rate / 1e9:F1} GB/s"));
+            results.Add(new Measurement(path, Rate(bw), what, Source(what, bw.Repetitions)));
+            log?.WriteLine(Inv($"{level.Name}: {Rate(bw) / 1e9:F1} GB/s"));
         }
 
         // Facts the OS reports.

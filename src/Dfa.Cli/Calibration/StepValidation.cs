@@ -11,7 +11,7 @@ namespace Dfa.Cli.Calibration;
 /// <param name="Algorithm"><c>bp</c> or <c>dfa</c> (dense backend).</param>
 /// <param name="Predicted">The cost model's step time on the profile.</param>
 /// <param name="Measured">Mean seconds per step of real training steps (the best of three timed runs), as training sees it.</param>
-/// <param name="Fastest">The fastest single step: the same best-of statistic calibration uses for its rates.</param>
+/// <param name="Fastest">The fastest single step: the statistic to compare with a profile calibrated with <c>--statistic best</c>.</param>
 /// <param name="Row">The priced row, for its phase breakdown.</param>
 internal sealed record StepComparison(string Algorithm, double Predicted, double Measured, double Fastest, CostRow Row)
 {

@@ -32,10 +32,15 @@ internal static class CalibrateCommand
         var seconds = new Option<double>("--seconds") { Description = "Minimum seconds of timed repetitions per measurement (about 6 measurements).", DefaultValueFactory = _ => 2 };
         var square = new Option<int>("--square") { Description = "n of the n×n×n GEMM whose rate is the peak.", DefaultValueFactory = _ => 2048 };
         var dramMb = new Option<int>("--dram-array-mb") { Description = "MiB per triad array for the off-chip level (3 arrays).", DefaultValueFactory = _ => 256 };
+        var statistic = new Option<string>("--statistic")
+        {
+            Description = "Which repetition each rate comes from: median (default: a typical call, the statistic a training run's mean step time reflects) or best (the fastest).",
+            DefaultValueFactory = _ => "median",
+        };
         var validate = new Option<bool>("--validate") { Description = "Then compare predicted and measured training steps on the written profile (dfa validate)." };
         var command = new Command("calibrate", "Measure this CPU (GEMM peak and efficiencies, memory bandwidth) into its hardware profile.")
         {
-            output, template, dir, threads, seconds, square, dramMb, validate,
+            output, template, dir, threads, seconds, square, dramMb, statistic, validate,
         };
         command.SetAction(parse =>
         {
@@ -61,7 +66,7 @@ internal static class CalibrateCommand
 
             console.MarkupLine($"calibrating with {t} threads, ≥ {s.ToString(CultureInfo.InvariantCulture)} s per measurement on {Markup.Escape(Calibrator.CpuModel())}");
             DateTime now = DateTime.UtcNow;
-            IReadOnlyList<Measurement> measured = Calibrator.Run(templateProfile, new CalibrationOptions(t, s, n, (long)mb << 20), now);
+            IReadOnlyList<Measurement> measured = Calibrator.Run(templateProfile, new CalibrationOptions(t, s, n, (long)mb << 20, ParseStatistic(parse.GetRequiredValue(statistic))), now);
             string name = Path.GetFileNameWithoutExtension(outPath);
             string header = FormattableString.Invariant($"measured fields written {now:yyyy-MM-dd HH:mm} UTC from template {Path.GetFileName(templatePath)}; the others are the template's");
             string text = ProfileRewriter.Rewrite(templateText, measured, name, header);
@@ -131,7 +136,7 @@ internal static class CalibrateCommand
         }
 
         console.Write(table);
-        console.MarkupLine("measured s/step: mean step of the best of three timed runs (what training sees); fastest step: the best single step, the statistic calibration uses");
+        console.MarkupLine("measured s/step: mean step of the best of three timed runs (what training sees; compare with a profile calibrated with the default --statistic median); fastest step: the best single step (compare with --statistic best)");
         if (File.Exists("/proc/loadavg"))
         {
             console.MarkupLine($"load average during the run (/proc/loadavg): {Markup.Escape(File.ReadAllText("/proc/loadavg").Trim())}");
@@ -143,6 +148,13 @@ internal static class CalibrateCommand
             console.MarkupLine($"  - {Markup.Escape(item)}");
         }
     }
+
+    private static bool ParseStatistic(string text) => text.ToLowerInvariant() switch
+    {
+        "best" => false,
+        "median" => true,
+        _ => throw new DfaInputException($"--statistic takes best or median, got '{text}'"),
+    };
 
     private static Option<int> ThreadsOption() =>
         new("--threads") { Description = "Threads for every measurement (default: all cores).", DefaultValueFactory = _ => Environment.ProcessorCount };

@@ -49,7 +49,7 @@ public sealed class CalibrateCommandTests
             {
                 ProfileField f = written.Fields.Single(x => x.Path == path);
                 Assert.That(f.Source, Does.StartWith("measured by dfa calibrate "), path);
-                Assert.That(f.Source, Does.Contain("1 threads, best of "), path);
+                Assert.That(f.Source, Does.Contain("1 threads, median of "), path);
                 Assert.That(f.Value, Is.GreaterThan(0), path);
             }
 
