@@ -89,6 +89,48 @@ public sealed class AlignmentTests
     }
 
     [Test]
+    public void FeedbackEqualToTheForwardProducts_GivesZeroWeightAngles()
+    {
+        // Two hidden layers: B_1 = W_3·W_2 and B_2 = W_3 are exactly the M_l weight alignment compares against.
+        Network network = Build(inputs: 4, classes: 3, seed: 6, 7, 5);
+        var projector = new MatrixProjector(ToFloat(WeightAlignment.ForwardProduct(network, 0)), ToFloat(WeightAlignment.ForwardProduct(network, 1)));
+
+        IReadOnlyList<LayerWeightAlignment> weight = WeightAlignment.Measure(network, projector);
+
+        Assert.That(weight.Select(a => a.Degrees), Is.All.EqualTo(0).Within(1e-3));
+    }
+
+    [Test]
+    public void GradientAlignment_WithBatchNormAndDropout_RunsInEvaluationModeAndKeepsRunningStatistics()
+    {
+        Network network = NetworkBuilder.Build(
+            new TrainConfig
+            {
+                Model = new ModelConfig { Hidden = [12], Activation = ActivationKind.Relu },
+                UseBatchNorm = true,
+                DropoutP = 0.5,
+                Threads = 1,
+            },
+            inputs: 5,
+            classes: 4,
+            seed: 2);
+        BatchNorm1d norm = network.HiddenBlocks[0].Layers.OfType<BatchNorm1d>().Single();
+        float[] mean = (float[])norm.RunningMean.Data.Clone();
+        float[] variance = (float[])norm.RunningVar.Data.Clone();
+        var projector = new MatrixProjector(((Linear)network.OutputBlock.Layers[0]).Weight.Value);
+        Matrix inputs = TestData.RandomMatrix(10, 5, seed: 3);
+
+        IReadOnlyList<LayerGradientAlignment> first = GradientAlignment.Measure(network, inputs, Labels(10, 4), projector);
+        IReadOnlyList<LayerGradientAlignment> second = GradientAlignment.Measure(network, inputs, Labels(10, 4), projector);
+
+        // No dropout mask and fixed statistics: repeatable, and B = W_out is still exactly BP.
+        Assert.That(second, Is.EqualTo(first));
+        Assert.That(first[0].WeightDegrees, Is.EqualTo(0).Within(1e-3));
+        Assert.That(norm.RunningMean.Data, Is.EqualTo(mean));
+        Assert.That(norm.RunningVar.Data, Is.EqualTo(variance));
+    }
+
+    [Test]
     public void ForwardProduct_IsTheProductOfTheLaterWeights()
     {
         Network network = Build(inputs: 4, classes: 3, seed: 5, 6, 5);
@@ -112,5 +154,19 @@ public sealed class AlignmentTests
         // arccos is ill-conditioned at ±1: a cosine off by one double ulp moves the angle by about 1e-6°.
         Assert.That(Angles.Degrees([1f, 2f], [-2f, -4f]), Is.EqualTo(180).Within(1e-5));
         Assert.That(Angles.Degrees([0f, 0f], [1f, 2f]), Is.NaN);
+    }
+
+    private static Matrix ToFloat(double[,] m)
+    {
+        var f = new Matrix(m.GetLength(0), m.GetLength(1));
+        for (int i = 0; i < f.Rows; i++)
+        {
+            for (int j = 0; j < f.Cols; j++)
+            {
+                f[i, j] = (float)m[i, j];
+            }
+        }
+
+        return f;
     }
 }
