@@ -1,0 +1,112 @@
+using Dfa.Core.Feedback;
+using Dfa.Core.Layers;
+using Dfa.Core.Tensors;
+using Dfa.Core.Training;
+
+namespace Dfa.Core.Analysis;
+
+/// <summary>Weight alignment of one hidden block: the angle between its feedback matrix and the forward weights to the output.</summary>
+/// <param name="Block">The hidden block's name, e.g. <c>fc1</c>.</param>
+/// <param name="Degrees">Angle between <c>vec(B_l)</c> and <c>vec(M_l)</c> (NaN when either is all zeros).</param>
+public readonly record struct LayerWeightAlignment(string Block, double Degrees);
+
+/// <summary>
+/// Weight alignment as Lillicrap et al. (2016) and Nøkland (2016) define it: for hidden block <c>l</c> the angle
+/// <c>arccos(⟨vec B_l, vec M_l⟩ / (|B_l|·|M_l|))</c> between the realised feedback matrix <c>B_l</c> (e × n_l, from
+/// <see cref="IFeedbackProjector.FeedbackMatrix"/>) and the product of the forward weights from the block's output to
+/// the logits, <c>M_l = W_L · … · W_{l+1}</c> (each <c>W</c> the first Linear of a later block, out×in, so
+/// <c>M_l</c> is e × n_l, the shape of <c>B_l</c>).
+/// </summary>
+/// <remarks>
+/// The activations' derivatives (and normalisation, dropout and biases) between the Linear layers are ignored, as in
+/// the literature: <c>M_l</c> is what BP's backward matrix would be for a linear network. The product is formed in
+/// double precision; nothing in the network or the projector changes.
+/// </remarks>
+public static class WeightAlignment
+{
+    public static IReadOnlyList<LayerWeightAlignment> Measure(Network network, IFeedbackProjector projector)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(projector);
+        IReadOnlyList<NetworkBlock> blocks = network.Blocks;
+        int hidden = network.HiddenBlocks.Count;
+        var result = new LayerWeightAlignment[hidden];
+        for (int l = 0; l < hidden; l++)
+        {
+            double[,] m = ForwardProduct(blocks, l);
+            Matrix b = projector.FeedbackMatrix(l);
+            if (b.Rows != m.GetLength(0) || b.Cols != m.GetLength(1))
+            {
+                throw new ArgumentException(
+                    $"The projector's B_{l} is {b.Rows}×{b.Cols} but the forward product for block '{blocks[l].Name}' is {m.GetLength(0)}×{m.GetLength(1)}.",
+                    nameof(projector));
+            }
+
+            var flat = new double[m.Length];
+            Buffer.BlockCopy(m, 0, flat, 0, sizeof(double) * m.Length);
+            result[l] = new LayerWeightAlignment(blocks[l].Name, Angles.Degrees(b.Span, flat));
+        }
+
+        return result;
+    }
+
+    /// <summary><c>M_l = W_L · … · W_{l+1}</c> (e × n_l, row-major), in double precision.</summary>
+    public static double[,] ForwardProduct(Network network, int layer)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentOutOfRangeException.ThrowIfNegative(layer);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(layer, network.HiddenBlocks.Count);
+        return ForwardProduct(network.Blocks, layer);
+    }
+
+    private static double[,] ForwardProduct(IReadOnlyList<NetworkBlock> blocks, int layer)
+    {
+        // Start from W_{l+1} and multiply later layers on the left: M ← W_k · M.
+        double[,] m = ToDouble(GradientAlignment.HiddenLinear(blocks[layer + 1]).Weight.Value);
+        for (int k = layer + 2; k < blocks.Count; k++)
+        {
+            Matrix w = GradientAlignment.HiddenLinear(blocks[k]).Weight.Value;
+            int inner = m.GetLength(0), cols = m.GetLength(1);
+            if (w.Cols != inner)
+            {
+                throw new ArgumentException($"Block '{blocks[k].Name}' takes {w.Cols} inputs to its Linear, the product has {inner} rows.", nameof(blocks));
+            }
+
+            var next = new double[w.Rows, cols];
+            for (int i = 0; i < w.Rows; i++)
+            {
+                for (int p = 0; p < inner; p++)
+                {
+                    double a = w[i, p];
+                    if (a == 0)
+                    {
+                        continue;
+                    }
+
+                    for (int j = 0; j < cols; j++)
+                    {
+                        next[i, j] += a * m[p, j];
+                    }
+                }
+            }
+
+            m = next;
+        }
+
+        return m;
+    }
+
+    private static double[,] ToDouble(Matrix w)
+    {
+        var m = new double[w.Rows, w.Cols];
+        for (int i = 0; i < w.Rows; i++)
+        {
+            for (int j = 0; j < w.Cols; j++)
+            {
+                m[i, j] = w[i, j];
+            }
+        }
+
+        return m;
+    }
+}
