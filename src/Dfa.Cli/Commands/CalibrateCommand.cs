@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Dfa.Backends.Registry;
 using Dfa.Cli.Calibration;
+using Dfa.Cli.Costing;
 using Dfa.Cli.Runs;
 using Dfa.Core;
 using Dfa.Sim.Cost;
@@ -27,7 +28,7 @@ internal static class CalibrateCommand
     {
         var output = new Option<string?>("--out", "-o") { Description = $"Profile file to write (default: {CpuProfile}.yaml in the profiles folder). Its name: is the file name." };
         var template = new Option<string?>("--template") { Description = $"Profile whose unmeasured fields are kept (default: {CpuProfile}.yaml in the profiles folder)." };
-        var dir = new Option<string?>("--dir") { Description = $"Profiles folder (default: ${ProfileCatalog.EnvironmentVariable}, else the nearest {ProfileCatalog.FolderName} folder)." };
+        Option<string?> dir = ProfileFolder.Option();
         Option<int> threads = ThreadsOption();
         var seconds = new Option<double>("--seconds") { Description = "Minimum seconds of timed repetitions per measurement (about 6 measurements).", DefaultValueFactory = _ => 2 };
         var square = new Option<int>("--square") { Description = "n of the n×n×n GEMM whose rate is the peak.", DefaultValueFactory = _ => 2048 };
@@ -59,8 +60,8 @@ internal static class CalibrateCommand
             }
 
             string? folder = parse.GetValue(dir);
-            string templatePath = parse.GetValue(template) ?? Path.Combine(Folder(folder), CpuProfile + ".yaml");
-            string outPath = parse.GetValue(output) ?? Path.Combine(Folder(folder), CpuProfile + ".yaml");
+            string templatePath = parse.GetValue(template) ?? Path.Combine(ProfileFolder.Locate(folder), CpuProfile + ".yaml");
+            string outPath = parse.GetValue(output) ?? Path.Combine(ProfileFolder.Locate(folder), CpuProfile + ".yaml");
             HardwareProfile templateProfile = ProfileLoader.Load(templatePath);
             string templateText = File.ReadAllText(templatePath);
 
@@ -102,7 +103,7 @@ internal static class CalibrateCommand
     public static Command CreateValidate(FeedbackBackendRegistry registry, IAnsiConsole console)
     {
         var profile = new Option<string?>("--profile", "-p") { Description = $"Profile file to price with (default: {CpuProfile}.yaml in the profiles folder)." };
-        var dir = new Option<string?>("--dir") { Description = $"Profiles folder (default: ${ProfileCatalog.EnvironmentVariable}, else the nearest {ProfileCatalog.FolderName} folder)." };
+        Option<string?> dir = ProfileFolder.Option();
         Option<int> threads = ThreadsOption();
         var seconds = new Option<double>("--seconds") { Description = "Minimum seconds per timed run of training steps (three runs per algorithm).", DefaultValueFactory = _ => 2 };
         var command = new Command("validate", "Compare the cost model's predicted training-step time (MNIST MLP, batch 128, BP and dense DFA) with measured steps on this machine.")
@@ -111,7 +112,7 @@ internal static class CalibrateCommand
         };
         command.SetAction(parse =>
         {
-            string path = parse.GetValue(profile) ?? Path.Combine(Folder(parse.GetValue(dir)), CpuProfile + ".yaml");
+            string path = parse.GetValue(profile) ?? Path.Combine(ProfileFolder.Locate(parse.GetValue(dir)), CpuProfile + ".yaml");
             RunValidation(new Prices(ProfileLoader.Load(path)), Threads(parse.GetValue(threads)), Seconds(parse.GetValue(seconds)), registry, console);
             return ExitCodes.Success;
         });
@@ -163,9 +164,6 @@ internal static class CalibrateCommand
 
     private static double Seconds(double s) =>
         s is > 0 and <= 600 ? s : throw new DfaInputException($"--seconds must be in (0, 600], got {s.ToString(CultureInfo.InvariantCulture)}");
-
-    private static string Folder(string? explicitFolder) =>
-        ProfileCatalog.Locate(explicitFolder, Environment.GetEnvironmentVariable, Environment.CurrentDirectory, AppContext.BaseDirectory);
 
     private static string Inv(FormattableString s) => FormattableString.Invariant(s);
 }

@@ -26,7 +26,7 @@ internal static class CostCommand
         var batches = new Option<string>("--batch") { Description = "Batch sizes, comma-separated.", DefaultValueFactory = _ => "128" };
         var format = new Option<string>("--format", "-f") { Description = "table, csv, json or md.", DefaultValueFactory = _ => "table" };
         var output = new Option<string?>("--out", "-o") { Description = "Write the report to FILE (atomically) instead of the console." };
-        var dir = new Option<string?>("--dir") { Description = $"Profiles folder (default: ${ProfileCatalog.EnvironmentVariable}, else the nearest {ProfileCatalog.FolderName} folder)." };
+        Option<string?> dir = ProfileFolder.Option();
         var input = new Option<bool>("--feedback-at-input") { Description = "Add a feedback point at the input (Launay et al. 2019's 54.8 GB VGG-16 variant)." };
         var command = new Command("cost", "Price a training step (memory, cycles, time, energy) for workloads × output sizes × backends × hardware profiles.")
         {
@@ -34,7 +34,7 @@ internal static class CostCommand
         };
         command.SetAction(parse =>
         {
-            var catalog = ProfileCatalog.Open(ProfileCatalog.Locate(parse.GetValue(dir), Environment.GetEnvironmentVariable, Environment.CurrentDirectory, AppContext.BaseDirectory));
+            ProfileCatalog catalog = ProfileFolder.Open(parse.GetValue(dir));
             IReadOnlyList<CostRow> rows = Compute(
                 registry, catalog, Split(parse.GetRequiredValue(workloads), "--workload"), Ints(parse.GetRequiredValue(outputs), "--outputs"),
                 Split(parse.GetRequiredValue(backends), "--backend"), Split(parse.GetRequiredValue(profiles), "--profile"),

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Dfa.Cli.Costing;
 using Dfa.Sim.Profiles;
 using Spectre.Console;
 
@@ -15,16 +16,13 @@ internal static class ProfilesCommand
 {
     public static Command Create(IAnsiConsole console)
     {
-        var dir = new Option<string?>("--dir")
-        {
-            Description = $"Folder of NAME.yaml profiles (default: ${ProfileCatalog.EnvironmentVariable}, else the nearest '{ProfileCatalog.FolderName}' folder).",
-            Recursive = true,
-        };
+        Option<string?> dir = ProfileFolder.Option();
+        dir.Recursive = true;
         var name = new Argument<string>("NAME") { Description = "The profile to show (its file name without .yaml)." };
         var show = new Command("show", "Print every field of one profile with its value, unit and source.") { name };
         show.SetAction(parse =>
         {
-            HardwareProfile profile = Open(parse.GetValue(dir)).Load(parse.GetRequiredValue(name));
+            HardwareProfile profile = ProfileFolder.Open(parse.GetValue(dir)).Load(parse.GetRequiredValue(name));
             RenderProfile(profile, console);
             return ExitCodes.Success;
         });
@@ -32,16 +30,12 @@ internal static class ProfilesCommand
         var command = new Command("profiles", "List the hardware profiles the cost model prices work with.") { dir, show };
         command.SetAction(parse =>
         {
-            ProfileCatalog catalog = Open(parse.GetValue(dir));
+            ProfileCatalog catalog = ProfileFolder.Open(parse.GetValue(dir));
             RenderList(catalog, catalog.LoadAll(), console);
             return ExitCodes.Success;
         });
         return command;
     }
-
-    private static ProfileCatalog Open(string? explicitFolder) =>
-        ProfileCatalog.Open(ProfileCatalog.Locate(
-            explicitFolder, Environment.GetEnvironmentVariable, Directory.GetCurrentDirectory(), AppContext.BaseDirectory));
 
     private static void RenderList(ProfileCatalog catalog, IReadOnlyList<HardwareProfile> profiles, IAnsiConsole console)
     {

@@ -29,7 +29,7 @@ internal static class SweepCommand
         var batch = new Option<int>("--batch") { Description = "Batch size.", DefaultValueFactory = _ => 128 };
         var metric = new Option<string>("--metric") { Description = "What 'cheapest' means: time or energy per training step.", DefaultValueFactory = _ => "time" };
         var output = new Option<string?>("--out", "-o") { Description = "Output folder (default runs/sweep-<UTC time>)." };
-        var dir = new Option<string?>("--dir") { Description = "Profiles folder." };
+        Option<string?> dir = ProfileFolder.Option();
         var fixedValues = new Option<string[]>("--set") { Description = "Hold a profile field at another value for the whole sweep: PATH=VALUE (repeatable)." };
         var command = new Command("sweep", "Vary one or two hardware-profile fields and find where the cheapest feedback backend changes (with a PNG plot).")
         {
@@ -65,7 +65,7 @@ internal static class SweepCommand
                 throw new DfaInputException("--batch and --outputs must be at least 1");
             }
 
-            var catalog = ProfileCatalog.Open(ProfileCatalog.Locate(parse.GetValue(dir), Environment.GetEnvironmentVariable, Environment.CurrentDirectory, AppContext.BaseDirectory));
+            ProfileCatalog catalog = ProfileFolder.Open(parse.GetValue(dir));
             var prices = new Prices(catalog.Load(parse.GetRequiredValue(profile)));
             foreach (string assignment in parse.GetValue(fixedValues) ?? [])
             {
