@@ -9,8 +9,11 @@ namespace Dfa.Cli.Costing;
 /// <summary>One varied profile field: <c>PATH=START:STOP[:log|lin][:POINTS]</c>.</summary>
 internal sealed record SweepAxis(string Path, double Start, double Stop, bool Log, int Points)
 {
-    public double At(double t) => t <= 0 ? Start : t >= 1 ? Stop
-        : Log ? Math.Exp(Math.Log(Start) + (t * (Math.Log(Stop) - Math.Log(Start)))) : Start + (t * (Stop - Start));
+    public double At(double t) => Between(Start, Stop, t);
+
+    /// <summary>The point a fraction <paramref name="t"/> of the way from <paramref name="from"/> to <paramref name="to"/>, on this axis's scale (exact at the ends).</summary>
+    public double Between(double from, double to, double t) => t <= 0 ? from : t >= 1 ? to
+        : Log ? Math.Exp(Math.Log(from) + (t * (Math.Log(to) - Math.Log(from)))) : from + (t * (to - from));
 
     public double[] Values() => Enumerable.Range(0, Points).Select(i => At(Points == 1 ? 0 : (double)i / (Points - 1))).ToArray();
 
@@ -79,12 +82,7 @@ internal sealed class Sweep(FeedbackBackendRegistry registry, Workload workload,
 
     public SweepPoint Evaluate(SweepAxis x, double xv, SweepAxis? y, double? yv)
     {
-        Prices p = prices.With(x.Path, xv);
-        if (y is not null)
-        {
-            p = p.With(y.Path, yv!.Value);
-        }
-
+        Prices p = PricesAt(x, xv, y, yv);
         var metric = Backends.ToDictionary(b => b, b => Metric(b, p), StringComparer.Ordinal);
 
         // A backend whose price is not finite at this point (a rate of zero) cannot win it.
@@ -98,6 +96,13 @@ internal sealed class Sweep(FeedbackBackendRegistry registry, Workload workload,
     {
         Prices start = prices.With(axis.Path, axis.Start), stop = prices.With(axis.Path, axis.Stop);
         return Backends.Any(b => Metric(b, start) != Metric(b, stop));
+    }
+
+    /// <summary>The profile's prices with the varied fields set to <paramref name="xv"/> (and <paramref name="yv"/>).</summary>
+    private Prices PricesAt(SweepAxis x, double xv, SweepAxis? y, double? yv)
+    {
+        Prices p = prices.With(x.Path, xv);
+        return y is null ? p : p.With(y.Path, yv!.Value);
     }
 
     /// <summary>The grid, x fastest; one row of points per y value (a single row without a second axis).</summary>
@@ -123,16 +128,11 @@ internal sealed class Sweep(FeedbackBackendRegistry registry, Workload workload,
 
                 string a = pts[i].Cheapest, b = pts[i + 1].Cheapest;
                 double lo = 0, hi = 1;
-                double Between(double t) => x.Log ? Math.Exp(Math.Log(pts[i].X) + (t * (Math.Log(pts[i + 1].X) - Math.Log(pts[i].X)))) : pts[i].X + (t * (pts[i + 1].X - pts[i].X));
+                double Between(double t) => x.Between(pts[i].X, pts[i + 1].X, t);
                 for (int step = 0; step < 40; step++)
                 {
                     double mid = (lo + hi) / 2;
-                    Prices p = prices.With(x.Path, Between(mid));
-                    if (y is not null)
-                    {
-                        p = p.With(y.Path, row.Key!.Value);
-                    }
-
+                    Prices p = PricesAt(x, Between(mid), y, row.Key);
                     if (Metric(a, p) <= Metric(b, p))
                     {
                         lo = mid;
