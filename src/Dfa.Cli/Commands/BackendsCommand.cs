@@ -16,6 +16,9 @@ namespace Dfa.Cli.Commands;
 /// </summary>
 internal static class BackendsCommand
 {
+    /// <summary>Largest layer or output size the listing accepts.</summary>
+    private const int MaxSize = 1 << 26;
+
     public static Command Create(FeedbackBackendRegistry registry, IAnsiConsole console)
     {
         var hidden = new Option<string>("--hidden") { Description = "Hidden layer widths (the feedback points), comma-separated.", DefaultValueFactory = _ => "800,800" };
@@ -24,8 +27,8 @@ internal static class BackendsCommand
         var command = new Command("backends", "List the feedback backends with their predicted storage and work per sample.") { hidden, outputs, batch };
         command.SetAction(parse =>
         {
-            int[] layers = ParseList(parse.GetRequiredValue(hidden), "--hidden");
-            int[] sizes = ParseList(parse.GetRequiredValue(outputs), "--outputs");
+            int[] layers = CommaList.Ints(parse.GetRequiredValue(hidden), "--hidden", MaxSize);
+            int[] sizes = CommaList.Ints(parse.GetRequiredValue(outputs), "--outputs", MaxSize);
             int b = parse.GetValue(batch);
             if (b < 1)
             {
@@ -90,20 +93,4 @@ internal static class BackendsCommand
 
     private static string Format(double value) =>
         value >= 1e6 ? value.ToString("0.###e0", CultureInfo.InvariantCulture) : value.ToString("0.##", CultureInfo.InvariantCulture);
-
-    private static int[] ParseList(string text, string option)
-    {
-        var list = new List<int>();
-        foreach (string part in text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
-        {
-            if (!int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out int v) || v < 1 || v > (1 << 26))
-            {
-                throw new DfaInputException($"{option} takes a comma-separated list of sizes 1..{1 << 26}, got '{text}'");
-            }
-
-            list.Add(v);
-        }
-
-        return list.Count > 0 ? [.. list] : throw new DfaInputException($"{option} is empty");
-    }
 }

@@ -43,7 +43,7 @@ internal static class BenchCommand
             }
 
             return Execute(
-                parse.GetValue(output), ParseThreads(parse.GetRequiredValue(threads)), parse.GetValue(seconds),
+                parse.GetValue(output), [.. CommaList.Ints(parse.GetRequiredValue(threads), "--threads", 256).Distinct()], parse.GetValue(seconds),
                 ParseSuites(parse.GetRequiredValue(suites)), registry, console);
         });
         return command;
@@ -195,21 +195,5 @@ internal static class BenchCommand
         }
 
         return set.Count > 0 ? set : throw new DfaInputException("--suite is empty");
-    }
-
-    private static int[] ParseThreads(string text)
-    {
-        var list = new List<int>();
-        foreach (string part in text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
-        {
-            if (!int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out int t) || t < 1 || t > 256)
-            {
-                throw new DfaInputException($"--threads takes a comma-separated list of counts 1..256, got '{text}'");
-            }
-
-            list.Add(t);
-        }
-
-        return list.Count > 0 ? [.. list.Distinct()] : throw new DfaInputException("--threads is empty");
     }
 }

@@ -36,9 +36,9 @@ internal static class CostCommand
         {
             ProfileCatalog catalog = ProfileFolder.Open(parse.GetValue(dir));
             IReadOnlyList<CostRow> rows = Compute(
-                registry, catalog, Split(parse.GetRequiredValue(workloads), "--workload"), Ints(parse.GetRequiredValue(outputs), "--outputs"),
-                Split(parse.GetRequiredValue(backends), "--backend"), Split(parse.GetRequiredValue(profiles), "--profile"),
-                Ints(parse.GetRequiredValue(batches), "--batch"), parse.GetValue(input), out IReadOnlyList<string> skipped);
+                registry, catalog, Distinct(CommaList.Strings(parse.GetRequiredValue(workloads), "--workload")), Distinct(CommaList.Ints(parse.GetRequiredValue(outputs), "--outputs")),
+                Distinct(CommaList.Strings(parse.GetRequiredValue(backends), "--backend")), Distinct(CommaList.Strings(parse.GetRequiredValue(profiles), "--profile")),
+                Distinct(CommaList.Ints(parse.GetRequiredValue(batches), "--batch")), parse.GetValue(input), out IReadOnlyList<string> skipped);
             string fmt = parse.GetRequiredValue(format).ToLowerInvariant();
             string? text = fmt switch
             {
@@ -145,14 +145,6 @@ internal static class CostCommand
         }
     }
 
-    private static string[] Split(string text, string option)
-    {
-        string[] parts = text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Distinct().ToArray();
-        return parts.Length > 0 ? parts : throw new DfaInputException($"{option} is empty");
-    }
-
-    private static int[] Ints(string text, string option) =>
-        Split(text, option).Select(s => int.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out int v) && v >= 1
-            ? v
-            : throw new DfaInputException($"{option} takes positive integers, comma-separated; got '{s}'")).ToArray();
+    /// <summary>A list asked for twice would price the same rows twice.</summary>
+    private static T[] Distinct<T>(T[] items) => [.. items.Distinct()];
 }
