@@ -60,7 +60,35 @@ public sealed class TrainingConsoleTests
         return (code, output.ToString(), error.ToString());
     }
 
-    // The display thread is joined before the command returns, so none may be left.
-    private static int ProgressThreads() =>
-        Directory.GetDirectories("/proc/self/task").Count(t => File.ReadAllText(Path.Combine(t, "comm")).Trim() == "dfa-progress");
+    // The display thread is joined before the command returns, so none may be left. A joined thread's OS task can
+    // linger in /proc for a moment while the runtime tears it down, so a non-zero count is looked at again for up to
+    // 5 s: a leaked display thread never goes away, a finished one does.
+    private static int ProgressThreads()
+    {
+        int count = 0;
+        for (int attempt = 0; attempt < 50; attempt++)
+        {
+            count = Directory.GetDirectories("/proc/self/task").Count(IsProgressThread);
+            if (count == 0)
+            {
+                return 0;
+            }
+
+            Thread.Sleep(100);
+        }
+
+        return count;
+    }
+
+    private static bool IsProgressThread(string task)
+    {
+        try
+        {
+            return File.ReadAllText(Path.Combine(task, "comm")).Trim() == "dfa-progress";
+        }
+        catch (IOException)
+        {
+            return false; // the task ended between listing and reading
+        }
+    }
 }

@@ -69,11 +69,9 @@ internal static class TrainCommand
             ?? Path.Combine("runs", $"{DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}-{setup.Algorithm.Name.ToLowerInvariant()}");
         OutputFolder folder = OutputFolder.Claim(outPath);
         var view = new TrainingConsole(console, config.Verbose, validation is not null);
-        RecordingObserver? observer = null;
+        RunOutcome? outcome = null;
         try
         {
-            var recorder = new RunRecorder(folder);
-            observer = new RecordingObserver(view, recorder);
             console.MarkupLine($"[bold]dfa train[/] {Markup.Escape(request.ConfigPath)} → {Markup.Escape(folder.Path)}");
             console.MarkupLine(
                 $"  {setup.Algorithm.Name} ({Markup.Escape(setup.BackendName)}), {config.Optimizer.ToString().ToUpperInvariant()} lr {config.LearningRate.ToString(CultureInfo.InvariantCulture)}, "
@@ -82,36 +80,41 @@ internal static class TrainCommand
                 + (validation is null ? string.Empty : $" / validation {validation.Count}"));
             console.MarkupLine($"  network {Markup.Escape(setup.Network.Describe())} ({setup.Network.ParameterCount:N0} parameters)");
             view.WriteHeader();
-            var summary = new SummaryBuilder(config, request.ConfigPath, setup, train, test);
             try
             {
-                TrainingResult result = setup.Trainer.Run(train, validation, test, observer, cancellationToken);
-                recorder.WriteWeights(setup.Network.Parameters);
-                recorder.WriteSummary(summary.Completed(result));
-                EpochMetrics last = result.Last;
-                console.MarkupLine(
-                    $"[green]done[/]: test accuracy {last.TestAccuracy * 100:F2}% (loss {last.TestLoss:F4}) after {last.Epoch} epochs, "
-                    + $"{result.SamplesPerSecond:F0} samples/s; wrote {RunRecorder.MetricsFile}, {RunRecorder.SummaryFile}, {RunRecorder.WeightsFileName}");
-                return ExitCodes.Success;
-            }
-            catch (TrainingDivergedException ex)
-            {
-                view.Abort();
-                recorder.WriteSummary(summary.Diverged(observer.Epochs, ex));
-                console.MarkupLine($"[red]error[/]: {Markup.Escape(ex.Message)}; results so far are in {Markup.Escape(folder.Path)}");
-                return ExitCodes.Diverged;
+                outcome = TrainingRun.Execute(new RunInputs(config, request.ConfigPath, setup, train, validation, test, folder), registry, view, cancellationToken);
             }
             catch (OperationCanceledException)
             {
                 view.Abort();
                 console.MarkupLine($"[yellow]interrupted[/]; completed epochs are in {Markup.Escape(folder.Path)}");
+                outcome = null;
                 return ExitCodes.Interrupted;
             }
+
+            view.Abort();
+            if (outcome.Diverged is { } diverged)
+            {
+                console.MarkupLine($"[red]error[/]: {Markup.Escape(diverged.Message)}; results so far are in {Markup.Escape(folder.Path)}");
+                return ExitCodes.Diverged;
+            }
+
+            EpochMetrics last = outcome.Last!;
+            console.MarkupLine(
+                $"[green]done[/]: test accuracy {last.TestAccuracy * 100:F2}% (loss {last.TestLoss:F4}) after {last.Epoch} epochs, "
+                + $"{outcome.Result!.SamplesPerSecond:F0} samples/s; wrote {RunRecorder.MetricsFile}, {RunRecorder.SummaryFile}, {RunRecorder.WeightsFileName}");
+            if (outcome.FinalAlignment is { } alignment)
+            {
+                console.MarkupLine("  alignment at step " + alignment.Step + ": " + string.Join(", ", alignment.Gradient.Select((g, l) =>
+                    $"{g.Block} gradient {g.WeightDegrees:F1}°, weight {alignment.Weight[l].Degrees:F1}°")));
+            }
+
+            return ExitCodes.Success;
         }
         finally
         {
             view.Abort();
-            if (observer is null || observer.Epochs.Count == 0)
+            if (!Directory.EnumerateFiles(folder.Path).Any())
             {
                 folder.AbandonIfUnused();
             }
@@ -128,23 +131,6 @@ internal static class TrainCommand
         {
             throw new DfaInputException(
                 $"the network {train.Features}-{string.Join("-", config.Model.Hidden)}-{train.Classes} is too large to allocate here ({ex.GetType().Name})");
-        }
-    }
-
-    /// <summary>Feeds the console and the CSV from the same callbacks.</summary>
-    private sealed class RecordingObserver(TrainingConsole view, RunRecorder recorder) : ITrainingObserver
-    {
-        public List<EpochMetrics> Epochs { get; } = [];
-
-        public void OnEpochStarted(int epoch, int batches) => view.OnEpochStarted(epoch, batches);
-
-        public void OnBatch(int epoch, int batch, int batches) => view.OnBatch(epoch, batch, batches);
-
-        public void OnEpochCompleted(EpochMetrics metrics)
-        {
-            Epochs.Add(metrics);
-            recorder.RecordEpoch(metrics);
-            view.OnEpochCompleted(metrics);
         }
     }
 }

@@ -28,12 +28,12 @@ internal static class SweepPlot
 
         if (x.Log)
         {
-            plot.Axes.Bottom.TickGenerator = LogTicks();
+            plot.Axes.Bottom.TickGenerator = Plots.CurvePlot.LogTicks();
         }
 
         if (logY)
         {
-            plot.Axes.Left.TickGenerator = LogTicks();
+            plot.Axes.Left.TickGenerator = Plots.CurvePlot.LogTicks();
         }
 
         plot.Axes.Bottom.Label.Text = x.Path;
@@ -74,12 +74,12 @@ internal static class SweepPlot
 
         if (x.Log)
         {
-            plot.Axes.Bottom.TickGenerator = LogTicks();
+            plot.Axes.Bottom.TickGenerator = Plots.CurvePlot.LogTicks();
         }
 
         if (y.Log)
         {
-            plot.Axes.Left.TickGenerator = LogTicks();
+            plot.Axes.Left.TickGenerator = Plots.CurvePlot.LogTicks();
         }
 
         plot.Axes.Bottom.Label.Text = x.Path;
@@ -88,11 +88,4 @@ internal static class SweepPlot
         plot.ShowLegend(Alignment.UpperRight);
         return plot.GetImageBytes(1000, 640, ImageFormat.Png);
     }
-
-    private static ScottPlot.TickGenerators.NumericAutomatic LogTicks() => new()
-    {
-        MinorTickGenerator = new ScottPlot.TickGenerators.LogMinorTickGenerator(),
-        IntegerTicksOnly = true,
-        LabelFormatter = v => Math.Pow(10, v).ToString("G3", System.Globalization.CultureInfo.InvariantCulture),
-    };
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Dfa.Core.Analysis;
 using Dfa.Core.Training;
 
 namespace Dfa.Cli.Runs;
@@ -14,6 +15,10 @@ internal sealed class RunRecorder
     public const string MetricsFile = "metrics.csv";
     public const string SummaryFile = "summary.json";
     public const string WeightsFileName = "weights.bin";
+    public const string AlignmentFile = "alignment.csv";
+    public const string LossPlot = "loss.png";
+    public const string AccuracyPlot = "accuracy.png";
+    public const string AlignmentPlot = "alignment.png";
 
     private static readonly string[] Columns =
     [
@@ -23,12 +28,13 @@ internal sealed class RunRecorder
 
     private readonly OutputFolder _folder;
     private readonly StringBuilder _csv = new(string.Join(',', Columns) + "\n");
+    private StringBuilder? _alignment;
 
     /// <summary>Starts a run's records in <paramref name="folder"/>, removing a previous run's result files so none outlive it.</summary>
     public RunRecorder(OutputFolder folder)
     {
         _folder = folder;
-        foreach (string name in new[] { MetricsFile, SummaryFile, WeightsFileName })
+        foreach (string name in new[] { MetricsFile, SummaryFile, WeightsFileName, AlignmentFile, LossPlot, AccuracyPlot, AlignmentPlot })
         {
             File.Delete(folder.PathOf(name));
         }
@@ -41,6 +47,36 @@ internal sealed class RunRecorder
         _csv.Append(CultureInfo.InvariantCulture, $"{N(m.Seconds)},{N(m.SamplesPerSecond)}\n");
         AtomicFile.WriteAllText(_folder.PathOf(MetricsFile), _csv.ToString());
     }
+
+    /// <summary>
+    /// Appends one alignment measurement to <c>alignment.csv</c> (rewritten atomically): step, epoch, then per hidden
+    /// block the gradient angle of its weights and of its bias and its weight alignment, in degrees.
+    /// </summary>
+    public void RecordAlignment(AlignmentSnapshot snapshot)
+    {
+        if (_alignment is null)
+        {
+            _alignment = new StringBuilder("step,epoch");
+            foreach (LayerGradientAlignment g in snapshot.Gradient)
+            {
+                _alignment.Append(CultureInfo.InvariantCulture, $",{g.Block}_gradient_deg,{g.Block}_bias_gradient_deg,{g.Block}_weight_deg");
+            }
+
+            _alignment.Append('\n');
+        }
+
+        _alignment.Append(CultureInfo.InvariantCulture, $"{snapshot.Step},{snapshot.Epoch}");
+        for (int l = 0; l < snapshot.Gradient.Count; l++)
+        {
+            _alignment.Append(CultureInfo.InvariantCulture, $",{N(snapshot.Gradient[l].WeightDegrees)},{N(snapshot.Gradient[l].BiasDegrees)},{N(snapshot.Weight[l].Degrees)}");
+        }
+
+        _alignment.Append('\n');
+        AtomicFile.WriteAllText(_folder.PathOf(AlignmentFile), _alignment.ToString());
+    }
+
+    /// <summary>Writes a PNG into the run folder atomically.</summary>
+    public void WritePlot(string name, byte[] png) => AtomicFile.WriteAllBytes(_folder.PathOf(name), png);
 
     /// <summary>Writes <c>summary.json</c> from ordered fields; values are strings, numbers, booleans, null or nested field lists.</summary>
     public void WriteSummary(IReadOnlyList<KeyValuePair<string, object?>> fields) =>
@@ -55,5 +91,5 @@ internal sealed class RunRecorder
     }
 
     private static string N(double? value) =>
-        value is { } v ? v.ToString("R", CultureInfo.InvariantCulture) : string.Empty;
+        value is { } v && !double.IsNaN(v) ? v.ToString("R", CultureInfo.InvariantCulture) : string.Empty;
 }

@@ -1,3 +1,4 @@
+using Dfa.Core.Analysis;
 using Dfa.Core.Config;
 using Dfa.Core.Data;
 using Dfa.Core.Feedback;
@@ -12,18 +13,68 @@ namespace Dfa.Cli.Runs;
 /// </summary>
 internal sealed class SummaryBuilder(TrainConfig config, string configPath, TrainingSetup setup, Dataset train, Dataset test)
 {
-    public IReadOnlyList<KeyValuePair<string, object?>> Completed(TrainingResult result) =>
-        Build(result.Epochs, result.StoppedEarly, result.BestEpoch, result.SamplesPerSecond, result.TrainSeconds, null);
+    public IReadOnlyList<KeyValuePair<string, object?>> Completed(TrainingResult result, RunOutcome outcome) =>
+        Build(result.Epochs, result.StoppedEarly, result.BestEpoch, result.SamplesPerSecond, result.TrainSeconds, null, outcome);
 
-    public IReadOnlyList<KeyValuePair<string, object?>> Diverged(IReadOnlyList<EpochMetrics> epochs, TrainingDivergedException ex)
+    public IReadOnlyList<KeyValuePair<string, object?>> Diverged(IReadOnlyList<EpochMetrics> epochs, TrainingDivergedException ex, RunOutcome outcome)
     {
         double seconds = epochs.Sum(e => e.Seconds);
         double sps = seconds > 0 ? epochs.Count * (double)train.Count / seconds : 0;
-        return Build(epochs, false, null, sps, seconds, ex);
+        return Build(epochs, false, null, sps, seconds, ex, outcome);
+    }
+
+    /// <summary>
+    /// <c>alignment</c>: the probe's settings, the first and the final measurement per hidden block (degrees; null where
+    /// an angle is undefined) and the smallest gradient angle seen; <c>feedback_analysis</c>: each <c>B_l</c>'s shape,
+    /// rank, condition numbers, sparsity and up to its 10 largest singular values.
+    /// </summary>
+    private void AddAlignment(List<KeyValuePair<string, object?>> fields, RunOutcome outcome)
+    {
+        if (outcome.Alignment.Count > 0)
+        {
+            AlignmentSnapshot first = outcome.Alignment[0], last = outcome.Alignment[^1];
+            fields.Add(new("alignment", new List<KeyValuePair<string, object?>>
+            {
+                new("every_steps", config.Logging.AlignmentEvery),
+                new("probe_samples", Math.Min(config.Logging.AlignmentSamples, train.Count)),
+                new("measurements", outcome.Alignment.Count),
+                new("first", Layers(first)),
+                new("final", Layers(last)),
+                new("min_gradient_deg", Enumerable.Range(0, last.Gradient.Count)
+                    .Select(l => (object?)Finite(outcome.Alignment.Min(s => double.IsNaN(s.Gradient[l].WeightDegrees) ? double.PositiveInfinity : s.Gradient[l].WeightDegrees)))
+                    .ToList()),
+            }));
+        }
+
+        if (outcome.Feedback is { } analyses)
+        {
+            fields.Add(new("feedback_analysis", analyses.Select((a, l) => (object?)new List<KeyValuePair<string, object?>>
+            {
+                new("block", setup.Network.HiddenBlocks[l].Name),
+                new("rows", a.Rows),
+                new("cols", a.Cols),
+                new("rank", a.Rank),
+                new("condition_number", Finite(a.ConditionNumber)),
+                new("effective_condition_number", Finite(a.EffectiveConditionNumber)),
+                new("sparsity", a.Sparsity),
+                new("singular_values_top", a.SingularValues.Take(10).Cast<object?>().ToList()),
+            }).ToList()));
+        }
+
+        static List<object?> Layers(AlignmentSnapshot s) => s.Gradient.Select((g, l) => (object?)new List<KeyValuePair<string, object?>>
+        {
+            new("block", g.Block),
+            new("step", s.Step),
+            new("gradient_deg", Finite(g.WeightDegrees)),
+            new("bias_gradient_deg", Finite(g.BiasDegrees)),
+            new("weight_deg", Finite(s.Weight[l].Degrees)),
+        }).ToList();
+
+        static double? Finite(double v) => double.IsFinite(v) ? v : null;
     }
 
     private List<KeyValuePair<string, object?>> Build(
-        IReadOnlyList<EpochMetrics> epochs, bool stoppedEarly, int? bestEpoch, double samplesPerSecond, double trainSeconds, TrainingDivergedException? diverged)
+        IReadOnlyList<EpochMetrics> epochs, bool stoppedEarly, int? bestEpoch, double samplesPerSecond, double trainSeconds, TrainingDivergedException? diverged, RunOutcome outcome)
     {
         EpochMetrics? last = epochs.Count > 0 ? epochs[^1] : null;
         var fields = new List<KeyValuePair<string, object?>>
@@ -70,6 +121,7 @@ internal sealed class SummaryBuilder(TrainConfig config, string configPath, Trai
             }));
         }
 
+        AddAlignment(fields, outcome);
         return fields;
     }
 }

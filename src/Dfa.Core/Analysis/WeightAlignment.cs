@@ -28,18 +28,31 @@ public static class WeightAlignment
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(projector);
+        return Measure(network, Enumerable.Range(0, network.HiddenBlocks.Count).Select(projector.FeedbackMatrix).ToArray());
+    }
+
+    /// <summary>The same, against feedback matrices already realised (one e × n_l matrix per hidden block), e.g. cached by a monitor.</summary>
+    public static IReadOnlyList<LayerWeightAlignment> Measure(Network network, IReadOnlyList<Matrix> feedback)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(feedback);
         IReadOnlyList<NetworkBlock> blocks = network.Blocks;
         int hidden = network.HiddenBlocks.Count;
+        if (feedback.Count != hidden)
+        {
+            throw new ArgumentException($"The network has {hidden} hidden blocks but {feedback.Count} feedback matrices were given.", nameof(feedback));
+        }
+
         var result = new LayerWeightAlignment[hidden];
         for (int l = 0; l < hidden; l++)
         {
             double[,] m = ForwardProduct(blocks, l);
-            Matrix b = projector.FeedbackMatrix(l);
+            Matrix b = feedback[l];
             if (b.Rows != m.GetLength(0) || b.Cols != m.GetLength(1))
             {
                 throw new ArgumentException(
-                    $"The projector's B_{l} is {b.Rows}×{b.Cols} but the forward product for block '{blocks[l].Name}' is {m.GetLength(0)}×{m.GetLength(1)}.",
-                    nameof(projector));
+                    $"B_{l} is {b.Rows}×{b.Cols} but the forward product for block '{blocks[l].Name}' is {m.GetLength(0)}×{m.GetLength(1)}.",
+                    nameof(feedback));
             }
 
             var flat = new double[m.Length];

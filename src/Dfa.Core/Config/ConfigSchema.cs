@@ -65,6 +65,14 @@ internal static class ConfigSchema
         Keys<EarlyStoppingConfig>.F("patience", c => c.Patience, (c, v) => c with { Patience = v }, new IntType(1)),
         Keys<EarlyStoppingConfig>.F("min_delta", c => c.MinDelta, (c, v) => c with { MinDelta = v }, DoubleType.NonNegative));
 
+    private static readonly Section<LoggingConfig> Logging = new(
+        Keys<LoggingConfig>.F("alignment_every", c => c.AlignmentEvery, (c, v) => c with { AlignmentEvery = v }, new IntType(0)),
+        Keys<LoggingConfig>.F("alignment_samples", c => c.AlignmentSamples, (c, v) => c with { AlignmentSamples = v }, new IntType(1, 1 << 20)),
+        Keys<LoggingConfig>.F("loss_every", c => c.LossEvery, (c, v) => c with { LossEvery = v }, new IntType(0)),
+        Keys<LoggingConfig>.F("tensorboard", c => c.TensorBoard, (c, v) => c with { TensorBoard = v }, BoolType.Instance),
+        Keys<LoggingConfig>.F("histograms", c => c.Histograms, (c, v) => c with { Histograms = v }, BoolType.Instance),
+        Keys<LoggingConfig>.F("plots", c => c.Plots, (c, v) => c with { Plots = v }, BoolType.Instance));
+
     private static readonly Section<SparseFeedbackConfig> SparseFeedback = new(
         Keys<SparseFeedbackConfig>.F("connections", c => c.Connections, (c, v) => c with { Connections = v }, new IntType(1)),
         Keys<SparseFeedbackConfig>.F("rank", c => c.Rank, (c, v) => c with { Rank = v }, new NullableType<int>(new IntType(1))));
@@ -131,6 +139,7 @@ internal static class ConfigSchema
         new OptionalSectionField<TrainConfig, EarlyStoppingConfig>(
             "early_stopping", EarlyStopping, c => c.EarlyStopping, (c, v) => c with { EarlyStopping = v }, () => new()),
         Keys<TrainConfig>.S("feedback", Feedback, c => c.Feedback, (c, v) => c with { Feedback = v }),
+        Keys<TrainConfig>.S("logging", Logging, c => c.Logging, (c, v) => c with { Logging = v }),
         Keys<TrainConfig>.F("seed", c => c.Seed, (c, v) => c with { Seed = v }, ULongType.Instance),
         Keys<TrainConfig>.F("threads", c => c.Threads, (c, v) => c with { Threads = v }, new IntType(0)),
         Keys<TrainConfig>.F("output", c => c.Output, (c, v) => c with { Output = v }, StringType.Optional));

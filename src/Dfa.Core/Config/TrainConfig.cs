@@ -64,6 +64,9 @@ public sealed record TrainConfig
     /// <summary><c>feedback</c>: the DFA feedback backend and its options.</summary>
     public FeedbackConfig Feedback { get; init; } = new();
 
+    /// <summary><c>logging</c>: what a run records beyond <c>metrics.csv</c> and <c>summary.json</c>.</summary>
+    public LoggingConfig Logging { get; init; } = new();
+
     /// <summary><c>seed</c>: the root of every random stream of the run.</summary>
     public ulong Seed { get; init; }
 
@@ -218,6 +221,32 @@ public sealed record SgdConfig
 }
 
 /// <summary><c>early_stopping</c>: stop when validation loss has not improved by <c>min_delta</c> for <c>patience</c> epochs.</summary>
+/// <summary>
+/// <c>logging</c>: alignment measurements, TensorBoard event files and plots. None of it changes the training
+/// trajectory: alignment is measured on a fixed probe batch with a second projector of the same feedback matrices, so a
+/// run's weights are the same bits with logging on or off.
+/// </summary>
+public sealed record LoggingConfig
+{
+    /// <summary><c>alignment_every</c>: measure gradient and weight alignment every this many optimizer steps (and after the last step); 0 turns it off.</summary>
+    public int AlignmentEvery { get; init; } = 100;
+
+    /// <summary><c>alignment_samples</c>: size of the fixed probe batch the alignment is measured on (drawn once from the training set by the run's seed).</summary>
+    public int AlignmentSamples { get; init; } = 512;
+
+    /// <summary><c>loss_every</c>: write the training loss of every this many steps as a TensorBoard scalar; 0 turns it off.</summary>
+    public int LossEvery { get; init; } = 10;
+
+    /// <summary><c>tensorboard</c>: write a TensorBoard event file in the run folder.</summary>
+    public bool TensorBoard { get; init; } = true;
+
+    /// <summary><c>histograms</c>: per-epoch histograms of every parameter's values and gradients in the event file.</summary>
+    public bool Histograms { get; init; } = true;
+
+    /// <summary><c>plots</c>: PNG curves of loss, accuracy and alignment in the run folder.</summary>
+    public bool Plots { get; init; } = true;
+}
+
 public sealed record EarlyStoppingConfig
 {
     public int Patience { get; init; } = 5;

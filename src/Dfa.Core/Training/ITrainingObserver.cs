@@ -7,5 +7,14 @@ public interface ITrainingObserver
 
     void OnBatch(int epoch, int batch, int batches);
 
+    /// <summary>
+    /// After optimizer step <paramref name="step"/> (1-based, counted over the whole run) with the batch's mean loss
+    /// (penalty included). Weights are updated and no forward is pending, so an observer may run its own forward and
+    /// backward passes here (alignment probes do), as long as it leaves weights and optimizer state alone.
+    /// </summary>
+    void OnStep(int epoch, long step, double loss)
+    {
+    }
+
     void OnEpochCompleted(EpochMetrics metrics);
 }

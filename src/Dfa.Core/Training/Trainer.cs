@@ -91,6 +91,7 @@ public sealed class Trainer
                 (double loss, int hits) = Step(train, order.AsSpan(offset, count), epoch + 1);
                 lossSum += loss * count;
                 correct += hits;
+                observer?.OnStep(epoch + 1, _steps, loss);
                 observer?.OnBatch(epoch + 1, b + 1, batches);
             }
 

@@ -1,0 +1,90 @@
+using ScottPlot;
+
+namespace Dfa.Cli.Plots;
+
+/// <summary>One line of a <see cref="CurvePlot"/>: y against x, solid or dashed.</summary>
+internal sealed record Curve(string Name, IReadOnlyList<double> X, IReadOnlyList<double> Y, bool Dashed = false)
+{
+    /// <summary>Points with a non-finite y (a diverged epoch, an undefined angle) are left out rather than drawn as spikes.</summary>
+    public (double[] X, double[] Y) FinitePoints()
+    {
+        var xs = new List<double>(X.Count);
+        var ys = new List<double>(Y.Count);
+        for (int i = 0; i < Math.Min(X.Count, Y.Count); i++)
+        {
+            if (double.IsFinite(X[i]) && double.IsFinite(Y[i]))
+            {
+                xs.Add(X[i]);
+                ys.Add(Y[i]);
+            }
+        }
+
+        return (xs.ToArray(), ys.ToArray());
+    }
+}
+
+/// <summary>
+/// Line charts of training curves (ScottPlot, PNG bytes): the run plots of <c>dfa train</c> and the overlays of
+/// <c>dfa compare</c> and <c>dfa experiment</c>. Curves keep their order in the legend, and the same curve index gets
+/// the same colour in every chart of a report (ScottPlot's category-10 palette), so one backend or setting is one
+/// colour throughout.
+/// </summary>
+internal static class CurvePlot
+{
+    private static readonly ScottPlot.Palettes.Category10 Palette = new();
+
+    public static byte[] Png(string title, string xLabel, string yLabel, IReadOnlyList<Curve> curves, bool logY = false, double? yMin = null, double? yMax = null)
+    {
+        ArgumentNullException.ThrowIfNull(curves);
+        var plot = new Plot();
+        for (int i = 0; i < curves.Count; i++)
+        {
+            (double[] xs, double[] ys) = curves[i].FinitePoints();
+            if (logY)
+            {
+                // Non-positive values have no place on a log axis.
+                var keep = ys.Select((y, k) => (y, k)).Where(t => t.y > 0).Select(t => t.k).ToArray();
+                xs = keep.Select(k => xs[k]).ToArray();
+                ys = keep.Select(k => Math.Log10(ys[k])).ToArray();
+            }
+
+            var line = plot.Add.Scatter(xs, ys, Palette.GetColor(i % Palette.Colors.Length));
+            line.LegendText = curves[i].Name;
+            line.MarkerSize = xs.Length <= 40 ? 4 : 0;
+            line.LineWidth = 2;
+            if (curves[i].Dashed)
+            {
+                line.LinePattern = LinePattern.Dashed;
+            }
+        }
+
+        if (logY)
+        {
+            plot.Axes.Left.TickGenerator = LogTicks();
+        }
+
+        if (yMin is not null || yMax is not null)
+        {
+            AxisLimits limits = plot.Axes.GetLimits();
+            plot.Axes.SetLimitsY(yMin ?? limits.Bottom, yMax ?? limits.Top);
+        }
+
+        plot.Title(title);
+        plot.Axes.Bottom.Label.Text = xLabel;
+        plot.Axes.Left.Label.Text = logY ? yLabel + " (log scale)" : yLabel;
+        if (curves.Count > 1)
+        {
+            plot.ShowLegend(Alignment.UpperRight);
+        }
+
+        return plot.GetImageBytes(900, 560, ImageFormat.Png);
+    }
+
+    /// <summary>Ticks for an axis that plots log10 of its values: labels show the values themselves.</summary>
+    public static ScottPlot.TickGenerators.NumericAutomatic LogTicks() => new()
+    {
+        MinorTickGenerator = new ScottPlot.TickGenerators.LogMinorTickGenerator(),
+        IntegerTicksOnly = true,
+        LabelFormatter = v => Math.Pow(10, v).ToString("G3", System.Globalization.CultureInfo.InvariantCulture),
+    };
+}
