@@ -27,6 +27,14 @@ internal static class DataSources
             (train, test) = SyntheticTeacher.Generate(config.Data.Synthetic, config.EffectiveThreads);
         }
 
+        if (config.Data.TrainSamples is { } n && n < train.Count)
+        {
+            int[] order = Enumerable.Range(0, train.Count).ToArray();
+            Rng.Derive(config.Seed, "train-subset").Shuffle<int>(order);
+            Array.Sort(order, 0, n);
+            train = train.Subset($"{train.Name}[{n}]", order.AsSpan(0, n));
+        }
+
         if (config.Data.ValidationSplit > 0)
         {
             (Dataset kept, Dataset validation) = DataSplit.HoldOut(train, config.Data.ValidationSplit, Rng.Derive(config.Seed, "validation-split"));

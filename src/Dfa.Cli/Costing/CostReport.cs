@@ -30,18 +30,8 @@ internal static class CostReport
         return sb.ToString();
     }
 
-    public static string Markdown(IReadOnlyList<CostRow> rows)
-    {
-        var sb = new StringBuilder();
-        sb.AppendLine("| " + string.Join(" | ", Columns) + " |");
-        sb.AppendLine("|" + string.Concat(Enumerable.Repeat("---|", Columns.Length)));
-        foreach (CostRow r in rows)
-        {
-            sb.AppendLine("| " + string.Join(" | ", Cells(r).Select(c => c.Replace("|", "\\|", StringComparison.Ordinal))) + " |");
-        }
-
-        return sb.ToString();
-    }
+    public static string Markdown(IReadOnlyList<CostRow> rows) =>
+        Output.MarkdownTable.Render(Columns, rows.Select(r => (IReadOnlyList<string>)Cells(r).ToArray()));
 
     public static string Json(IReadOnlyList<CostRow> rows)
     {

@@ -48,6 +48,7 @@ internal static class ConfigSchema
             [("mnist", DatasetKind.Mnist), ("synthetic", DatasetKind.Synthetic)])),
         Keys<DataConfig>.F("path", c => c.Path, (c, v) => c with { Path = v }, StringType.Optional),
         Keys<DataConfig>.F("validation_split", c => c.ValidationSplit, (c, v) => c with { ValidationSplit = v }, DoubleType.UnitHalfOpen),
+        Keys<DataConfig>.F("train_samples", c => c.TrainSamples, (c, v) => c with { TrainSamples = v }, new NullableType<int>(new IntType(1))),
         Keys<DataConfig>.F("normalize", c => c.Normalize, (c, v) => c with { Normalize = v }, BoolType.Instance),
         Keys<DataConfig>.S("synthetic", Synthetic, c => c.Synthetic, (c, v) => c with { Synthetic = v }));
 

@@ -171,6 +171,12 @@ public sealed record DataConfig
     /// <summary><c>validation_split</c>: fraction of the training set held out for validation (early stopping).</summary>
     public double ValidationSplit { get; init; }
 
+    /// <summary>
+    /// <c>train_samples</c>: train on a random subset of this many training samples (drawn with the run's seed, before any
+    /// validation split); null means all. For quick studies: the test set stays whole.
+    /// </summary>
+    public int? TrainSamples { get; init; }
+
     /// <summary><c>normalize</c>: standardise MNIST pixels with the training set's mean and std (else scale to [0, 1]).</summary>
     public bool Normalize { get; init; } = true;
 
