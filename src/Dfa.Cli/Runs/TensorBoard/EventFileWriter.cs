@@ -253,7 +253,8 @@ internal sealed class EventFileWriter : IDisposable
     {
         // Two writers started in the same second in the same folder would pick the same name; the later one takes
         // the next free ".N" suffix rather than appending to, or replacing, the other's log.
-        for (int attempt = 0; ; attempt++)
+        const int MaxAttempts = 1000;
+        for (int attempt = 0; attempt < MaxAttempts; attempt++)
         {
             string path = System.IO.Path.GetFullPath(System.IO.Path.Combine(folder, attempt == 0 ? name : $"{name}.{attempt}"));
             if (File.Exists(path))
@@ -265,10 +266,13 @@ internal sealed class EventFileWriter : IDisposable
             {
                 return (path, new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read));
             }
-            catch (IOException) when (File.Exists(path) && attempt < 100)
+            catch (IOException) when (File.Exists(path))
             {
+                // Another writer created it between the check and the open; try the next suffix.
             }
         }
+
+        throw new IOException($"{System.IO.Path.Combine(folder, name)}: this name and its {MaxAttempts - 1} numbered variants all exist");
     }
 
     private static (ProtoWriter Value, int DataType) HParamValue(string name, object value)
