@@ -38,6 +38,12 @@ internal sealed class RunRecorder
         {
             File.Delete(folder.PathOf(name));
         }
+
+        // An old event file would be merged into this run by TensorBoard.
+        foreach (string events in Directory.EnumerateFiles(folder.Path, "events.out.tfevents.*"))
+        {
+            File.Delete(events);
+        }
     }
 
     public void RecordEpoch(EpochMetrics m)

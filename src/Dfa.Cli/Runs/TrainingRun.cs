@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Dfa.Backends.Registry;
 using Dfa.Cli.Plots;
+using Dfa.Cli.Runs.TensorBoard;
 using Dfa.Core.Analysis;
 using Dfa.Core.Config;
 using Dfa.Core.Data;
@@ -37,8 +38,8 @@ internal sealed record RunOutcome(
 
 /// <summary>
 /// Trains one configured network into its run folder: <c>metrics.csv</c> after every epoch, <c>alignment.csv</c> at the
-/// configured step interval (DFA only), PNG curves, <c>weights.bin</c> and <c>summary.json</c> at the end (or the
-/// summary of a diverged run). <c>dfa train</c> runs one; <c>dfa compare</c> and <c>dfa experiment</c> run many.
+/// configured step interval (DFA only), a TensorBoard event file (see <see cref="RunEvents"/>), PNG curves,
+/// <c>weights.bin</c> and <c>summary.json</c> at the end (or the summary of a diverged run). <c>dfa train</c> runs one; <c>dfa compare</c> and <c>dfa experiment</c> run many.
 /// </summary>
 internal static class TrainingRun
 {
@@ -53,8 +54,10 @@ internal static class TrainingRun
         TrainConfig config = run.Config;
         var recorder = new RunRecorder(run.Folder);
         AlignmentMonitor? monitor = CreateMonitor(run, registry);
-        var observer = new LoggingObserver(view, recorder, monitor, config.Logging);
+        using RunEvents? events = RunEvents.Open(run.Folder.Path, config);
+        var observer = new LoggingObserver(view, recorder, monitor, events, run.Setup.Network, config.Logging);
         var summary = new SummaryBuilder(config, run.ConfigLabel, run.Setup, run.Train, run.Test);
+        bool succeeded = false;
         try
         {
             observer.MeasureInitial();
@@ -64,6 +67,7 @@ internal static class TrainingRun
             WritePlots(recorder, config.Logging, observer);
             var outcome = new RunOutcome(result.Epochs, result, observer.Alignment, monitor?.Feedback, null, Stopwatch.GetElapsedTime(start).TotalSeconds);
             recorder.WriteSummary(summary.Completed(result, outcome));
+            succeeded = true;
             return outcome;
         }
         catch (TrainingDivergedException ex)
@@ -77,6 +81,10 @@ internal static class TrainingRun
         {
             WritePlots(recorder, config.Logging, observer);
             throw;
+        }
+        finally
+        {
+            events?.Complete(succeeded);
         }
     }
 
@@ -150,7 +158,8 @@ internal static class TrainingRun
     }
 
     /// <summary>Feeds the view, the CSV files and the alignment monitor from the trainer's callbacks.</summary>
-    private sealed class LoggingObserver(ITrainingObserver? view, RunRecorder recorder, AlignmentMonitor? monitor, LoggingConfig logging) : ITrainingObserver
+    private sealed class LoggingObserver(
+        ITrainingObserver? view, RunRecorder recorder, AlignmentMonitor? monitor, RunEvents? events, Network network, LoggingConfig logging) : ITrainingObserver
     {
         public List<EpochMetrics> Epochs { get; } = [];
 
@@ -163,6 +172,7 @@ internal static class TrainingRun
         public void OnStep(int epoch, long step, double loss)
         {
             view?.OnStep(epoch, step, loss);
+            events?.Step(step, loss);
             if (monitor is not null && step % logging.AlignmentEvery == 0)
             {
                 Measure(step, epoch);
@@ -173,6 +183,7 @@ internal static class TrainingRun
         {
             Epochs.Add(metrics);
             recorder.RecordEpoch(metrics);
+            events?.Epoch(metrics, network.Parameters);
             view?.OnEpochCompleted(metrics);
         }
 
@@ -199,6 +210,7 @@ internal static class TrainingRun
             AlignmentSnapshot snapshot = monitor!.Measure(step, epoch);
             Alignment.Add(snapshot);
             recorder.RecordAlignment(snapshot);
+            events?.Alignment(snapshot);
         }
     }
 }

@@ -328,7 +328,7 @@ public sealed class EventFileTests
     /// Splits a TFRecord stream, checking each length CRC and data CRC on its own. A record cut short at the end
     /// stops the read (as in TensorBoard) and is reported; a CRC mismatch throws.
     /// </summary>
-    private static (List<byte[]> Records, bool Truncated) ReadRecords(byte[] file)
+    internal static (List<byte[]> Records, bool Truncated) ReadRecords(byte[] file)
     {
         var records = new List<byte[]>();
         ReadOnlySpan<byte> rest = file;
