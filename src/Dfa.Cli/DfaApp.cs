@@ -23,6 +23,7 @@ internal static class DfaApp
         var root = new RootCommand("dfa: train networks with BP and Direct Feedback Alignment on simulated feedback hardware.")
         {
             TrainCommand.Create(registry, console),
+            CompareCommand.Create(registry, console),
             BenchCommand.Create(registry, console),
             BackendsCommand.Create(registry, console),
             CostCommand.Create(registry, console),

@@ -1,0 +1,235 @@
+using System.Globalization;
+using System.Text;
+using Dfa.Cli.Costing;
+using Dfa.Cli.Output;
+using Dfa.Cli.Plots;
+using Dfa.Cli.Runs;
+using Dfa.Core.Analysis;
+using Dfa.Core.Config;
+using Dfa.Core.Training;
+using Spectre.Console;
+
+namespace Dfa.Cli.Compare;
+
+/// <summary>What a comparison was asked for: the base config as loaded with the user's overrides.</summary>
+internal sealed record CompareSettings(TrainConfig Config, string ConfigLabel, IReadOnlyList<string> Overrides);
+
+/// <summary>One compared method: BP, or DFA on one backend, with its run and its simulated costs.</summary>
+/// <param name="Label">Its run folder's name: <c>bp</c> or <c>dfa-&lt;backend&gt;</c>.</param>
+/// <param name="Backend">The feedback backend, or <c>bp</c>.</param>
+/// <param name="Run">Its training run.</param>
+/// <param name="StorageBytes">Feedback matrix bytes for the trained network, and for e = 1000 (0 for BP).</param>
+/// <param name="Costs">Its priced training step per profile and output size.</param>
+internal sealed record CompareMember(string Label, string Backend, RunRecord Run, (long Trained, long ImageNet) StorageBytes, IReadOnlyList<MemberCost> Costs)
+{
+    public RunOutcome Outcome => Run.Outcome;
+
+    public AlignmentSnapshot? Alignment => Outcome.FinalAlignment;
+}
+
+/// <summary>
+/// <c>dfa compare</c>'s outputs: the console tables, <c>report.md</c>, <c>summary.json</c> and the overlay plots. Every
+/// number comes from the members' runs (<c>&lt;label&gt;/summary.json</c>, <c>metrics.csv</c>, <c>alignment.csv</c>) or
+/// from the simulator's priced rows; the report says which profile and output size each cost is for.
+/// </summary>
+internal static class CompareReport
+{
+    public const string ReportFile = "report.md";
+    public const string SummaryFile = "summary.json";
+    public const string LossPlot = "compare-loss.png";
+    public const string AccuracyPlot = "compare-accuracy.png";
+    public const string AlignmentPlot = "compare-alignment.png";
+
+    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+    public static string[] TrainingHeader(IReadOnlyList<CompareMember> members) =>
+    [
+        "method", "test acc", "train loss", "train time", "samples/s",
+        "gradient alignment (final)", "weight alignment (final)", $"feedback storage (e={Classes(members)} / e=1000)",
+    ];
+
+    public static IEnumerable<string[]> TrainingRows(IReadOnlyList<CompareMember> members) => members.Select(m =>
+    {
+        RunOutcome o = m.Outcome;
+        EpochMetrics? last = o.Last;
+        string accuracy = o.Diverged is { } d ? $"diverged (step {d.Step})" : last is null ? "—" : Percent(last.TestAccuracy);
+        return new[]
+        {
+            m.Label,
+            accuracy,
+            last is null ? "—" : last.TrainLoss.ToString("F4", Inv),
+            Seconds(o.Epochs.Sum(e => e.Seconds)),
+            o.Result is { } r ? r.SamplesPerSecond.ToString("N0", Inv) : "—",
+            m.Alignment is { } a ? string.Join(", ", a.Gradient.Select(g => $"{g.Block} {Degrees(g.WeightDegrees)}")) : "— (BP)",
+            m.Alignment is { } w ? string.Join(", ", w.Weight.Select(g => $"{g.Block} {Degrees(g.Degrees)}")) : "—",
+            m.Backend == "bp" ? "—" : $"{Commands.BackendsCommand.Bytes(m.StorageBytes.Trained)} / {Commands.BackendsCommand.Bytes(m.StorageBytes.ImageNet)}",
+        };
+    });
+
+    /// <summary>Cost columns: per profile, the feedback (or backward) phase, the whole step and its energy.</summary>
+    public static string[] CostHeader(IReadOnlyList<string> profiles) =>
+        ["method", "e", .. profiles.Select(p => $"{p}: feedback · step · energy")];
+
+    public static IEnumerable<string[]> CostRows(IReadOnlyList<CompareMember> members, IReadOnlyList<string> profiles)
+    {
+        foreach (int e in members.SelectMany(m => m.Costs).Select(c => c.Outputs).Distinct().Order())
+        {
+            foreach (CompareMember m in members)
+            {
+                var cells = new List<string> { m.Label, e.ToString(Inv) };
+                foreach (string p in profiles)
+                {
+                    MemberCost? c = m.Costs.FirstOrDefault(x => x.Profile == p && x.Outputs == e);
+                    cells.Add(c is null
+                        ? "— (needs an optical profile)"
+                        : $"{CostReport.Seconds(c.BackwardSeconds)} · {CostReport.Seconds(c.Row.TimeSeconds)} · {CostReport.Joules(c.Row.EnergyJ)}");
+                }
+
+                yield return cells.ToArray();
+            }
+        }
+    }
+
+    public static void Print(IAnsiConsole console, IReadOnlyList<CompareMember> members, IReadOnlyList<string> profiles, int batch)
+    {
+        console.Write(Table("Training", TrainingHeader(members), TrainingRows(members)));
+        console.Write(Table($"Simulated training step (batch {batch}; feedback = DFA's B·e phase, BP's backward pass)", CostHeader(profiles), CostRows(members, profiles)));
+    }
+
+    public static string Markdown(IReadOnlyList<CompareMember> members, IReadOnlyList<string> profiles, CompareSettings settings, double wallSeconds)
+    {
+        var sb = new StringBuilder();
+        CompareMember first = members[0];
+        sb.Append("# dfa compare\n\n");
+        sb.Append(Inv, $"Network {first.Run.Setup.Network.Describe()} ({first.Run.Setup.Network.ParameterCount:N0} parameters), ");
+        sb.Append(Inv, $"{settings.Config.Optimizer.ToString().ToUpperInvariant()} lr {settings.Config.LearningRate}, batch {settings.Config.BatchSize}, ");
+        sb.Append(Inv, $"{settings.Config.Epochs} epochs, seed {settings.Config.Seed}, {settings.Config.EffectiveThreads} threads; ");
+        sb.Append(Inv, $"{first.Run.TrainSamples} training samples. Config: `{settings.ConfigLabel}`");
+        if (settings.Overrides.Count > 0)
+        {
+            sb.Append(" with ").AppendJoin(", ", settings.Overrides.Select(o => $"`{o}`"));
+        }
+
+        sb.Append(Inv, $". Wall time {Seconds(wallSeconds)}.\n\n");
+        sb.Append("## Training\n\n");
+        sb.Append(MarkdownTable.Render(TrainingHeader(members), TrainingRows(members)));
+        sb.Append("\nAlignment: the angle between the DFA update and the true BP gradient of the same weights on a fixed probe batch ");
+        sb.Append("(gradient), and between `B_l` and the product of the forward weights above the layer (weight), measured after the last step; ");
+        sb.Append("90° is no alignment. Each run's `alignment.csv` has the whole curve.\n\n");
+        sb.Append(Inv, $"![train loss]({LossPlot})\n![test accuracy]({AccuracyPlot})\n");
+        if (members.Any(m => m.Outcome.Alignment.Count > 0))
+        {
+            sb.Append(Inv, $"![alignment]({AlignmentPlot})\n");
+        }
+
+        sb.Append("\n## Simulated cost of a training step\n\n");
+        sb.Append(Inv, $"Priced by `src/Dfa.Sim` from each backend's predicted work (the same numbers its counters are tested against) on the hardware profiles in `hardware-profiles/`, ");
+        sb.Append(Inv, $"for the trained network's widths with its own output size and with e = {CompareCosts.ImageNetOutputs} (ImageNet-size), batch {settings.Config.BatchSize}, ");
+        sb.Append(Inv, $"{settings.Config.Optimizer.ToString().ToUpperInvariant()}. Each cell: the feedback phase (DFA's `B_l·e` for all layers; BP's backward pass) · the whole step · its energy. ");
+        sb.Append("On an optical profile the digital backends, and every phase but the optical projection, run on the profile's host. ");
+        sb.Append("`dfa cost` prints the phases, the energy split and the operation counts behind each cell.\n\n");
+        sb.Append(MarkdownTable.Render(CostHeader(profiles), CostRows(members, profiles)));
+        sb.Append("\nEach member's run folder (`<method>/`) holds `metrics.csv`, `alignment.csv`, `summary.json`, `weights.bin`, a TensorBoard event file and its own plots.\n");
+        return sb.ToString();
+    }
+
+    /// <summary><c>summary.json</c>: the settings, then per member its results, alignment, storage and priced costs.</summary>
+    public static IReadOnlyList<KeyValuePair<string, object?>> Summary(IReadOnlyList<CompareMember> members, CompareSettings settings, double wallSeconds) =>
+    [
+        new("config", settings.ConfigLabel),
+        new("overrides", settings.Overrides.Cast<object?>().ToList()),
+        new("network", members[0].Run.Setup.Network.Describe()),
+        new("epochs", settings.Config.Epochs),
+        new("batch_size", settings.Config.BatchSize),
+        new("seed", settings.Config.Seed),
+        new("threads", settings.Config.EffectiveThreads),
+        new("train_samples", members[0].Run.TrainSamples),
+        new("wall_seconds", wallSeconds),
+        new("members", members.Select(m => (object?)Member(m)).ToList()),
+    ];
+
+    public static void WritePlots(string folder, IReadOnlyList<CompareMember> members)
+    {
+        var loss = members.Select(m => EpochCurve(m, e => e.TrainLoss)).ToArray();
+        var accuracy = members.Select(m => EpochCurve(m, e => e.TestAccuracy * 100)).ToArray();
+        AtomicFile.WriteAllBytes(Path.Combine(folder, LossPlot), CurvePlot.Png("Training loss", "epoch", "cross-entropy (epoch mean)", loss, logY: true));
+        AtomicFile.WriteAllBytes(Path.Combine(folder, AccuracyPlot), CurvePlot.Png("Test accuracy", "epoch", "accuracy (%)", accuracy));
+        var alignment = members
+            .Where(m => m.Outcome.Alignment.Count > 0)
+            .SelectMany(m => TrainingRun.AlignmentCurves(m.Outcome.Alignment, m.Backend + " ").Where(c => !c.Dashed))
+            .ToArray();
+        if (alignment.Length > 0)
+        {
+            AtomicFile.WriteAllBytes(
+                Path.Combine(folder, AlignmentPlot),
+                CurvePlot.Png("Gradient alignment: DFA update vs BP gradient, per backend and layer", "step", "angle (degrees)", alignment, yMin: 0, yMax: 100));
+        }
+    }
+
+    private static List<KeyValuePair<string, object?>> Member(CompareMember m)
+    {
+        RunOutcome o = m.Outcome;
+        EpochMetrics? last = o.Last;
+        return
+        [
+            new("label", m.Label),
+            new("backend", m.Backend),
+            new("diverged", o.Diverged is not null),
+            new("test_accuracy", last?.TestAccuracy),
+            new("test_loss", last?.TestLoss),
+            new("train_loss", last?.TrainLoss),
+            new("train_seconds", o.Epochs.Sum(e => e.Seconds)),
+            new("samples_per_second", o.Result?.SamplesPerSecond),
+            new("alignment_final", m.Alignment is { } a
+                ? a.Gradient.Select((g, l) => (object?)new List<KeyValuePair<string, object?>>
+                {
+                    new("block", g.Block),
+                    new("gradient_deg", Finite(g.WeightDegrees)),
+                    new("weight_deg", Finite(a.Weight[l].Degrees)),
+                }).ToList()
+                : null),
+            new("feedback_storage_bytes", m.Backend == "bp" ? null : m.StorageBytes.Trained),
+            new("feedback_storage_bytes_e1000", m.Backend == "bp" ? null : m.StorageBytes.ImageNet),
+            new("costs", m.Costs.Select(c => (object?)new List<KeyValuePair<string, object?>>
+            {
+                new("profile", c.Profile),
+                new("outputs", c.Outputs),
+                new("feedback_s", c.BackwardSeconds),
+                new("step_s", c.Row.TimeSeconds),
+                new("critical_path_s", c.Row.CriticalPathSeconds),
+                new("energy_j", c.Row.EnergyJ),
+                new("fits", c.Row.Fits),
+            }).ToList()),
+            new("run", m.Label + "/"),
+        ];
+    }
+
+    private static Curve EpochCurve(CompareMember m, Func<EpochMetrics, double> y) =>
+        new(m.Label, m.Outcome.Epochs.Select(e => (double)e.Epoch).ToArray(), m.Outcome.Epochs.Select(y).ToArray());
+
+    private static Table Table(string title, string[] header, IEnumerable<string[]> rows)
+    {
+        var table = new Table { Title = new TableTitle(Markup.Escape(title)) };
+        foreach (string h in header)
+        {
+            table.AddColumn(Markup.Escape(h));
+        }
+
+        foreach (string[] row in rows)
+        {
+            table.AddRow(row.Select(Markup.Escape).ToArray());
+        }
+
+        return table;
+    }
+
+    private static int Classes(IReadOnlyList<CompareMember> members) => members[0].Run.Setup.Network.OutputSize;
+
+    private static double? Finite(double v) => double.IsFinite(v) ? v : null;
+
+    private static string Percent(double fraction) => (fraction * 100).ToString("F2", Inv) + " %";
+
+    private static string Degrees(double degrees) => double.IsFinite(degrees) ? degrees.ToString("F1", Inv) + "°" : "—";
+
+    private static string Seconds(double s) => s.ToString("F1", Inv) + " s";
+}

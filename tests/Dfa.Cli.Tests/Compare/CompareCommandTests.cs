@@ -1,0 +1,150 @@
+using System.Text.Json;
+using Dfa.Backends.Registry;
+using Dfa.Cli.Costing;
+using Dfa.Core.Feedback;
+using Dfa.Sim.Cost;
+using Dfa.Sim.Profiles;
+using Dfa.Sim.Workloads;
+using Dfa.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Snapshooter.NUnit;
+
+namespace Dfa.Cli.Tests.Compare;
+
+/// <summary>
+/// <c>dfa compare</c> end to end on a small synthetic task: every member trains into its own folder, the report and
+/// summary hold one entry per member, the costs are the simulator's prices of the backends' predicted work, and the
+/// whole summary (timings aside) matches its snapshot within the stated tolerance of <see cref="RoundedJson"/>.
+/// </summary>
+[NonParallelizable]
+public sealed class CompareCommandTests
+{
+    private const string Config = """
+        batch_size: 32
+        epochs: 2
+        lr: 1e-3
+        backward_method: DFA
+        model: {hidden: [32, 24], activation: tanh}
+        data:
+          dataset: synthetic
+          synthetic: {inputs: 20, classes: 5, train: 320, test: 100, teacher_hidden: 16, seed: 3}
+        logging: {alignment_every: 5, alignment_samples: 64}
+        seed: 7
+        threads: 1
+        """;
+
+    // Timings vary between identical runs; the config path is a temporary folder.
+    private static readonly string[] Timings = ["wall_seconds", "train_seconds", "samples_per_second", "config"];
+
+    [Test]
+    public void Compare_Synthetic_WritesEveryMemberReportAndSummary_MatchingTheSnapshot()
+    {
+        using var temp = new TempFolder();
+        string config = temp.Combine("c.yaml");
+        File.WriteAllText(config, Config);
+        string outDir = temp.Combine("cmp");
+
+        CliResult result = CliRunner.Run(
+            "compare", "-c", config, "--out", outDir, "--profiles", "cpu-avx512-2core,lighton-opu-aurora", "--dir", RepoPaths.Combine("hardware-profiles"));
+
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.Error);
+        string[] labels = ["bp", "dfa-dense", "dfa-binary", "dfa-optical", "dfa-sparse", "dfa-unified"];
+        foreach (string label in labels)
+        {
+            Assert.That(File.Exists(Path.Combine(outDir, label, "summary.json")), label);
+            Assert.That(Directory.GetFiles(Path.Combine(outDir, label), "events.out.tfevents.*"), Has.Length.EqualTo(1), label);
+            Assert.That(result.Output, Does.Contain(label));
+        }
+
+        string report = File.ReadAllText(Path.Combine(outDir, "report.md"));
+        Assert.That(report, Does.Contain("| method | test acc | train loss |"));
+        Assert.That(report, Does.Contain("cpu-avx512-2core: feedback · step · energy"));
+        foreach (string png in new[] { "compare-loss.png", "compare-accuracy.png", "compare-alignment.png" })
+        {
+            Assert.That(File.Exists(Path.Combine(outDir, png)), png);
+        }
+
+        string json = File.ReadAllText(Path.Combine(outDir, "summary.json"));
+        using JsonDocument doc = JsonDocument.Parse(json);
+        JsonElement[] members = doc.RootElement.GetProperty("members").EnumerateArray().ToArray();
+        Assert.That(members.Select(m => m.GetProperty("label").GetString()), Is.EqualTo(labels));
+
+        // Each member's numbers are its own run's.
+        foreach (JsonElement m in members)
+        {
+            using JsonDocument run = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, m.GetProperty("label").GetString()!, "summary.json")));
+            Assert.That(m.GetProperty("test_accuracy").GetDouble(), Is.EqualTo(run.RootElement.GetProperty("test_accuracy").GetDouble()));
+        }
+
+        // Dense feedback for e = 5 onto 32 + 24 neurons is 4·5·56 bytes; at e = 1000, 4·1000·56.
+        JsonElement dense = members[1];
+        Assert.That(dense.GetProperty("feedback_storage_bytes").GetInt64(), Is.EqualTo(4 * 5 * 56));
+        Assert.That(dense.GetProperty("feedback_storage_bytes_e1000").GetInt64(), Is.EqualTo(4 * 1000 * 56));
+
+        // The optical unit is priced on the optical profile only; the others on both, at e = 5 and e = 1000.
+        Assert.That(members[3].GetProperty("costs").EnumerateArray().Select(c => c.GetProperty("profile").GetString()), Has.All.EqualTo("lighton-opu-aurora"));
+        Assert.That(dense.GetProperty("costs").GetArrayLength(), Is.EqualTo(4));
+
+        Snapshot.Match(RoundedJson.View(json, 4, Timings)!);
+    }
+
+    [Test]
+    public void Compare_Costs_AreTheSimulatorsPricesOfThePredictedWork()
+    {
+        using var temp = new TempFolder();
+        string config = temp.Combine("c.yaml");
+        File.WriteAllText(config, Config);
+        string outDir = temp.Combine("cmp");
+
+        CliResult result = CliRunner.Run(
+            "compare", "-c", config, "--out", outDir, "--backends", "sparse", "--no-bp", "--profiles", "gpu-a100-80gb-sxm4", "--dir", RepoPaths.Combine("hardware-profiles"),
+            "--set", "logging.alignment_every=0", "--set", "logging.tensorboard=false", "--set", "logging.plots=false");
+
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.Error);
+        using JsonDocument doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "summary.json")));
+        JsonElement costs = doc.RootElement.GetProperty("members")[0].GetProperty("costs");
+
+        using ServiceProvider services = new ServiceCollection().AddFeedbackBackends().BuildServiceProvider();
+        var registry = services.GetRequiredService<FeedbackBackendRegistry>();
+        var prices = new Prices(ProfileCatalog.Open(RepoPaths.Combine("hardware-profiles")).Load("gpu-a100-80gb-sxm4"));
+        foreach (JsonElement c in costs.EnumerateArray())
+        {
+            int e = c.GetProperty("outputs").GetInt32();
+            Workload w = WorkloadCatalog.Mlp([20, 32, 24], e);
+            CostRow expected = CostModel.Price(w, 32, CostPlans.Plan("sparse", w.FeedbackShape, 32, prices, registry), prices, Dfa.Core.Config.OptimizerKind.Adam);
+            Assert.That(c.GetProperty("step_s").GetDouble(), Is.EqualTo(expected.TimeSeconds), $"e={e}");
+            Assert.That(c.GetProperty("feedback_s").GetDouble(), Is.EqualTo(expected.Phases[1].Seconds), $"e={e}");
+            Assert.That(c.GetProperty("energy_j").GetDouble(), Is.EqualTo(expected.EnergyJ), $"e={e}");
+        }
+
+        Assert.That(costs.EnumerateArray().Select(c => c.GetProperty("outputs").GetInt32()), Is.EqualTo(new[] { 5, 1000 }));
+    }
+
+    [TestCase("--backends", "dense,holographic", "unknown feedback backend 'holographic'")]
+    [TestCase("--profiles", "cpu-avx512-2core,tpu-v9", "tpu-v9")]
+    [TestCase("--hidden", "32,x", "--hidden")]
+    public void Compare_BadInput_FailsCleanlyBeforeTrainingAndLeavesNoFolder(string option, string value, string message)
+    {
+        using var temp = new TempFolder();
+        string config = temp.Combine("c.yaml");
+        File.WriteAllText(config, Config);
+        string outDir = temp.Combine("cmp");
+
+        CliResult result = CliRunner.Run("compare", "-c", config, "--out", outDir, "--dir", RepoPaths.Combine("hardware-profiles"), option, value);
+
+        Assert.That(result.ExitCode, Is.EqualTo(2), result.Error);
+        Assert.That(result.ErrorLines, Has.Length.EqualTo(1));
+        Assert.That(result.Error, Does.Contain(message));
+        Assert.That(Directory.Exists(outDir), Is.False);
+    }
+
+    [Test]
+    public void Compare_MissingConfig_NamesIt()
+    {
+        using var temp = new TempFolder();
+        CliResult result = CliRunner.Run("compare", "-c", temp.Combine("nope.yaml"), "--out", temp.Combine("cmp"));
+
+        Assert.That(result.ExitCode, Is.EqualTo(2));
+        Assert.That(result.Error, Does.Contain("nope.yaml"));
+    }
+}
