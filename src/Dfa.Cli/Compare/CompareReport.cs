@@ -153,16 +153,20 @@ internal static class CompareReport
         var loss = members.Select(m => EpochCurve(m, e => e.TrainLoss)).ToArray();
         var accuracy = members.Select(m => EpochCurve(m, e => e.TestAccuracy * 100)).ToArray();
         AtomicFile.WriteAllBytes(Path.Combine(folder, LossPlot), CurvePlot.Png("Training loss", "epoch", "cross-entropy (epoch mean)", loss, logY: true));
-        AtomicFile.WriteAllBytes(Path.Combine(folder, AccuracyPlot), CurvePlot.Png("Test accuracy", "epoch", "accuracy (%)", accuracy));
+        AtomicFile.WriteAllBytes(Path.Combine(folder, AccuracyPlot), CurvePlot.Png("Test accuracy", "epoch", "accuracy (%)", accuracy, legend: ScottPlot.Alignment.LowerRight));
+        // One colour per method (the same as in the loss and accuracy plots); the first hidden layer solid, the others dashed.
         var alignment = members
-            .Where(m => m.Outcome.Alignment.Count > 0)
-            .SelectMany(m => TrainingRun.AlignmentCurves(m.Outcome.Alignment, m.Backend + " ").Where(c => !c.Dashed))
+            .Select((m, i) => (m, i))
+            .Where(t => t.m.Outcome.Alignment.Count > 0)
+            .SelectMany(t => TrainingRun.AlignmentCurves(t.m.Outcome.Alignment, t.m.Backend + " ")
+                .Where(c => !c.Dashed)
+                .Select((c, layer) => c with { Color = t.i, Dashed = layer > 0 }))
             .ToArray();
         if (alignment.Length > 0)
         {
             AtomicFile.WriteAllBytes(
                 Path.Combine(folder, AlignmentPlot),
-                CurvePlot.Png("Gradient alignment: DFA update vs BP gradient, per backend and layer", "step", "angle (degrees)", alignment, yMin: 0, yMax: 100));
+                CurvePlot.Png("Gradient alignment: DFA update vs BP gradient (first hidden layer solid, later dashed)", "step", "angle (degrees)", alignment, yMin: 0, yMax: 100, legend: ScottPlot.Alignment.LowerLeft));
         }
     }
 

@@ -2,8 +2,8 @@ using ScottPlot;
 
 namespace Dfa.Cli.Plots;
 
-/// <summary>One line of a <see cref="CurvePlot"/>: y against x, solid or dashed.</summary>
-internal sealed record Curve(string Name, IReadOnlyList<double> X, IReadOnlyList<double> Y, bool Dashed = false)
+/// <summary>One line of a <see cref="CurvePlot"/>: y against x, solid or dashed, in the palette colour <paramref name="Color"/> (default: its index).</summary>
+internal sealed record Curve(string Name, IReadOnlyList<double> X, IReadOnlyList<double> Y, bool Dashed = false, int? Color = null)
 {
     /// <summary>Points with a non-finite y (a diverged epoch, an undefined angle) are left out rather than drawn as spikes.</summary>
     public (double[] X, double[] Y) FinitePoints()
@@ -33,7 +33,19 @@ internal static class CurvePlot
 {
     private static readonly ScottPlot.Palettes.Category10 Palette = new();
 
-    public static byte[] Png(string title, string xLabel, string yLabel, IReadOnlyList<Curve> curves, bool logY = false, double? yMin = null, double? yMax = null)
+    /// <summary>A 900×560 PNG of <paramref name="curves"/>.</summary>
+    /// <param name="title">The chart's title.</param>
+    /// <param name="xLabel">The x axis label.</param>
+    /// <param name="yLabel">The y axis label.</param>
+    /// <param name="curves">The lines, in legend order.</param>
+    /// <param name="logY">Plot log10 of y (non-positive points dropped), with ticks labelled in y.</param>
+    /// <param name="yMin">Lower y limit; automatic when null.</param>
+    /// <param name="yMax">Upper y limit; automatic when null.</param>
+    /// <param name="legend">Where the legend goes: the corner the curves leave free (a falling loss: upper right; a rising
+    /// accuracy: lower right; an angle falling from 90°: lower left).</param>
+    public static byte[] Png(
+        string title, string xLabel, string yLabel, IReadOnlyList<Curve> curves, bool logY = false, double? yMin = null, double? yMax = null,
+        Alignment legend = Alignment.UpperRight)
     {
         ArgumentNullException.ThrowIfNull(curves);
         var plot = new Plot();
@@ -48,7 +60,7 @@ internal static class CurvePlot
                 ys = keep.Select(k => Math.Log10(ys[k])).ToArray();
             }
 
-            var line = plot.Add.Scatter(xs, ys, Palette.GetColor(i % Palette.Colors.Length));
+            var line = plot.Add.Scatter(xs, ys, Palette.GetColor((curves[i].Color ?? i) % Palette.Colors.Length));
             line.LegendText = curves[i].Name;
             line.MarkerSize = xs.Length <= 40 ? 4 : 0;
             line.LineWidth = 2;
@@ -74,7 +86,7 @@ internal static class CurvePlot
         plot.Axes.Left.Label.Text = logY ? yLabel + " (log scale)" : yLabel;
         if (curves.Count > 1)
         {
-            plot.ShowLegend(Alignment.UpperRight);
+            plot.ShowLegend(legend);
         }
 
         return plot.GetImageBytes(900, 560, ImageFormat.Png);

@@ -128,12 +128,12 @@ internal static class TrainingRun
         }
 
         recorder.WritePlot(RunRecorder.LossPlot, CurvePlot.Png("Loss", "epoch", "cross-entropy", loss, logY: true));
-        recorder.WritePlot(RunRecorder.AccuracyPlot, CurvePlot.Png("Accuracy", "epoch", "accuracy (%)", accuracy));
+        recorder.WritePlot(RunRecorder.AccuracyPlot, CurvePlot.Png("Accuracy", "epoch", "accuracy (%)", accuracy, legend: ScottPlot.Alignment.LowerRight));
         if (observer.Alignment.Count > 0)
         {
             recorder.WritePlot(RunRecorder.AlignmentPlot, CurvePlot.Png(
                 "Alignment: DFA update vs BP gradient (solid), B_l vs forward weights (dashed)",
-                "step", "angle (degrees)", AlignmentCurves(observer.Alignment), yMin: 0, yMax: 100));
+                "step", "angle (degrees)", AlignmentCurves(observer.Alignment), yMin: 0, yMax: 100, legend: ScottPlot.Alignment.LowerLeft));
         }
     }
 
