@@ -122,6 +122,27 @@ internal static class CompareReport
             sb.Append(Inv, $"![alignment]({AlignmentPlot})\n");
         }
 
+        var analysed = members.Where(m => m.Outcome.Feedback is not null).ToArray();
+        if (analysed.Length > 0)
+        {
+            sb.Append("\n## Feedback matrices\n\n");
+            sb.Append("Each realised `B_l` (e × n_l) as the backend applies it, analysed with a Math.NET SVD: numerical rank (singular values above ");
+            sb.Append("σ_max·max(e, n_l)·2⁻⁵²), condition number σ_max/σ_min (∞ when rank-deficient), the fraction of exact zeros, and the largest and smallest singular values.\n\n");
+            sb.Append(MarkdownTable.Render(
+                ["method", "layer", "shape", "rank", "condition number", "sparsity", "σ_max", "σ_min"],
+                analysed.SelectMany(m => m.Outcome.Feedback!.Select((a, l) => (IReadOnlyList<string>)
+                [
+                    m.Label,
+                    m.Run.Setup.Network.HiddenBlocks[l].Name,
+                    $"{a.Rows}×{a.Cols}",
+                    a.Rank.ToString(Inv),
+                    double.IsFinite(a.ConditionNumber) ? a.ConditionNumber.ToString("G4", Inv) : "∞",
+                    a.Sparsity.ToString("P1", Inv),
+                    a.SingularValues.Count > 0 ? a.SingularValues[0].ToString("G4", Inv) : "—",
+                    a.SingularValues.Count > 0 ? a.SingularValues[^1].ToString("G4", Inv) : "—",
+                ]))));
+        }
+
         sb.Append("\n## Simulated cost of a training step\n\n");
         sb.Append(Inv, $"Priced by `src/Dfa.Sim` from each backend's predicted work (the same numbers its counters are tested against) on the hardware profiles in `hardware-profiles/`, ");
         sb.Append(Inv, $"for the trained network's widths with its own output size and with e = {CompareCosts.ImageNetOutputs} (ImageNet-size), batch {settings.Config.BatchSize}, ");
