@@ -137,7 +137,7 @@ internal static class TrainingRun
         }
     }
 
-    /// <summary>Per hidden block, the gradient angle (solid) and the weight angle (dashed) against the step.</summary>
+    /// <summary>Per hidden block, the gradient angle (solid) and the weight angle (dashed) against the step, one colour per block.</summary>
     public static IReadOnlyList<Curve> AlignmentCurves(IReadOnlyList<AlignmentSnapshot> snapshots, string prefix = "")
     {
         double[] steps = snapshots.Select(s => (double)s.Step).ToArray();
@@ -145,13 +145,13 @@ internal static class TrainingRun
         for (int l = 0; l < snapshots[0].Gradient.Count; l++)
         {
             int layer = l;
-            curves.Add(new($"{prefix}{snapshots[0].Gradient[l].Block} gradient", steps, snapshots.Select(s => s.Gradient[layer].WeightDegrees).ToArray()));
+            curves.Add(new($"{prefix}{snapshots[0].Gradient[l].Block} gradient", steps, snapshots.Select(s => s.Gradient[layer].WeightDegrees).ToArray(), Color: l));
         }
 
         for (int l = 0; l < snapshots[0].Weight.Count; l++)
         {
             int layer = l;
-            curves.Add(new($"{prefix}{snapshots[0].Weight[l].Block} weight", steps, snapshots.Select(s => s.Weight[layer].Degrees).ToArray(), Dashed: true));
+            curves.Add(new($"{prefix}{snapshots[0].Weight[l].Block} weight", steps, snapshots.Select(s => s.Weight[layer].Degrees).ToArray(), Dashed: true, Color: l));
         }
 
         return curves;
