@@ -48,6 +48,35 @@ public sealed class CompareEdgeCaseTests
         Assert.That(Layout(outDir, "dfa-dense"), Does.StartWith("float32"));
     }
 
+    [Test]
+    public void Compare_PricesAMemberAtTheOptionsItTrainedWith()
+    {
+        using var temp = new TempFolder();
+        string config = temp.Combine("c.yaml");
+        File.WriteAllText(config, Config + SparseK3);
+        string outDir = temp.Combine("cmp");
+
+        CliResult result = CliRunner.Run(["compare", "-c", config, "--backends", "sparse", "--no-bp", .. Common(outDir)]);
+
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.Error);
+        using JsonDocument doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "summary.json")));
+        JsonElement costs = doc.RootElement.GetProperty("members")[0].GetProperty("costs");
+        using ServiceProvider services = new ServiceCollection().AddFeedbackBackends().BuildServiceProvider();
+        var registry = services.GetRequiredService<FeedbackBackendRegistry>();
+        var prices = new Prices(ProfileCatalog.Open(RepoPaths.Combine("hardware-profiles")).Load("gpu-a100-80gb-sxm4"));
+        var trained = new FeedbackConfig { Backend = "sparse", Sparse = new SparseFeedbackConfig { Connections = 3 } };
+        Assert.That(costs.GetArrayLength(), Is.EqualTo(2));
+        foreach (JsonElement c in costs.EnumerateArray())
+        {
+            int e = c.GetProperty("outputs").GetInt32();
+            Workload w = WorkloadCatalog.Mlp([20, 32, 24], e);
+            var plan = new FeedbackPlan("sparse", FeedbackPrecision.Fp32, registry.Get("sparse").Predict(w.FeedbackShape, trained, 32));
+            CostRow expected = CostModel.Price(w, 32, plan, prices, OptimizerKind.Adam);
+            Assert.That(c.GetProperty("feedback_s").GetDouble(), Is.EqualTo(expected.Phases[1].Seconds), $"e={e}");
+            Assert.That(c.GetProperty("step_s").GetDouble(), Is.EqualTo(expected.TimeSeconds), $"e={e}");
+        }
+    }
+
     private static string Layout(string outDir, string member)
     {
         using JsonDocument run = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, member, "summary.json")));
