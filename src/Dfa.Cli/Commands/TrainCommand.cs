@@ -64,7 +64,7 @@ internal static class TrainCommand
         }
 
         // Everything that can be wrong with the input is checked before the output folder is claimed.
-        TrainingSetup setup = BuildSetup(config, train, registry);
+        TrainingSetup setup = TrainingSetup.Build(config, train.Features, train.Classes, registry);
         string outPath = request.OutputFolder ?? config.Output
             ?? Path.Combine("runs", $"{DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}-{setup.Algorithm.Name.ToLowerInvariant()}");
         OutputFolder folder = OutputFolder.Claim(outPath);
@@ -118,19 +118,6 @@ internal static class TrainCommand
             {
                 folder.AbandonIfUnused();
             }
-        }
-    }
-
-    private static TrainingSetup BuildSetup(TrainConfig config, Dataset train, FeedbackBackendRegistry registry)
-    {
-        try
-        {
-            return TrainingSetup.Build(config, train.Features, train.Classes, registry);
-        }
-        catch (Exception ex) when (ex is OverflowException or OutOfMemoryException)
-        {
-            throw new DfaInputException(
-                $"the network {train.Features}-{string.Join("-", config.Model.Hidden)}-{train.Classes} is too large to allocate here ({ex.GetType().Name})");
         }
     }
 }

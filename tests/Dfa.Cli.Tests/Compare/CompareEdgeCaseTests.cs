@@ -77,6 +77,22 @@ public sealed class CompareEdgeCaseTests
         }
     }
 
+    [Test]
+    public void Compare_NetworkTooLargeToAllocate_IsBadInput()
+    {
+        using var temp = new TempFolder();
+        string config = temp.Combine("c.yaml");
+        File.WriteAllText(config, Config);
+        string outDir = temp.Combine("cmp");
+
+        CliResult result = CliRunner.Run(["compare", "-c", config, "--backends", "dense", "--no-bp", "--hidden", "16777216,16777216", .. Common(outDir)]);
+
+        Assert.That(result.ExitCode, Is.EqualTo(2), result.Error);
+        Assert.That(result.ErrorLines, Has.Length.EqualTo(1));
+        Assert.That(result.Error, Does.Contain("too large"));
+        Assert.That(Directory.Exists(outDir), Is.False);
+    }
+
     private static string Layout(string outDir, string member)
     {
         using JsonDocument run = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, member, "summary.json")));
