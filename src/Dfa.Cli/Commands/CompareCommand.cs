@@ -26,7 +26,7 @@ internal static class CompareCommand
     public static Command Create(FeedbackBackendRegistry registry, IAnsiConsole console)
     {
         var config = new Option<string>("--config", "-c") { Description = $"Base config (default {DefaultConfig}: MNIST, 784-800-800-10 tanh, Adam, 3 epochs).", DefaultValueFactory = _ => DefaultConfig };
-        var backends = new Option<string>("--backends", "-b") { Description = "Feedback backends for DFA, comma-separated, or all.", DefaultValueFactory = _ => "all" };
+        var backends = new Option<string>("--backends", "-b") { Description = "Feedback backends for DFA, comma-separated, all, or none (BP alone).", DefaultValueFactory = _ => "all" };
         var noBp = new Option<bool>("--no-bp") { Description = "Leave BP out." };
         var profiles = new Option<string>("--profiles", "-p") { Description = "Hardware profiles to price on, comma-separated, or all.", DefaultValueFactory = _ => DefaultProfiles };
         var epochs = new Option<int?>("--epochs") { Description = "Epochs (same as --set epochs=N)." };
@@ -64,10 +64,11 @@ internal static class CompareCommand
     {
         long start = Stopwatch.GetTimestamp();
         TrainConfig baseConfig = ConfigLoader.Load(request.ConfigPath, request.Overrides);
-        // "all": dense first (the baseline the others approximate or compress), then the rest in the registry's order.
+        // "all": dense first (the baseline the others approximate or compress), then the rest in the registry's order;
+        // "none": no DFA member (BP alone).
         string[] backends = request.Backends.Contains("all")
             ? [.. registry.Names.OrderBy(n => n == "dense" ? 0 : 1)]
-            : [.. request.Backends.Distinct()];
+            : [.. request.Backends.Where(b => b != "none").Distinct()];
         foreach (string b in backends)
         {
             _ = registry.Get(b);

@@ -93,6 +93,36 @@ public sealed class CompareEdgeCaseTests
         Assert.That(Directory.Exists(outDir), Is.False);
     }
 
+    [Test]
+    public void Compare_BackendsNone_ComparesBpAlone()
+    {
+        using var temp = new TempFolder();
+        string config = temp.Combine("c.yaml");
+        File.WriteAllText(config, Config);
+        string outDir = temp.Combine("cmp");
+
+        CliResult result = CliRunner.Run(["compare", "-c", config, "--backends", "none", .. Common(outDir)]);
+
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.Error);
+        Assert.That(Directory.GetDirectories(outDir).Select(Path.GetFileName), Is.EqualTo(new[] { "bp" }));
+    }
+
+    [Test]
+    public void Compare_BackendsNoneWithoutBp_HasNothingToCompare()
+    {
+        using var temp = new TempFolder();
+        string config = temp.Combine("c.yaml");
+        File.WriteAllText(config, Config);
+        string outDir = temp.Combine("cmp");
+
+        CliResult result = CliRunner.Run(["compare", "-c", config, "--backends", "none", "--no-bp", .. Common(outDir)]);
+
+        Assert.That(result.ExitCode, Is.EqualTo(2), result.Error);
+        Assert.That(result.ErrorLines, Has.Length.EqualTo(1));
+        Assert.That(result.Error, Does.Contain("nothing to compare"));
+        Assert.That(Directory.Exists(outDir), Is.False);
+    }
+
     private static string Layout(string outDir, string member)
     {
         using JsonDocument run = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, member, "summary.json")));
