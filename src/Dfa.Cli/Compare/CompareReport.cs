@@ -189,6 +189,11 @@ internal static class CompareReport
                 Path.Combine(folder, AlignmentPlot),
                 CurvePlot.Png("Gradient alignment: DFA update vs BP gradient (first hidden layer solid, later dashed)", "step", "angle (degrees)", alignment, yMin: 0, yMax: 100, legend: ScottPlot.Alignment.LowerLeft));
         }
+        else
+        {
+            // A previous comparison's curves in the same folder would pass for this one's.
+            File.Delete(Path.Combine(folder, AlignmentPlot));
+        }
     }
 
     private static List<KeyValuePair<string, object?>> Member(CompareMember m)

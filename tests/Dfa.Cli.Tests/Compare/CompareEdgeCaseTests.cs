@@ -123,6 +123,25 @@ public sealed class CompareEdgeCaseTests
         Assert.That(Directory.Exists(outDir), Is.False);
     }
 
+    [Test]
+    public void Compare_RerunWithoutAlignment_RemovesTheOldAlignmentPlot()
+    {
+        using var temp = new TempFolder();
+        string config = temp.Combine("c.yaml");
+        File.WriteAllText(config, Config);
+        string outDir = temp.Combine("cmp");
+
+        CliResult first = CliRunner.Run(["compare", "-c", config, "--backends", "dense", "--set", "logging.alignment_every=2", .. Common(outDir)]);
+        Assert.That(first.ExitCode, Is.EqualTo(0), first.Error);
+        Assert.That(File.Exists(Path.Combine(outDir, "compare-alignment.png")), Is.True);
+
+        CliResult second = CliRunner.Run(["compare", "-c", config, "--backends", "dense", .. Common(outDir)]);
+
+        Assert.That(second.ExitCode, Is.EqualTo(0), second.Error);
+        Assert.That(File.Exists(Path.Combine(outDir, "compare-alignment.png")), Is.False);
+        Assert.That(File.ReadAllText(Path.Combine(outDir, "report.md")), Does.Not.Contain("compare-alignment.png"));
+    }
+
     private static string Layout(string outDir, string member)
     {
         using JsonDocument run = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, member, "summary.json")));
