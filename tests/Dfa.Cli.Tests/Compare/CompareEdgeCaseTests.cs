@@ -142,6 +142,21 @@ public sealed class CompareEdgeCaseTests
         Assert.That(File.ReadAllText(Path.Combine(outDir, "report.md")), Does.Not.Contain("compare-alignment.png"));
     }
 
+    [Test]
+    public void Compare_DfaMemberWithoutAlignmentLogging_IsNotLabelledBp()
+    {
+        using var temp = new TempFolder();
+        string config = temp.Combine("c.yaml");
+        File.WriteAllText(config, Config);
+        string outDir = temp.Combine("cmp");
+
+        CliResult result = CliRunner.Run(["compare", "-c", config, "--backends", "dense", .. Common(outDir)]);
+
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.Error);
+        string dense = File.ReadAllLines(Path.Combine(outDir, "report.md")).Single(l => l.StartsWith("| dfa-dense | ", StringComparison.Ordinal) && l.Contains('%'));
+        Assert.That(dense, Does.Not.Contain("(BP)"));
+    }
+
     private static string Layout(string outDir, string member)
     {
         using JsonDocument run = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, member, "summary.json")));
