@@ -106,7 +106,7 @@ internal static class TrainCommand
             if (outcome.FinalAlignment is { } alignment)
             {
                 console.MarkupLine("  alignment at step " + alignment.Step + ": " + string.Join(", ", alignment.Gradient.Select((g, l) =>
-                    $"{g.Block} gradient {g.WeightDegrees:F1}°, weight {alignment.Weight[l].Degrees:F1}°")));
+                    $"{g.Block} gradient {Degrees(g.WeightDegrees)}, weight {Degrees(alignment.Weight[l].Degrees)}")));
             }
 
             return ExitCodes.Success;
@@ -120,4 +120,8 @@ internal static class TrainCommand
             }
         }
     }
+
+    /// <summary>An angle for the console; an undefined one (a vanished update) is a dash, as in the reports.</summary>
+    private static string Degrees(double degrees) =>
+        double.IsFinite(degrees) ? degrees.ToString("F1", CultureInfo.InvariantCulture) + "°" : "—";
 }
