@@ -157,6 +157,30 @@ public sealed class CompareEdgeCaseTests
         Assert.That(dense, Does.Not.Contain("(BP)"));
     }
 
+    [Test]
+    public void Compare_DivergingMembers_ExitThree_WithReportSummaryAndPlots()
+    {
+        using var temp = new TempFolder();
+        string config = temp.Combine("c.yaml");
+        File.WriteAllText(config, Config);
+        string outDir = temp.Combine("cmp");
+
+        CliResult result = CliRunner.Run(
+        [
+            "compare", "-c", config, "--backends", "dense", "--set", "model.activation=relu", "--set", "optimizer_algorithm=SGD", "--set", "lr=1e20",
+            "--set", "logging.plots=true", "--set", "logging.alignment_every=1", .. Common(outDir),
+        ]);
+
+        Assert.That(result.ExitCode, Is.EqualTo(3), result.Error);
+        Assert.That(File.ReadAllText(Path.Combine(outDir, "report.md")), Does.Contain("diverged (step"));
+        using JsonDocument doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "summary.json")));
+        Assert.That(doc.RootElement.GetProperty("members").EnumerateArray().Select(m => m.GetProperty("diverged").GetBoolean()), Has.All.True);
+        foreach (string png in new[] { "compare-loss.png", "compare-accuracy.png", "compare-alignment.png" })
+        {
+            Assert.That(File.Exists(Path.Combine(outDir, png)), png);
+        }
+    }
+
     private static string Layout(string outDir, string member)
     {
         using JsonDocument run = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, member, "summary.json")));
