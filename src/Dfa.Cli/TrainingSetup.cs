@@ -1,4 +1,5 @@
 using Dfa.Backends.Registry;
+using Dfa.Core;
 using Dfa.Core.Config;
 using Dfa.Core.Feedback;
 using Dfa.Core.Optim;
@@ -21,7 +22,21 @@ internal sealed record TrainingSetup(
     IOptimizer Optimizer,
     Trainer Trainer)
 {
+    /// <exception cref="DfaInputException">The network (or its feedback matrices) is too large to allocate here.</exception>
     public static TrainingSetup Build(TrainConfig config, int inputs, int classes, FeedbackBackendRegistry registry)
+    {
+        try
+        {
+            return BuildUnchecked(config, inputs, classes, registry);
+        }
+        catch (Exception ex) when (ex is OverflowException or OutOfMemoryException)
+        {
+            throw new DfaInputException(
+                $"the network {inputs}-{string.Join("-", config.Model.Hidden)}-{classes} is too large to allocate here ({ex.GetType().Name})");
+        }
+    }
+
+    private static TrainingSetup BuildUnchecked(TrainConfig config, int inputs, int classes, FeedbackBackendRegistry registry)
     {
         Network network = NetworkBuilder.Build(config, inputs, classes, config.Seed);
         ulong feedbackSeed = config.Feedback.Seed ?? Rng.Derive(config.Seed, "feedback").NextUInt64();

@@ -104,4 +104,26 @@ public sealed class TrainAlignmentLoggingTests
         Assert.That(File.Exists(Path.Combine(run, "alignment.csv")), Is.False);
         Assert.That(File.Exists(Path.Combine(run, "loss.png")), Is.True);
     }
+
+    [Test]
+    public void SaturatedRun_UndefinedAnglesAreBlankNullAndDashed_NeverNaN()
+    {
+        // A huge SGD step saturates tanh: the DFA update vanishes and its angle is undefined, the loss stays finite.
+        using var temp = new TempFolder();
+        string config = temp.Combine("c.yaml");
+        File.WriteAllText(config, Config);
+        string run = temp.Combine("run");
+
+        CliResult result = CliRunner.Run(
+            "train", "-c", config, "--out", run, "--set", "optimizer_algorithm=SGD", "--set", "lr=1e6", "--set", "epochs=3",
+            "--set", "logging.alignment_every=3", "--set", "logging.alignment_samples=64");
+
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.Error);
+        string last = File.ReadAllLines(Path.Combine(run, "alignment.csv"))[^1];
+        Assert.That(last.Split(',')[2], Is.Empty, "the final gradient angle is undefined in this run");
+        using JsonDocument summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "summary.json")));
+        Assert.That(summary.RootElement.GetProperty("alignment").GetProperty("final")[0].GetProperty("gradient_deg").ValueKind, Is.EqualTo(JsonValueKind.Null));
+        Assert.That(result.Output, Does.Not.Contain("NaN"));
+        Assert.That(result.Output, Does.Contain("gradient —"));
+    }
 }

@@ -26,7 +26,7 @@ internal static class CompareCommand
     public static Command Create(FeedbackBackendRegistry registry, IAnsiConsole console)
     {
         var config = new Option<string>("--config", "-c") { Description = $"Base config (default {DefaultConfig}: MNIST, 784-800-800-10 tanh, Adam, 3 epochs).", DefaultValueFactory = _ => DefaultConfig };
-        var backends = new Option<string>("--backends", "-b") { Description = "Feedback backends for DFA, comma-separated, or all.", DefaultValueFactory = _ => "all" };
+        var backends = new Option<string>("--backends", "-b") { Description = "Feedback backends for DFA, comma-separated, all, or none (BP alone).", DefaultValueFactory = _ => "all" };
         var noBp = new Option<bool>("--no-bp") { Description = "Leave BP out." };
         var profiles = new Option<string>("--profiles", "-p") { Description = "Hardware profiles to price on, comma-separated, or all.", DefaultValueFactory = _ => DefaultProfiles };
         var epochs = new Option<int?>("--epochs") { Description = "Epochs (same as --set epochs=N)." };
@@ -64,10 +64,11 @@ internal static class CompareCommand
     {
         long start = Stopwatch.GetTimestamp();
         TrainConfig baseConfig = ConfigLoader.Load(request.ConfigPath, request.Overrides);
-        // "all": dense first (the baseline the others approximate or compress), then the rest in the registry's order.
+        // "all": dense first (the baseline the others approximate or compress), then the rest in the registry's order;
+        // "none": no DFA member (BP alone).
         string[] backends = request.Backends.Contains("all")
             ? [.. registry.Names.OrderBy(n => n == "dense" ? 0 : 1)]
-            : [.. request.Backends.Distinct()];
+            : [.. request.Backends.Where(b => b != "none").Distinct()];
         foreach (string b in backends)
         {
             _ = registry.Get(b);
@@ -91,7 +92,7 @@ internal static class CompareCommand
 
         foreach (string b in backends)
         {
-            specs.Add(new RunSpec($"dfa-{b}", ConfigLoader.Load(request.ConfigPath, [.. request.Overrides, "backward_method=DFA", $"feedback.backend={b}"]), request.ConfigPath));
+            specs.Add(new RunSpec($"dfa-{b}", ForBackend(baseConfig, b), request.ConfigPath));
         }
 
         string outPath = request.OutputFolder
@@ -123,6 +124,28 @@ internal static class CompareCommand
         CompareReport.Print(console, members, profileNames, baseConfig.BatchSize);
         console.MarkupLine($"wrote {CompareReport.ReportFile}, {CompareReport.SummaryFile} and plots to {Markup.Escape(folder.Path)} in {wall:F0} s");
         return members.Any(m => m.Outcome.Diverged is not null) ? ExitCodes.Diverged : ExitCodes.Success;
+    }
+
+    /// <summary>
+    /// The base config as DFA on <paramref name="backend"/>: the base's option section of that backend (e.g.
+    /// <c>feedback.sparse</c>) is kept, those of the other backends are dropped, so a config tuned for one backend
+    /// still compares against all the others at their defaults.
+    /// </summary>
+    internal static TrainConfig ForBackend(TrainConfig baseConfig, string backend)
+    {
+        FeedbackConfig f = baseConfig.Feedback;
+        bool Is(string name) => string.Equals(backend, name, StringComparison.OrdinalIgnoreCase);
+        return baseConfig with
+        {
+            Algorithm = TrainingAlgorithmKind.Dfa,
+            Feedback = f with
+            {
+                Backend = backend,
+                Sparse = Is("sparse") ? f.Sparse : null,
+                Binary = Is("binary") ? f.Binary : null,
+                Optical = Is("optical") ? f.Optical : null,
+            },
+        };
     }
 
     private static CompareMember Member(RunRecord run, IReadOnlyList<HardwareProfile> profiles, FeedbackBackendRegistry registry)

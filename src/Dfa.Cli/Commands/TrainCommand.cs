@@ -64,7 +64,7 @@ internal static class TrainCommand
         }
 
         // Everything that can be wrong with the input is checked before the output folder is claimed.
-        TrainingSetup setup = BuildSetup(config, train, registry);
+        TrainingSetup setup = TrainingSetup.Build(config, train.Features, train.Classes, registry);
         string outPath = request.OutputFolder ?? config.Output
             ?? Path.Combine("runs", $"{DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}-{setup.Algorithm.Name.ToLowerInvariant()}");
         OutputFolder folder = OutputFolder.Claim(outPath);
@@ -106,7 +106,7 @@ internal static class TrainCommand
             if (outcome.FinalAlignment is { } alignment)
             {
                 console.MarkupLine("  alignment at step " + alignment.Step + ": " + string.Join(", ", alignment.Gradient.Select((g, l) =>
-                    $"{g.Block} gradient {g.WeightDegrees:F1}°, weight {alignment.Weight[l].Degrees:F1}°")));
+                    $"{g.Block} gradient {Degrees(g.WeightDegrees)}, weight {Degrees(alignment.Weight[l].Degrees)}")));
             }
 
             return ExitCodes.Success;
@@ -121,16 +121,7 @@ internal static class TrainCommand
         }
     }
 
-    private static TrainingSetup BuildSetup(TrainConfig config, Dataset train, FeedbackBackendRegistry registry)
-    {
-        try
-        {
-            return TrainingSetup.Build(config, train.Features, train.Classes, registry);
-        }
-        catch (Exception ex) when (ex is OverflowException or OutOfMemoryException)
-        {
-            throw new DfaInputException(
-                $"the network {train.Features}-{string.Join("-", config.Model.Hidden)}-{train.Classes} is too large to allocate here ({ex.GetType().Name})");
-        }
-    }
+    /// <summary>An angle for the console; an undefined one (a vanished update) is a dash, as in the reports.</summary>
+    private static string Degrees(double degrees) =>
+        double.IsFinite(degrees) ? degrees.ToString("F1", CultureInfo.InvariantCulture) + "°" : "—";
 }

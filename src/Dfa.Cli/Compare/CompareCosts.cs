@@ -17,8 +17,8 @@ internal sealed record MemberCost(string Profile, int Outputs, double BackwardSe
 /// <summary>
 /// Prices every compared member with the simulator: the trained network as an MLP workload (its input and hidden
 /// widths) with its own output size and with e = 1000, at the run's batch size and optimizer, on each chosen profile.
-/// The feedback work comes from the same <c>Predict</c> the backend's counters are tested against, so these are the
-/// prices of counted work (see <see cref="CostModel"/>). A backend a profile cannot run (the optical unit on a digital
+/// The feedback work comes from the same <c>Predict</c> the backend's counters are tested against, at the feedback
+/// options the member trained with, so these are the prices of counted work (see <see cref="CostModel"/>). A backend a profile cannot run (the optical unit on a digital
 /// profile) has no entry.
 /// </summary>
 internal static class CompareCosts
@@ -42,7 +42,7 @@ internal static class CompareCosts
                 }
 
                 CostRow row = CostModel.Price(
-                    workload, config.BatchSize, CostPlans.Plan(backend, workload.FeedbackShape, config.BatchSize, prices, registry), prices, config.Optimizer);
+                    workload, config.BatchSize, CostPlans.Plan(backend, workload.FeedbackShape, config.BatchSize, prices, registry, config.Feedback), prices, config.Optimizer);
                 costs.Add(new MemberCost(profile.Name, e, row.Phases[1].Seconds, row));
             }
         }

@@ -60,7 +60,7 @@ internal static class CompareReport
             last is null ? "—" : last.TrainLoss.ToString("F4", Inv),
             Seconds(o.Epochs.Sum(e => e.Seconds)),
             o.Result is { } r ? r.SamplesPerSecond.ToString("N0", Inv) : "—",
-            m.Alignment is { } a ? string.Join(", ", a.Gradient.Select(g => $"{g.Block} {Degrees(g.WeightDegrees)}")) : "— (BP)",
+            m.Alignment is { } a ? string.Join(", ", a.Gradient.Select(g => $"{g.Block} {Degrees(g.WeightDegrees)}")) : m.Backend == "bp" ? "— (BP)" : "— (not logged)",
             m.Alignment is { } w ? string.Join(", ", w.Weight.Select(g => $"{g.Block} {Degrees(g.Degrees)}")) : "—",
             m.Backend == "bp" ? "—" : $"{Commands.BackendsCommand.Bytes(m.StorageBytes.Trained)} / {Commands.BackendsCommand.Bytes(m.StorageBytes.ImageNet)}",
         };
@@ -188,6 +188,11 @@ internal static class CompareReport
             AtomicFile.WriteAllBytes(
                 Path.Combine(folder, AlignmentPlot),
                 CurvePlot.Png("Gradient alignment: DFA update vs BP gradient (first hidden layer solid, later dashed)", "step", "angle (degrees)", alignment, yMin: 0, yMax: 100, legend: ScottPlot.Alignment.LowerLeft));
+        }
+        else
+        {
+            // A previous comparison's curves in the same folder would pass for this one's.
+            File.Delete(Path.Combine(folder, AlignmentPlot));
         }
     }
 

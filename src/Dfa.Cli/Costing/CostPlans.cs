@@ -27,8 +27,18 @@ internal static class CostPlans
     public static bool Runs(string name, Prices prices) => name != "optical" || prices.Kind == ProfileKind.Optical;
 
     /// <summary>The plan for <paramref name="name"/>, or null for BP.</summary>
+    /// <param name="name">A priced name (see <see cref="AllNames"/>).</param>
+    /// <param name="shape">The workload's feedback shape.</param>
+    /// <param name="batch">Samples per step.</param>
+    /// <param name="prices">The profile.</param>
+    /// <param name="registry">The backends.</param>
+    /// <param name="options">
+    /// The feedback options a run trained with (its backend's option section: sparse connections and rank, binary
+    /// error encoding, optical noise and calibration); null prices the backend at its defaults. The optical device's
+    /// geometry (mirrors, camera pixels, frame time, output bits) always comes from the profile.
+    /// </param>
     /// <exception cref="DfaInputException">An unknown name (listing the valid ones).</exception>
-    public static FeedbackPlan? Plan(string name, FeedbackShape shape, int batch, Prices prices, FeedbackBackendRegistry registry)
+    public static FeedbackPlan? Plan(string name, FeedbackShape shape, int batch, Prices prices, FeedbackBackendRegistry registry, FeedbackConfig? options = null)
     {
         if (name == Bp)
         {
@@ -37,7 +47,7 @@ internal static class CostPlans
 
         if (name.EndsWith("-fp16", StringComparison.Ordinal) && Fp16Variants.Contains(name))
         {
-            return Plan(name[..^5], shape, batch, prices, registry)!.AsFp16(name);
+            return Plan(name[..^5], shape, batch, prices, registry, options)!.AsFp16(name);
         }
 
         if (!registry.Names.Contains(name))
@@ -45,12 +55,13 @@ internal static class CostPlans
             throw new DfaInputException($"unknown backend '{name}'; valid: {string.Join(", ", AllNames(registry))}, all");
         }
 
-        FeedbackConfig options = name switch
+        FeedbackConfig given = (options ?? new FeedbackConfig()) with { Backend = name };
+        FeedbackConfig priced = name switch
         {
-            "optical" => new FeedbackConfig { Backend = name, Optical = OpticalOptions(prices) },
-            _ => new FeedbackConfig { Backend = name },
+            "optical" => given with { Optical = OpticalOptions(prices, given.Optical) },
+            _ => given,
         };
-        FeedbackPrediction prediction = registry.Get(name).Predict(shape, options, batch);
+        FeedbackPrediction prediction = registry.Get(name).Predict(shape, priced, batch);
         FeedbackPrecision precision = name switch
         {
             "binary" => FeedbackPrecision.OneBit,
@@ -60,8 +71,11 @@ internal static class CostPlans
         return new FeedbackPlan(name, precision, prediction);
     }
 
-    /// <summary>The optical backend's device options from an optical profile, so the counted frames match the priced device.</summary>
-    internal static OpticalFeedbackConfig OpticalOptions(Prices prices) => new()
+    /// <summary>
+    /// The optical backend's device options from an optical profile, so the counted frames match the priced device;
+    /// the other options (threshold, noise, calibration frames) from <paramref name="trained"/>, else the defaults.
+    /// </summary>
+    internal static OpticalFeedbackConfig OpticalOptions(Prices prices, OpticalFeedbackConfig? trained = null) => (trained ?? new()) with
     {
         Mirrors = (int)Math.Min(int.MaxValue, prices["optical.dmd_pixels"]),
         CameraPixels = (int)Math.Min(int.MaxValue, prices["optical.camera_pixels"]),

@@ -28,6 +28,32 @@ public sealed class TrainEventsTests
         """;
 
     [Test]
+    public void Train_Diverging_ExitsThree_WritesADivergedSummary_AndEndsTheSessionAsFailure()
+    {
+        using var temp = new TempFolder();
+        string config = temp.Combine("c.yaml");
+        File.WriteAllText(config, Config);
+        string run = temp.Combine("run");
+
+        CliResult result = CliRunner.Run(
+            "train", "-c", config, "--out", run, "--set", "model.activation=relu", "--set", "optimizer_algorithm=SGD", "--set", "lr=1e20");
+
+        Assert.That(result.ExitCode, Is.EqualTo(3), result.Error);
+        using var summary = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "summary.json")));
+        Assert.That(summary.RootElement.GetProperty("diverged").GetBoolean(), Is.True);
+        Assert.That(File.Exists(Path.Combine(run, "weights.bin")), Is.False);
+        string file = Directory.GetFiles(run, "events.out.tfevents.*").Single();
+        (List<byte[]> records, bool truncated) = EventFileTests.ReadRecords(File.ReadAllBytes(file));
+        Assert.That(truncated, Is.False);
+        HParamsPluginData end = records.Select(r => Event.Parser.ParseFrom(r))
+            .SelectMany(e => e.Summary?.Value ?? [])
+            .Where(v => v.Tag == "_hparams_/session_end_info")
+            .Select(v => HParamsPluginData.Parser.ParseFrom(v.Metadata.PluginData.Content))
+            .Single();
+        Assert.That(end.SessionEndInfo.Status, Is.EqualTo(Status.Failure));
+    }
+
+    [Test]
     public void Train_EventFile_HoldsTheRunsNumbers()
     {
         using var temp = new TempFolder();
