@@ -45,7 +45,7 @@ internal static class CompareReport
     public static string[] TrainingHeader(IReadOnlyList<CompareMember> members) =>
     [
         "method", "test acc", "train loss", "train time", "samples/s",
-        "gradient alignment (final)", "weight alignment (final)", $"feedback storage (e={Classes(members)} / e=1000)",
+        "gradient alignment (final)", "weight alignment (final)", Classes(members) == CompareCosts.ImageNetOutputs ? "feedback storage" : $"feedback storage (e={Classes(members)} / e=1000)",
     ];
 
     public static IEnumerable<string[]> TrainingRows(IReadOnlyList<CompareMember> members) => members.Select(m =>
@@ -62,7 +62,9 @@ internal static class CompareReport
             o.Result is { } r ? r.SamplesPerSecond.ToString("N0", Inv) : "—",
             m.Alignment is { } a ? string.Join(", ", a.Gradient.Select(g => $"{g.Block} {Degrees(g.WeightDegrees)}")) : m.Backend == "bp" ? "— (BP)" : "— (not logged)",
             m.Alignment is { } w ? string.Join(", ", w.Weight.Select(g => $"{g.Block} {Degrees(g.Degrees)}")) : "—",
-            m.Backend == "bp" ? "—" : $"{Commands.BackendsCommand.Bytes(m.StorageBytes.Trained)} / {Commands.BackendsCommand.Bytes(m.StorageBytes.ImageNet)}",
+            m.Backend == "bp" ? "—"
+                : m.Run.Setup.Network.OutputSize == CompareCosts.ImageNetOutputs ? Commands.BackendsCommand.Bytes(m.StorageBytes.Trained)
+                : $"{Commands.BackendsCommand.Bytes(m.StorageBytes.Trained)} / {Commands.BackendsCommand.Bytes(m.StorageBytes.ImageNet)}",
         };
     });
 

@@ -23,9 +23,9 @@ public readonly record struct LayerGradientAlignment(string Block, double Weight
 /// penalty: the penalty's gradient is the same for BP and DFA and is not part of either learning signal), then
 /// <see cref="Backpropagation.ComputeGradients"/> and <see cref="DirectFeedbackAlignment.ComputeGradients"/> on
 /// that forward. Weights, optimizer state and BatchNorm running statistics are untouched; every parameter's
-/// gradient buffer is saved first and restored afterwards, so gradients are left as they were found. The layers'
-/// forward caches (inputs, outputs, dropout masks) then hold this batch: call it between optimizer steps, never
-/// between a forward and its backward. The projector's <see cref="IFeedbackProjector.Counts"/> include the one
+/// gradient buffer is saved first and restored afterwards, so gradients are left as they were found. Dropout draws
+/// no mask in evaluation mode, so its random stream is untouched too. The layers' forward caches (inputs, outputs)
+/// then hold this batch: call it between optimizer steps, never between a forward and its backward. The projector's <see cref="IFeedbackProjector.Counts"/> include the one
 /// projection this makes.
 /// </remarks>
 public static class GradientAlignment
