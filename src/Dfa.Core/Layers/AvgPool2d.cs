@@ -23,6 +23,9 @@ public sealed class AvgPool2d : IImageLayer
     /// <exception cref="ArgumentException">The window is larger than the input.</exception>
     public AvgPool2d(int channels, int height, int width, int kernel, int? stride = null)
     {
+        LayerGuard.CheckSize(channels, nameof(channels));
+        LayerGuard.CheckSize(height, nameof(height));
+        LayerGuard.CheckSize(width, nameof(width));
         LayerGuard.CheckSize(kernel, nameof(kernel));
         int s = stride ?? kernel;
         LayerGuard.CheckSize(s, nameof(stride));

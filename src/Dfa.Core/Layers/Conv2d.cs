@@ -95,7 +95,10 @@ public sealed class Conv2d : IImageLayer
         int inChannels, int outChannels, int height, int width, int kernel, Rng rng,
         int stride = 1, int padding = 0, int threads = 1, bool bias = true)
     {
+        LayerGuard.CheckSize(inChannels, nameof(inChannels));
         LayerGuard.CheckSize(outChannels, nameof(outChannels));
+        LayerGuard.CheckSize(height, nameof(height));
+        LayerGuard.CheckSize(width, nameof(width));
         LayerGuard.CheckSize(kernel, nameof(kernel));
         LayerGuard.CheckSize(stride, nameof(stride));
         ArgumentOutOfRangeException.ThrowIfNegative(padding);

@@ -117,6 +117,21 @@ public sealed class Conv2dTests
         AssertWithin(y.Span, expected, magnitude, (shape.InChannels * shape.Kernel * shape.Kernel) + 1, "y");
     }
 
+    [Test]
+    public void Forward_WithoutBias_MatchesDirectConvolution()
+    {
+        var shape = new Shape(3, 4, 9, 8, 3, 2, 1, 7);
+        Conv2d layer = Build(shape, 21, bias: false);
+        Assert.That(layer.Bias, Is.Null);
+        Matrix x = GradientCheck.Gaussian(shape.Batch, layer.InputSize, new Rng(22));
+
+        // NaNs in the output buffer from an earlier batch must not leak in: without bias the product overwrites.
+        layer.Forward(x, training: true).Span.Fill(float.NaN);
+        Matrix y = layer.Forward(x, training: true);
+        (double[] expected, double[] magnitude) = ReferenceForward(layer, x);
+        AssertWithin(y.Span, expected, magnitude, shape.InChannels * shape.Kernel * shape.Kernel, "y");
+    }
+
     [TestCaseSource(nameof(Shapes))]
     public void Backward_MatchesDirectConvolutionAdjoint(Shape shape)
     {
@@ -276,9 +291,10 @@ public sealed class Conv2dTests
     public void BadArguments_AreRejected()
     {
         var rng = new Rng(1);
-        Assert.That(() => new Conv2d(0, 3, 5, 5, 3, rng), Throws.InstanceOf<ArgumentOutOfRangeException>().With.Message.Contains("channels"));
+        Assert.That(() => new Conv2d(0, 3, 5, 5, 3, rng), Throws.InstanceOf<ArgumentOutOfRangeException>().With.Message.Contains("inChannels"));
         Assert.That(() => new Conv2d(1, 0, 5, 5, 3, rng), Throws.InstanceOf<ArgumentOutOfRangeException>().With.Message.Contains("outChannels"));
         Assert.That(() => new Conv2d(1, 2, 0, 5, 3, rng), Throws.InstanceOf<ArgumentOutOfRangeException>().With.Message.Contains("height"));
+        Assert.That(() => new Conv2d(1, 2, 5, -1, 3, rng), Throws.InstanceOf<ArgumentOutOfRangeException>().With.Message.Contains("width"));
         Assert.That(() => new Conv2d(1, 2, 5, 5, 0, rng), Throws.InstanceOf<ArgumentOutOfRangeException>().With.Message.Contains("kernel"));
         Assert.That(() => new Conv2d(1, 2, 5, 5, 3, rng, stride: 0), Throws.InstanceOf<ArgumentOutOfRangeException>().With.Message.Contains("stride"));
         Assert.That(() => new Conv2d(1, 2, 5, 5, 3, rng, padding: -1), Throws.InstanceOf<ArgumentOutOfRangeException>().With.Message.Contains("padding"));
