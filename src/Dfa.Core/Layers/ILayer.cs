@@ -9,7 +9,7 @@ namespace Dfa.Core.Layers;
 /// </summary>
 public interface ILayer
 {
-    /// <summary>Short lower-case kind, e.g. <c>linear</c>, <c>tanh</c>, <c>dropout</c>.</summary>
+    /// <summary>Short lower-case kind, e.g. <c>linear</c>, <c>tanh</c>, <c>dropout</c>, <c>conv2d</c>, <c>maxpool2d</c>, <c>avgpool2d</c>, <c>flatten</c>.</summary>
     string Kind { get; }
 
     int InputSize { get; }

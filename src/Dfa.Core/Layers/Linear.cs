@@ -38,10 +38,10 @@ public sealed class Linear : ILayer
         _threads = threads;
 
         double bound = 1.0 / Math.Sqrt(inputSize);
-        Weight = new Parameter("weight", Uniform(outputSize, inputSize, bound, rng), isWeight: true);
+        Weight = new Parameter("weight", ParameterInit.Uniform(outputSize, inputSize, bound, rng), isWeight: true);
         if (bias)
         {
-            Bias = new Parameter("bias", Uniform(1, outputSize, bound, rng), isWeight: false);
+            Bias = new Parameter("bias", ParameterInit.Uniform(1, outputSize, bound, rng), isWeight: false);
             Parameters = [Weight, Bias];
         }
         else
@@ -108,17 +108,5 @@ public sealed class Linear : ILayer
         Matrix dx = Matrix.Ensure(ref _inputGradient, outputGradient.Rows, InputSize);
         Gemm.Multiply(outputGradient, Transpose.No, Weight.Value, Transpose.No, dx, 1f, 0f, _threads);
         return dx;
-    }
-
-    private static Matrix Uniform(int rows, int cols, double bound, Rng rng)
-    {
-        var m = new Matrix(rows, cols);
-        Span<float> data = m.Span;
-        for (int i = 0; i < data.Length; i++)
-        {
-            data[i] = (float)(((2.0 * rng.NextDouble()) - 1.0) * bound);
-        }
-
-        return m;
     }
 }
