@@ -127,7 +127,7 @@ internal static class ExperimentReport
         IReadOnlyList<MemberResult> members = result.Members;
         string name = result.Plan.Experiment.Name;
         AtomicFile.WriteAllBytes(folder.PathOf(TrainLossPlot), CurvePlot.Png(
-            $"{name}: train loss", "epoch", "train loss (log)", Curves(members, e => e.TrainLoss), logY: true));
+            $"{name}: train loss", "epoch", "train loss", Curves(members, e => e.TrainLoss), logY: true));
         AtomicFile.WriteAllBytes(folder.PathOf(TestAccuracyPlot), CurvePlot.Png(
             $"{name}: test accuracy", "epoch", "test accuracy (%)", Curves(members, e => e.TestAccuracy * 100)));
         if (name == "dropout")
