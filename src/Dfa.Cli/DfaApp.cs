@@ -31,6 +31,7 @@ internal static class DfaApp
             ProfilesCommand.Create(console),
             CalibrateCommand.Create(registry, console),
             CalibrateCommand.CreateValidate(registry, console),
+            ExperimentCommand.Create(registry, console),
         };
 
         ParseResult parse = root.Parse(args);

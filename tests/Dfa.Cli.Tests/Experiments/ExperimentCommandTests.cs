@@ -1,0 +1,139 @@
+using System.Globalization;
+using System.Text.Json;
+using Dfa.Testing;
+using Snapshooter.NUnit;
+
+namespace Dfa.Cli.Tests.Experiments;
+
+/// <summary><c>dfa experiment</c> end to end on a small synthetic problem: files, verdict lines, errors, and a summary snapshot.</summary>
+public sealed class ExperimentCommandTests
+{
+    /// <summary>A 20-32-32-5 network on 600 synthetic samples, 1 thread: each experiment run takes a second or two.</summary>
+    private static readonly string[] Tiny =
+    [
+        "--set", "data.dataset=synthetic",
+        "--set", "data.synthetic.train=600",
+        "--set", "data.synthetic.test=200",
+        "--set", "data.synthetic.inputs=20",
+        "--set", "data.synthetic.classes=5",
+        "--set", "data.synthetic.teacher_hidden=16",
+        "--set", "model.hidden=[32,32]",
+        "--set", "batch_size=64",
+        "--set", "threads=1",
+        "--set", "logging.alignment_every=5",
+        "--set", "logging.alignment_samples=64",
+    ];
+
+    [Test]
+    public void HighLr_Quick_WritesReportSummaryPlotsAndMemberRuns_AndPrintsTheVerdict()
+    {
+        using var temp = new TempFolder();
+        string outDir = temp.Combine("out");
+
+        CliResult result = CliRunner.Run(["experiment", "high-lr", "--quick", "--out", outDir, "--set", "epochs=4", .. Tiny]);
+
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.Error);
+        string folder = Path.Combine(outDir, "high-lr");
+        Assert.That(Path.Combine(folder, "report.md"), Does.Exist);
+        Assert.That(Path.Combine(folder, "train_loss.png"), Does.Exist);
+        Assert.That(Path.Combine(folder, "test_accuracy.png"), Does.Exist);
+        Assert.That(Path.Combine(folder, "base.yaml"), Does.Exist);
+        Assert.That(Path.Combine(folder, "bp", "metrics.csv"), Does.Exist);
+        Assert.That(Path.Combine(folder, "dfa", "alignment.csv"), Does.Exist);
+        Assert.That(Path.Combine(outDir, "report.md"), Does.Not.Exist, "the index is for more than one experiment");
+
+        using JsonDocument summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "summary.json")));
+        JsonElement root = summary.RootElement;
+        string line = root.GetProperty("verdict").GetProperty("line").GetString()!;
+        Assert.That(line, Does.StartWith("high-lr: "));
+        Assert.That(result.Output, Does.Contain(line));
+        Assert.That(root.GetProperty("members").GetArrayLength(), Is.EqualTo(2));
+        Assert.That(root.GetProperty("members")[1].GetProperty("train_loss").GetArrayLength(), Is.EqualTo(4));
+
+        string report = File.ReadAllText(Path.Combine(folder, "report.md"));
+        Assert.That(report, Does.Contain(line));
+        Assert.That(report, Does.Contain("dfa train --config configs/experiments/base.yaml --set epochs=30 --set data.train_samples=10000 --set lr=0.005 --set epochs=4"));
+        Assert.That(report, Does.Contain("--set backward_method=BP --out bp"));
+    }
+
+    [Test]
+    public void Experiment_UnknownName_IsExit2_ListingTheValidNames()
+    {
+        CliResult result = CliRunner.Run("experiment", "nope");
+
+        Assert.That(result.ExitCode, Is.EqualTo(2));
+        Assert.That(result.ErrorLines, Has.Length.EqualTo(1));
+        Assert.That(result.ErrorLines[0], Does.Contain("unknown experiment 'nope'").And.Contain("high-lr").And.Contain("activations, all"));
+    }
+
+    [Test]
+    public void Experiment_BadSet_FailsBeforeAnyOutputIsClaimed()
+    {
+        using var temp = new TempFolder();
+        string outDir = temp.Combine("out");
+
+        CliResult result = CliRunner.Run("experiment", "dropout", "--quick", "--out", outDir, "--set", "no_such_key=1");
+
+        Assert.That(result.ExitCode, Is.EqualTo(2), result.Output);
+        Assert.That(outDir, Does.Not.Exist);
+    }
+
+    [Test]
+    public void Experiment_List_NamesEveryExperimentWithItsScales()
+    {
+        CliResult result = CliRunner.Run("experiment", "--list");
+
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.Error);
+        Assert.That(result.Output, Does.Contain("high-lr").And.Contain("sgd-vs-adam").And.Contain("activations").And.Contain("10,000 training samples"));
+    }
+
+    /// <summary>
+    /// The normalization experiment's summary.json on the tiny synthetic problem, as a snapshot. Tolerance: timing fields
+    /// (<c>wall_seconds</c>) are dropped and every number is rounded to 4 significant digits. The same seed and thread
+    /// count give the same bits on one machine; the rounding is what lets the snapshot survive a different SIMD width
+    /// (Vector512 vs Vector256 sum in a different order, which moves the last few bits of every loss).
+    /// </summary>
+    [Test]
+    public void Normalization_Summary_MatchesItsSnapshot_To4SignificantDigits()
+    {
+        using var temp = new TempFolder();
+        string outDir = temp.Combine("out");
+
+        CliResult result = CliRunner.Run(["experiment", "normalization", "--quick", "--out", outDir, "--set", "epochs=3", "--set", "lr=0.005", .. Tiny]);
+
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.Error);
+        using JsonDocument summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "normalization", "summary.json")));
+        Snapshot.Match(Normalize(summary.RootElement)!);
+    }
+
+    [Test]
+    public void All_WritesTheIndexWithEveryVerdictLine()
+    {
+        using var temp = new TempFolder();
+        string outDir = temp.Combine("out");
+
+        CliResult result = CliRunner.Run(["experiment", "all", "--quick", "--out", outDir, "--set", "epochs=1", "--set", "logging.alignment_every=0", "--set", "logging.plots=false", .. Tiny[..^4]]);
+
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.Error);
+        string index = File.ReadAllText(Path.Combine(outDir, "report.md"));
+        foreach (string name in new[] { "high-lr", "sgd-vs-adam", "dropout", "normalization", "regularization", "activations" })
+        {
+            Assert.That(index, Does.Contain($"- {name}: "));
+            Assert.That(result.Output, Does.Contain($"{name}: "));
+        }
+    }
+
+    /// <summary>Drops <c>wall_seconds</c> everywhere and rounds every number to 4 significant digits.</summary>
+    private static object? Normalize(JsonElement e) => e.ValueKind switch
+    {
+        JsonValueKind.Object => e.EnumerateObject()
+            .Where(p => p.Name != "wall_seconds")
+            .ToDictionary(p => p.Name, p => Normalize(p.Value)),
+        JsonValueKind.Array => e.EnumerateArray().Select(Normalize).ToList(),
+        JsonValueKind.Number => e.TryGetInt64(out long l) ? (object)l : double.Parse(e.GetDouble().ToString("G4", CultureInfo.InvariantCulture), CultureInfo.InvariantCulture),
+        JsonValueKind.String => e.GetString(),
+        JsonValueKind.True => true,
+        JsonValueKind.False => false,
+        _ => null,
+    };
+}
