@@ -25,7 +25,7 @@ internal static class CompareCommand
 
     public static Command Create(FeedbackBackendRegistry registry, IAnsiConsole console)
     {
-        var config = new Option<string>("--config", "-c") { Description = $"Base config (default {DefaultConfig}: MNIST, 784-800-800-10 tanh, Adam, 3 epochs).", DefaultValueFactory = _ => DefaultConfig };
+        var config = new Option<string>("--config", "-c") { Description = $"Base config (default {DefaultConfig}: MNIST, 784-800-800-10 tanh, Adam, 6 epochs).", DefaultValueFactory = _ => DefaultConfig };
         var backends = new Option<string>("--backends", "-b") { Description = "Feedback backends for DFA, comma-separated, all, or none (BP alone).", DefaultValueFactory = _ => "all" };
         var noBp = new Option<bool>("--no-bp") { Description = "Leave BP out." };
         var profiles = new Option<string>("--profiles", "-p") { Description = "Hardware profiles to price on, comma-separated, or all.", DefaultValueFactory = _ => DefaultProfiles };

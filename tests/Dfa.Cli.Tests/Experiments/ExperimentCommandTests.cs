@@ -89,7 +89,7 @@ public sealed class ExperimentCommandTests
 
     /// <summary>
     /// The normalization experiment's summary.json on the tiny synthetic problem, as a snapshot. Tolerance: timing fields
-    /// (<c>wall_seconds</c>) are dropped and every number is rounded to 4 significant digits. The same seed and thread
+    /// (<c>wall_seconds</c>) are dropped and every number is rounded to 4 significant digits (<see cref="RoundedJson"/>). The same seed and thread
     /// count give the same bits on one machine; the rounding is what lets the snapshot survive a different SIMD width
     /// (Vector512 vs Vector256 sum in a different order, which moves the last few bits of every loss).
     /// </summary>
@@ -102,8 +102,7 @@ public sealed class ExperimentCommandTests
         CliResult result = CliRunner.Run(["experiment", "normalization", "--quick", "--out", outDir, "--set", "epochs=3", "--set", "lr=0.005", .. Tiny]);
 
         Assert.That(result.ExitCode, Is.EqualTo(0), result.Error);
-        using JsonDocument summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "normalization", "summary.json")));
-        Snapshot.Match(Normalize(summary.RootElement)!);
+        Snapshot.Match(RoundedJson.View(File.ReadAllText(Path.Combine(outDir, "normalization", "summary.json")), 4, "wall_seconds")!);
     }
 
     [Test]
@@ -122,18 +121,4 @@ public sealed class ExperimentCommandTests
             Assert.That(result.Output, Does.Contain($"{name}: "));
         }
     }
-
-    /// <summary>Drops <c>wall_seconds</c> everywhere and rounds every number to 4 significant digits.</summary>
-    private static object? Normalize(JsonElement e) => e.ValueKind switch
-    {
-        JsonValueKind.Object => e.EnumerateObject()
-            .Where(p => p.Name != "wall_seconds")
-            .ToDictionary(p => p.Name, p => Normalize(p.Value)),
-        JsonValueKind.Array => e.EnumerateArray().Select(Normalize).ToList(),
-        JsonValueKind.Number => e.TryGetInt64(out long l) ? (object)l : double.Parse(e.GetDouble().ToString("G4", CultureInfo.InvariantCulture), CultureInfo.InvariantCulture),
-        JsonValueKind.String => e.GetString(),
-        JsonValueKind.True => true,
-        JsonValueKind.False => false,
-        _ => null,
-    };
 }
