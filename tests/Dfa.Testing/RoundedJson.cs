@@ -12,7 +12,7 @@ namespace Dfa.Testing;
 /// Why rounding: a run's numbers are bit-identical for the same seed and thread count on one machine, but the GEMM's
 /// summation order follows the SIMD width (AVX-512, AVX2 or scalar), so the last bits of a loss may differ between
 /// machines. Four significant digits is the stated tolerance of the summary snapshots: a relative change of about
-/// 10⁻⁴ or more, or any change of a count, shows up as a snapshot diff.
+/// 10⁻⁴ or more, or any change of an integer (a count, a size), shows up as a snapshot diff.
 /// </remarks>
 public static class RoundedJson
 {
@@ -22,9 +22,9 @@ public static class RoundedJson
         return Convert(doc.RootElement, significantDigits, new HashSet<string>(dropKeys, StringComparer.Ordinal));
     }
 
-    /// <summary>A number in <paramref name="significantDigits"/> significant digits, as invariant text (integers up to that many digits stay exact).</summary>
+    /// <summary>A number in <paramref name="significantDigits"/> significant digits, as invariant text; integers (counts, bytes, steps) stay exact.</summary>
     public static string Round(double value, int significantDigits) =>
-        value == Math.Floor(value) && Math.Abs(value) < Math.Pow(10, significantDigits)
+        value == Math.Floor(value) && Math.Abs(value) < 9e15
             ? value.ToString("R", CultureInfo.InvariantCulture)
             : value.ToString("G" + significantDigits.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
 
