@@ -92,7 +92,9 @@ internal static class TrainingRun
     private static AlignmentMonitor? CreateMonitor(RunInputs run, FeedbackBackendRegistry registry)
     {
         TrainConfig config = run.Config;
-        if (run.Setup.Projector is not { } projector || config.Logging.AlignmentEvery <= 0)
+        // Weight alignment is defined for products of Linear weights; convolutional blocks are not measured (yet).
+        if (run.Setup.Projector is not { } projector || config.Logging.AlignmentEvery <= 0
+            || run.Setup.Network.HiddenBlocks.Any(b => !b.Layers.OfType<Dfa.Core.Layers.Linear>().Any()))
         {
             return null;
         }

@@ -31,6 +31,14 @@ internal static class ConfigSchema
                 ("celu", ActivationKind.Celu), ("gelu", ActivationKind.Gelu),
             ],
             [("leaky", "leaky_relu"), ("lrelu", "leaky_relu")])),
+        Keys<ModelConfig>.F("conv", c => c.Conv, (c, v) => c with { Conv = v }, new IntListType(0, MaxHiddenLayers, new IntType(1, 1 << 16))),
+        Keys<ModelConfig>.F("input_shape", c => c.InputShape, (c, v) => c with { InputShape = v }, new IntListType(0, 3, new IntType(1, 1 << 16))),
+        Keys<ModelConfig>.F("conv_kernel", c => c.ConvKernel, (c, v) => c with { ConvKernel = v }, new IntType(1, 1024)),
+        Keys<ModelConfig>.F("conv_stride", c => c.ConvStride, (c, v) => c with { ConvStride = v }, new IntType(1, 1024)),
+        Keys<ModelConfig>.F("conv_padding", c => c.ConvPadding, (c, v) => c with { ConvPadding = v }, new IntType(0, 1024)),
+        Keys<ModelConfig>.F("pool", c => c.Pool, (c, v) => c with { Pool = v }, new IntType(1, 1024)),
+        Keys<ModelConfig>.F("pool_kind", c => c.PoolKind, (c, v) => c with { PoolKind = v }, new EnumType<PoolKind>(
+            [("max", PoolKind.Max), ("avg", PoolKind.Avg)], [("maxpool", "max"), ("average", "avg"), ("avgpool", "avg")])),
         Keys<ModelConfig>.F("negative_slope", c => c.NegativeSlope, (c, v) => c with { NegativeSlope = v }, DoubleType.Any),
         Keys<ModelConfig>.F("prelu_init", c => c.PreluInit, (c, v) => c with { PreluInit = v }, DoubleType.Any),
         Keys<ModelConfig>.F("celu_alpha", c => c.CeluAlpha, (c, v) => c with { CeluAlpha = v }, DoubleType.Positive));
@@ -152,6 +160,12 @@ internal static class ConfigSchema
         {
             throw At(ctx, root, "use_LayerNorm1D", "use_BatchNorm1D")
                 .Error("use_BatchNorm1D and use_LayerNorm1D are both true; choose one normalisation");
+        }
+
+        if (c.Model.Conv.Count > 0 && c.Model.InputShape.Count != 3)
+        {
+            throw (ctx.KeyAt("model.input_shape") ?? At(ctx, root, "model.conv"))
+                .Error("model.conv needs model.input_shape: [channels, height, width] of one sample, e.g. [1, 28, 28] for MNIST");
         }
 
         if (c.EarlyStopping is not null && c.Data.ValidationSplit <= 0)

@@ -140,6 +140,31 @@ public sealed record ModelConfig
     /// <summary><c>hidden</c>: widths of the hidden layers; the survey's network has two.</summary>
     public IReadOnlyList<int> Hidden { get; init; } = [800, 800];
 
+    /// <summary>
+    /// <c>conv</c>: output channels of each convolutional block, in order (empty: an MLP). Each block is
+    /// <c>Conv2d → activation → pool</c> and, under DFA, a feedback point at its (pooled) output; the fully connected
+    /// <see cref="Hidden"/> blocks follow, then the output layer.
+    /// </summary>
+    public IReadOnlyList<int> Conv { get; init; } = [];
+
+    /// <summary><c>input_shape</c>: <c>[channels, height, width]</c> of one sample (NCHW rows); required with <see cref="Conv"/>.</summary>
+    public IReadOnlyList<int> InputShape { get; init; } = [];
+
+    /// <summary><c>conv_kernel</c>: square kernel of every convolution.</summary>
+    public int ConvKernel { get; init; } = 5;
+
+    /// <summary><c>conv_stride</c>.</summary>
+    public int ConvStride { get; init; } = 1;
+
+    /// <summary><c>conv_padding</c>: zero padding on each side (2 keeps a 5×5 convolution's size).</summary>
+    public int ConvPadding { get; init; } = 2;
+
+    /// <summary><c>pool</c>: square window and stride of the pooling after each convolution; 1 means none.</summary>
+    public int Pool { get; init; } = 2;
+
+    /// <summary><c>pool_kind</c>: <c>max</c> or <c>avg</c>.</summary>
+    public PoolKind PoolKind { get; init; } = PoolKind.Max;
+
     /// <summary><c>activation</c>; the survey's default is ReLU.</summary>
     public ActivationKind Activation { get; init; } = ActivationKind.Relu;
 
@@ -151,6 +176,12 @@ public sealed record ModelConfig
 
     /// <summary><c>celu_alpha</c>.</summary>
     public double CeluAlpha { get; init; } = 1.0;
+}
+
+public enum PoolKind
+{
+    Max,
+    Avg,
 }
 
 public enum DatasetKind

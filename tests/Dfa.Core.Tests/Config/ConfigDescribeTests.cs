@@ -93,15 +93,16 @@ public sealed class ConfigDescribeTests
             Assert.That(d["output"], Is.EqualTo("runs/custom"));
             Assert.That(d["feedback.optical"], Is.EqualTo("null"));
             Assert.That(d["logging.alignment_every"], Is.EqualTo("100"));
-            Assert.That(d, Has.Count.EqualTo(58));
+            Assert.That(d, Has.Count.EqualTo(65));
         });
     }
 
     [Test]
     public void SupportedKeys_AreDescribesKeysWithEarlyStoppingSpelledOut()
     {
-        Assert.That(ConfigLoader.SupportedKeys, Has.Count.EqualTo(71));
+        Assert.That(ConfigLoader.SupportedKeys, Has.Count.EqualTo(78));
         Assert.That(ConfigLoader.SupportedKeys, Does.Contain("logging.alignment_samples"));
+        Assert.That(ConfigLoader.SupportedKeys, Does.Contain("model.conv"));
         Assert.That(ConfigLoader.SupportedKeys, Does.Contain("feedback.optical.read_noise_e"));
         Assert.That(ConfigLoader.SupportedKeys, Does.Contain("feedback.sparse.rank"));
         Assert.That(ConfigLoader.SupportedKeys, Does.Contain("lr_schdulear.use_lr_schdulear"));
