@@ -23,7 +23,8 @@ public sealed class CnnBuilderTests
         seed: 2
         threads: 2
         """,
-        "cnn.yaml") with { Algorithm = algorithm };
+        "cnn.yaml") with
+    { Algorithm = algorithm };
 
     [Test]
     public void Build_MnistCnn_HasTheExpectedBlocksShapesAndNames()
