@@ -85,9 +85,12 @@ public sealed class FeedbackAlignment : ITrainingAlgorithm
 
     public string Name => "FA";
 
-    /// <summary>The fixed feedback matrix of each Linear layer that has one, keyed by its weight's name (e.g. <c>fc2.weight</c>).</summary>
+    /// <summary>
+    /// Copies of the fixed feedback matrix of each Linear layer that has one, keyed by its weight's name (e.g.
+    /// <c>fc2.weight</c>); copies, so nothing outside can change a matrix that FA promises never changes.
+    /// </summary>
     public IReadOnlyDictionary<string, Matrix> FeedbackMatrices =>
-        _feedback.ToDictionary(kv => kv.Key.Weight.Name, kv => kv.Value, StringComparer.Ordinal);
+        _feedback.ToDictionary(kv => kv.Key.Weight.Name, kv => kv.Value.Clone(), StringComparer.Ordinal);
 
     public void ComputeGradients(Network network, Matrix outputGradient)
     {
