@@ -48,6 +48,11 @@ internal sealed record TrainingSetup(
             projector = registry.Get(config.Feedback.Backend).Create(shape, config.Feedback, feedbackSeed, config.EffectiveThreads);
             algorithm = new DirectFeedbackAlignment(projector);
         }
+        else if (config.Algorithm == TrainingAlgorithmKind.Fa)
+        {
+            // FA's matrices replace each Wᵀ inside the network, so no feedback backend applies: feedback.backend is ignored.
+            algorithm = new FeedbackAlignment(network, feedbackSeed, config.Feedback.Scale, config.EffectiveThreads);
+        }
         else
         {
             algorithm = new Backpropagation();

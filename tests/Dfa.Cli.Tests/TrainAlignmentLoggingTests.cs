@@ -49,6 +49,28 @@ public sealed class TrainAlignmentLoggingTests
     }
 
     [Test]
+    public void FaRun_SkipsAlignmentLogging_AndRecordsItsFeedbackSeed()
+    {
+        // Alignment is measured against a DFA projector; FA has none, so alignment_every has nothing to watch.
+        using var temp = new TempFolder();
+        string config = temp.Combine("c.yaml");
+        File.WriteAllText(config, Config);
+        string run = temp.Combine("run");
+
+        CliResult result = CliRunner.Run("train", "-c", config, "--out", run, "--set", "backward_method=FA", "--set", "feedback.seed=42",
+            "--set", "logging.alignment_every=3", "--set", "logging.plots=false");
+
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.Error);
+        Assert.That(File.Exists(Path.Combine(run, "alignment.csv")), Is.False);
+        using JsonDocument summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "summary.json")));
+        JsonElement root = summary.RootElement;
+        Assert.That(root.GetProperty("algorithm").GetString(), Is.EqualTo("FA"));
+        Assert.That(root.GetProperty("backend").GetString(), Is.EqualTo("none"));
+        Assert.That(root.GetProperty("feedback_seed").GetUInt64(), Is.EqualTo(42));
+        Assert.That(root.TryGetProperty("alignment", out _), Is.False);
+    }
+
+    [Test]
     public void AlignmentCsv_HasStepZeroEveryIntervalAndTheLastStep_WithAnglesInRange()
     {
         using var temp = new TempFolder();

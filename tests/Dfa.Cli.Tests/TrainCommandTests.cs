@@ -55,6 +55,7 @@ public sealed class TrainCommandTests
 
     [TestCase("DFA")]
     [TestCase("BP")]
+    [TestCase("FA")]
     public void Train_TwiceWithTheSameSeed_GivesIdenticalNumbersAndWeights(string algorithm)
     {
         using var temp = new TempFolder();

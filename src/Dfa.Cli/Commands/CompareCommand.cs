@@ -152,7 +152,7 @@ internal static class CompareCommand
     {
         TrainConfig config = run.Spec.Config;
         int inputs = run.Setup.Network.InputSize, classes = run.Setup.Network.OutputSize;
-        string backend = config.Algorithm == TrainingAlgorithmKind.Bp ? "bp" : config.Feedback.Backend;
+        string backend = config.Algorithm == TrainingAlgorithmKind.Dfa ? config.Feedback.Backend : config.Algorithm.ToString().ToLowerInvariant();
         (long, long) storage = (0, 0);
         if (run.Setup.Projector is { } projector)
         {

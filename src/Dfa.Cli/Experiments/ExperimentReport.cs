@@ -199,7 +199,7 @@ internal static class ExperimentReport
     ];
 
     private static string Algorithm(TrainConfig c) =>
-        $"{(c.Algorithm == TrainingAlgorithmKind.Dfa ? "DFA" : "BP")} {(c.Optimizer == OptimizerKind.Adam ? "Adam" : "SGD")} {R(c.LearningRate)}";
+        $"{c.Algorithm.ToString().ToUpperInvariant()} {(c.Optimizer == OptimizerKind.Adam ? "Adam" : "SGD")} {R(c.LearningRate)}";
 
     private static double? Finite(double v) => double.IsFinite(v) ? v : null;
 

@@ -94,7 +94,7 @@ internal sealed class SummaryBuilder(TrainConfig config, string configPath, Trai
             new("samples_per_second", samplesPerSecond),
             new("train_seconds", trainSeconds),
             new("seed", config.Seed),
-            new("feedback_seed", setup.Projector is null ? null : setup.FeedbackSeed),
+            new("feedback_seed", setup.Projector is not null || setup.Algorithm is FeedbackAlignment ? setup.FeedbackSeed : null),
             new("threads", config.EffectiveThreads),
             new("config", configPath),
             new("dataset", train.Name),

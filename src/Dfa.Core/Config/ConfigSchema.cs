@@ -130,7 +130,7 @@ internal static class ConfigSchema
         Keys<TrainConfig>.F("lr", c => c.LearningRate, (c, v) => c with { LearningRate = v }, DoubleType.Positive),
         Keys<TrainConfig>.F("verbose", c => c.Verbose, (c, v) => c with { Verbose = v }, BoolType.Instance),
         Keys<TrainConfig>.F("backward_method", c => c.Algorithm, (c, v) => c with { Algorithm = v }, new EnumType<TrainingAlgorithmKind>(
-            [("DFA", TrainingAlgorithmKind.Dfa), ("BP", TrainingAlgorithmKind.Bp)],
+            [("DFA", TrainingAlgorithmKind.Dfa), ("BP", TrainingAlgorithmKind.Bp), ("FA", TrainingAlgorithmKind.Fa), ("feedback_alignment", TrainingAlgorithmKind.Fa)],
             [("backprop", "BP"), ("backpropagation", "BP"), ("direct_feedback_alignment", "DFA")])),
         Keys<TrainConfig>.F("optimizer_algorithm", c => c.Optimizer, (c, v) => c with { Optimizer = v }, new EnumType<OptimizerKind>(
             [("ADAM", OptimizerKind.Adam), ("SGD", OptimizerKind.Sgd)])),

@@ -19,7 +19,7 @@ public sealed record TrainConfig
     /// <summary><c>verbose</c>: per-epoch table rows and progress bars.</summary>
     public bool Verbose { get; init; } = true;
 
-    /// <summary><c>backward_method</c>: <c>DFA</c> or <c>BP</c> (the survey: anything not DFA is BP).</summary>
+    /// <summary><c>backward_method</c>: <c>DFA</c>, <c>BP</c> or <c>FA</c> (the survey knows the first two only).</summary>
     public TrainingAlgorithmKind Algorithm { get; init; } = TrainingAlgorithmKind.Dfa;
 
     /// <summary><c>optimizer_algorithm</c>: <c>ADAM</c> or <c>SGD</c>.</summary>
@@ -83,6 +83,9 @@ public enum TrainingAlgorithmKind
 {
     Bp,
     Dfa,
+
+    /// <summary>Feedback Alignment (Lillicrap et al. 2016): BP's order with a fixed random matrix in place of each <c>Wᵀ</c>.</summary>
+    Fa,
 }
 
 public enum OptimizerKind

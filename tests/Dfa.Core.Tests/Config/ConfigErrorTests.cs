@@ -116,7 +116,7 @@ public sealed class ConfigErrorTests
         AssertAt(Fail(yaml), line, column, problem);
     }
 
-    [TestCase("backward_method: Backprop", "unknown value 'Backprop', expected one of DFA, BP; did you mean 'BP'?")]
+    [TestCase("backward_method: Backprop", "unknown value 'Backprop', expected one of DFA, BP, FA, feedback_alignment; did you mean 'BP'?")]
     [TestCase("backward_method: DFAA", "did you mean 'DFA'?")]
     [TestCase("optimizer_algorithm: adamw", "backward_method")]
     [TestCase("model: {activation: relu6}", "model.activation: unknown value 'relu6', expected one of relu, tanh")]
@@ -137,6 +137,10 @@ public sealed class ConfigErrorTests
     [TestCase("backward_method: dfa", TrainingAlgorithmKind.Dfa)]
     [TestCase("backward_method: Bp", TrainingAlgorithmKind.Bp)]
     [TestCase("backward_method: 'BP'", TrainingAlgorithmKind.Bp)]
+    [TestCase("backward_method: FA", TrainingAlgorithmKind.Fa)]
+    [TestCase("backward_method: fa", TrainingAlgorithmKind.Fa)]
+    [TestCase("backward_method: feedback_alignment", TrainingAlgorithmKind.Fa)]
+    [TestCase("backward_method: Feedback-Alignment", TrainingAlgorithmKind.Fa)]
     public void BackwardMethod_IsCaseInsensitive(string yaml, TrainingAlgorithmKind expected)
     {
         Assert.That(ConfigLoader.Parse(yaml, File).Algorithm, Is.EqualTo(expected));
