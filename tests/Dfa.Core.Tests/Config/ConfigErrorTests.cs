@@ -77,7 +77,7 @@ public sealed class ConfigErrorTests
     [TestCase("model: {hidden: [800, x]}", 1, 23, "model.hidden[1]: expected an integer, got 'x'")]
     [TestCase("model: {hidden: [800, [1]]}", 1, 23, "model.hidden: expected a list of integers, got a list at index 1")]
     [TestCase("model: {hidden: []}", 1, 17, "model.hidden: expected 1 to 1024 entries, got 0")]
-    [TestCase("model: 5", 1, 8, "model: expected a mapping of keys (hidden, activation, negative_slope, prelu_init, celu_alpha), got '5'")]
+    [TestCase("model: 5", 1, 8, "model: expected a mapping of keys (hidden, activation, conv, input_shape, conv_kernel, conv_stride, conv_padding, pool, pool_kind, negative_slope, prelu_init, celu_alpha), got '5'")]
     [TestCase("early_stopping: 3", 1, 17, "early_stopping: expected a mapping of keys (patience, min_delta) or null, got '3'")]
     [TestCase("seed: abc", 1, 7, "seed: expected a non-negative integer, got 'abc'")]
     [TestCase("feedback: {backend: ''}", 1, 21, "feedback.backend: expected a non-empty string")]
