@@ -51,7 +51,14 @@ internal sealed record TrainingSetup(
         else if (config.Algorithm == TrainingAlgorithmKind.Fa)
         {
             // FA's matrices replace each Wᵀ inside the network, so no feedback backend applies: feedback.backend is ignored.
-            algorithm = new FeedbackAlignment(network, feedbackSeed, config.Feedback.Scale, config.EffectiveThreads);
+            try
+            {
+                algorithm = new FeedbackAlignment(network, feedbackSeed, config.Feedback.Scale, config.EffectiveThreads);
+            }
+            catch (NotSupportedException ex)
+            {
+                throw new DfaInputException($"backward_method FA: {ex.Message} (use BP or DFA for model.conv networks)");
+            }
         }
         else
         {
