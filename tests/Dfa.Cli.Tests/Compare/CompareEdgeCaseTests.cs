@@ -48,6 +48,10 @@ public sealed class CompareEdgeCaseTests
         Assert.That(Layout(outDir, "dfa-dense"), Does.StartWith("float32"));
     }
 
+    /// <summary>
+    /// The costs are the simulator's prices of the work the backend predicts at the options the member trained with
+    /// (sparse k = 3 here), built independently of the command's own plan code.
+    /// </summary>
     [Test]
     public void Compare_PricesAMemberAtTheOptionsItTrainedWith()
     {
@@ -65,7 +69,7 @@ public sealed class CompareEdgeCaseTests
         var registry = services.GetRequiredService<FeedbackBackendRegistry>();
         var prices = new Prices(ProfileCatalog.Open(RepoPaths.Combine("hardware-profiles")).Load("gpu-a100-80gb-sxm4"));
         var trained = new FeedbackConfig { Backend = "sparse", Sparse = new SparseFeedbackConfig { Connections = 3 } };
-        Assert.That(costs.GetArrayLength(), Is.EqualTo(2));
+        Assert.That(costs.EnumerateArray().Select(c => c.GetProperty("outputs").GetInt32()), Is.EqualTo(new[] { 5, 1000 }));
         foreach (JsonElement c in costs.EnumerateArray())
         {
             int e = c.GetProperty("outputs").GetInt32();
@@ -74,6 +78,8 @@ public sealed class CompareEdgeCaseTests
             CostRow expected = CostModel.Price(w, 32, plan, prices, OptimizerKind.Adam);
             Assert.That(c.GetProperty("feedback_s").GetDouble(), Is.EqualTo(expected.Phases[1].Seconds), $"e={e}");
             Assert.That(c.GetProperty("step_s").GetDouble(), Is.EqualTo(expected.TimeSeconds), $"e={e}");
+            Assert.That(c.GetProperty("critical_path_s").GetDouble(), Is.EqualTo(expected.CriticalPathSeconds), $"e={e}");
+            Assert.That(c.GetProperty("energy_j").GetDouble(), Is.EqualTo(expected.EnergyJ), $"e={e}");
         }
     }
 
