@@ -45,6 +45,20 @@ public sealed class CnnBuilderTests
         Assert.That(network.ParameterCount, Is.EqualTo(832 + 51_264 + 3_212_288 + 10_250));
     }
 
+    /// <summary>The shipped CNN configs load and build the same MNIST network, differing only in how it trains.</summary>
+    [TestCase("bp.yaml", TrainingAlgorithmKind.Bp)]
+    [TestCase("dfa.yaml", TrainingAlgorithmKind.Dfa)]
+    public void ShippedCnnConfigs_BuildTheSameMnistCnn(string file, TrainingAlgorithmKind algorithm)
+    {
+        TrainConfig config = ConfigLoader.Load(RepoPaths.Combine("configs", "cnn", file));
+        TrainConfig bp = ConfigLoader.Load(RepoPaths.Combine("configs", "cnn", "bp.yaml"));
+
+        Assert.That(config.Algorithm, Is.EqualTo(algorithm));
+        Assert.That(ConfigLoader.Describe(config with { Algorithm = bp.Algorithm, Feedback = bp.Feedback }), Is.EqualTo(ConfigLoader.Describe(bp)));
+        Network network = NetworkBuilder.Build(config, inputs: 784, classes: 10, seed: config.Seed);
+        Assert.That(network.HiddenBlocks.Select(b => b.OutputSize), Is.EqualTo(new[] { 32 * 14 * 14, 64 * 7 * 7, 1024 }));
+    }
+
     [Test]
     public void Build_AvgPoolAndNoPool()
     {
