@@ -55,4 +55,26 @@ public sealed record ImageShape
 
         return (int)((span / stride) + 1);
     }
+
+    /// <summary>
+    /// A pooling layer's geometry (no padding): checks the extents, kernel and stride (null: the kernel, PyTorch's
+    /// default), and gives the input shape, the output shape and the stride. Shared by <see cref="MaxPool2d"/> and
+    /// <see cref="AvgPool2d"/>; errors name the argument at fault.
+    /// </summary>
+    internal static (ImageShape Input, ImageShape Output, int Stride) Pooling(
+        string kind, int channels, int height, int width, int kernel, int? stride)
+    {
+        LayerGuard.CheckSize(channels, nameof(channels));
+        LayerGuard.CheckSize(height, nameof(height));
+        LayerGuard.CheckSize(width, nameof(width));
+        LayerGuard.CheckSize(kernel, nameof(kernel));
+        int s = stride ?? kernel;
+        LayerGuard.CheckSize(s, nameof(stride));
+        var input = new ImageShape(channels, height, width);
+        var output = new ImageShape(
+            channels,
+            SlidingOutput(kind, height, "height", kernel, s, 0),
+            SlidingOutput(kind, width, "width", kernel, s, 0));
+        return (input, output, s);
+    }
 }

@@ -26,19 +26,8 @@ public sealed class MaxPool2d : IImageLayer
     /// <exception cref="ArgumentException">The window is larger than the input.</exception>
     public MaxPool2d(int channels, int height, int width, int kernel, int? stride = null)
     {
-        LayerGuard.CheckSize(channels, nameof(channels));
-        LayerGuard.CheckSize(height, nameof(height));
-        LayerGuard.CheckSize(width, nameof(width));
-        LayerGuard.CheckSize(kernel, nameof(kernel));
-        int s = stride ?? kernel;
-        LayerGuard.CheckSize(s, nameof(stride));
-        InputShape = new ImageShape(channels, height, width);
-        OutputShape = new ImageShape(
-            channels,
-            ImageShape.SlidingOutput(Kind, height, "height", kernel, s, 0),
-            ImageShape.SlidingOutput(Kind, width, "width", kernel, s, 0));
+        (InputShape, OutputShape, Stride) = ImageShape.Pooling(Kind, channels, height, width, kernel, stride);
         Kernel = kernel;
-        Stride = s;
     }
 
     public string Kind => "maxpool2d";
