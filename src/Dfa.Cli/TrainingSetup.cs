@@ -1,6 +1,7 @@
 using Dfa.Backends.Registry;
 using Dfa.Core;
 using Dfa.Core.Config;
+using Dfa.Core.Data;
 using Dfa.Core.Feedback;
 using Dfa.Core.Optim;
 using Dfa.Core.Randomness;
@@ -22,6 +23,22 @@ internal sealed record TrainingSetup(
     IOptimizer Optimizer,
     Trainer Trainer)
 {
+    /// <summary>The run's objects for training on <paramref name="train"/>, after checking that its batches suit the network.</summary>
+    /// <exception cref="DfaInputException">
+    /// BatchNorm with a last batch of one sample (no batch statistics), or the network is too large to allocate here.
+    /// </exception>
+    public static TrainingSetup For(TrainConfig config, Dataset train, FeedbackBackendRegistry registry)
+    {
+        if (config.UseBatchNorm && train.Count % config.BatchSize == 1)
+        {
+            throw new DfaInputException(
+                $"use_BatchNorm1D with {train.Count} training samples and batch_size {config.BatchSize} leaves a last batch of one sample, "
+                + "which has no batch statistics; change batch_size or validation_split");
+        }
+
+        return Build(config, train.Features, train.Classes, registry);
+    }
+
     /// <exception cref="DfaInputException">The network (or its feedback matrices) is too large to allocate here.</exception>
     public static TrainingSetup Build(TrainConfig config, int inputs, int classes, FeedbackBackendRegistry registry)
     {

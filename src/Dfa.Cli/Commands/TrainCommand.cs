@@ -56,15 +56,8 @@ internal static class TrainCommand
         (Dataset train, Dataset? validation, Dataset test) =
             DataSources.Load(config, request.DataFolder, message => console.MarkupLine($"[grey]{Markup.Escape(message)}[/]"));
 
-        if (config.UseBatchNorm && train.Count % config.BatchSize == 1)
-        {
-            throw new DfaInputException(
-                $"use_BatchNorm1D with {train.Count} training samples and batch_size {config.BatchSize} leaves a last batch of one sample, "
-                + "which has no batch statistics; change batch_size or validation_split");
-        }
-
         // Everything that can be wrong with the input is checked before the output folder is claimed.
-        TrainingSetup setup = TrainingSetup.Build(config, train.Features, train.Classes, registry);
+        TrainingSetup setup = TrainingSetup.For(config, train, registry);
         string outPath = request.OutputFolder ?? config.Output
             ?? Path.Combine("runs", $"{DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}-{setup.Algorithm.Name.ToLowerInvariant()}");
         OutputFolder folder = OutputFolder.Claim(outPath);

@@ -42,12 +42,14 @@ internal static class RunBatch
                 data[key] = sets;
             }
 
-            if (spec.Config.UseBatchNorm && sets.Train.Count % spec.Config.BatchSize == 1)
+            try
             {
-                throw new DfaInputException($"{spec.Label}: use_BatchNorm1D with {sets.Train.Count} training samples and batch_size {spec.Config.BatchSize} leaves a last batch of one sample");
+                prepared.Add((spec, TrainingSetup.For(spec.Config, sets.Train, registry), sets));
             }
-
-            prepared.Add((spec, TrainingSetup.Build(spec.Config, sets.Train.Features, sets.Train.Classes, registry), sets));
+            catch (DfaInputException ex)
+            {
+                throw new DfaInputException($"{spec.Label}: {ex.Message}");
+            }
         }
 
         var records = new List<RunRecord>();
