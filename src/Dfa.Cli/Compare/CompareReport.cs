@@ -216,8 +216,8 @@ internal static class CompareReport
                 ? a.Gradient.Select((g, l) => (object?)new List<KeyValuePair<string, object?>>
                 {
                     new("block", g.Block),
-                    new("gradient_deg", Finite(g.WeightDegrees)),
-                    new("weight_deg", Finite(a.Weight[l].Degrees)),
+                    new("gradient_deg", JsonFile.FiniteOrNull(g.WeightDegrees)),
+                    new("weight_deg", JsonFile.FiniteOrNull(a.Weight[l].Degrees)),
                 }).ToList()
                 : null),
             new("feedback_storage_bytes", m.Backend == "bp" ? null : m.StorageBytes.Trained),
@@ -257,7 +257,6 @@ internal static class CompareReport
 
     private static int Classes(IReadOnlyList<CompareMember> members) => members[0].Run.Setup.Network.OutputSize;
 
-    private static double? Finite(double v) => double.IsFinite(v) ? v : null;
 
     private static string Percent(double fraction) => (fraction * 100).ToString("F2", Inv) + " %";
 

@@ -180,20 +180,20 @@ internal static class ExperimentReport
         new("train_samples", record.TrainSamples),
         new("diverged_epoch", m.DivergedEpoch),
         new("epochs", m.Epochs.Count),
-        new("final_train_loss", Finite(m.FinalTrainLoss)),
-        new("min_train_loss", Finite(m.MinTrainLoss)),
+        new("final_train_loss", JsonFile.FiniteOrNull(m.FinalTrainLoss)),
+        new("min_train_loss", JsonFile.FiniteOrNull(m.MinTrainLoss)),
         new("min_train_loss_epoch", m.MinTrainLossEpoch),
-        new("final_test_loss", Finite(m.FinalTestLoss)),
-        new("final_test_accuracy", Finite(m.FinalTestAccuracy)),
-        new("gap", Finite(m.Gap)),
+        new("final_test_loss", JsonFile.FiniteOrNull(m.FinalTestLoss)),
+        new("final_test_accuracy", JsonFile.FiniteOrNull(m.FinalTestAccuracy)),
+        new("gap", JsonFile.FiniteOrNull(m.Gap)),
         new("train_loss", m.Epochs.Select(x => (object?)x.TrainLoss).ToList()),
         new("test_loss", m.Epochs.Select(x => (object?)x.TestLoss).ToList()),
         new("test_accuracy", m.Epochs.Select(x => (object?)x.TestAccuracy).ToList()),
         new("final_alignment", m.FinalAlignment.Select(a => (object?)new List<KeyValuePair<string, object?>>
         {
             new("block", a.Block),
-            new("gradient_deg", Finite(a.GradientDegrees)),
-            new("weight_deg", Finite(a.WeightDegrees)),
+            new("gradient_deg", JsonFile.FiniteOrNull(a.GradientDegrees)),
+            new("weight_deg", JsonFile.FiniteOrNull(a.WeightDegrees)),
         }).ToList()),
         new("wall_seconds", m.WallSeconds),
     ];
@@ -201,7 +201,6 @@ internal static class ExperimentReport
     private static string Algorithm(TrainConfig c) =>
         $"{c.Algorithm.ToString().ToUpperInvariant()} {(c.Optimizer == OptimizerKind.Adam ? "Adam" : "SGD")} {R(c.LearningRate)}";
 
-    private static double? Finite(double v) => double.IsFinite(v) ? v : null;
 
     private static string G(double v) => Verdicts.N(v);
 

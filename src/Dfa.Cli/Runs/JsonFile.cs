@@ -10,6 +10,9 @@ namespace Dfa.Cli.Runs;
 /// </summary>
 internal static class JsonFile
 {
+    /// <summary>A number for a field where an undefined value (an angle of a zero gradient, an infinite condition number) should read null.</summary>
+    public static double? FiniteOrNull(double value) => double.IsFinite(value) ? value : null;
+
     public static void Write(string path, IReadOnlyList<KeyValuePair<string, object?>> fields)
     {
         using var buffer = new MemoryStream();

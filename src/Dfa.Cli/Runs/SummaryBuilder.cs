@@ -41,7 +41,7 @@ internal sealed class SummaryBuilder(TrainConfig config, string configPath, Trai
                 new("first", Layers(first)),
                 new("final", Layers(last)),
                 new("min_gradient_deg", Enumerable.Range(0, last.Gradient.Count)
-                    .Select(l => (object?)Finite(outcome.Alignment.Min(s => double.IsNaN(s.Gradient[l].WeightDegrees) ? double.PositiveInfinity : s.Gradient[l].WeightDegrees)))
+                    .Select(l => (object?)JsonFile.FiniteOrNull(outcome.Alignment.Min(s => double.IsNaN(s.Gradient[l].WeightDegrees) ? double.PositiveInfinity : s.Gradient[l].WeightDegrees)))
                     .ToList()),
             }));
         }
@@ -54,8 +54,8 @@ internal sealed class SummaryBuilder(TrainConfig config, string configPath, Trai
                 new("rows", a.Rows),
                 new("cols", a.Cols),
                 new("rank", a.Rank),
-                new("condition_number", Finite(a.ConditionNumber)),
-                new("effective_condition_number", Finite(a.EffectiveConditionNumber)),
+                new("condition_number", JsonFile.FiniteOrNull(a.ConditionNumber)),
+                new("effective_condition_number", JsonFile.FiniteOrNull(a.EffectiveConditionNumber)),
                 new("sparsity", a.Sparsity),
                 new("singular_values_top", a.SingularValues.Take(10).Cast<object?>().ToList()),
             }).ToList()));
@@ -65,12 +65,10 @@ internal sealed class SummaryBuilder(TrainConfig config, string configPath, Trai
         {
             new("block", g.Block),
             new("step", s.Step),
-            new("gradient_deg", Finite(g.WeightDegrees)),
-            new("bias_gradient_deg", Finite(g.BiasDegrees)),
-            new("weight_deg", Finite(s.Weight[l].Degrees)),
+            new("gradient_deg", JsonFile.FiniteOrNull(g.WeightDegrees)),
+            new("bias_gradient_deg", JsonFile.FiniteOrNull(g.BiasDegrees)),
+            new("weight_deg", JsonFile.FiniteOrNull(s.Weight[l].Degrees)),
         }).ToList();
-
-        static double? Finite(double v) => double.IsFinite(v) ? v : null;
     }
 
     private List<KeyValuePair<string, object?>> Build(
