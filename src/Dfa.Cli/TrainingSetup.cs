@@ -77,9 +77,13 @@ internal sealed record TrainingSetup(
                 throw new DfaInputException($"backward_method FA: {ex.Message} (use BP or DFA for model.conv networks)");
             }
         }
-        else
+        else if (config.Algorithm == TrainingAlgorithmKind.Bp)
         {
             algorithm = new Backpropagation();
+        }
+        else
+        {
+            throw new DfaInputException($"backward_method {config.Algorithm.ToString().ToUpperInvariant()} is not available in this build yet");
         }
 
         IOptimizer optimizer = Optimizers.Create(config, network.Parameters);

@@ -87,6 +87,7 @@ public static class ConfigLoader
         {
             EarlyStopping = new(),
             Feedback = new() { Sparse = new(), Binary = new(), Optical = new() },
+            InitFrom = new(),
         }).Select(p => p.Key).ToArray().AsReadOnly();
 
     internal static TrainConfig ParseBytes(ReadOnlySpan<byte> bytes, string displayName, IReadOnlyList<string>? overrides)

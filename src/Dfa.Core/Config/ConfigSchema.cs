@@ -124,14 +124,34 @@ internal static class ConfigSchema
         new OptionalSectionField<FeedbackConfig, OpticalFeedbackConfig>(
             "optical", OpticalFeedback, c => c.Optical, (c, v) => c with { Optical = v }, () => new()));
 
+    private static readonly NameListType BlockNames = new(MaxHiddenLayers * 2 + 1);
+
+    private static readonly Section<HybridConfig> Hybrid = new(
+        Keys<HybridConfig>.F("warmup_steps", c => c.WarmupSteps, (c, v) => c with { WarmupSteps = v }, new IntType(0)));
+
+    private static readonly Section<ModularConfig> Modular = new(
+        Keys<ModularConfig>.F("boundaries", c => c.Boundaries, (c, v) => c with { Boundaries = v }, BlockNames));
+
+    private static readonly Section<HdfaConfig> Hdfa = new(
+        Keys<HdfaConfig>.F("p", c => c.P, (c, v) => c with { P = v }, new DoubleType(0, true, 1, true)),
+        Keys<HdfaConfig>.F("gamma", c => c.Gamma, (c, v) => c with { Gamma = v }, new DoubleType(0, true, 1, true)));
+
+    private static readonly Section<InitFromConfig> InitFrom = new(
+        Keys<InitFromConfig>.F("path", c => c.Path, (c, v) => c with { Path = v! }, StringType.Required),
+        Keys<InitFromConfig>.F("blocks", c => c.Blocks, (c, v) => c with { Blocks = v }, BlockNames));
+
     public static readonly Section<TrainConfig> Root = new(
         Keys<TrainConfig>.F("batch_size", c => c.BatchSize, (c, v) => c with { BatchSize = v }, new IntType(1)),
         Keys<TrainConfig>.F("epochs", c => c.Epochs, (c, v) => c with { Epochs = v }, new IntType(1)),
         Keys<TrainConfig>.F("lr", c => c.LearningRate, (c, v) => c with { LearningRate = v }, DoubleType.Positive),
         Keys<TrainConfig>.F("verbose", c => c.Verbose, (c, v) => c with { Verbose = v }, BoolType.Instance),
         Keys<TrainConfig>.F("backward_method", c => c.Algorithm, (c, v) => c with { Algorithm = v }, new EnumType<TrainingAlgorithmKind>(
-            [("DFA", TrainingAlgorithmKind.Dfa), ("BP", TrainingAlgorithmKind.Bp), ("FA", TrainingAlgorithmKind.Fa), ("feedback_alignment", TrainingAlgorithmKind.Fa)],
-            [("backprop", "BP"), ("backpropagation", "BP"), ("direct_feedback_alignment", "DFA")])),
+            [
+                ("DFA", TrainingAlgorithmKind.Dfa), ("BP", TrainingAlgorithmKind.Bp), ("FA", TrainingAlgorithmKind.Fa),
+                ("feedback_alignment", TrainingAlgorithmKind.Fa), ("HYBRID", TrainingAlgorithmKind.Hybrid),
+                ("MODULAR", TrainingAlgorithmKind.Modular), ("HDFA", TrainingAlgorithmKind.Hdfa),
+            ],
+            [("backprop", "BP"), ("backpropagation", "BP"), ("direct_feedback_alignment", "DFA"), ("modular_dfa", "MODULAR"), ("hybrid_dfa", "HDFA")])),
         Keys<TrainConfig>.F("optimizer_algorithm", c => c.Optimizer, (c, v) => c with { Optimizer = v }, new EnumType<OptimizerKind>(
             [("ADAM", OptimizerKind.Adam), ("SGD", OptimizerKind.Sgd)])),
         Keys<TrainConfig>.F("p_drop", c => c.DropoutP, (c, v) => c with { DropoutP = v }, DoubleType.UnitHalfOpen),
@@ -149,6 +169,12 @@ internal static class ConfigSchema
             "early_stopping", EarlyStopping, c => c.EarlyStopping, (c, v) => c with { EarlyStopping = v }, () => new()),
         Keys<TrainConfig>.S("feedback", Feedback, c => c.Feedback, (c, v) => c with { Feedback = v }),
         Keys<TrainConfig>.S("logging", Logging, c => c.Logging, (c, v) => c with { Logging = v }),
+        Keys<TrainConfig>.S("hybrid", Hybrid, c => c.Hybrid, (c, v) => c with { Hybrid = v }),
+        Keys<TrainConfig>.S("modular", Modular, c => c.Modular, (c, v) => c with { Modular = v }),
+        Keys<TrainConfig>.S("hdfa", Hdfa, c => c.Hdfa, (c, v) => c with { Hdfa = v }),
+        Keys<TrainConfig>.F("freeze", c => c.Freeze, (c, v) => c with { Freeze = v }, BlockNames),
+        new OptionalSectionField<TrainConfig, InitFromConfig>(
+            "init_from", InitFrom, c => c.InitFrom, (c, v) => c with { InitFrom = v }, () => new()),
         Keys<TrainConfig>.F("seed", c => c.Seed, (c, v) => c with { Seed = v }, ULongType.Instance),
         Keys<TrainConfig>.F("threads", c => c.Threads, (c, v) => c with { Threads = v }, new IntType(0)),
         Keys<TrainConfig>.F("output", c => c.Output, (c, v) => c with { Output = v }, StringType.Optional));
@@ -166,6 +192,11 @@ internal static class ConfigSchema
         {
             throw (ctx.KeyAt("model.input_shape") ?? At(ctx, root, "model.conv"))
                 .Error("model.conv needs model.input_shape: [channels, height, width] of one sample, e.g. [1, 28, 28] for MNIST");
+        }
+
+        if (c.InitFrom is { Path.Length: 0 })
+        {
+            throw (ctx.KeyAt("init_from") ?? root).Error("init_from needs a path: a weights file or a run folder holding weights.bin");
         }
 
         if (c.EarlyStopping is not null && c.Data.ValidationSplit <= 0)

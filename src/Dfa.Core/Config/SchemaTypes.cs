@@ -16,13 +16,14 @@ internal sealed class BindContext
     }
 
     /// <summary>The full path of a key named <paramref name="key"/> at another level, if exactly one exists.</summary>
+    /// <summary>The other places a key exists, quoted and joined by "or" (at most three), or null when it exists nowhere else or in more places.</summary>
     public string? Elsewhere(string key, string prefix)
     {
         var matches = _allKeys.Where(k => k == key || k.EndsWith("." + key, StringComparison.Ordinal))
             .Where(k => k != (prefix.Length == 0 ? key : $"{prefix}.{key}"))
-            .Take(2)
+            .Take(4)
             .ToList();
-        return matches.Count == 1 ? matches[0] : null;
+        return matches.Count is >= 1 and <= 3 ? string.Join(" or ", matches.Select(m => $"'{m}'")) : null;
     }
 
     public void Record(string path, YScalar key, YNode value) => _seen[path] = (key, value);
@@ -116,7 +117,7 @@ internal sealed class Section<T>
                 var hint = Suggest.DidYouMean(key.Value, Keys);
                 if (hint.Length == 0 && ctx.Elsewhere(key.Value, prefix) is { } other)
                 {
-                    hint = $"; '{key.Value}' belongs at '{other}'";
+                    hint = $"; '{key.Value}' belongs at {other}";
                 }
 
                 throw key.Error($"unknown key '{key.Shown}'{where}{hint}");
@@ -371,6 +372,38 @@ internal sealed class IntListType(int minCount, int maxCount, IntType item) : Va
 
     public override string Render(IReadOnlyList<int> value) =>
         $"[{string.Join(", ", value.Select(v => v.ToString(CultureInfo.InvariantCulture)))}]";
+}
+
+/// <summary>A list of names, e.g. <c>[conv1, conv2]</c>: block names of the network.</summary>
+internal sealed class NameListType(int maxCount) : ValueType<IReadOnlyList<string>>
+{
+    public override IReadOnlyList<string> Read(YNode node, string path)
+    {
+        if (node is not YSequence seq)
+        {
+            throw node.Error($"{path}: expected a list of names such as [conv1, conv2], got {node.KindName}");
+        }
+
+        if (seq.Items.Count > maxCount)
+        {
+            throw node.Error($"{path}: expected at most {maxCount} names, got {seq.Items.Count}");
+        }
+
+        var values = new string[seq.Items.Count];
+        for (var i = 0; i < values.Length; i++)
+        {
+            values[i] = StringType.Required.Read(seq.Items[i], $"{path}[{i}]")!;
+            if (Array.IndexOf(values, values[i], 0, i) >= 0)
+            {
+                throw seq.Items[i].Error($"{path}[{i}]: '{values[i]}' is listed twice");
+            }
+        }
+
+        return Array.AsReadOnly(values);
+    }
+
+    public override string Render(IReadOnlyList<string> value) =>
+        $"[{string.Join(", ", value.Select(StringType.Required.Render))}]";
 }
 
 /// <summary>Field factories for records of type <typeparamref name="T"/>, so only the value type is inferred.</summary>

@@ -67,6 +67,24 @@ public sealed record TrainConfig
     /// <summary><c>logging</c>: what a run records beyond <c>metrics.csv</c> and <c>summary.json</c>.</summary>
     public LoggingConfig Logging { get; init; } = new();
 
+    /// <summary><c>hybrid</c>: settings of <c>backward_method: HYBRID</c>.</summary>
+    public HybridConfig Hybrid { get; init; } = new();
+
+    /// <summary><c>modular</c>: settings of <c>backward_method: MODULAR</c>.</summary>
+    public ModularConfig Modular { get; init; } = new();
+
+    /// <summary><c>hdfa</c>: settings of <c>backward_method: HDFA</c>.</summary>
+    public HdfaConfig Hdfa { get; init; } = new();
+
+    /// <summary>
+    /// <c>freeze</c>: names of blocks (<c>conv1</c>, <c>hidden1</c>, …) that never train, the first blocks of the network
+    /// (a backbone): no feedback reaches them, no gradient is computed for them and the optimizer does not hold them.
+    /// </summary>
+    public IReadOnlyList<string> Freeze { get; init; } = [];
+
+    /// <summary><c>init_from</c>: start from saved weights instead of the seed's initialisation (all or some blocks).</summary>
+    public InitFromConfig? InitFrom { get; init; }
+
     /// <summary><c>seed</c>: the root of every random stream of the run.</summary>
     public ulong Seed { get; init; }
 
@@ -86,6 +104,24 @@ public enum TrainingAlgorithmKind
 
     /// <summary>Feedback Alignment (Lillicrap et al. 2016): BP's order with a fixed random matrix in place of each <c>Wᵀ</c>.</summary>
     Fa,
+
+    /// <summary>
+    /// Han &amp; Yoo (2019): DFA on the fully connected blocks, BP from the first fully connected layer into the
+    /// convolutional blocks, after a warm-up (<c>hybrid.warmup_steps</c>) in which only the fully connected blocks train.
+    /// </summary>
+    Hybrid,
+
+    /// <summary>
+    /// Han et al. (2020): the blocks split into modules at <c>modular.boundaries</c>; DFA inside a module from the error
+    /// at the module's output, BP from a module's lowest block into the module below.
+    /// </summary>
+    Modular,
+
+    /// <summary>
+    /// Han et al. (2020), the survey's Algorithm 1: each step is BP with probability <c>hdfa.p</c>, else DFA; separate BP
+    /// and DFA momenta, mixed on DFA steps as <c>γ·v_DFA + (1 − γ)·v_BP</c>.
+    /// </summary>
+    Hdfa,
 }
 
 public enum OptimizerKind
@@ -285,6 +321,46 @@ public sealed record LoggingConfig
 
     /// <summary><c>plots</c>: PNG curves of loss, accuracy and alignment in the run folder.</summary>
     public bool Plots { get; init; } = true;
+}
+
+/// <summary><c>hybrid</c> (Han &amp; Yoo 2019).</summary>
+public sealed record HybridConfig
+{
+    /// <summary>
+    /// <c>warmup_steps</c>: optimizer steps at the start in which only the fully connected blocks train (by DFA), so the
+    /// first fully connected layer's error has settled before BP carries it into the convolutional blocks.
+    /// </summary>
+    public int WarmupSteps { get; init; } = 200;
+}
+
+/// <summary><c>modular</c> (Han et al. 2020).</summary>
+public sealed record ModularConfig
+{
+    /// <summary>
+    /// <c>boundaries</c>: names of the blocks that start a new module, e.g. <c>[hidden1]</c> splits
+    /// conv1, conv2 | hidden1, output. The first block always starts one. Empty: one module, which is DFA.
+    /// </summary>
+    public IReadOnlyList<string> Boundaries { get; init; } = [];
+}
+
+/// <summary><c>hdfa</c> (Han et al. 2020, the survey's Algorithm 1).</summary>
+public sealed record HdfaConfig
+{
+    /// <summary><c>p</c>: probability that a step uses BP (the rest use DFA).</summary>
+    public double P { get; init; } = 0.1;
+
+    /// <summary><c>gamma</c>: weight of the DFA momentum in a DFA step's update <c>γ·v_DFA + (1 − γ)·v_BP</c>.</summary>
+    public double Gamma { get; init; } = 0.5;
+}
+
+/// <summary><c>init_from</c>: where a run's starting weights come from.</summary>
+public sealed record InitFromConfig
+{
+    /// <summary><c>path</c>: a weights file, or a run folder holding <c>weights.bin</c>; relative to the working directory.</summary>
+    public string Path { get; init; } = string.Empty;
+
+    /// <summary><c>blocks</c>: names of the blocks whose parameters (and buffers) are loaded; empty loads every block.</summary>
+    public IReadOnlyList<string> Blocks { get; init; } = [];
 }
 
 public sealed record EarlyStoppingConfig

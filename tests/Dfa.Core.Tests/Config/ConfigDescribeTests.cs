@@ -28,6 +28,11 @@ public sealed class ConfigDescribeTests
         sgd: {momentum: 0.9, dampening: 0, nesterov: true}
         early_stopping: {patience: 4, min_delta: 0.001}
         feedback: {backend: dense, init: xavier_uniform, scale: 0.5, seed: 42}
+        hybrid: {warmup_steps: 50}
+        modular: {boundaries: [hidden2, output]}
+        hdfa: {p: 0.25, gamma: 0.75}
+        freeze: [hidden1]
+        init_from: {path: runs/bp, blocks: [hidden1, 'hidden 2']}
         seed: 18446744073709551615
         threads: 4
         output: runs/custom
@@ -58,7 +63,10 @@ public sealed class ConfigDescribeTests
         var described = ConfigLoader.Describe(original);
         var rebuilt = ConfigLoader.Parse("{}", "empty", described.Select(p => $"{p.Key}={p.Value}").ToArray());
         Assert.That(ConfigLoader.Describe(rebuilt), Is.EqualTo(described));
-        Assert.That(rebuilt with { Model = original.Model }, Is.EqualTo(original));
+        Assert.That(rebuilt with { Model = original.Model, Modular = original.Modular, Freeze = original.Freeze, InitFrom = original.InitFrom }, Is.EqualTo(original));
+        Assert.That(rebuilt.InitFrom!.Blocks, Is.EqualTo(original.InitFrom!.Blocks));
+        Assert.That(rebuilt.Modular.Boundaries, Is.EqualTo(original.Modular.Boundaries));
+        Assert.That(rebuilt.Freeze, Is.EqualTo(original.Freeze));
         Assert.That(rebuilt.Model.Hidden, Is.EqualTo(original.Model.Hidden));
     }
 
@@ -93,14 +101,19 @@ public sealed class ConfigDescribeTests
             Assert.That(d["output"], Is.EqualTo("runs/custom"));
             Assert.That(d["feedback.optical"], Is.EqualTo("null"));
             Assert.That(d["logging.alignment_every"], Is.EqualTo("100"));
-            Assert.That(d, Has.Count.EqualTo(65));
+            Assert.That(d["hybrid.warmup_steps"], Is.EqualTo("50"));
+            Assert.That(d["modular.boundaries"], Is.EqualTo("[hidden2, output]"));
+            Assert.That(d["hdfa.p"], Is.EqualTo("0.25"));
+            Assert.That(d["freeze"], Is.EqualTo("[hidden1]"));
+            Assert.That(d["init_from.blocks"], Is.EqualTo("[hidden1, 'hidden 2']"));
+            Assert.That(d, Has.Count.EqualTo(72));
         });
     }
 
     [Test]
     public void SupportedKeys_AreDescribesKeysWithEarlyStoppingSpelledOut()
     {
-        Assert.That(ConfigLoader.SupportedKeys, Has.Count.EqualTo(78));
+        Assert.That(ConfigLoader.SupportedKeys, Has.Count.EqualTo(85));
         Assert.That(ConfigLoader.SupportedKeys, Does.Contain("logging.alignment_samples"));
         Assert.That(ConfigLoader.SupportedKeys, Does.Contain("model.conv"));
         Assert.That(ConfigLoader.SupportedKeys, Does.Contain("feedback.optical.read_noise_e"));

@@ -29,9 +29,9 @@ public sealed class ConfigErrorTests
         var e = Fail("model:\n  hiden: [10]\n  activaton: relu\n");
         AssertAt(e, 2, 3, "unknown key 'hiden' in 'model'; did you mean 'hidden'?");
 
-        // 'gamma' is a key of lr_schdulear, not of model: no suggestion at this level.
+        // 'gamma' is a key of lr_schdulear and of hdfa, not of model: no suggestion at this level, both places named.
         var far = Fail("model: {gamma: 1}");
-        AssertAt(far, 1, 9, "unknown key 'gamma' in 'model'; 'gamma' belongs at 'lr_schdulear.gamma'");
+        AssertAt(far, 1, 9, "unknown key 'gamma' in 'model'; 'gamma' belongs at 'lr_schdulear.gamma' or 'hdfa.gamma'");
         Assert.That(far.Message, Does.Not.Contain("did you mean"));
     }
 
@@ -116,7 +116,7 @@ public sealed class ConfigErrorTests
         AssertAt(Fail(yaml), line, column, problem);
     }
 
-    [TestCase("backward_method: Backprop", "unknown value 'Backprop', expected one of DFA, BP, FA, feedback_alignment; did you mean 'BP'?")]
+    [TestCase("backward_method: Backprop", "unknown value 'Backprop', expected one of DFA, BP, FA, feedback_alignment, HYBRID, MODULAR, HDFA; did you mean 'BP'?")]
     [TestCase("backward_method: DFAA", "did you mean 'DFA'?")]
     [TestCase("optimizer_algorithm: adamw", "backward_method")]
     [TestCase("model: {activation: relu6}", "model.activation: unknown value 'relu6', expected one of relu, tanh")]
