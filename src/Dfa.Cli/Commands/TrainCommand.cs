@@ -48,7 +48,7 @@ internal static class TrainCommand
         }
 
         TrainConfig config = ConfigLoader.Load(request.ConfigPath, overrides);
-        if (config.Algorithm == TrainingAlgorithmKind.Dfa)
+        if (TrainingSetup.UsesFeedbackBackend(config))
         {
             _ = registry.Get(config.Feedback.Backend);
         }

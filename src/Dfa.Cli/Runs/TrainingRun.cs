@@ -93,7 +93,8 @@ internal static class TrainingRun
     {
         TrainConfig config = run.Config;
         // Weight alignment is defined for products of Linear weights; convolutional blocks are not measured (yet).
-        if (run.Setup.Projector is not { } projector || config.Logging.AlignmentEvery <= 0
+        // Frozen blocks get no feedback, so the probe's projector would not cover every hidden block: not measured either.
+        if (run.Setup.Projector is not { } projector || config.Logging.AlignmentEvery <= 0 || run.Setup.Network.FrozenBlocks > 0
             || run.Setup.Network.HiddenBlocks.Any(b => !b.Layers.OfType<Dfa.Core.Layers.Linear>().Any()))
         {
             return null;

@@ -6,7 +6,8 @@ namespace Dfa.Core.Training;
 /// <summary>
 /// Direct Feedback Alignment (Nøkland 2016). The output block gets its true error <c>e</c> = dLoss/dlogits; one call
 /// to the feedback projector gives every hidden block its signal <c>B_l e</c> at once, which the block turns into
-/// <c>δ_l = (B_l e) ⊙ f'(a_l)</c> through its own layers. No block waits for another.
+/// <c>δ_l = (B_l e) ⊙ f'(a_l)</c> through its own layers. No block waits for another. Frozen blocks are not feedback
+/// points: the projector maps <c>e</c> onto <see cref="Network.FeedbackBlocks"/>.
 /// </summary>
 public sealed class DirectFeedbackAlignment : ITrainingAlgorithm
 {
@@ -28,7 +29,7 @@ public sealed class DirectFeedbackAlignment : ITrainingAlgorithm
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(outputGradient);
-        IReadOnlyList<NetworkBlock> hidden = network.HiddenBlocks;
+        IReadOnlyList<NetworkBlock> hidden = network.FeedbackBlocks;
         if (!ReferenceEquals(network, _checkedNetwork))
         {
             // A network's blocks never change, so the shape check (and its LINQ) runs once per network, not per step.
@@ -45,7 +46,12 @@ public sealed class DirectFeedbackAlignment : ITrainingAlgorithm
             _checkedNetwork = network;
         }
 
+        // A network of one trained block (the output, all below frozen) has no feedback points.
         network.OutputBlock.Backward(outputGradient, needInputGradient: false);
+        if (hidden.Count == 0)
+        {
+            return;
+        }
 
         for (int l = 0; l < hidden.Count; l++)
         {

@@ -102,41 +102,39 @@ public sealed class FeedbackAlignment : ITrainingAlgorithm
         }
 
         Matrix? g = outputGradient;
-        IReadOnlyList<NetworkBlock> blocks = network.Blocks;
-        for (int i = blocks.Count - 1; i >= 0; i--)
+        foreach ((ILayer layer, bool needInput) in BackwardOrder(network))
         {
-            IReadOnlyList<ILayer> layers = blocks[i].Layers;
-            for (int j = layers.Count - 1; j >= 0; j--)
+            if (layer is Linear linear && _feedback.TryGetValue(linear, out Matrix? b))
             {
-                ILayer layer = layers[j];
-                if (layer is Linear linear && _feedback.TryGetValue(linear, out Matrix? b))
-                {
-                    linear.Backward(g!, needInputGradient: false);
-                    Matrix? buffer = _inputGradients[linear];
-                    Matrix dx = Matrix.Ensure(ref buffer, g!.Rows, linear.InputSize);
-                    _inputGradients[linear] = buffer;
-                    Gemm.Multiply(g, Transpose.No, b, Transpose.No, dx, 1f, 0f, _threads);
-                    g = dx;
-                }
-                else
-                {
-                    // The input gradient of the network's first layer would be dLoss/dx: nobody needs it.
-                    g = layer.Backward(g!, needInputGradient: i > 0 || j > 0);
-                }
+                linear.Backward(g!, needInputGradient: false);
+                Matrix? buffer = _inputGradients[linear];
+                Matrix dx = Matrix.Ensure(ref buffer, g!.Rows, linear.InputSize);
+                _inputGradients[linear] = buffer;
+                Gemm.Multiply(g, Transpose.No, b, Transpose.No, dx, 1f, 0f, _threads);
+                g = dx;
+            }
+            else
+            {
+                // The input gradient of the first trained layer would be dLoss/dx or a frozen block's: nobody needs it.
+                g = layer.Backward(g!, needInputGradient: needInput);
             }
         }
     }
 
-    /// <summary>Every layer from the output back, with whether its input gradient is needed (all but the first layer's).</summary>
+    /// <summary>
+    /// Every layer of the trained blocks from the output back, with whether its input gradient is needed (all but the
+    /// first trained layer's).
+    /// </summary>
     private static IEnumerable<(ILayer Layer, bool NeedInput)> BackwardOrder(Network network)
     {
         IReadOnlyList<NetworkBlock> blocks = network.Blocks;
-        for (int i = blocks.Count - 1; i >= 0; i--)
+        int first = network.FrozenBlocks;
+        for (int i = blocks.Count - 1; i >= first; i--)
         {
             IReadOnlyList<ILayer> layers = blocks[i].Layers;
             for (int j = layers.Count - 1; j >= 0; j--)
             {
-                yield return (layers[j], i > 0 || j > 0);
+                yield return (layers[j], i > first || j > 0);
             }
         }
     }

@@ -140,7 +140,7 @@ public sealed class Trainer
         }
 
         _algorithm.ComputeGradients(_network, gradient);
-        IReadOnlyList<Parameter> parameters = _network.Parameters;
+        IReadOnlyList<Parameter> parameters = _network.TrainableParameters;
         if (_config.L1Lambda > 0 || _config.L2Lambda > 0)
         {
             loss += Regularization.Penalty(parameters, _config.L1Lambda, _config.L2Lambda);

@@ -1,0 +1,218 @@
+using Dfa.Core.Layers;
+
+namespace Dfa.Core.Optim;
+
+/// <summary>
+/// The optimizer of Hybrid DFA (Han et al. 2020; the survey's Algorithm 1): separate momenta for the steps whose
+/// gradient came from BP and from DFA; a BP step moves by its own momentum, a DFA step by the mix
+/// <c>u = γ·v_DFA + (1 − γ)·v_BP</c>, so the last true gradients keep steering the approximate ones.
+/// </summary>
+/// <remarks>
+/// <para>
+/// <b>SGD</b> (the paper's form, written with PyTorch's momentum convention rather than the survey's
+/// <c>v ← v + αg; θ ← θ + ηv</c>, whose signs and decay are garbled): <c>g ← ∇ + wd·w</c>; the step's own buffer
+/// <c>v ← g</c> on its first use, else <c>v ← μ·v + (1 − dampening)·g</c>; BP step <c>w ← w − lr·v_BP</c>; DFA step
+/// <c>w ← w − lr·(γ·v_DFA + (1 − γ)·v_BP)</c>, with <c>v_BP = 0</c> until the first BP step.
+/// </para>
+/// <para>
+/// <b>Adam</b> (our extension, since the other methods here train with Adam): each kind keeps its own moments and
+/// step count, and the mix is of the bias-corrected Adam directions <c>d = m̂ / (√v̂ + eps)</c>: BP step
+/// <c>w ← w − lr·d_BP</c>, DFA step <c>w ← w − lr·(γ·d_DFA + (1 − γ)·d_BP)</c>, <c>d_BP = 0</c> until the first BP
+/// step. With <c>γ = 1</c> both forms are plain SGD-momentum or Adam over the DFA steps, interleaved with BP steps.
+/// </para>
+/// <para>Float32 arithmetic per element; parameters are split in fixed chunks, so any thread count gives the same bits.</para>
+/// </remarks>
+public sealed class HdfaOptimizer : IOptimizer
+{
+    private readonly Parameter[] _parameters;
+    private readonly Func<bool> _backpropStep;
+    private readonly ParameterChunks _chunks;
+    private readonly Action<int, int, int> _updateChunk;
+    private readonly float[][] _bpFirst;
+    private readonly float[][] _dfaFirst;
+    private readonly float[][] _bpSecond;
+    private readonly float[][] _dfaSecond;
+    private double _learningRate;
+    private Coefficients _c;
+
+    private HdfaOptimizer(IReadOnlyList<Parameter> parameters, double learningRate, double gamma, double weightDecay, bool adam, Func<bool> backpropStep, int threads)
+    {
+        ArgumentNullException.ThrowIfNull(backpropStep);
+        OptimizerGuard.ThrowIfNegativeOrNotFinite(learningRate);
+        OptimizerGuard.ThrowIfNegativeOrNotFinite(weightDecay);
+        if (!(gamma is >= 0 and <= 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(gamma), gamma, "γ must lie in [0, 1].");
+        }
+
+        _parameters = OptimizerGuard.CopyParameters(parameters);
+        _backpropStep = backpropStep;
+        _chunks = new ParameterChunks(_parameters, threads);
+        _updateChunk = UpdateChunk;
+        _learningRate = learningRate;
+        Gamma = gamma;
+        WeightDecay = weightDecay;
+        IsAdam = adam;
+        _bpFirst = OptimizerGuard.ZeroBuffers(_parameters);
+        _dfaFirst = OptimizerGuard.ZeroBuffers(_parameters);
+        _bpSecond = adam ? OptimizerGuard.ZeroBuffers(_parameters) : [];
+        _dfaSecond = adam ? OptimizerGuard.ZeroBuffers(_parameters) : [];
+    }
+
+    /// <inheritdoc/>
+    public double LearningRate
+    {
+        get => _learningRate;
+        set
+        {
+            OptimizerGuard.ThrowIfNegativeOrNotFinite(value);
+            _learningRate = value;
+        }
+    }
+
+    /// <summary>Weight of the DFA momentum in a DFA step.</summary>
+    public double Gamma { get; }
+
+    public double WeightDecay { get; }
+
+    /// <summary>True for the Adam form, false for SGD with momentum.</summary>
+    public bool IsAdam { get; }
+
+    public double Momentum { get; private init; }
+
+    public double Dampening { get; private init; }
+
+    public double Beta1 { get; private init; }
+
+    public double Beta2 { get; private init; }
+
+    public double Eps { get; private init; }
+
+    /// <summary>BP steps taken so far (the BP moments' <c>t</c>).</summary>
+    public long BackpropSteps { get; private set; }
+
+    /// <summary>DFA steps taken so far (the DFA moments' <c>t</c>).</summary>
+    public long DfaSteps { get; private set; }
+
+    /// <summary>The SGD form; <paramref name="backpropStep"/> says whether the gradients about to be applied came from BP.</summary>
+    public static HdfaOptimizer Sgd(
+        IReadOnlyList<Parameter> parameters, double learningRate, double momentum, double dampening, double gamma, double weightDecay, Func<bool> backpropStep, int threads = 1)
+    {
+        OptimizerGuard.ThrowIfNegativeOrNotFinite(momentum);
+        OptimizerGuard.ThrowIfNegativeOrNotFinite(dampening);
+        return new HdfaOptimizer(parameters, learningRate, gamma, weightDecay, adam: false, backpropStep, threads) { Momentum = momentum, Dampening = dampening };
+    }
+
+    /// <summary>The Adam form; <paramref name="backpropStep"/> says whether the gradients about to be applied came from BP.</summary>
+    public static HdfaOptimizer Adam(
+        IReadOnlyList<Parameter> parameters, double learningRate, double beta1, double beta2, double eps, double gamma, double weightDecay, Func<bool> backpropStep, int threads = 1)
+    {
+        OptimizerGuard.ThrowIfNotInUnitInterval(beta1);
+        OptimizerGuard.ThrowIfNotInUnitInterval(beta2);
+        OptimizerGuard.ThrowIfNegativeOrNotFinite(eps);
+        return new HdfaOptimizer(parameters, learningRate, gamma, weightDecay, adam: true, backpropStep, threads) { Beta1 = beta1, Beta2 = beta2, Eps = eps };
+    }
+
+    /// <inheritdoc/>
+    public void Step()
+    {
+        bool bp = _backpropStep();
+        long t = (bp ? BackpropSteps : DfaSteps) + 1;
+        long tBp = BackpropSteps;
+        _c = new Coefficients(
+            Backprop: bp,
+            First: t == 1,
+            LearningRate: (float)_learningRate,
+            WeightDecay: (float)WeightDecay,
+            Gamma: (float)Gamma,
+            Momentum: (float)Momentum,
+            OneMinusDampening: (float)(1 - Dampening),
+            Beta1: (float)Beta1,
+            Beta2: (float)Beta2,
+            Eps: (float)Eps,
+            Correction1: (float)(1 - Math.Pow(Beta1, t)),
+            Correction2Sqrt: (float)Math.Sqrt(1 - Math.Pow(Beta2, t)),
+            HasBackprop: bp || tBp > 0,
+            BpCorrection1: tBp > 0 ? (float)(1 - Math.Pow(Beta1, tBp)) : 1f,
+            BpCorrection2Sqrt: tBp > 0 ? (float)Math.Sqrt(1 - Math.Pow(Beta2, tBp)) : 1f);
+        _chunks.Run(_updateChunk);
+        if (bp)
+        {
+            BackpropSteps++;
+        }
+        else
+        {
+            DfaSteps++;
+        }
+    }
+
+    private void UpdateChunk(int i, int start, int length)
+    {
+        Span<float> w = _parameters[i].Value.Data.AsSpan(start, length);
+        ReadOnlySpan<float> grad = _parameters[i].Gradient.Data.AsSpan(start, length);
+        Span<float> own = (_c.Backprop ? _bpFirst : _dfaFirst)[i].AsSpan(start, length);
+        ReadOnlySpan<float> bp = _bpFirst[i].AsSpan(start, length);
+        if (IsAdam)
+        {
+            Span<float> ownSecond = (_c.Backprop ? _bpSecond : _dfaSecond)[i].AsSpan(start, length);
+            ReadOnlySpan<float> bpSecond = _bpSecond[i].AsSpan(start, length);
+            UpdateAdam(w, grad, own, ownSecond, bp, bpSecond, _c);
+        }
+        else
+        {
+            UpdateSgd(w, grad, own, bp, _c);
+        }
+    }
+
+    private static void UpdateSgd(Span<float> w, ReadOnlySpan<float> grad, Span<float> own, ReadOnlySpan<float> bp, Coefficients c)
+    {
+        for (int k = 0; k < w.Length; k++)
+        {
+            float g = grad[k] + (c.WeightDecay * w[k]);
+            float v = c.First ? g : (c.Momentum * own[k]) + (c.OneMinusDampening * g);
+            own[k] = v;
+            float u = c.Backprop ? v : (c.Gamma * v) + ((1f - c.Gamma) * bp[k]);
+            w[k] -= c.LearningRate * u;
+        }
+    }
+
+    private static void UpdateAdam(
+        Span<float> w, ReadOnlySpan<float> grad, Span<float> m, Span<float> v, ReadOnlySpan<float> bpM, ReadOnlySpan<float> bpV, Coefficients c)
+    {
+        for (int k = 0; k < w.Length; k++)
+        {
+            float g = grad[k] + (c.WeightDecay * w[k]);
+            float mk = (c.Beta1 * m[k]) + ((1f - c.Beta1) * g);
+            float vk = (c.Beta2 * v[k]) + ((1f - c.Beta2) * (g * g));
+            m[k] = mk;
+            v[k] = vk;
+            float d = (mk / c.Correction1) / ((MathF.Sqrt(vk) / c.Correction2Sqrt) + c.Eps);
+            float u = d;
+            if (!c.Backprop)
+            {
+                // The BP direction from the moments as the last BP step left them (zero before the first BP step).
+                float dBp = c.HasBackprop ? (bpM[k] / c.BpCorrection1) / ((MathF.Sqrt(bpV[k]) / c.BpCorrection2Sqrt) + c.Eps) : 0f;
+                u = (c.Gamma * d) + ((1f - c.Gamma) * dBp);
+            }
+
+            w[k] -= c.LearningRate * u;
+        }
+    }
+
+    private readonly record struct Coefficients(
+        bool Backprop,
+        bool First,
+        float LearningRate,
+        float WeightDecay,
+        float Gamma,
+        float Momentum,
+        float OneMinusDampening,
+        float Beta1,
+        float Beta2,
+        float Eps,
+        float Correction1,
+        float Correction2Sqrt,
+        bool HasBackprop,
+        float BpCorrection1,
+        float BpCorrection2Sqrt);
+}

@@ -1,0 +1,53 @@
+namespace Dfa.Core.Optim;
+
+/// <summary>
+/// Two optimizers over disjoint parameter groups, the second held back while a warm-up lasts: Han &amp; Yoo's (2019)
+/// hybrid trains the fully connected layers first and only then lets BP reach the convolutional layers. The held
+/// group's optimizer takes its first step when the warm-up ends, so its state (Adam's step count and moments) starts
+/// there, as if those parameters had joined training at that step; zero gradients fed through one shared optimizer
+/// would instead apply weight decay and skew Adam's bias correction.
+/// </summary>
+public sealed class WarmupOptimizer : IOptimizer
+{
+    private readonly IOptimizer _always;
+    private readonly IOptimizer _afterWarmup;
+    private readonly Func<bool> _inWarmup;
+
+    /// <param name="always">Steps every step.</param>
+    /// <param name="afterWarmup">Steps only when <paramref name="inWarmup"/> says the warm-up is over.</param>
+    /// <param name="inWarmup">Asked before each step: true while the held group must stay still.</param>
+    public WarmupOptimizer(IOptimizer always, IOptimizer afterWarmup, Func<bool> inWarmup)
+    {
+        ArgumentNullException.ThrowIfNull(always);
+        ArgumentNullException.ThrowIfNull(afterWarmup);
+        ArgumentNullException.ThrowIfNull(inWarmup);
+        _always = always;
+        _afterWarmup = afterWarmup;
+        _inWarmup = inWarmup;
+    }
+
+    /// <inheritdoc/>
+    public double LearningRate
+    {
+        get => _always.LearningRate;
+        set
+        {
+            _always.LearningRate = value;
+            _afterWarmup.LearningRate = value;
+        }
+    }
+
+    /// <summary>Steps the held group has taken.</summary>
+    public long HeldGroupSteps { get; private set; }
+
+    /// <inheritdoc/>
+    public void Step()
+    {
+        _always.Step();
+        if (!_inWarmup())
+        {
+            _afterWarmup.Step();
+            HeldGroupSteps++;
+        }
+    }
+}

@@ -1,0 +1,75 @@
+using Dfa.Core.Feedback;
+using Dfa.Core.Randomness;
+using Dfa.Core.Tensors;
+
+namespace Dfa.Core.Training;
+
+/// <summary>
+/// Hybrid DFA, HDFA (Han, Park, Lee &amp; Yoo, arXiv 2006.12830, 2020; the survey's Algorithm 1): before each step a
+/// uniform draw <c>r ∈ [0, 1)</c> picks backpropagation when <c>r &lt; p</c>, else DFA over the whole network. The
+/// optimizer keeps the two kinds of gradient apart (<see cref="Optim.HdfaOptimizer"/> reads
+/// <see cref="LastStepUsedBackprop"/>), which is where HDFA differs from simply alternating BP and DFA.
+/// </summary>
+/// <remarks>
+/// The survey writes <c>rand ≤ p</c>; with a continuous draw the two differ with probability 0, and <c>r &lt; p</c>
+/// makes <c>p = 0</c> pure DFA and <c>p = 1</c> pure BP exactly. The draws come from their own generator, so the data
+/// order and every other random stream are those of a DFA run with the same seed.
+/// </remarks>
+public sealed class HybridFeedbackAlignment : ITrainingAlgorithm
+{
+    private readonly Backpropagation _backprop = new();
+    private readonly DirectFeedbackAlignment _dfa;
+    private readonly Rng _draws;
+
+    /// <param name="projector">The DFA steps' projector, shaped for the network's feedback blocks.</param>
+    /// <param name="backpropProbability">The survey's <c>p</c>, in [0, 1].</param>
+    /// <param name="draws">The generator of the per-step draws (e.g. <c>Rng.Derive(seed, "hdfa")</c>); this instance owns it.</param>
+    public HybridFeedbackAlignment(IFeedbackProjector projector, double backpropProbability, Rng draws)
+    {
+        ArgumentNullException.ThrowIfNull(projector);
+        ArgumentNullException.ThrowIfNull(draws);
+        if (!(backpropProbability is >= 0 and <= 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(backpropProbability), backpropProbability, "p must lie in [0, 1].");
+        }
+
+        _dfa = new DirectFeedbackAlignment(projector);
+        _draws = draws;
+        BackpropProbability = backpropProbability;
+    }
+
+    public string Name => "HDFA";
+
+    public double BackpropProbability { get; }
+
+    public IFeedbackProjector Projector => _dfa.Projector;
+
+    /// <summary>Whether the last <see cref="ComputeGradients"/> call used BP (false before the first).</summary>
+    public bool LastStepUsedBackprop { get; private set; }
+
+    /// <summary>Steps that used BP so far.</summary>
+    public long BackpropSteps { get; private set; }
+
+    /// <summary>Steps that used DFA so far.</summary>
+    public long DfaSteps { get; private set; }
+
+    /// <summary>The state of the per-step draws, for checkpoints.</summary>
+    public Rng Draws => _draws;
+
+    public void ComputeGradients(Network network, Matrix outputGradient)
+    {
+        bool backprop = _draws.NextDouble() < BackpropProbability;
+        if (backprop)
+        {
+            _backprop.ComputeGradients(network, outputGradient);
+            BackpropSteps++;
+        }
+        else
+        {
+            _dfa.ComputeGradients(network, outputGradient);
+            DfaSteps++;
+        }
+
+        LastStepUsedBackprop = backprop;
+    }
+}
