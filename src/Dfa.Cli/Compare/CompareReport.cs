@@ -135,7 +135,7 @@ internal static class CompareReport
                 analysed.SelectMany(m => m.Outcome.Feedback!.Select((a, l) => (IReadOnlyList<string>)
                 [
                     m.Label,
-                    m.Run.Setup.Network.HiddenBlocks[l].Name,
+                    m.Run.Setup.Network.FeedbackBlocks[l].Name,
                     $"{a.Rows}×{a.Cols}",
                     a.Rank.ToString(Inv),
                     double.IsFinite(a.ConditionNumber) ? a.ConditionNumber.ToString("G4", Inv) : "∞",

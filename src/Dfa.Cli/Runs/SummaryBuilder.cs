@@ -50,7 +50,7 @@ internal sealed class SummaryBuilder(TrainConfig config, string configPath, Trai
         {
             fields.Add(new("feedback_analysis", analyses.Select((a, l) => (object?)new List<KeyValuePair<string, object?>>
             {
-                new("block", setup.Network.HiddenBlocks[l].Name),
+                new("block", setup.Network.FeedbackBlocks[l].Name),
                 new("rows", a.Rows),
                 new("cols", a.Cols),
                 new("rank", a.Rank),
@@ -68,6 +68,42 @@ internal sealed class SummaryBuilder(TrainConfig config, string configPath, Trai
             new("gradient_deg", JsonFile.FiniteOrNull(g.WeightDegrees)),
             new("bias_gradient_deg", JsonFile.FiniteOrNull(g.BiasDegrees)),
             new("weight_deg", JsonFile.FiniteOrNull(s.Weight[l].Degrees)),
+        }).ToList();
+    }
+
+    private static List<KeyValuePair<string, object?>> Counts(IFeedbackProjector projector) =>
+        projector.Counts.NonZero().Select(kv => new KeyValuePair<string, object?>(kv.Key.ToString(), kv.Value)).ToList();
+
+    private static List<KeyValuePair<string, object?>> Storage(FeedbackStorage storage) =>
+    [
+        new("layout", storage.Layout),
+        new("matrix_bytes", storage.MatrixBytes),
+        new("weight_bits", storage.WeightBits),
+        new("index_bits", storage.IndexBits),
+        new("padding_bits", storage.PaddingBits),
+        new("calibration_bytes", storage.CalibrationBytes),
+    ];
+
+    /// <summary>Each module, lowest first: its blocks, the width of its error and, if it projects, its projector's counted work and storage.</summary>
+    private List<object?> Modules(ModularFeedbackAlignment modular)
+    {
+        IReadOnlyList<NetworkBlock> blocks = setup.Network.Blocks;
+        IReadOnlyList<int> starts = modular.ModuleStarts;
+        return starts.Select((start, m) =>
+        {
+            int top = (m + 1 < starts.Count ? starts[m + 1] : blocks.Count) - 1;
+            var module = new List<KeyValuePair<string, object?>>
+            {
+                new("blocks", blocks.Skip(start).Take(top - start + 1).Select(b => (object?)b.Name).ToList()),
+                new("error_size", blocks[top].OutputSize),
+            };
+            if (modular.Projectors[m] is { } projector)
+            {
+                module.Add(new("feedback_counts", Counts(projector)));
+                module.Add(new("feedback_storage", Storage(projector.Storage)));
+            }
+
+            return (object?)module;
         }).ToList();
     }
 
@@ -92,7 +128,7 @@ internal sealed class SummaryBuilder(TrainConfig config, string configPath, Trai
             new("samples_per_second", samplesPerSecond),
             new("train_seconds", trainSeconds),
             new("seed", config.Seed),
-            new("feedback_seed", setup.Projector is not null || setup.Algorithm is FeedbackAlignment ? setup.FeedbackSeed : null),
+            new("feedback_seed", setup.Projector is not null || setup.Algorithm is FeedbackAlignment or ModularFeedbackAlignment ? setup.FeedbackSeed : null),
             new("threads", config.EffectiveThreads),
             new("config", configPath),
             new("dataset", train.Name),
@@ -102,21 +138,32 @@ internal sealed class SummaryBuilder(TrainConfig config, string configPath, Trai
             new("parameters", setup.Network.ParameterCount),
             new("steps", setup.Trainer.Steps),
         };
+        if (setup.Network.FrozenBlocks > 0)
+        {
+            fields.Add(new("frozen_blocks", setup.Network.Blocks.Take(setup.Network.FrozenBlocks).Select(b => (object?)b.Name).ToList()));
+        }
+
         if (setup.Projector is { } projector)
         {
-            fields.Add(new(
-                "feedback_counts",
-                projector.Counts.NonZero().Select(kv => new KeyValuePair<string, object?>(kv.Key.ToString(), kv.Value)).ToList()));
-            FeedbackStorage storage = projector.Storage;
-            fields.Add(new("feedback_storage", new List<KeyValuePair<string, object?>>
-            {
-                new("layout", storage.Layout),
-                new("matrix_bytes", storage.MatrixBytes),
-                new("weight_bits", storage.WeightBits),
-                new("index_bits", storage.IndexBits),
-                new("padding_bits", storage.PaddingBits),
-                new("calibration_bytes", storage.CalibrationBytes),
-            }));
+            fields.Add(new("feedback_counts", Counts(projector)));
+            fields.Add(new("feedback_storage", Storage(projector.Storage)));
+        }
+
+        switch (setup.Algorithm)
+        {
+            case ModularFeedbackAlignment modular:
+                fields.Add(new("warmup_steps", modular.WarmupSteps));
+                fields.Add(new("modules", Modules(modular)));
+                break;
+            case HybridFeedbackAlignment hdfa:
+                fields.Add(new("hdfa", new List<KeyValuePair<string, object?>>
+                {
+                    new("p", hdfa.BackpropProbability),
+                    new("gamma", config.Hdfa.Gamma),
+                    new("backprop_steps", hdfa.BackpropSteps),
+                    new("dfa_steps", hdfa.DfaSteps),
+                }));
+                break;
         }
 
         AddAlignment(fields, outcome);
