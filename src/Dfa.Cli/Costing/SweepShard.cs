@@ -67,7 +67,7 @@ internal static class SweepShard
         ]);
         new ShardManifest(Command, shard, ShardManifest.Hash(Command, options, identity), grid.Count, options, items).Write(folder.Path);
         console.MarkupLine(
-            $"shard {shard}: {items.Length} of {grid.Count} points, {crossovers.Count} crossovers → {Markup.Escape(folder.Path)}; combine the shards with dfa merge");
+            $"shard {shard}: {items.Length} of {grid.Count} points, {crossovers.Count} crossover{(crossovers.Count == 1 ? "" : "s")} → {Markup.Escape(folder.Path)}; combine the shards with dfa merge");
     }
 
     /// <summary>Puts the shards' points and crossovers back in whole-run order and writes the whole run's files.</summary>

@@ -6,7 +6,7 @@ namespace Dfa.Cli.Tests.Experiments;
 
 /// <summary>
 /// <c>dfa experiment --shard i/n</c> merged with <c>dfa merge</c> against the whole run, on the tiny synthetic problem
-/// of <see cref="ExperimentCommandTests"/> (1 epoch, 1 thread: all six experiments, 31 members, in about two seconds).
+/// of <see cref="ExperimentCommandTests"/> (320 samples, 1 epoch, 1 thread: all six experiments, 31 members, in a few seconds).
 /// </summary>
 /// <remarks>
 /// Compared exactly except timings: every <c>wall_seconds</c> field of summary.json is dropped, and in report.md every
@@ -21,8 +21,8 @@ public sealed class ExperimentShardTests
     [
         "--quick",
         "--set", "data.dataset=synthetic",
-        "--set", "data.synthetic.train=600",
-        "--set", "data.synthetic.test=200",
+        "--set", "data.synthetic.train=320",
+        "--set", "data.synthetic.test=100",
         "--set", "data.synthetic.inputs=20",
         "--set", "data.synthetic.classes=5",
         "--set", "data.synthetic.teacher_hidden=16",
