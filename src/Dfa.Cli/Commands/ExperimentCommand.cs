@@ -1,13 +1,14 @@
 using System.CommandLine;
 using Dfa.Backends.Registry;
 using Dfa.Cli.Experiments;
+using Dfa.Cli.Sharding;
 using Dfa.Core;
 using Spectre.Console;
 
 namespace Dfa.Cli.Commands;
 
 /// <summary>
-/// <c>dfa experiment NAME|all [--quick] [--out DIR] [--data DIR] [--set key=value ...] [--base FILE] [--list]</c>:
+/// <c>dfa experiment NAME|all [--quick] [--out DIR] [--data DIR] [--set key=value ...] [--base FILE] [--list] [--shard i/n]</c>:
 /// reruns the survey's Section 3.2 experiments, each into a report with plots and a one-line verdict. <c>--set</c>
 /// applies to every member after the mode's settings and before the member's own overrides, so what an experiment
 /// varies stays varied.
@@ -23,9 +24,10 @@ internal static class ExperimentCommand
         var set = new Option<string[]>("--set") { Description = "Override a config key for every member (after the mode, before the member's own keys).", AllowMultipleArgumentsPerToken = false };
         var baseConfig = new Option<string?>("--base") { Description = $"Base config instead of the shipped {ExperimentCatalog.BaseConfig}." };
         var list = new Option<bool>("--list") { Description = "List the experiments, their members and scales, and exit." };
+        var shard = new Option<string?>("--shard") { Description = "Train only shard i of n (1-based) of the members, for a job array: member k (in whole-run order) goes to shard (k mod n) + 1. Combine the shard folders with dfa merge." };
         var command = new Command("experiment", "Rerun the survey's Section 3.2 experiments: reports, plots and a verdict per experiment.")
         {
-            name, quick, output, data, set, baseConfig, list,
+            name, quick, output, data, set, baseConfig, list, shard,
         };
         command.SetAction((parse, cancellationToken) =>
         {
@@ -35,6 +37,7 @@ internal static class ExperimentCommand
                 return Task.FromResult(ExitCodes.Success);
             }
 
+            ShardSpec? shardSpec = parse.GetValue(shard) is { } shardText ? ShardSpec.Parse(shardText) : null;
             string experiment = parse.GetValue(name)
                 ?? throw new DfaInputException($"name an experiment ({string.Join(", ", ExperimentCatalog.Names)}) or 'all'; --list describes them");
             var request = new ExperimentRequest(
@@ -43,7 +46,8 @@ internal static class ExperimentCommand
                 parse.GetValue(output),
                 parse.GetValue(data),
                 parse.GetValue(set) ?? [],
-                parse.GetValue(baseConfig));
+                parse.GetValue(baseConfig),
+                shardSpec);
 
             // Off the invocation thread so System.CommandLine's Ctrl-C handler can cancel the token (see TrainCommand).
             return Task.Run(() => ExperimentRunner.Execute(request, registry, console, cancellationToken), CancellationToken.None);

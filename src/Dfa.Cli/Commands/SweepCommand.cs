@@ -1,9 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text;
 using Dfa.Backends.Registry;
 using Dfa.Cli.Costing;
 using Dfa.Cli.Runs;
+using Dfa.Cli.Sharding;
 using Dfa.Core;
 using Dfa.Sim.Cost;
 using Dfa.Sim.Profiles;
@@ -15,7 +15,8 @@ namespace Dfa.Cli.Commands;
 /// <summary>
 /// <c>dfa sweep --workload vgg16 --outputs 1000 --profile lighton-opu-aurora --vary optical.frame_time_s=1e-6:1e-2:log:41</c>:
 /// varies one or two fields of a profile, prices every backend at each point, and reports (and plots) where the
-/// cheapest backend changes. Writes <c>sweep.csv</c>, <c>crossovers.csv</c> and <c>sweep.png</c> to the output folder.
+/// cheapest backend changes. Writes <c>sweep.csv</c>, <c>crossovers.csv</c> and <c>sweep.png</c> to the output folder;
+/// with <c>--shard i/n</c> only that shard's points and a manifest (see <see cref="SweepShard"/>), for <c>dfa merge</c>.
 /// </summary>
 internal static class SweepCommand
 {
@@ -31,12 +32,14 @@ internal static class SweepCommand
         var output = new Option<string?>("--out", "-o") { Description = "Output folder (default runs/sweep-<UTC time>)." };
         Option<string?> dir = ProfileFolder.Option();
         var fixedValues = new Option<string[]>("--set") { Description = "Hold a profile field at another value for the whole sweep: PATH=VALUE (repeatable)." };
+        var shardOption = new Option<string?>("--shard") { Description = "Compute only shard i of n (1-based) of the grid, for a job array: point k goes to shard (k mod n) + 1. Combine the shard folders with dfa merge." };
         var command = new Command("sweep", "Vary one or two hardware-profile fields and find where the cheapest feedback backend changes (with a PNG plot).")
         {
-            workload, outputs, profile, vary, backends, batch, metric, output, dir, fixedValues,
+            workload, outputs, profile, vary, backends, batch, metric, output, dir, fixedValues, shardOption,
         };
         command.SetAction(parse =>
         {
+            ShardSpec? shard = parse.GetValue(shardOption) is { } shardText ? ShardSpec.Parse(shardText) : null;
             string[] axes = parse.GetRequiredValue(vary);
             if (axes.Length is < 1 or > 2)
             {
@@ -92,11 +95,26 @@ internal static class SweepCommand
                 throw new DfaInputException($"a sweep compares at least two backends that run on {prices.Name}; got {string.Join(", ", sweep.Backends)}");
             }
 
+            string title = $"{w.Name}, e = {w.Outputs}, on {prices.Name}: {sweep.MetricName} per step";
+            string[] warnings = new[] { x, y }.OfType<SweepAxis>().Where(a => !sweep.Reads(a))
+                .Select(a => $"varying {a.Path} changes no price: the cost model does not read it for these backends").ToArray();
+            var shape = new SweepResultShape(x, y, sweep.MetricName, title, warnings);
+
             string folderPath = parse.GetValue(output) ?? Path.Combine("runs", $"sweep-{DateTime.UtcNow:yyyyMMdd-HHmmss}");
             OutputFolder folder = OutputFolder.Claim(folderPath);
             try
             {
-                return Execute(sweep, x, y, w, prices, folder, console);
+                if (shard is not null)
+                {
+                    SweepShard.Run(sweep, shape, GridOptions(w, prices, x, y, sweep, m, parse.GetValue(fixedValues) ?? []), Identity(prices), shard, folder, console);
+                }
+                else
+                {
+                    IReadOnlyList<SweepPoint> points = sweep.Run(x, y);
+                    SweepReport.Write(new SweepResult(x, y, sweep.Backends, sweep.MetricName, title, points, sweep.Crossovers(x, y, points), warnings), folder, console);
+                }
+
+                return ExitCodes.Success;
             }
             finally
             {
@@ -106,92 +124,22 @@ internal static class SweepCommand
         return command;
     }
 
-    private static int Execute(Sweep sweep, SweepAxis x, SweepAxis? y, Workload w, Prices prices, OutputFolder folder, IAnsiConsole console)
-    {
-        IReadOnlyList<SweepPoint> points = sweep.Run(x, y);
-        foreach (SweepAxis axis in new[] { x, y }.OfType<SweepAxis>())
-        {
-            if (!sweep.Reads(axis))
-            {
-                console.MarkupLine($"[yellow]varying {Markup.Escape(axis.Path)} changes no price: the cost model does not read it for these backends[/]");
-            }
-        }
+    /// <summary>The options that define a sweep's grid, normalised (axes in round-trip numbers), for its shards' manifests.</summary>
+    private static List<KeyValuePair<string, object?>> GridOptions(Workload w, Prices prices, SweepAxis x, SweepAxis? y, Sweep sweep, string metric, IReadOnlyList<string> sets) =>
+    [
+        new("workload", w.Name),
+        new("outputs", w.Outputs.ToString(CultureInfo.InvariantCulture)),
+        new("profile", prices.Name),
+        new("vary", new[] { x, y }.OfType<SweepAxis>().Select(a => $"{a.Path}={R(a.Start)}:{R(a.Stop)}:{(a.Log ? "log" : "lin")}:{a.Points.ToString(CultureInfo.InvariantCulture)}").ToList()),
+        new("backend", string.Join(",", sweep.Backends)),
+        new("batch", sweep.Batch.ToString(CultureInfo.InvariantCulture)),
+        new("metric", metric),
+        new("set", sets.ToList()),
+    ];
 
-        IReadOnlyList<Crossover> crossovers = sweep.Crossovers(x, y, points);
-        string title = $"{w.Name}, e = {w.Outputs}, on {prices.Name}: {sweep.MetricName} per step";
-
-        AtomicFile.WriteAllText(folder.PathOf("sweep.csv"), PointsCsv(sweep, x, y, points));
-        AtomicFile.WriteAllText(folder.PathOf("crossovers.csv"), CrossoversCsv(x, y, crossovers));
-        byte[] png = y is null
-            ? SweepPlot.Lines(x, sweep.Backends, points, crossovers, sweep.MetricName, title)
-            : SweepPlot.Map(x, y, sweep.Backends, points, title);
-        AtomicFile.WriteAllBytes(folder.PathOf("sweep.png"), png);
-
-        console.MarkupLine($"[bold]{Markup.Escape(title)}[/], {points.Count} points");
-        var table = new Table().Border(TableBorder.Simple)
-            .AddColumn(new TableColumn(Markup.Escape(y?.Path ?? ""))).AddColumn(new TableColumn(Markup.Escape(x.Path)))
-            .AddColumn("cheapest from here").AddColumn(new TableColumn("its " + sweep.MetricName).RightAligned());
-        foreach (IGrouping<double?, SweepPoint> row in points.GroupBy(p => p.Y))
-        {
-            string? last = null;
-            foreach (SweepPoint p in row)
-            {
-                if (p.Cheapest != last)
-                {
-                    string value = p.Metric.TryGetValue(p.Cheapest, out double v) ? v.ToString("G4", CultureInfo.InvariantCulture) : "-";
-                    table.AddRow(row.Key?.ToString("G4", CultureInfo.InvariantCulture) ?? "", p.X.ToString("G4", CultureInfo.InvariantCulture), Markup.Escape(p.Cheapest), value);
-                    last = p.Cheapest;
-                }
-            }
-        }
-
-        console.Write(table);
-        foreach (Crossover c in crossovers)
-        {
-            string at = c.Other is { } o ? $" ({y!.Path} = {o.ToString("G4", CultureInfo.InvariantCulture)})" : "";
-            console.MarkupLine($"crossover{Markup.Escape(at)}: {Markup.Escape(c.From)} → {Markup.Escape(c.To)} at {Markup.Escape(x.Path)} = {c.Value.ToString("G4", CultureInfo.InvariantCulture)}");
-        }
-
-        if (crossovers.Count == 0)
-        {
-            console.MarkupLine($"no crossover: {Markup.Escape(points[0].Cheapest)} is cheapest over the whole range");
-        }
-
-        console.MarkupLine($"wrote {Markup.Escape(folder.PathOf("sweep.csv"))}, crossovers.csv, sweep.png");
-        return ExitCodes.Success;
-    }
-
-    private static string PointsCsv(Sweep sweep, SweepAxis x, SweepAxis? y, IReadOnlyList<SweepPoint> points)
-    {
-        var sb = new StringBuilder();
-        sb.AppendLine(string.Join(",", new[] { x.Path }.Concat(y is null ? [] : [y.Path]).Concat(sweep.Backends.Select(b => $"{b}_{sweep.MetricName}")).Append("cheapest")));
-        foreach (SweepPoint p in points)
-        {
-            var cells = new List<string> { R(p.X) };
-            if (p.Y is { } yv)
-            {
-                cells.Add(R(yv));
-            }
-
-            cells.AddRange(sweep.Backends.Select(b => R(p.Metric[b])));
-            cells.Add(p.Cheapest);
-            sb.AppendLine(string.Join(",", cells));
-        }
-
-        return sb.ToString();
-    }
-
-    private static string CrossoversCsv(SweepAxis x, SweepAxis? y, IReadOnlyList<Crossover> crossovers)
-    {
-        var sb = new StringBuilder();
-        sb.AppendLine((y is null ? "" : y.Path + ",") + x.Path + ",from,to");
-        foreach (Crossover c in crossovers)
-        {
-            sb.AppendLine((c.Other is { } o ? R(o) + "," : "") + R(c.Value) + "," + c.From + "," + c.To);
-        }
-
-        return sb.ToString();
-    }
+    /// <summary>Every price of the profile after <c>--set</c>: two shards that loaded different files under one name do not merge.</summary>
+    private static string Identity(Prices prices) =>
+        string.Concat(prices.Paths.Select(path => $"{path}={R(prices[path])}\n"));
 
     private static string R(double v) => v.ToString("R", CultureInfo.InvariantCulture);
 }

@@ -74,6 +74,8 @@ internal sealed class Sweep(FeedbackBackendRegistry registry, Workload workload,
 
     public string MetricName => energy ? "energy_j" : "time_s";
 
+    public int Batch => batch;
+
     public double Metric(string backend, Prices p)
     {
         CostRow row = CostModel.Price(workload, batch, CostPlans.Plan(backend, workload.FeedbackShape, batch, p, registry), p);
@@ -105,48 +107,68 @@ internal sealed class Sweep(FeedbackBackendRegistry registry, Workload workload,
         return y is null ? p : p.With(y.Path, yv!.Value);
     }
 
-    /// <summary>The grid, x fastest; one row of points per y value (a single row without a second axis).</summary>
-    public IReadOnlyList<SweepPoint> Run(SweepAxis x, SweepAxis? y)
+    /// <summary>The grid's coordinates in whole-run order, x fastest: item <c>k</c> is x value <c>k mod X</c> of y value <c>k div X</c>.</summary>
+    public static IReadOnlyList<(double X, double? Y)> Grid(SweepAxis x, SweepAxis? y)
     {
+        ArgumentNullException.ThrowIfNull(x);
         double?[] ys = y is null ? [null] : y.Values().Select(v => (double?)v).ToArray();
-        return ys.SelectMany(yv => x.Values().Select(xv => Evaluate(x, xv, y, yv))).ToArray();
+        double[] xs = x.Values();
+        return ys.SelectMany(yv => xs.Select(xv => (xv, yv))).ToArray();
     }
+
+    /// <summary>The grid, x fastest; one row of points per y value (a single row without a second axis).</summary>
+    public IReadOnlyList<SweepPoint> Run(SweepAxis x, SweepAxis? y) => Grid(x, y).Select(g => Evaluate(x, g.X, y, g.Y)).ToArray();
+
+    /// <summary>Whether segment <c>k → k + 1</c> of the grid stays in one row (a crossover can only lie along x).</summary>
+    public static bool HasSegment(SweepAxis x, int gridItems, int k) => k + 1 < gridItems && (k + 1) % x.Points != 0;
 
     /// <summary>The crossovers along x for every y: consecutive points with different winners, refined by bisection.</summary>
     public IReadOnlyList<Crossover> Crossovers(SweepAxis x, SweepAxis? y, IReadOnlyList<SweepPoint> points)
     {
+        ArgumentNullException.ThrowIfNull(points);
         var result = new List<Crossover>();
-        foreach (IGrouping<double?, SweepPoint> row in points.GroupBy(pt => pt.Y))
+        for (int k = 0; k < points.Count; k++)
         {
-            SweepPoint[] pts = [.. row];
-            for (int i = 0; i + 1 < pts.Length; i++)
+            if (HasSegment(x, points.Count, k) && Crossing(x, y, points[k], points[k + 1]) is { } c)
             {
-                if (pts[i].Cheapest == pts[i + 1].Cheapest || pts[i].Cheapest == "none" || pts[i + 1].Cheapest == "none")
-                {
-                    continue;
-                }
-
-                string a = pts[i].Cheapest, b = pts[i + 1].Cheapest;
-                double lo = 0, hi = 1;
-                double Between(double t) => x.Between(pts[i].X, pts[i + 1].X, t);
-                for (int step = 0; step < 40; step++)
-                {
-                    double mid = (lo + hi) / 2;
-                    Prices p = PricesAt(x, Between(mid), y, row.Key);
-                    if (Metric(a, p) <= Metric(b, p))
-                    {
-                        lo = mid;
-                    }
-                    else
-                    {
-                        hi = mid;
-                    }
-                }
-
-                result.Add(new Crossover(row.Key, Between((lo + hi) / 2), a, b));
+                result.Add(c);
             }
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// The crossover between two neighbouring points of a row, or null when they have the same winner (or one has none):
+    /// 40 bisection steps on the axis's scale to where the left winner stops being cheaper. A shard computes its own
+    /// segments with this, so merged crossovers are the whole run's bit for bit.
+    /// </summary>
+    public Crossover? Crossing(SweepAxis x, SweepAxis? y, SweepPoint left, SweepPoint right)
+    {
+        ArgumentNullException.ThrowIfNull(left);
+        ArgumentNullException.ThrowIfNull(right);
+        if (left.Cheapest == right.Cheapest || left.Cheapest == "none" || right.Cheapest == "none")
+        {
+            return null;
+        }
+
+        string a = left.Cheapest, b = right.Cheapest;
+        double lo = 0, hi = 1;
+        double Between(double t) => x.Between(left.X, right.X, t);
+        for (int step = 0; step < 40; step++)
+        {
+            double mid = (lo + hi) / 2;
+            Prices p = PricesAt(x, Between(mid), y, left.Y);
+            if (Metric(a, p) <= Metric(b, p))
+            {
+                lo = mid;
+            }
+            else
+            {
+                hi = mid;
+            }
+        }
+
+        return new Crossover(left.Y, Between((lo + hi) / 2), a, b);
     }
 }

@@ -23,12 +23,13 @@ internal static class ExperimentReport
     public static string ModeText(ExperimentMode mode) =>
         $"{mode.Epochs} epochs, {(mode.TrainSamples is { } n ? n.ToString("N0", CultureInfo.InvariantCulture) : "all 60,000")} training samples, lr {R(mode.LearningRate)}";
 
-    public static void Write(ExperimentResult result, IReadOnlyList<RunRecord> records, ExperimentRequest request, OutputFolder folder)
+    public static void Write(ExperimentResult result, ExperimentRequest request, OutputFolder folder)
     {
         ArgumentNullException.ThrowIfNull(result);
+        ArgumentNullException.ThrowIfNull(folder);
         WritePlots(result, folder);
-        AtomicFile.WriteAllText(folder.PathOf(ReportFile), Markdown(result, records, request));
-        JsonFile.Write(folder.PathOf(SummaryFile), Summary(result, records, request));
+        AtomicFile.WriteAllText(folder.PathOf(ReportFile), Markdown(result, request));
+        JsonFile.Write(folder.PathOf(SummaryFile), Summary(result, request));
     }
 
     /// <summary><c>dfa experiment all</c>'s index: one row per experiment with its verdict line and wall time.</summary>
@@ -63,7 +64,7 @@ internal static class ExperimentReport
         return sb.ToString();
     }
 
-    private static string Markdown(ExperimentResult result, IReadOnlyList<RunRecord> records, ExperimentRequest request)
+    private static string Markdown(ExperimentResult result, ExperimentRequest request)
     {
         Experiment e = result.Plan.Experiment;
         var sb = new StringBuilder();
@@ -97,7 +98,7 @@ internal static class ExperimentReport
             result.Members.Select((m, i) => (IReadOnlyList<string>)
             [
                 m.Label,
-                $"{Algorithm(records[i].Spec.Config)}",
+                Algorithm(result.Plan.Specs[i].Config),
                 m.Diverged ? $"diverged in epoch {m.DivergedEpoch}" : G(m.FinalTrainLoss),
                 m.Epochs.Count == 0 ? "–" : $"{G(m.MinTrainLoss)} ({m.MinTrainLossEpoch})",
                 m.Diverged ? "–" : G(m.FinalTestLoss),
@@ -143,7 +144,7 @@ internal static class ExperimentReport
             m.Epochs.Select(e => (double)e.Epoch).ToArray(),
             m.Epochs.Select(y).ToArray())).ToList();
 
-    private static IReadOnlyList<KeyValuePair<string, object?>> Summary(ExperimentResult result, IReadOnlyList<RunRecord> records, ExperimentRequest request)
+    private static IReadOnlyList<KeyValuePair<string, object?>> Summary(ExperimentResult result, ExperimentRequest request)
     {
         Experiment e = result.Plan.Experiment;
         ExperimentMode mode = result.Plan.Mode;
@@ -167,17 +168,17 @@ internal static class ExperimentReport
                 new("line", result.Verdict.Line),
             }),
             new("criteria", e.Criteria.ToList()),
-            new("members", result.Members.Select((m, i) => (object?)Member(m, records[i], result.Plan.Overrides[i])).ToList()),
+            new("members", result.Members.Select((m, i) => (object?)Member(m, result.Plan.Specs[i].Config, result.TrainSamples[i], result.Plan.Overrides[i])).ToList()),
             new("wall_seconds", result.WallSeconds),
         ];
     }
 
-    private static List<KeyValuePair<string, object?>> Member(MemberResult m, RunRecord record, IReadOnlyList<string> overrides) =>
+    private static List<KeyValuePair<string, object?>> Member(MemberResult m, TrainConfig config, int trainSamples, IReadOnlyList<string> overrides) =>
     [
         new("label", m.Label),
         new("overrides", overrides.ToList()),
-        new("algorithm", Algorithm(record.Spec.Config)),
-        new("train_samples", record.TrainSamples),
+        new("algorithm", Algorithm(config)),
+        new("train_samples", trainSamples),
         new("diverged_epoch", m.DivergedEpoch),
         new("epochs", m.Epochs.Count),
         new("final_train_loss", JsonFile.FiniteOrNull(m.FinalTrainLoss)),

@@ -1,3 +1,5 @@
+using Dfa.Cli.Sharding;
+
 namespace Dfa.Cli.Experiments;
 
 /// <summary>The parsed arguments of <c>dfa experiment</c>.</summary>
@@ -7,10 +9,12 @@ namespace Dfa.Cli.Experiments;
 /// <param name="DataFolder">The MNIST folder (null: the usual lookup).</param>
 /// <param name="Overrides"><c>--set</c> overrides for every member, after the mode's and before the member's own.</param>
 /// <param name="BaseConfigPath">Another base config instead of the shipped one (null: the shipped one).</param>
+/// <param name="Shard">Run only this shard's members (null: all of them, with the reports).</param>
 internal sealed record ExperimentRequest(
     string Name,
     bool Quick,
     string? OutputFolder,
     string? DataFolder,
     IReadOnlyList<string> Overrides,
-    string? BaseConfigPath = null);
+    string? BaseConfigPath = null,
+    ShardSpec? Shard = null);

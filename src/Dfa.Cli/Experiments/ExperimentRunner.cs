@@ -12,8 +12,8 @@ namespace Dfa.Cli.Experiments;
 /// <summary>One experiment's members as built configs, before any training.</summary>
 internal sealed record PlannedExperiment(Experiment Experiment, ExperimentMode Mode, IReadOnlyList<RunSpec> Specs, IReadOnlyList<IReadOnlyList<string>> Overrides);
 
-/// <summary>A finished experiment: its members' results, its verdict and how long it took.</summary>
-internal sealed record ExperimentResult(PlannedExperiment Plan, IReadOnlyList<MemberResult> Members, Verdict Verdict, double WallSeconds, string Folder);
+/// <summary>A finished experiment: its members' results and training-set sizes (member order), its verdict and how long it took.</summary>
+internal sealed record ExperimentResult(PlannedExperiment Plan, IReadOnlyList<MemberResult> Members, IReadOnlyList<int> TrainSamples, Verdict Verdict, double WallSeconds, string Folder);
 
 /// <summary>
 /// Runs experiments: builds every member's config (base config, then the mode's epochs / samples / rate, then the
@@ -69,12 +69,25 @@ internal static class ExperimentRunner
         ArgumentNullException.ThrowIfNull(request);
         IReadOnlyList<Experiment> experiments = Resolve(request.Name);
         string baseName = request.BaseConfigPath ?? ExperimentCatalog.BaseConfig;
-        string baseText = request.BaseConfigPath is { } path ? ReadBase(path) : ShippedBaseConfig();
+        string baseText = BaseText(request.BaseConfigPath);
         PlannedExperiment[] plans = experiments.Select(e => Plan(e, request.Quick, baseText, baseName, request.Overrides)).ToArray();
 
         string outPath = request.OutputFolder
             ?? Path.Combine("runs", "experiments", DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture));
         OutputFolder root = OutputFolder.Claim(outPath);
+        if (request.Shard is { } shard)
+        {
+            try
+            {
+                ExperimentShard.Run(plans, request, baseText, shard, root, registry, console, cancellationToken);
+                return ExitCodes.Success;
+            }
+            finally
+            {
+                root.AbandonIfUnused();
+            }
+        }
+
         var results = new List<ExperimentResult>();
         try
         {
@@ -88,7 +101,17 @@ internal static class ExperimentRunner
             root.AbandonIfUnused();
         }
 
-        if (plans.Length > 1)
+        WriteIndex(results, request, root, console);
+        return ExitCodes.Success;
+    }
+
+    /// <summary>The index <c>report.md</c> of more than one experiment, and the verdict lines on the console.</summary>
+    public static void WriteIndex(IReadOnlyList<ExperimentResult> results, ExperimentRequest request, OutputFolder root, IAnsiConsole console)
+    {
+        ArgumentNullException.ThrowIfNull(results);
+        ArgumentNullException.ThrowIfNull(root);
+        ArgumentNullException.ThrowIfNull(console);
+        if (results.Count > 1)
         {
             AtomicFile.WriteAllText(root.PathOf("report.md"), ExperimentReport.Index(results, request));
             console.MarkupLine($"[bold]verdicts[/] ({Markup.Escape(root.PathOf("report.md"))}):");
@@ -97,8 +120,26 @@ internal static class ExperimentRunner
                 console.MarkupLine($"  {Markup.Escape(r.Verdict.Line)} [grey]({r.WallSeconds.ToString("F0", CultureInfo.InvariantCulture)} s)[/]");
             }
         }
+    }
 
-        return ExitCodes.Success;
+    /// <summary>
+    /// Judges an experiment whose members have run (here, or on shards) and writes its folder's <c>base.yaml</c>,
+    /// report, summary and plots: the one path from member results to an experiment's report.
+    /// </summary>
+    public static ExperimentResult Finish(
+        PlannedExperiment plan, IReadOnlyList<MemberResult> members, IReadOnlyList<int> trainSamples, double wallSeconds,
+        ExperimentRequest request, string baseText, OutputFolder folder, IAnsiConsole console)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(members);
+        ArgumentNullException.ThrowIfNull(folder);
+        ArgumentNullException.ThrowIfNull(console);
+        Verdict verdict = plan.Experiment.Judge(members);
+        var result = new ExperimentResult(plan, members, trainSamples, verdict, wallSeconds, folder.Path);
+        AtomicFile.WriteAllText(folder.PathOf("base.yaml"), baseText);
+        ExperimentReport.Write(result, request, folder);
+        console.MarkupLine($"  [bold]{Markup.Escape(verdict.Line)}[/]");
+        return result;
     }
 
     private static ExperimentResult RunOne(
@@ -111,13 +152,11 @@ internal static class ExperimentRunner
             $"[bold]experiment {Markup.Escape(e.Name)}[/] ({(request.Quick ? "quick" : "full")}: {ExperimentReport.ModeText(plan.Mode)}; {plan.Specs.Count} members) → {Markup.Escape(folder.Path)}");
         IReadOnlyList<RunRecord> records = RunBatch.Execute(plan.Specs, folder.Path, request.DataFolder, registry, console, cancellationToken);
         MemberResult[] members = records.Select(MemberResult.From).ToArray();
-        Verdict verdict = e.Judge(members);
-        var result = new ExperimentResult(plan, members, verdict, Stopwatch.GetElapsedTime(start).TotalSeconds, folder.Path);
-        AtomicFile.WriteAllText(folder.PathOf("base.yaml"), baseText);
-        ExperimentReport.Write(result, records, request, folder);
-        console.MarkupLine($"  [bold]{Markup.Escape(verdict.Line)}[/]");
-        return result;
+        return Finish(plan, members, records.Select(r => r.TrainSamples).ToArray(), Stopwatch.GetElapsedTime(start).TotalSeconds, request, baseText, folder, console);
     }
+
+    /// <summary>The base config's text: the file at <paramref name="path"/>, or the shipped one when null.</summary>
+    public static string BaseText(string? path) => path is null ? ShippedBaseConfig() : ReadBase(path);
 
     private static string ReadBase(string path)
     {
