@@ -32,6 +32,7 @@ internal static class DfaApp
             CalibrateCommand.Create(registry, console),
             CalibrateCommand.CreateValidate(registry, console),
             ExperimentCommand.Create(registry, console),
+            ReportCommand.Create(registry, console),
         };
 
         ParseResult parse = root.Parse(args);
