@@ -51,10 +51,12 @@ namespace Dfa.Sim.Cost;
 /// feedback+backward for the projections, deltas and input gradients; update with the weight gradients, and the SGD
 /// update; optimizer with Adam's), each phase a roofline, the phases one after another. For BP and DFA with nothing
 /// frozen the phases' counts and bytes are <see cref="CostModel.Price"/>'s exactly. <b>Critical path</b>: each task
-/// starts when the tasks it waits on have finished and takes its own roofline time (every block on its own compute),
-/// so it is never longer than the sum of the tasks, and for BP it is the forward chain, the input-gradient chain and
-/// the lowest block's weight gradient and update (the upper blocks' weight gradients and updates run beside the chain)
-/// — shorter than <see cref="CostRow.CriticalPathSeconds"/>, which keeps BP's whole step time.
+/// starts when the tasks it waits on have finished (every block on its own compute) and takes its own roofline time
+/// scaled by <c>phase time / Σ of its phase's task rooflines</c> (≤ 1: the phase roofline lets one task's memory
+/// traffic hide behind another's arithmetic), so a phase's tasks add up to the phase and the critical path is never
+/// longer than the step time. For BP it is the forward chain, the input-gradient chain and the lowest block's weight
+/// gradient and update (the upper blocks' weight gradients and updates run beside the chain) — shorter than
+/// <see cref="CostRow.CriticalPathSeconds"/>, which keeps BP's whole step time.
 /// <b>Working set</b>: <c>12·P_t</c> (SGD; Adam <c>16·P_t</c>) for the trainable parameters, <c>4·P_f</c> for the
 /// frozen ones, <c>4b·A</c> activations, the feedback matrices (0 with <c>feedback_prng</c>; FA's <c>B</c> always),
 /// and for HDFA the second momentum (<c>4·P_t</c>, Adam's second pair of moments <c>8·P_t</c>). Energy as in
@@ -371,7 +373,7 @@ public static class MethodCostModel
 
                     plans.Add(plan);
                     projection = Add(new Node(
-                        $"projection:{blocks[lo].Name}..{blocks[hi].Name}", blocks[hi].Name, "feedback", CostModel.FeedbackWork(plan, prices, _prng || _inPlace), [error]));
+                        $"projection:{blocks[Math.Max(lo, frozen)].Name}..{blocks[hi].Name}", blocks[hi].Name, "feedback", CostModel.FeedbackWork(plan, prices, _prng || _inPlace), [error]));
                 }
 
                 int nextError = -1;
@@ -437,12 +439,36 @@ public static class MethodCostModel
         public StepSchedule Schedule(TaskGraph graph, string label, double probability, RateModel model, Prices.Level home)
         {
             List<Node> nodes = graph.Nodes;
+            bool projects = nodes.Any(n => n.Phase == "feedback");
+            bool chains = nodes.Any(n => n.Name.StartsWith("input-grad:", StringComparison.Ordinal));
+            string middle = projects ? (chains ? "feedback+backward" : "feedback") : "backward";
+            string[] order = _adam ? ["forward", middle, "update", "optimizer"] : ["forward", middle, "update"];
+            string PhaseOf(Node n) => n.Phase is "feedback" or "backward" ? middle : n.Phase;
+            var phases = new List<PhaseCost>();
+            var phaseWork = new List<StepWork>();
+            foreach (string name in order)
+            {
+                var work = new StepWork(name);
+                foreach (Node n in nodes.Where(n => PhaseOf(n) == name))
+                {
+                    work.Add(n.Work);
+                }
+
+                phaseWork.Add(work);
+                phases.Add(model.Time(work));
+            }
+
+            // Each task's own roofline, scaled so a phase's tasks add up to the phase's roofline (in which one task's
+            // memory traffic hides behind another's arithmetic): the critical path is then never longer than the step.
+            double[] raw = [.. nodes.Select(n => model.Time(n.Work).Seconds)];
             var seconds = new double[nodes.Count];
             var start = new double[nodes.Count];
             var finish = new double[nodes.Count];
             for (int i = 0; i < nodes.Count; i++)
             {
-                seconds[i] = model.Time(nodes[i].Work).Seconds;
+                int phase = Array.IndexOf(order, PhaseOf(nodes[i]));
+                double sum = Enumerable.Range(0, nodes.Count).Where(j => PhaseOf(nodes[j]) == order[phase]).Sum(j => raw[j]);
+                seconds[i] = sum > 0 ? raw[i] * phases[phase].Seconds / sum : 0;
                 start[i] = nodes[i].WaitsOn.Length == 0 ? 0 : nodes[i].WaitsOn.Max(j => finish[j]);
                 finish[i] = start[i] + seconds[i];
             }
@@ -462,24 +488,6 @@ public static class MethodCostModel
             }
 
             path.Reverse();
-
-            bool projects = nodes.Any(n => n.Phase == "feedback");
-            bool chains = nodes.Any(n => n.Name.StartsWith("input-grad:", StringComparison.Ordinal));
-            string middle = projects ? (chains ? "feedback+backward" : "feedback") : "backward";
-            string[] order = _adam ? ["forward", middle, "update", "optimizer"] : ["forward", middle, "update"];
-            var phases = new List<PhaseCost>();
-            var phaseWork = new List<StepWork>();
-            foreach (string name in order)
-            {
-                var work = new StepWork(name);
-                foreach (Node n in nodes.Where(n => (n.Phase is "feedback" or "backward" ? middle : n.Phase) == name))
-                {
-                    work.Add(n.Work);
-                }
-
-                phaseWork.Add(work);
-                phases.Add(model.Time(work));
-            }
 
             double time = phases.Sum(p => p.Seconds);
             double memoryJ = phaseWork.Sum(w => w.Bytes) * home.EnergyJPerByte;

@@ -263,7 +263,30 @@ public sealed class MethodCostModelTests
             Assert.That(m.EnergyJ, Is.EqualTo(row.EnergyJ).Within(1e-12 * row.EnergyJ), what);
             Assert.That(m.WorkingSetBytes, Is.EqualTo(row.WorkingSetBytes), what);
             Assert.That(m.FeedbackStorageBytes, Is.EqualTo(row.FeedbackStorageBytes), what);
-            Assert.That(m.CriticalPathSeconds, Is.LessThanOrEqualTo(m.Steps[0].Tasks.Sum(t => t.Seconds) * (1 + 1e-12)), what);
+            Assert.That(m.Steps[0].Tasks.Sum(t => t.Seconds), Is.EqualTo(m.TimeSeconds).Within(1e-12 * m.TimeSeconds), what + ": a phase's tasks add up to the phase");
+            Assert.That(m.CriticalPathSeconds, Is.LessThanOrEqualTo(m.TimeSeconds * (1 + 1e-12)), what);
+        }
+    }
+
+    [TestCase(TrainingAlgorithmKind.Bp)]
+    [TestCase(TrainingAlgorithmKind.Fa)]
+    [TestCase(TrainingAlgorithmKind.Dfa)]
+    [TestCase(TrainingAlgorithmKind.Hybrid)]
+    [TestCase(TrainingAlgorithmKind.Modular)]
+    [TestCase(TrainingAlgorithmKind.Hdfa)]
+    public void EveryMethod_WithAndWithoutFrozenBlocks_HasACriticalPathNoLongerThanItsStep(TrainingAlgorithmKind kind)
+    {
+        TrainConfig cnn = ConfigLoader.Parse("{}", "test", ["model.input_shape=[1, 8, 8]", "model.hidden=[5, 5]", .. kind == TrainingAlgorithmKind.Fa ? Array.Empty<string>() : ["model.conv=[2, 3]", "model.conv_kernel=3", "model.conv_padding=1"]]);
+        Workload w = ConfigWorkload.From(cnn, 64, 4);
+        var toy = new Prices(ProfileLoader.Parse(Round.Replace("1.0e18", "1.0e10", StringComparison.Ordinal), "toy.yaml")); // memory-bound tasks
+        foreach (string[] frozen in new[] { Array.Empty<string>(), [w.Layers[0].Block] })
+        {
+            MethodCost m = Price(new StepMethod(kind, boundaries: ["hidden2"], frozen: frozen), w, 16, OptimizerKind.Adam, toy);
+            foreach (StepSchedule s in m.Steps)
+            {
+                Assert.That(s.CriticalPathSeconds, Is.LessThanOrEqualTo(s.TimeSeconds * (1 + 1e-12)), $"{kind} {s.Label} frozen {frozen.Length}");
+                Assert.That(s.CriticalPathSeconds, Is.EqualTo(s.Tasks.Max(t => t.Finish)));
+            }
         }
     }
 
