@@ -205,7 +205,7 @@ internal static class CostCommand
 
                 foreach (int batch in batches ?? [config.BatchSize])
                 {
-                    rows.Add(new PricedConfig(label, ConfigCosts.Price(config, label, batch, p, registry)));
+                    rows.Add(new PricedConfig(label, ConfigCosts.Price(config, label, batch, p, registry), StepMethod.From(config)));
                 }
             }
         }

@@ -8,7 +8,8 @@ namespace Dfa.Cli.Costing;
 /// <summary>One config priced on one profile at one batch size.</summary>
 /// <param name="Label">The config file (or run folder) the price belongs to.</param>
 /// <param name="Cost">The method's step, its schedule and expected numbers.</param>
-internal sealed record PricedConfig(string Label, MethodCost Cost);
+/// <param name="Method">The method priced (for HDFA's <c>p</c> and MODULAR's boundaries in the tables).</param>
+internal sealed record PricedConfig(string Label, MethodCost Cost, StepMethod? Method = null);
 
 /// <summary>
 /// Prices the network and method a config trains (see <see cref="MethodCostModel"/>): its own network

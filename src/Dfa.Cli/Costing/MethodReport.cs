@@ -37,7 +37,7 @@ internal static class MethodReport
         {
             MethodCost c = r.Cost;
             table.AddRow(
-                Markup.Escape(r.Label), Markup.Escape(Method(c)), Markup.Escape(c.Profile), c.Batch.ToString(Inv), c.Fits ? Markup.Escape(c.Residence) : "[red]no[/]",
+                Markup.Escape(r.Label), Markup.Escape(Method(c, r.Method)), Markup.Escape(c.Profile), c.Batch.ToString(Inv), c.Fits ? Markup.Escape(c.Residence) : "[red]no[/]",
                 CostReport.Seconds(c.TimeSeconds), CostReport.Seconds(c.CriticalPathSeconds), CostReport.Joules(c.EnergyJ));
         }
 
@@ -72,7 +72,7 @@ internal static class MethodReport
             ["config", "method", "profile", "batch", "fits", "time/step", "critical path", "energy/step"],
             rows.Select(r => (IReadOnlyList<string>)
             [
-                r.Label, Method(r.Cost), r.Cost.Profile, r.Cost.Batch.ToString(Inv), r.Cost.Fits ? r.Cost.Residence : "no",
+                r.Label, Method(r.Cost, r.Method), r.Cost.Profile, r.Cost.Batch.ToString(Inv), r.Cost.Fits ? r.Cost.Residence : "no",
                 CostReport.Seconds(r.Cost.TimeSeconds), CostReport.Seconds(r.Cost.CriticalPathSeconds), CostReport.Joules(r.Cost.EnergyJ),
             ])));
         foreach (PricedConfig r in rows)
@@ -270,7 +270,7 @@ internal static class MethodReport
     }
 
     private static string Heading(PricedConfig r, StepSchedule s) =>
-        $"schedule of {r.Label}: {Method(r.Cost)} on {r.Cost.Profile}, batch {r.Cost.Batch}" +
+        $"schedule of {r.Label}: {Method(r.Cost, r.Method)} on {r.Cost.Profile}, batch {r.Cost.Batch}" +
         (r.Cost.Steps.Count > 1 ? $", {s.Label} (p = {s.Probability.ToString("0.###", Inv)})" : "") +
         $"; step {CostReport.Seconds(s.TimeSeconds)}, critical path {CostReport.Seconds(s.CriticalPathSeconds)}";
 
