@@ -65,7 +65,9 @@ namespace Dfa.Sim.Cost;
 /// </para>
 /// <para>
 /// <b>Left out</b>, besides <see cref="CostModel"/>'s list: the softmax and loss between the forward and the first
-/// delta, communication between blocks' compute units on the critical path, and the warm-up steps of HYBRID.
+/// delta, communication between blocks' compute units on the critical path, and the warm-up steps of HYBRID. A pooled
+/// block's derivative multiplies are counted at its feedback point (the pooled map, as <see cref="CostModel"/> counts
+/// <c>b·H</c>), though the activation's derivative applies to the map before pooling (4× larger for 2×2 pooling).
 /// </para>
 /// </summary>
 public static class MethodCostModel
