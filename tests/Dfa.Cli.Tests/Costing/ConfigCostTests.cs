@@ -60,6 +60,21 @@ public sealed class ConfigCostTests
         Assert.That(priced.TimeSeconds, Is.EqualTo(row.TimeSeconds).Within(1e-12 * row.TimeSeconds));
     }
 
+    private static IEnumerable<string> ShippedMethodConfigs() =>
+        Directory.GetFiles(RepoPaths.Combine("configs", "cnn"), "*.yaml").Append(RepoPaths.Combine("configs", "mnist-fa-tanh.yaml")).Order(StringComparer.Ordinal);
+
+    [TestCaseSource(nameof(ShippedMethodConfigs))]
+    public void EveryShippedMethodConfig_PricesItsOwnNetwork_WithACriticalPathWithinTheStep(string path)
+    {
+        TrainConfig config = ConfigLoader.Load(path);
+        var prices = new Prices(ProfileCatalog.Open(RepoPaths.Combine("hardware-profiles")).Load(Profile));
+        MethodCost cost = ConfigCosts.Price(config, path, config.BatchSize, prices, Registry);
+        Assert.That(cost.Method, Is.EqualTo(config.Algorithm.ToString().ToUpperInvariant()));
+        Assert.That(cost.Frozen, Is.EqualTo(config.Freeze));
+        Assert.That(cost.CriticalPathSeconds, Is.GreaterThan(0).And.LessThanOrEqualTo(cost.TimeSeconds * (1 + 1e-12)));
+        Assert.That(ConfigCosts.Parameters(config), Is.EqualTo(Dfa.Core.Training.NetworkBuilder.Build(config, 784, 10, 1).ParameterCount));
+    }
+
     [Test]
     public void CostConfig_Table_ShowsEachBlocksSpanAndTheCriticalPath()
     {
