@@ -33,6 +33,7 @@ internal static class DfaApp
             CalibrateCommand.CreateValidate(registry, console),
             ExperimentCommand.Create(registry, console),
             MergeCommand.Create(console),
+            ReportCommand.Create(registry, console),
         };
 
         ParseResult parse = root.Parse(args);

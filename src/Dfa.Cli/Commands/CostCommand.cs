@@ -4,6 +4,7 @@ using Dfa.Backends.Registry;
 using Dfa.Cli.Costing;
 using Dfa.Cli.Runs;
 using Dfa.Core;
+using Dfa.Core.Config;
 using Dfa.Sim.Cost;
 using Dfa.Sim.Profiles;
 using Dfa.Sim.Workloads;
@@ -14,6 +15,9 @@ namespace Dfa.Cli.Commands;
 /// <summary>
 /// <c>dfa cost --workload vgg16 --outputs 10,1000 --backend all --profile all --batch 128 --format table|csv|json|md</c>:
 /// the simulated price of one training step for every combination (see <see cref="CostModel"/> for the model).
+/// <c>dfa cost --config a.yaml,b.yaml [--profile ...] [--batch ...]</c> prices instead the network and method each config
+/// trains, with each block's schedule and the critical path (see <see cref="MethodCostModel"/>); the batch defaults to
+/// each config's <c>batch_size</c>.
 /// </summary>
 internal static class CostCommand
 {
@@ -28,13 +32,67 @@ internal static class CostCommand
         var output = new Option<string?>("--out", "-o") { Description = "Write the report to FILE (atomically) instead of the console." };
         Option<string?> dir = ProfileFolder.Option();
         var input = new Option<bool>("--feedback-at-input") { Description = "Add a feedback point at the input (Launay et al. 2019's 54.8 GB VGG-16 variant)." };
-        var command = new Command("cost", "Price a training step (memory, cycles, time, energy) for workloads × output sizes × backends × hardware profiles.")
+        var configs = new Option<string?>("--config", "-c")
         {
-            workloads, outputs, backends, profiles, batches, format, output, dir, input,
+            Description = "Training configs, comma-separated: price each config's own network and method (BP, FA, DFA, HYBRID, MODULAR, HDFA, frozen blocks) with its schedule and critical path; --batch defaults to each config's batch_size.",
+        };
+        var command = new Command("cost", "Price a training step (memory, cycles, time, energy) for workloads × output sizes × backends × hardware profiles, or for training configs.")
+        {
+            workloads, outputs, backends, profiles, batches, format, output, dir, input, configs,
         };
         command.SetAction(parse =>
         {
             ProfileCatalog catalog = ProfileFolder.Open(parse.GetValue(dir));
+            if (parse.GetValue(configs) is { } configList)
+            {
+                foreach (Option o in (Option[])[workloads, outputs, backends, input])
+                {
+                    if (parse.GetResult(o) is { Implicit: false })
+                    {
+                        throw new DfaInputException($"{o.Name} does not apply with --config: a config prices its own network, classes and backend");
+                    }
+                }
+
+                bool batchGiven = parse.GetResult(batches) is { Implicit: false };
+                IReadOnlyList<PricedConfig> priced = PriceConfigs(
+                    registry, catalog, Distinct(CommaList.Strings(configList, "--config")), Distinct(CommaList.Strings(parse.GetRequiredValue(profiles), "--profile")),
+                    batchGiven ? Distinct(CommaList.Ints(parse.GetRequiredValue(batches), "--batch")) : null, out IReadOnlyList<string> notes);
+                string configFormat = parse.GetRequiredValue(format).ToLowerInvariant();
+                string? rendered = configFormat switch
+                {
+                    "table" => null,
+                    "csv" => MethodReport.Csv(priced),
+                    "json" => MethodReport.Json(priced),
+                    "md" or "markdown" => MethodReport.Markdown(priced),
+                    _ => throw new DfaInputException($"--format takes table, csv, json or md; got '{configFormat}'"),
+                };
+                if (priced.Count == 0)
+                {
+                    throw new DfaInputException($"nothing to price: {string.Join("; ", notes)}");
+                }
+
+                if (parse.GetValue(output) is { } file)
+                {
+                    WriteReport(file, rendered ?? MethodReport.Markdown(priced));
+                    console.MarkupLine($"wrote {priced.Count} rows to {Markup.Escape(file)}");
+                }
+                else if (rendered is null)
+                {
+                    MethodReport.Table(priced, console);
+                }
+                else
+                {
+                    console.Profile.Out.Writer.Write(rendered);
+                }
+
+                foreach (string note in notes)
+                {
+                    console.MarkupLine($"[grey]{Markup.Escape(note)}[/]");
+                }
+
+                return ExitCodes.Success;
+            }
+
             IReadOnlyList<CostRow> rows = Compute(
                 registry, catalog, Distinct(CommaList.Strings(parse.GetRequiredValue(workloads), "--workload")), Distinct(CommaList.Ints(parse.GetRequiredValue(outputs), "--outputs")),
                 Distinct(CommaList.Strings(parse.GetRequiredValue(backends), "--backend")), Distinct(CommaList.Strings(parse.GetRequiredValue(profiles), "--profile")),
@@ -121,8 +179,43 @@ internal static class CostCommand
         return rows;
     }
 
+    /// <summary>
+    /// Every config on every profile at every batch (null: each config's <c>batch_size</c>), in config, profile, batch
+    /// order; a config whose backend a profile cannot run is listed in <paramref name="skipped"/>.
+    /// </summary>
+    public static IReadOnlyList<PricedConfig> PriceConfigs(
+        FeedbackBackendRegistry registry, ProfileCatalog catalog, IReadOnlyList<string> configs, IReadOnlyList<string> profiles,
+        IReadOnlyList<int>? batches, out IReadOnlyList<string> skipped)
+    {
+        IReadOnlyList<string> profileNames = profiles.Contains("all") ? catalog.Names : profiles;
+        Prices[] prices = profileNames.Select(n => new Prices(catalog.Load(n))).ToArray();
+        var rows = new List<PricedConfig>();
+        var notes = new List<string>();
+        foreach (string path in configs)
+        {
+            TrainConfig config = ConfigLoader.Load(path);
+            string label = path;
+            foreach (Prices p in prices)
+            {
+                if (!ConfigCosts.Runs(config, p))
+                {
+                    notes.Add($"{path}: the {config.Feedback.Backend} backend is priced on optical profiles only; skipped on {p.Name}");
+                    continue;
+                }
+
+                foreach (int batch in batches ?? [config.BatchSize])
+                {
+                    rows.Add(new PricedConfig(label, ConfigCosts.Price(config, label, batch, p, registry), StepMethod.From(config)));
+                }
+            }
+        }
+
+        skipped = notes;
+        return rows;
+    }
+
     /// <summary>Writes the report atomically, creating its folder; a path that cannot be written is bad input.</summary>
-    private static void WriteReport(string path, string text)
+    internal static void WriteReport(string path, string text)
     {
         if (string.IsNullOrWhiteSpace(path) || Directory.Exists(path))
         {

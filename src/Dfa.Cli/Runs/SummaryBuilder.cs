@@ -7,7 +7,8 @@ using Dfa.Core.Training;
 namespace Dfa.Cli.Runs;
 
 /// <summary>
-/// The fields of <c>summary.json</c>, in a fixed order. Result numbers depend only on the config, seed and thread
+/// The fields of <c>summary.json</c>, in a fixed order; <c>resolved_config</c> holds the effective config as dotted
+/// <c>key: value</c> pairs (<see cref="ConfigLoader.Describe"/>). Result numbers depend only on the config, seed and thread
 /// count; the timing fields (<c>samples_per_second</c>, <c>train_seconds</c>) are the only ones that vary between
 /// identical runs.
 /// </summary>
@@ -131,6 +132,10 @@ internal sealed class SummaryBuilder(TrainConfig config, string configPath, Trai
             new("feedback_seed", setup.Projector is not null || setup.Algorithm is FeedbackAlignment or ModularFeedbackAlignment ? setup.FeedbackSeed : null),
             new("threads", config.EffectiveThreads),
             new("config", configPath),
+
+            // Every key with its effective value (overrides applied): ConfigLoader.Parse("{}", name, ["key=value", ...])
+            // rebuilds the config, so a run folder alone says what trained and can be priced (dfa report).
+            new("resolved_config", ConfigLoader.Describe(config).Select(kv => new KeyValuePair<string, object?>(kv.Key, kv.Value)).ToList()),
             new("dataset", train.Name),
             new("train_samples", train.Count),
             new("test_samples", test.Count),

@@ -108,46 +108,46 @@ public static class CostModel
         };
         bool weightsFit = cells is not { } c || p <= c;
         Prices.Level home = residence ?? prices.Levels[^1];
-        var model = new Model(prices, home, batch >= GemmBatchThreshold);
+        var model = new RateModel(prices, home, batch >= GemmBatchThreshold);
 
         // Synapses and crossbar cells compute where the weights are: weights and feedback weights never move there.
         bool inPlace = prices.Kind is ProfileKind.Neuromorphic or ProfileKind.Cim;
         double weightBytes = inPlace ? 0 : 4 * p;
 
-        var forward = new Work("forward");
-        forward.Add(Op.Fp32Mac, b * workload.ForwardMacs);
+        var forward = new StepWork("forward");
+        forward.Add(StepOp.Fp32Mac, b * workload.ForwardMacs);
         forward.Bytes = weightBytes + (8 * b * a);
 
-        Work middle;
+        StepWork middle;
         if (feedback is null)
         {
-            middle = new Work("backward");
-            middle.Add(Op.Fp32Mac, b * (workload.BackpropBackwardMacs - workload.WeightGradientMacs));
-            middle.Add(Op.Fp32Mul, b * h);
+            middle = new StepWork("backward");
+            middle.Add(StepOp.Fp32Mac, b * (workload.BackpropBackwardMacs - workload.WeightGradientMacs));
+            middle.Add(StepOp.Fp32Mul, b * h);
             middle.Bytes = weightBytes + (12 * b * a);
         }
         else
         {
             middle = FeedbackWork(feedback, prices, prng || inPlace);
-            middle.Add(Op.Fp32Mul, b * h);
+            middle.Add(StepOp.Fp32Mul, b * h);
         }
 
-        var update = new Work("update");
-        update.Add(Op.Fp32Mac, (b * workload.WeightGradientMacs) + (adam ? 0 : 2 * p));
+        var update = new StepWork("update");
+        update.Add(StepOp.Fp32Mac, (b * workload.WeightGradientMacs) + (adam ? 0 : 2 * p));
         update.Bytes = (8 * b * a) + ((adam ? 1 : 6) * weightBytes);
-        Work[] work;
+        StepWork[] work;
         if (adam)
         {
-            var step = new Work("optimizer");
-            step.Add(Op.Fp32Mul, AdamMulsPerParameter * p);
-            step.Add(Op.Fp32Add, AdamAddsPerParameter * p);
-            step.Add(Op.ParameterWrite, p);
+            var step = new StepWork("optimizer");
+            step.Add(StepOp.Fp32Mul, AdamMulsPerParameter * p);
+            step.Add(StepOp.Fp32Add, AdamAddsPerParameter * p);
+            step.Add(StepOp.ParameterWrite, p);
             step.Bytes = AdamBytesPerParameter / 4.0 * weightBytes;
             work = [forward, middle, update, step];
         }
         else
         {
-            update.Add(Op.ParameterWrite, p);
+            update.Add(StepOp.ParameterWrite, p);
             work = [forward, middle, update];
         }
 
@@ -175,9 +175,9 @@ public static class CostModel
         var energy = new EnergySplit(computeJ, home.OffChip ? 0 : memoryJ, home.OffChip ? memoryJ : 0, opticalJ, staticJ);
 
         var operations = new SortedDictionary<string, double>(StringComparer.Ordinal);
-        foreach (Work w in work)
+        foreach (StepWork w in work)
         {
-            foreach ((Op op, double count) in w.Counts)
+            foreach ((StepOp op, double count) in w.Counts)
             {
                 operations[OpName(op)] = operations.GetValueOrDefault(OpName(op)) + count;
             }
@@ -219,18 +219,18 @@ public static class CostModel
         _ => "analog",
     };
 
-    private static Work FeedbackWork(FeedbackPlan plan, Prices prices, bool prng)
+    internal static StepWork FeedbackWork(FeedbackPlan plan, Prices prices, bool prng)
     {
-        var work = new Work("feedback");
+        var work = new StepWork("feedback");
         ActionCounts c = plan.Prediction.PerProjection;
         bool adderOnly = plan.Precision == FeedbackPrecision.OneBit && prices.Has(ProfileCapability.AdderOnlyFeedback);
-        work.Add(plan.Precision == FeedbackPrecision.Fp16 ? Op.Fp16Mac : Op.Fp32Mac, c[HardwareAction.Fp32MultiplyAdd]);
-        work.Add(Op.Fp32Mul, c[HardwareAction.Fp32Multiply]);
-        work.Add(adderOnly ? Op.IntAdd : Op.Fp32Add, c[HardwareAction.Fp32Add]);
-        work.Add(Op.Fp32Compare, c[HardwareAction.Fp32Compare]);
-        work.Add(Op.IntAdd, c[HardwareAction.Int32Add]);
-        work.Add(Op.Popcount, c[HardwareAction.Popcount64]);
-        work.Add(Op.IndexRead, c[HardwareAction.IndexReads]);
+        work.Add(plan.Precision == FeedbackPrecision.Fp16 ? StepOp.Fp16Mac : StepOp.Fp32Mac, c[HardwareAction.Fp32MultiplyAdd]);
+        work.Add(StepOp.Fp32Mul, c[HardwareAction.Fp32Multiply]);
+        work.Add(adderOnly ? StepOp.IntAdd : StepOp.Fp32Add, c[HardwareAction.Fp32Add]);
+        work.Add(StepOp.Fp32Compare, c[HardwareAction.Fp32Compare]);
+        work.Add(StepOp.IntAdd, c[HardwareAction.Int32Add]);
+        work.Add(StepOp.Popcount, c[HardwareAction.Popcount64]);
+        work.Add(StepOp.IndexRead, c[HardwareAction.IndexReads]);
         work.Frames = c[HardwareAction.OpticalFrames];
         double outputBits = prices.Find("optical.output_bits") ?? 8;
         work.LinkBytes = (c[HardwareAction.MirrorPixelsWritten] / 8.0) + (c[HardwareAction.CameraPixelsRead] * outputBits / 8.0);
@@ -238,133 +238,16 @@ public static class CostModel
         return work;
     }
 
-    private static string OpName(Op op) => op switch
+    internal static string OpName(StepOp op) => op switch
     {
-        Op.Fp32Mac => "fp32_mac",
-        Op.Fp16Mac => "fp16_mac",
-        Op.Fp32Add => "fp32_add",
-        Op.Fp32Mul => "fp32_mul",
-        Op.Fp32Compare => "fp32_compare",
-        Op.IntAdd => "int_add",
-        Op.Popcount => "popcount64",
-        Op.IndexRead => "index_read",
+        StepOp.Fp32Mac => "fp32_mac",
+        StepOp.Fp16Mac => "fp16_mac",
+        StepOp.Fp32Add => "fp32_add",
+        StepOp.Fp32Mul => "fp32_mul",
+        StepOp.Fp32Compare => "fp32_compare",
+        StepOp.IntAdd => "int_add",
+        StepOp.Popcount => "popcount64",
+        StepOp.IndexRead => "index_read",
         _ => "parameter_write",
     };
-
-    private enum Op
-    {
-        Fp32Mac,
-        Fp16Mac,
-        Fp32Add,
-        Fp32Mul,
-        Fp32Compare,
-        IntAdd,
-        Popcount,
-        IndexRead,
-
-        /// <summary>One parameter changed by the optimizer: a synaptic update or a cell write on in-memory hardware, bytes elsewhere.</summary>
-        ParameterWrite,
-    }
-
-    private sealed class Work(string name)
-    {
-        public string Name { get; } = name;
-
-        public Dictionary<Op, double> Counts { get; } = [];
-
-        public double Bytes { get; set; }
-
-        public double Frames { get; set; }
-
-        public double LinkBytes { get; set; }
-
-        public void Add(Op op, double count)
-        {
-            if (count > 0)
-            {
-                Counts[op] = Counts.GetValueOrDefault(op) + count;
-            }
-        }
-    }
-
-    /// <summary>The rates and energies of one profile, by operation.</summary>
-    private sealed class Model(Prices prices, Prices.Level home, bool gemm)
-    {
-        public PhaseCost Time(Work w)
-        {
-            double compute = w.Counts.Sum(kv => kv.Value / Rate(kv.Key));
-            double memory = w.Bytes / home.BandwidthBytesPerS;
-            double optical = 0;
-            if (w.Frames > 0)
-            {
-                optical = w.Frames * prices["optical.frame_time_s"];
-                if (prices.Find("optical.host_link_bytes_per_s") is { } link and > 0)
-                {
-                    optical = Math.Max(optical, w.LinkBytes / link);
-                }
-            }
-
-            return new PhaseCost(w.Name, compute, memory, optical, Math.Max(compute, memory) + optical);
-        }
-
-        public double ComputeEnergy(Work w) => w.Counts.Sum(kv => kv.Value * Energy(kv.Key));
-
-        private double Rate(Op op)
-        {
-            switch (prices.Kind)
-            {
-                case ProfileKind.Neuromorphic:
-                    return op == Op.ParameterWrite
-                        ? prices.Find("neuromorphic.synaptic_updates_per_s") ?? prices["neuromorphic.synaptic_ops_per_s"]
-                        : prices["neuromorphic.synaptic_ops_per_s"];
-                case ProfileKind.Cim:
-                    if (op == Op.ParameterWrite)
-                    {
-                        // Rows of every array are written in parallel, one row per write pulse.
-                        double perRow = prices.Find("cim.write_s_per_row") ?? 0;
-                        return perRow > 0 ? prices["cim.array_cols"] * prices["cim.arrays"] / perRow : double.PositiveInfinity;
-                    }
-
-                    // Each read pulse finishes the columns one ADC serves in turn: columns_per_adc pulses per product.
-                    return prices["cim.arrays"] * prices["cim.array_rows"] * prices["cim.array_cols"]
-                        / (prices["cim.read_pulse_s"] * (prices.Find("cim.columns_per_adc") ?? 1));
-                default:
-                    double eff = gemm ? prices["compute.gemm_efficiency"] : prices["compute.gemv_efficiency"];
-                    double fp32 = prices["compute.fp32_flops_per_s"];
-                    double integer = prices.Find("compute.int_add_ops_per_s") ?? fp32;
-                    return op switch
-                    {
-                        Op.Fp32Mac => fp32 / 2 * eff,
-                        Op.Fp16Mac => (prices.Find("compute.fp16_flops_per_s") ?? fp32) / 2 * eff,
-                        Op.Fp32Add or Op.Fp32Mul or Op.Fp32Compare => fp32 * eff,
-                        Op.IntAdd or Op.IndexRead => integer * eff,
-                        Op.Popcount => (prices.Find("compute.popcount_words_per_s") ?? integer) * eff,
-                        _ => double.PositiveInfinity, // a parameter write is bytes on digital hardware, counted in Bytes
-                    };
-            }
-        }
-
-        private double Energy(Op op)
-        {
-            switch (prices.Kind)
-            {
-                case ProfileKind.Neuromorphic:
-                    return op == Op.ParameterWrite ? prices["neuromorphic.synaptic_update_j"] : prices["neuromorphic.synaptic_op_j"];
-                case ProfileKind.Cim:
-                    return op == Op.ParameterWrite ? prices["cim.write_j_per_cell"] : prices["cim.mac_j"];
-                default:
-                    double mac = prices["energy.fp32_mac_j"];
-                    double add = prices["energy.fp32_add_j"];
-                    double integer = prices.Find("energy.int_add_j") ?? add;
-                    return op switch
-                    {
-                        Op.Fp32Mac or Op.Fp32Mul => mac,
-                        Op.Fp16Mac => prices.Find("energy.fp16_mac_j") ?? mac,
-                        Op.Fp32Add or Op.Fp32Compare => add,
-                        Op.IntAdd or Op.IndexRead or Op.Popcount => integer,
-                        _ => 0, // bytes, priced by the memory level
-                    };
-            }
-        }
-    }
 }

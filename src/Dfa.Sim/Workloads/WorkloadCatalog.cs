@@ -6,7 +6,8 @@ namespace Dfa.Sim.Workloads;
 /// <summary>
 /// The workloads the simulator knows by name, each for any output size <c>e</c>: <c>mlp:784-800-800</c> (input
 /// and hidden widths; the output layer of <c>e</c> units is appended), <c>mnist-mlp</c>, <c>vgg16</c>,
-/// <c>alexnet</c>. Every hidden layer with weights is a feedback point; pooling outputs never are.
+/// <c>alexnet</c>. Every hidden layer with weights is a feedback point; pooling outputs never are, and a pooling layer
+/// belongs to the block of the convolution before it.
 /// </summary>
 public static class WorkloadCatalog
 {
@@ -94,7 +95,7 @@ public static class WorkloadCatalog
                 map = new ImageSize(stages[s][c], map.Height, map.Width);
             }
 
-            WorkloadLayer pool = WorkloadLayer.MaxPool($"pool{s + 1}", map, kernel: 2, stride: 2);
+            WorkloadLayer pool = WorkloadLayer.MaxPool($"pool{s + 1}", map, kernel: 2, stride: 2) with { Block = layers[^1].Block };
             layers.Add(pool);
             map = map.Window(map.Channels, kernel: 2, stride: 2, padding: 0);
         }
@@ -137,7 +138,7 @@ public static class WorkloadCatalog
 
         static ImageSize AddPool(List<WorkloadLayer> layers, string name, ImageSize map)
         {
-            layers.Add(WorkloadLayer.MaxPool(name, map, kernel: 3, stride: 2));
+            layers.Add(WorkloadLayer.MaxPool(name, map, kernel: 3, stride: 2) with { Block = layers[^1].Block });
             return map.Window(map.Channels, kernel: 3, stride: 2, padding: 0);
         }
     }

@@ -13,7 +13,8 @@ namespace Dfa.Sim.Workloads;
 /// <item>Conv2d: forward <c>H_out·W_out·C_out·C_in·K·K</c>; every forward MAC <c>w·x</c> has exactly one
 /// weight-gradient MAC <c>δ·x</c> and one input-gradient MAC <c>w·δ</c>, so both gradients cost the same count
 /// (padding zeros included, as in the forward). Parameters <c>C_out·C_in·K·K + C_out</c>.</item>
-/// <item>MaxPool: 0 MACs in every phase (comparisons and gradient routing only), no parameters.</item>
+/// <item>MaxPool and AvgPool: 0 MACs in every phase (max pooling's comparisons and gradient routing, average
+/// pooling's window adds and its gradient's spreading are not counted), no parameters.</item>
 /// </list>
 /// </remarks>
 public sealed record WorkloadLayer
@@ -44,16 +45,11 @@ public sealed record WorkloadLayer
         ArgumentOutOfRangeException.ThrowIfLessThan(outputSize, 1);
         ArgumentOutOfRangeException.ThrowIfNegative(parameters);
         ArgumentOutOfRangeException.ThrowIfNegative(forwardMacs);
-        if (kind == WorkloadLayerKind.MaxPool && (parameters != 0 || forwardMacs != 0))
+        if (kind is WorkloadLayerKind.MaxPool or WorkloadLayerKind.AvgPool && (parameters != 0 || forwardMacs != 0))
         {
             throw new ArgumentException(
                 $"Pooling layer '{name}' has no parameters and no MACs (got {parameters} parameters, {forwardMacs} MACs).",
                 nameof(kind));
-        }
-
-        if (kind == WorkloadLayerKind.MaxPool && isFeedbackPoint)
-        {
-            throw new ArgumentException($"Pooling layer '{name}' cannot be a feedback point.", nameof(isFeedbackPoint));
         }
 
         Name = name;
@@ -63,6 +59,18 @@ public sealed record WorkloadLayer
         Parameters = parameters;
         ForwardMacs = forwardMacs;
         IsFeedbackPoint = isFeedbackPoint;
+        Block = name;
+    }
+
+    /// <summary>
+    /// The block this layer belongs to (its own name unless set): consecutive layers of one block are what a training
+    /// method schedules as one unit, e.g. <c>conv1</c> = its convolution and its pooling. A block's output is its last
+    /// layer's output; a pooled block's feedback point is its pooling layer.
+    /// </summary>
+    public string Block
+    {
+        get;
+        init => field = string.IsNullOrWhiteSpace(value) ? throw new ArgumentException("A block name cannot be empty.", nameof(value)) : value;
     }
 
     public string Name { get; }
@@ -127,13 +135,23 @@ public sealed record WorkloadLayer
             name, WorkloadLayerKind.Conv2d, input.Elements, output.Elements, weights + outChannels, macs, isFeedbackPoint);
     }
 
-    /// <summary>Max pooling with a square window, no padding; output side <c>⌊(H − K) / stride⌋ + 1</c>.</summary>
-    public static WorkloadLayer MaxPool(string name, ImageSize input, int kernel, int stride)
+    /// <summary>
+    /// Max pooling with a square window, no padding; output side <c>⌊(H − K) / stride⌋ + 1</c>. A feedback point when it
+    /// closes a block DFA projects onto (the pooled map of a <c>Conv2d → activation → pool</c> block).
+    /// </summary>
+    public static WorkloadLayer MaxPool(string name, ImageSize input, int kernel, int stride, bool isFeedbackPoint = false) =>
+        Pool(name, WorkloadLayerKind.MaxPool, input, kernel, stride, isFeedbackPoint);
+
+    /// <summary>Average pooling, priced like <see cref="MaxPool"/>: its window adds are not counted.</summary>
+    public static WorkloadLayer AvgPool(string name, ImageSize input, int kernel, int stride, bool isFeedbackPoint = false) =>
+        Pool(name, WorkloadLayerKind.AvgPool, input, kernel, stride, isFeedbackPoint);
+
+    private static WorkloadLayer Pool(string name, WorkloadLayerKind kind, ImageSize input, int kernel, int stride, bool isFeedbackPoint)
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentOutOfRangeException.ThrowIfLessThan(kernel, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(stride, 1);
         ImageSize output = input.Window(input.Channels, kernel, stride, padding: 0);
-        return new WorkloadLayer(name, WorkloadLayerKind.MaxPool, input.Elements, output.Elements, 0, 0, false);
+        return new WorkloadLayer(name, kind, input.Elements, output.Elements, 0, 0, isFeedbackPoint);
     }
 }

@@ -11,4 +11,7 @@ public enum WorkloadLayerKind
 
     /// <summary>Max pooling: no weights, no MACs; its backward only routes the gradient.</summary>
     MaxPool,
+
+    /// <summary>Average pooling: no weights; priced like max pooling (its window adds are not counted).</summary>
+    AvgPool,
 }

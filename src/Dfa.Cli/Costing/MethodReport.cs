@@ -1,0 +1,291 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Dfa.Cli.Output;
+using Dfa.Sim.Cost;
+using Spectre.Console;
+
+namespace Dfa.Cli.Costing;
+
+/// <summary>
+/// Renders priced configs (<c>dfa cost --config</c>): one row per config × profile × batch with the method, step time,
+/// critical path and energy, then each row's schedule, one line per block: its forward span, its backward span on the
+/// critical-path timeline (from its delta's start to its last task's finish) and the task its delta waits on, and the
+/// critical path's tasks in order. Formats: console table, Markdown, CSV (the rows, the path as one cell) and JSON
+/// (everything, every task included).
+/// </summary>
+internal static class MethodReport
+{
+    /// <summary>CSV columns, in order.</summary>
+    public static readonly string[] Columns =
+    [
+        "config", "method", "backend", "frozen", "profile", "batch", "fits", "residence", "feedback_storage_bytes", "time_s",
+        "critical_path_s", "energy_j", "critical_path",
+    ];
+
+    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+    public static void Table(IReadOnlyList<PricedConfig> rows, IAnsiConsole console)
+    {
+        var table = new Table().Border(TableBorder.Simple);
+        foreach (string c in (string[])["config", "method", "profile", "batch", "fits", "time/step", "critical path", "energy/step"])
+        {
+            table.AddColumn(new TableColumn(c) { Alignment = c is "config" or "method" or "profile" or "fits" ? Justify.Left : Justify.Right });
+        }
+
+        foreach (PricedConfig r in rows)
+        {
+            MethodCost c = r.Cost;
+            table.AddRow(
+                Markup.Escape(r.Label), Markup.Escape(Method(c, r.Method)), Markup.Escape(c.Profile), c.Batch.ToString(Inv), c.Fits ? Markup.Escape(c.Residence) : "[red]no[/]",
+                CostReport.Seconds(c.TimeSeconds), CostReport.Seconds(c.CriticalPathSeconds), CostReport.Joules(c.EnergyJ));
+        }
+
+        console.Write(table);
+        foreach (PricedConfig r in rows)
+        {
+            foreach (StepSchedule s in r.Cost.Steps)
+            {
+                console.MarkupLine(Markup.Escape(Heading(r, s)));
+                var blocks = new Table().Border(TableBorder.Simple);
+                foreach (string c in (string[])["block", "forward", "backward", "waits on"])
+                {
+                    blocks.AddColumn(new TableColumn(c) { Alignment = c is "block" or "waits on" ? Justify.Left : Justify.Right });
+                }
+
+                foreach (IReadOnlyList<string> cells in BlockCells(s))
+                {
+                    blocks.AddRow([.. cells.Select(Markup.Escape)]);
+                }
+
+                console.Write(blocks);
+                console.MarkupLine(Markup.Escape(Path(s)));
+                console.WriteLine();
+            }
+        }
+    }
+
+    public static string Markdown(IReadOnlyList<PricedConfig> rows)
+    {
+        var sb = new StringBuilder();
+        sb.Append(MarkdownTable.Render(
+            ["config", "method", "profile", "batch", "fits", "time/step", "critical path", "energy/step"],
+            rows.Select(r => (IReadOnlyList<string>)
+            [
+                r.Label, Method(r.Cost, r.Method), r.Cost.Profile, r.Cost.Batch.ToString(Inv), r.Cost.Fits ? r.Cost.Residence : "no",
+                CostReport.Seconds(r.Cost.TimeSeconds), CostReport.Seconds(r.Cost.CriticalPathSeconds), CostReport.Joules(r.Cost.EnergyJ),
+            ])));
+        foreach (PricedConfig r in rows)
+        {
+            foreach (StepSchedule s in r.Cost.Steps)
+            {
+                sb.Append('\n').Append(Heading(r, s)).Append("\n\n");
+                sb.Append(MarkdownTable.Render(["block", "forward", "backward", "waits on"], BlockCells(s)));
+                sb.Append('\n').Append(Path(s)).Append('\n');
+            }
+        }
+
+        return sb.ToString();
+    }
+
+    public static string Csv(IReadOnlyList<PricedConfig> rows)
+    {
+        var sb = new StringBuilder();
+        sb.AppendLine(string.Join(",", Columns));
+        foreach (PricedConfig r in rows)
+        {
+            MethodCost c = r.Cost;
+            string path = string.Join(" | ", c.Steps.Select(s => string.Join(" > ", s.CriticalPath)));
+            string[] cells =
+            [
+                r.Label, c.Method, c.Backend ?? "", string.Join(" ", c.Frozen), c.Profile, c.Batch.ToString(Inv), c.Fits ? "true" : "false", c.Residence,
+                c.FeedbackStorageBytes.ToString(Inv), Num(c.TimeSeconds), Num(c.CriticalPathSeconds), Num(c.EnergyJ), path,
+            ];
+            sb.AppendLine(string.Join(",", cells.Select(Cell)));
+        }
+
+        return sb.ToString();
+    }
+
+    public static string Json(IReadOnlyList<PricedConfig> rows)
+    {
+        using var stream = new MemoryStream();
+        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        {
+            w.WriteStartArray();
+            foreach (PricedConfig r in rows)
+            {
+                MethodCost c = r.Cost;
+                w.WriteStartObject();
+                w.WriteString("config", r.Label);
+                w.WriteString("workload", c.Workload);
+                w.WriteNumber("outputs", c.Outputs);
+                w.WriteString("method", c.Method);
+                w.WriteString("backend", c.Backend);
+                w.WriteStartArray("frozen");
+                foreach (string f in c.Frozen)
+                {
+                    w.WriteStringValue(f);
+                }
+
+                w.WriteEndArray();
+                w.WriteString("profile", c.Profile);
+                w.WriteNumber("batch", c.Batch);
+                w.WriteNumber("feedback_storage_bytes", c.FeedbackStorageBytes);
+                w.WriteNumber("working_set_bytes", c.WorkingSetBytes);
+                w.WriteBoolean("fits", c.Fits);
+                w.WriteString("residence", c.Residence);
+                w.WriteNumber("time_s", c.TimeSeconds);
+                w.WriteNumber("critical_path_s", c.CriticalPathSeconds);
+                w.WriteNumber("energy_j", c.EnergyJ);
+                WriteEnergy(w, c.Energy);
+                WriteOperations(w, c.Operations);
+                w.WriteStartArray("steps");
+                foreach (StepSchedule s in c.Steps)
+                {
+                    WriteStep(w, s);
+                }
+
+                w.WriteEndArray();
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+        }
+
+        return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
+    }
+
+    /// <summary>
+    /// The method as the tables name it: <c>DFA (dense)</c>, <c>BP, frozen conv1+conv2</c>; with <paramref name="method"/>
+    /// also HDFA's <c>p</c> and MODULAR's boundaries (<c>MODULAR at hidden1 (dense)</c>).
+    /// </summary>
+    public static string Method(MethodCost c, StepMethod? method = null)
+    {
+        string name = method?.Kind switch
+        {
+            Core.Config.TrainingAlgorithmKind.Hdfa => $"HDFA p={method.HdfaP.ToString(Inv)}",
+            Core.Config.TrainingAlgorithmKind.Modular when method.Boundaries.Count > 0 => $"MODULAR at {string.Join("+", method.Boundaries)}",
+            _ => c.Method,
+        };
+        string text = c.Backend is { } b ? $"{name} ({b})" : name;
+        return c.Frozen.Count > 0 ? $"{text}, frozen {string.Join("+", c.Frozen)}" : text;
+    }
+
+    private static void WriteStep(Utf8JsonWriter w, StepSchedule s)
+    {
+        w.WriteStartObject();
+        w.WriteString("label", s.Label);
+        w.WriteNumber("probability", s.Probability);
+        w.WriteNumber("time_s", s.TimeSeconds);
+        w.WriteNumber("critical_path_s", s.CriticalPathSeconds);
+        w.WriteStartArray("critical_path");
+        foreach (string t in s.CriticalPath)
+        {
+            w.WriteStringValue(t);
+        }
+
+        w.WriteEndArray();
+        w.WriteStartArray("phases");
+        foreach (PhaseCost p in s.Phases)
+        {
+            w.WriteStartObject();
+            w.WriteString("phase", p.Name);
+            w.WriteNumber("compute_s", p.ComputeSeconds);
+            w.WriteNumber("memory_s", p.MemorySeconds);
+            w.WriteNumber("optical_s", p.OpticalSeconds);
+            w.WriteNumber("time_s", p.Seconds);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+        w.WriteStartArray("blocks");
+        foreach (BlockSpan b in s.Blocks)
+        {
+            w.WriteStartObject();
+            w.WriteString("block", b.Block);
+            w.WriteBoolean("frozen", b.Frozen);
+            w.WriteNumber("forward_start_s", b.ForwardStart);
+            w.WriteNumber("forward_finish_s", b.ForwardFinish);
+            if (b.BackwardStart is { } start)
+            {
+                w.WriteNumber("backward_start_s", start);
+            }
+            else
+            {
+                w.WriteNull("backward_start_s");
+            }
+
+            w.WriteNumber("finish_s", b.Finish);
+            w.WriteString("waits_on", b.WaitsOn);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+        w.WriteStartArray("tasks");
+        foreach (ScheduledTask t in s.Tasks)
+        {
+            w.WriteStartObject();
+            w.WriteString("task", t.Name);
+            w.WriteString("block", t.Block);
+            w.WriteNumber("time_s", t.Seconds);
+            w.WriteNumber("start_s", t.Start);
+            w.WriteNumber("finish_s", t.Finish);
+            w.WriteStartArray("waits_on");
+            foreach (string d in t.WaitsOn)
+            {
+                w.WriteStringValue(d);
+            }
+
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+        WriteEnergy(w, s.Energy);
+        WriteOperations(w, s.Operations);
+        w.WriteEndObject();
+    }
+
+    private static void WriteEnergy(Utf8JsonWriter w, EnergySplit e)
+    {
+        w.WriteStartObject("energy_split_j");
+        w.WriteNumber("compute", e.Compute);
+        w.WriteNumber("on_chip", e.OnChip);
+        w.WriteNumber("off_chip", e.OffChip);
+        w.WriteNumber("optical", e.Optical);
+        w.WriteNumber("static", e.Static);
+        w.WriteEndObject();
+    }
+
+    private static void WriteOperations(Utf8JsonWriter w, IReadOnlyDictionary<string, double> operations)
+    {
+        w.WriteStartObject("operations");
+        foreach ((string op, double count) in operations)
+        {
+            w.WriteNumber(op, count);
+        }
+
+        w.WriteEndObject();
+    }
+
+    private static string Heading(PricedConfig r, StepSchedule s) =>
+        $"schedule of {r.Label}: {Method(r.Cost, r.Method)} on {r.Cost.Profile}, batch {r.Cost.Batch}" +
+        (r.Cost.Steps.Count > 1 ? $", {s.Label} (p = {s.Probability.ToString("0.###", Inv)})" : "") +
+        $"; step {CostReport.Seconds(s.TimeSeconds)}, critical path {CostReport.Seconds(s.CriticalPathSeconds)}";
+
+    private static IEnumerable<IReadOnlyList<string>> BlockCells(StepSchedule s) => s.Blocks.Select(b => (IReadOnlyList<string>)
+    [
+        b.Block + (b.Frozen ? " (frozen)" : ""),
+        $"{CostReport.Seconds(b.ForwardStart)} → {CostReport.Seconds(b.ForwardFinish)}",
+        b.BackwardStart is { } start ? $"{CostReport.Seconds(start)} → {CostReport.Seconds(b.Finish)}" : "—",
+        b.WaitsOn ?? "—",
+    ]);
+
+    private static string Path(StepSchedule s) => $"critical path: {string.Join(" → ", s.CriticalPath)}";
+
+    private static string Num(double v) => v.ToString("R", Inv);
+
+    private static string Cell(string s) =>
+        s.IndexOfAny([',', '"', '\n']) >= 0 ? "\"" + s.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : s;
+}

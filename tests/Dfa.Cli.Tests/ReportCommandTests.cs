@@ -1,0 +1,140 @@
+using System.Globalization;
+using System.Text.Json;
+using Dfa.Backends.Registry;
+using Dfa.Cli.Costing;
+using Dfa.Core.Config;
+using Dfa.Sim.Cost;
+using Dfa.Sim.Profiles;
+using Dfa.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Dfa.Cli.Tests;
+
+/// <summary><c>dfa report</c>: accuracy against the simulated step of each run's own method, from run folders.</summary>
+public sealed class ReportCommandTests
+{
+    private const string Synthetic = """
+        batch_size: 32
+        epochs: 1
+        lr: 1e-3
+        verbose: False
+        backward_method: {0}
+        optimizer_algorithm: ADAM
+        model: {{hidden: [16, 12]}}
+        data: {{dataset: synthetic, synthetic: {{inputs: 20, classes: 5, train: 128, test: 64}}}}
+        logging: {{alignment_every: 0, tensorboard: false, plots: false, histograms: false}}
+        seed: 3
+        threads: 1
+        """;
+
+    private static readonly FeedbackBackendRegistry Registry =
+        new ServiceCollection().AddFeedbackBackends().BuildServiceProvider().GetRequiredService<FeedbackBackendRegistry>();
+
+    [Test]
+    public void Report_OnTrainedRuns_PricesEachRunsResolvedConfig()
+    {
+        using var temp = new TempFolder();
+        foreach (string method in new[] { "BP", "DFA" })
+        {
+            string config = temp.Combine(method + ".yaml");
+            File.WriteAllText(config, string.Format(CultureInfo.InvariantCulture, Synthetic, method));
+            CliResult train = CliRunner.Run("train", "--config", config, "--out", temp.Combine("run-" + method));
+            Assert.That(train.ExitCode, Is.EqualTo(0), train.Error);
+        }
+
+        // The summary's resolved_config rebuilds the config it trained with.
+        using (JsonDocument summary = JsonDocument.Parse(File.ReadAllText(temp.Combine("run-DFA", "summary.json"))))
+        {
+            string[] pairs = [.. summary.RootElement.GetProperty("resolved_config").EnumerateObject().Select(p => $"{p.Name}={p.Value.GetString()}")];
+            TrainConfig original = ConfigLoader.Load(temp.Combine("DFA.yaml"));
+            Assert.That(ConfigLoader.Describe(ConfigLoader.Parse("{}", "r", pairs)), Is.EqualTo(ConfigLoader.Describe(original)));
+        }
+
+        string md = temp.Combine("report.md");
+        CliResult result = CliRunner.Run("report", temp.Combine("run-BP"), temp.Combine("run-DFA"), "--profile", "cpu-avx512-2core", "--out", md);
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.Error);
+        string[] lines = File.ReadAllLines(md);
+        Assert.That(lines[0], Does.Contain("cpu-avx512-2core"));
+        string bpRow = lines.Single(l => l.Contains("run-BP", StringComparison.Ordinal));
+        string dfaRow = lines.Single(l => l.Contains("run-DFA", StringComparison.Ordinal));
+        Assert.That(bpRow, Does.Contain("| BP |").And.EndWith("| 1.00× |"));
+        Assert.That(dfaRow, Does.Contain("| DFA (dense) |"));
+
+        var prices = new Prices(ProfileCatalog.Open(RepoPaths.Combine("hardware-profiles")).Load("cpu-avx512-2core"));
+        MethodCost bp = ConfigCosts.Price(ConfigLoader.Load(temp.Combine("BP.yaml")), "bp", 32, prices, Registry);
+        MethodCost dfa = ConfigCosts.Price(ConfigLoader.Load(temp.Combine("DFA.yaml")), "dfa", 32, prices, Registry);
+        Assert.That(dfaRow, Does.EndWith($"| {(dfa.CriticalPathSeconds / bp.CriticalPathSeconds).ToString("0.00", CultureInfo.InvariantCulture)}× |"));
+        Assert.That(dfaRow, Does.Contain(CostReport.Seconds(dfa.CriticalPathSeconds)));
+        using JsonDocument run = JsonDocument.Parse(File.ReadAllText(temp.Combine("run-DFA", "summary.json")));
+        double accuracy = run.RootElement.GetProperty("test_accuracy").GetDouble();
+        Assert.That(dfaRow, Does.Contain($"| {(accuracy * 100).ToString("0.00", CultureInfo.InvariantCulture)} % |"));
+    }
+
+    private static IEnumerable<string> ShippedConfigs() =>
+        new[] { "cnn", "backends" }.SelectMany(d => Directory.GetFiles(RepoPaths.Combine("configs", d), "*.yaml"))
+            .Concat(Directory.GetFiles(RepoPaths.Combine("configs"), "*.yaml").Where(f => !Path.GetFileName(f).StartsWith("compare", StringComparison.Ordinal)))
+            .Select(f => Path.GetRelativePath(RepoPaths.Combine("configs"), f)).Order(StringComparer.Ordinal);
+
+    [TestCaseSource(nameof(ShippedConfigs))]
+    public void ResolvedConfigPairs_RebuildEveryShippedConfig(string relative)
+    {
+        TrainConfig config = ConfigLoader.Load(RepoPaths.Combine("configs", relative));
+        IReadOnlyList<KeyValuePair<string, string>> pairs = ConfigLoader.Describe(config);
+        TrainConfig rebuilt = ConfigLoader.Parse("{}", "resolved", [.. pairs.Select(kv => $"{kv.Key}={kv.Value}")]);
+        Assert.That(ConfigLoader.Describe(rebuilt), Is.EqualTo(pairs));
+    }
+
+    [Test]
+    public void Report_WithoutABpRun_LeavesTheRatioEmpty()
+    {
+        using var temp = new TempFolder();
+        WriteSummary(temp.Combine("hybrid"), ["backward_method=MODULAR", "modular.boundaries=[hidden2]", "model.hidden=[16, 12]"], 0.5);
+        CliResult result = CliRunner.Run("report", temp.Combine("hybrid"));
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.Error);
+        string row = result.Output.Split('\n').Single(l => l.Contains("hybrid", StringComparison.Ordinal) && l.StartsWith('|'));
+        Assert.That(row, Does.Contain("MODULAR at hidden2 (dense)").And.Contain("50.00 %").And.EndWith("| — |"));
+        Assert.That(result.Output, Does.Contain(Commands.ReportCommand.DefaultProfile));
+    }
+
+    [TestCase("missing")]
+    [TestCase("no-summary")]
+    [TestCase("corrupt")]
+    [TestCase("no-config")]
+    [TestCase("bad-value")]
+    public void Report_OnABadRunFolder_IsOneCleanErrorNamingIt(string kind)
+    {
+        using var temp = new TempFolder();
+        string folder = temp.Combine(kind);
+        if (kind != "missing")
+        {
+            Directory.CreateDirectory(folder);
+        }
+
+        string summary = Path.Combine(folder, "summary.json");
+        switch (kind)
+        {
+            case "corrupt":
+                File.WriteAllText(summary, "{\"algorithm\": ");
+                break;
+            case "no-config":
+                File.WriteAllText(summary, "{\"algorithm\": \"BP\", \"test_accuracy\": 0.9}");
+                break;
+            case "bad-value":
+                File.WriteAllText(summary, "{\"resolved_config\": {\"lr\": \"fast\"}}");
+                break;
+        }
+
+        CliResult result = CliRunner.Run("report", folder);
+        Assert.That(result.ExitCode, Is.EqualTo(2), result.Output);
+        Assert.That(result.ErrorLines, Has.Length.EqualTo(1));
+        Assert.That(result.ErrorLines[0], Does.Contain(kind));
+    }
+
+    private static void WriteSummary(string folder, string[] overrides, double accuracy)
+    {
+        TrainConfig config = ConfigLoader.Parse("{}", "t", ["data.dataset=synthetic", "data.synthetic.inputs=20", "data.synthetic.classes=5", .. overrides]);
+        Directory.CreateDirectory(folder);
+        var resolved = ConfigLoader.Describe(config).ToDictionary(kv => kv.Key, kv => kv.Value);
+        File.WriteAllText(Path.Combine(folder, "summary.json"), JsonSerializer.Serialize(new Dictionary<string, object> { ["test_accuracy"] = accuracy, ["resolved_config"] = resolved }));
+    }
+}
