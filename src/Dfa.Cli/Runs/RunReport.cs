@@ -15,7 +15,11 @@ namespace Dfa.Cli.Runs;
 /// <param name="Config">The effective config, rebuilt from <c>resolved_config</c>.</param>
 /// <param name="TestAccuracy">The final test accuracy (a fraction), or null when the run recorded none.</param>
 /// <param name="Parameters">The trained network's parameter count, or null when absent.</param>
-internal sealed record FinishedRun(string Folder, TrainConfig Config, double? TestAccuracy, long? Parameters);
+/// <param name="ConfigFile">
+/// Null when the config came from <c>resolved_config</c>; else the config file the summary names, which a run written
+/// before <c>resolved_config</c> existed is priced from (its <c>--set</c> overrides are not recorded).
+/// </param>
+internal sealed record FinishedRun(string Folder, TrainConfig Config, double? TestAccuracy, long? Parameters, string? ConfigFile = null);
 
 /// <summary>
 /// <c>dfa report</c>'s table: for each finished run, its method, final test accuracy and the simulated step of its own
@@ -51,9 +55,17 @@ internal static class RunReport
                 throw new DfaInputException($"{path}: expected a JSON object");
             }
 
+            double? accuracy = root.TryGetProperty("test_accuracy", out JsonElement a) && a.ValueKind == JsonValueKind.Number ? a.GetDouble() : null;
+            long? parameters = root.TryGetProperty("parameters", out JsonElement n) && n.ValueKind == JsonValueKind.Number ? n.GetInt64() : null;
             if (!root.TryGetProperty("resolved_config", out JsonElement resolved) || resolved.ValueKind != JsonValueKind.Object)
             {
-                throw new DfaInputException($"{path} has no resolved_config object (written by an older dfa?); price its config with 'dfa cost --config' instead");
+                // A run from before resolved_config: its summary names the config file it was started with.
+                if (root.TryGetProperty("config", out JsonElement file) && file.ValueKind == JsonValueKind.String && File.Exists(file.GetString()))
+                {
+                    return new FinishedRun(folder, ConfigLoader.Load(file.GetString()!), accuracy, parameters, file.GetString());
+                }
+
+                throw new DfaInputException($"{path} has no resolved_config object (written by an older dfa?) and the config file it names is not here; price its config with 'dfa cost --config' instead");
             }
 
             var pairs = new List<string>();
@@ -77,8 +89,6 @@ internal static class RunReport
                 throw new DfaInputException($"{path}: resolved_config does not rebuild a config ({ex.Message})");
             }
 
-            double? accuracy = root.TryGetProperty("test_accuracy", out JsonElement a) && a.ValueKind == JsonValueKind.Number ? a.GetDouble() : null;
-            long? parameters = root.TryGetProperty("parameters", out JsonElement n) && n.ValueKind == JsonValueKind.Number ? n.GetInt64() : null;
             return new FinishedRun(folder, config, accuracy, parameters);
         }
         catch (JsonException ex)
@@ -135,6 +145,11 @@ internal static class RunReport
                 CostReport.Joules(r.Cost.EnergyJ),
                 bp is null ? "—" : (r.Cost.CriticalPathSeconds / bp.CriticalPathSeconds).ToString("0.00", Inv) + "×",
             ])));
+        foreach (FinishedRun run in rows.Select(r => r.Run).Where(r => r.ConfigFile is not null))
+        {
+            sb.Append($"\n{run.Folder}: its summary.json has no resolved_config, so it is priced from {run.ConfigFile} as that file reads now (any --set overrides of the run are not known).\n");
+        }
+
         return sb.ToString();
     }
 }
