@@ -273,6 +273,45 @@ public sealed class WeightsFileTests
         }
     }
 
+    /// <summary>The documented extension path: a record of a later kind (optimizer state) is kept by the reader and skipped by model loading.</summary>
+    [Test]
+    public void Read_RecordOfAnUnknownKind_IsSkippedByModelLoading()
+    {
+        Network source = BuildMlp(seed: 1, hidden: "[3]");
+        Scramble(source, 14);
+        byte[] v2 = WeightsFile.ToBytes(source);
+        using var stream = new MemoryStream();
+        using (var w = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
+        {
+            w.Write(v2.AsSpan(0, v2.Length - 4));
+            w.Write((ushort)6);
+            w.Write("output"u8);
+            w.Write((ushort)17);
+            w.Write("fc2.weight/adam.m"u8);
+            w.Write((byte)2);
+            w.Write((byte)1);
+            w.Write(3);
+            w.Write(3);
+            for (int i = 0; i < 9; i++)
+            {
+                w.Write(1e6f);
+            }
+        }
+
+        byte[] bytes = stream.ToArray();
+        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(8), BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(8)) + 1);
+        BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(12), bytes.Length - 20);
+        bytes = [.. bytes, 0, 0, 0, 0];
+        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(bytes.Length - 4), WeightsFile.Crc32C(bytes.AsSpan(0, bytes.Length - 4)));
+        Network target = BuildMlp(seed: 2, hidden: "[3]");
+
+        ModelFile file = WeightsFile.Read(bytes, "ckpt.bin");
+        ModelLoader.Apply(file, target, []);
+
+        Assert.That(file.Tensors[^1].Kind, Is.EqualTo((TensorKind)2));
+        Assert.That(Bits(target), Is.EqualTo(Bits(source)));
+    }
+
     [Test]
     public void ReadFile_MissingFile_NamesIt()
     {
