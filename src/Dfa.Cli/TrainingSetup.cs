@@ -94,43 +94,43 @@ internal sealed record TrainingSetup(
                 algorithm = new Backpropagation();
                 break;
             case TrainingAlgorithmKind.Modular:
-            {
-                int[] starts = ModuleStarts(config, network);
-                algorithm = new ModularFeedbackAlignment(network, starts, (m, shape) => CreateProjector(shape, ModuleSeed(network, starts, m, feedbackSeed)));
-                break;
-            }
-
-            case TrainingAlgorithmKind.Hybrid:
-            {
-                (int[] starts, int firstDense) = HybridModules(network);
-                var hybrid = new ModularFeedbackAlignment(
-                    network, starts, (m, shape) => CreateProjector(shape, ModuleSeed(network, starts, m, feedbackSeed)), config.Hybrid.WarmupSteps, firstDense);
-                algorithm = hybrid;
-                if (config.Hybrid.WarmupSteps > 0 && firstDense > network.FrozenBlocks)
                 {
-                    // The conv blocks' optimizer starts when the warm-up ends (see WarmupOptimizer).
-                    Parameter[] dense = network.Blocks.Skip(firstDense).SelectMany(b => b.Layers).SelectMany(l => l.Parameters).ToArray();
-                    Parameter[] held = network.TrainableParameters.Except(dense).ToArray();
-                    optimizer = new WarmupOptimizer(Optimizers.Create(config, dense), Optimizers.Create(config, held), () => hybrid.LastStepInWarmup);
+                    int[] starts = ModuleStarts(config, network);
+                    algorithm = new ModularFeedbackAlignment(network, starts, (m, shape) => CreateProjector(shape, ModuleSeed(network, starts, m, feedbackSeed)));
+                    break;
                 }
 
-                break;
-            }
+            case TrainingAlgorithmKind.Hybrid:
+                {
+                    (int[] starts, int firstDense) = HybridModules(network);
+                    var hybrid = new ModularFeedbackAlignment(
+                        network, starts, (m, shape) => CreateProjector(shape, ModuleSeed(network, starts, m, feedbackSeed)), config.Hybrid.WarmupSteps, firstDense);
+                    algorithm = hybrid;
+                    if (config.Hybrid.WarmupSteps > 0 && firstDense > network.FrozenBlocks)
+                    {
+                        // The conv blocks' optimizer starts when the warm-up ends (see WarmupOptimizer).
+                        Parameter[] dense = network.Blocks.Skip(firstDense).SelectMany(b => b.Layers).SelectMany(l => l.Parameters).ToArray();
+                        Parameter[] held = network.TrainableParameters.Except(dense).ToArray();
+                        optimizer = new WarmupOptimizer(Optimizers.Create(config, dense), Optimizers.Create(config, held), () => hybrid.LastStepInWarmup);
+                    }
+
+                    break;
+                }
 
             case TrainingAlgorithmKind.Hdfa:
-            {
-                projector = CreateProjector(FeedbackShapeOf(network, classes, method), feedbackSeed);
-                var hdfa = new HybridFeedbackAlignment(projector, config.Hdfa.P, Rng.Derive(config.Seed, "hdfa"));
-                algorithm = hdfa;
-                optimizer = config.Optimizer == OptimizerKind.Adam
-                    ? HdfaOptimizer.Adam(
-                        network.TrainableParameters, config.LearningRate, config.Adam.Beta1, config.Adam.Beta2, config.Adam.Eps, config.Hdfa.Gamma,
-                        config.WeightDecay, () => hdfa.LastStepUsedBackprop, threads)
-                    : HdfaOptimizer.Sgd(
-                        network.TrainableParameters, config.LearningRate, config.Sgd.Momentum, config.Sgd.Dampening, config.Hdfa.Gamma,
-                        config.WeightDecay, () => hdfa.LastStepUsedBackprop, threads);
-                break;
-            }
+                {
+                    projector = CreateProjector(FeedbackShapeOf(network, classes, method), feedbackSeed);
+                    var hdfa = new HybridFeedbackAlignment(projector, config.Hdfa.P, Rng.Derive(config.Seed, "hdfa"));
+                    algorithm = hdfa;
+                    optimizer = config.Optimizer == OptimizerKind.Adam
+                        ? HdfaOptimizer.Adam(
+                            network.TrainableParameters, config.LearningRate, config.Adam.Beta1, config.Adam.Beta2, config.Adam.Eps, config.Hdfa.Gamma,
+                            config.WeightDecay, () => hdfa.LastStepUsedBackprop, threads)
+                        : HdfaOptimizer.Sgd(
+                            network.TrainableParameters, config.LearningRate, config.Sgd.Momentum, config.Sgd.Dampening, config.Hdfa.Gamma,
+                            config.WeightDecay, () => hdfa.LastStepUsedBackprop, threads);
+                    break;
+                }
 
             default:
                 throw new DfaInputException($"backward_method {method} is not supported");

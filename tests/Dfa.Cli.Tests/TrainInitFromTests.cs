@@ -71,6 +71,48 @@ public sealed class TrainInitFromTests
         Assert.That(init.GetProperty("tensors").GetInt32(), Is.EqualTo(16));
     }
 
+    /// <summary>
+    /// The frozen-backbone flow across runs (Crafton 2019): a BP-trained CNN's conv blocks loaded under a fresh FC head,
+    /// frozen, and the head trained with DFA; the second run's saved conv tensors are the first run's, byte for byte.
+    /// </summary>
+    [Test]
+    public void InitFrom_ConvBlocksFrozenUnderADfaHead_KeepsThemBitExactInTheSecondRunsModel()
+    {
+        using var temp = new TempFolder();
+        const string cnn = """
+            batch_size: 16
+            epochs: 1
+            lr: 3e-3
+            verbose: False
+            backward_method: BP
+            model: {input_shape: [2, 6, 6], conv: [4, 3], conv_kernel: 3, conv_padding: 1, pool: 2, hidden: [16], activation: relu}
+            data:
+              dataset: synthetic
+              synthetic: {inputs: 72, classes: 3, train: 96, test: 48, teacher_hidden: 8, seed: 5}
+            seed: 2
+            threads: 1
+            logging: {plots: false, tensorboard: false}
+            """;
+        File.WriteAllText(temp.Combine("bp.yaml"), cnn);
+        File.WriteAllText(temp.Combine("frozen.yaml"), cnn.Replace("backward_method: BP", "backward_method: DFA").Replace("seed: 2", "seed: 9")
+            + $"\ninit_from: {{path: '{temp.Combine("bp")}', blocks: [conv1, conv2]}}\nfreeze: [conv1, conv2]\n");
+
+        CliResult bp = CliRunner.Run("train", "-c", temp.Combine("bp.yaml"), "-o", temp.Combine("bp"));
+        CliResult frozen = CliRunner.Run("train", "-c", temp.Combine("frozen.yaml"), "-o", temp.Combine("frozen"));
+
+        Assert.That(bp.ExitCode, Is.EqualTo(0), bp.Error);
+        Assert.That(frozen.ExitCode, Is.EqualTo(0), frozen.Error);
+        ModelFile before = WeightsFile.ReadFile(temp.Combine("bp", "weights.bin"));
+        ModelFile after = WeightsFile.ReadFile(temp.Combine("frozen", "weights.bin"));
+        Assert.That(after.Tensors.Select(t => t.Name), Is.EqualTo(before.Tensors.Select(t => t.Name)));
+        for (int i = 0; i < before.Tensors.Count; i++)
+        {
+            bool conv = before.Tensors[i].Block is "conv1" or "conv2";
+            bool same = before.Tensors[i].Data.Span.SequenceEqual(after.Tensors[i].Data.Span);
+            Assert.That(same, Is.EqualTo(conv), before.Tensors[i].Name);
+        }
+    }
+
     [TestCase("{path: nowhere}", "nowhere")]
     [TestCase("{path: PATH, blocks: [conv1]}", "init_from.blocks: 'conv1' is not a block of this network (hidden1, hidden2, output)")]
     public void InitFrom_Bad_OneLineExitCode2AndNoOutputFolder(string initFrom, string expected)
