@@ -62,6 +62,7 @@ internal sealed record TrainingSetup(
     {
         Network network = NetworkBuilder.Build(config, inputs, classes, config.Seed);
         network = network.WithFrozenBlocks(FrozenBlockCount(config, network));
+        ModelLoader.Apply(config, network);
         ulong feedbackSeed = config.Feedback.Seed ?? Rng.Derive(config.Seed, "feedback").NextUInt64();
         int threads = config.EffectiveThreads;
         IFeedbackProjector CreateProjector(FeedbackShape shape, ulong seed) =>

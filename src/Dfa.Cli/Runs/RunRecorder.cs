@@ -88,13 +88,9 @@ internal sealed class RunRecorder
     public void WriteSummary(IReadOnlyList<KeyValuePair<string, object?>> fields) =>
         JsonFile.Write(_folder.PathOf(SummaryFile), fields);
 
-    /// <summary>Writes the final weights (<see cref="Dfa.Core.Training.WeightsFile"/> format) atomically.</summary>
-    public void WriteWeights(IReadOnlyList<Dfa.Core.Layers.Parameter> parameters)
-    {
-        using var buffer = new MemoryStream();
-        WeightsFile.Write(buffer, parameters);
-        AtomicFile.WriteAllBytes(_folder.PathOf(WeightsFileName), buffer.ToArray());
-    }
+    /// <summary>Writes the final parameters and buffers (<see cref="WeightsFile"/> format v2) atomically.</summary>
+    public void WriteWeights(Network network) =>
+        AtomicFile.WriteAllBytes(_folder.PathOf(WeightsFileName), WeightsFile.ToBytes(network));
 
     private static string N(double? value) =>
         value is { } v && !double.IsNaN(v) ? v.ToString("R", CultureInfo.InvariantCulture) : string.Empty;

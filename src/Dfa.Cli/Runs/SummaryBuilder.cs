@@ -141,6 +141,16 @@ internal sealed class SummaryBuilder(TrainConfig config, string configPath, Trai
             new("test_samples", test.Count),
             new("network", setup.Network.Describe()),
             new("parameters", setup.Network.ParameterCount),
+            new("init_from", setup.Network.InitializedFrom is { } init
+                ? new List<KeyValuePair<string, object?>>
+                {
+                    new("path", init.Path),
+                    new("blocks", init.Blocks.Cast<object?>().ToList()),
+                    new("sha256", init.Sha256),
+                    new("format_version", init.Version),
+                    new("tensors", init.Tensors),
+                }
+                : null),
             new("steps", setup.Trainer.Steps),
         };
         if (setup.Network.FrozenBlocks > 0)

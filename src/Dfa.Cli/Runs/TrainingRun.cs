@@ -63,7 +63,7 @@ internal static class TrainingRun
             observer.MeasureInitial();
             TrainingResult result = run.Setup.Trainer.Run(run.Train, run.Validation, run.Test, observer, cancellationToken);
             observer.MeasureFinal(run.Setup.Trainer.Steps, result.Last.Epoch);
-            recorder.WriteWeights(run.Setup.Network.Parameters);
+            recorder.WriteWeights(run.Setup.Network);
             WritePlots(recorder, config.Logging, observer);
             var outcome = new RunOutcome(result.Epochs, result, observer.Alignment, monitor?.Feedback, null, Stopwatch.GetElapsedTime(start).TotalSeconds);
             recorder.WriteSummary(summary.Completed(result, outcome));

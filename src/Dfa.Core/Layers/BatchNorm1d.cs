@@ -13,7 +13,7 @@ namespace Dfa.Core.Layers;
 /// γ (<c>weight</c>, init 1) and β (<c>bias</c>, init 0) are 1×size parameters with
 /// <see cref="Parameter.IsWeight"/> false, so L1/L2 penalties leave them alone. Statistics are summed in double.
 /// </summary>
-public sealed class BatchNorm1d : ILayer
+public sealed class BatchNorm1d : IStatefulLayer
 {
     private readonly float[] _mean;
     private readonly float[] _invStd;
@@ -54,6 +54,12 @@ public sealed class BatchNorm1d : ILayer
         RunningMean = new Matrix(1, size);
         RunningVar = new Matrix(1, size);
         RunningVar.Span.Fill(1f);
+        Buffers =
+        [
+            new LayerBuffer("running_mean", RunningMean),
+            new LayerBuffer("running_var", RunningVar),
+            new LayerBuffer("num_batches_tracked", () => NumBatchesTracked, v => NumBatchesTracked = v),
+        ];
         _mean = new float[size];
         _invStd = new float[size];
         _scratch = new float[size];
@@ -89,6 +95,9 @@ public sealed class BatchNorm1d : ILayer
 
     /// <summary><c>num_batches_tracked</c>: training forwards so far (PyTorch checkpoints carry it).</summary>
     public long NumBatchesTracked { get; set; }
+
+    /// <summary><c>running_mean</c>, <c>running_var</c> (float32, 1×size) and <c>num_batches_tracked</c> (int64), PyTorch's names.</summary>
+    public IReadOnlyList<LayerBuffer> Buffers { get; }
 
     /// <exception cref="ArgumentException">Training with a batch of one row: the batch variance is undefined.</exception>
     public Matrix Forward(Matrix input, bool training)

@@ -119,6 +119,11 @@ public static class NetworkBuilder
             p.Name = $"{prefix}.{p.Name}";
         }
 
+        foreach (LayerBuffer b in (layer as IStatefulLayer)?.Buffers ?? [])
+        {
+            b.Name = $"{prefix}.{b.Name}";
+        }
+
         return layer;
     }
 }
