@@ -161,6 +161,9 @@ internal static partial class YamlTreeReader
     private static YMapping ReadMapping(IParser parser, MappingStart start, ConfigSource source, int depth, int maxDepth)
     {
         var map = new YMapping(source, Line(start.Start), Col(start.Start));
+
+        // A set, not map.IndexOf: a linear scan per key made a 1 MiB file of 100 000 distinct keys take minutes.
+        var seen = new Dictionary<string, YScalar>(StringComparer.Ordinal);
         for (var e = Next(parser, source); e is not MappingEnd; e = Next(parser, source))
         {
             var keyNode = ReadNode(parser, e, source, depth + 1, maxDepth);
@@ -169,10 +172,9 @@ internal static partial class YamlTreeReader
                 throw keyNode.Error($"a key must be a plain name, got {keyNode.KindName}");
             }
 
-            var first = map.IndexOf(key.Value);
-            if (first >= 0)
+            if (!seen.TryAdd(key.Value, key))
             {
-                var prior = map.Entries[first].Key;
+                var prior = seen[key.Value];
                 throw key.Error($"duplicate key '{key.Shown}' (first given at line {prior.Line}, column {prior.Column})");
             }
 
