@@ -24,15 +24,24 @@ public sealed class IdxFuzzTests
         var corpus = Roles.Select((name, i) => new FuzzSeed(name, valid[i])).ToArray();
         var mutator = new Mutator(settings.Seed, corpus, InputKind.Idx);
         using var temp = new TempFolder();
+        for (int i = 0; i < Roles.Length; i++)
+        {
+            File.WriteAllBytes(temp.Combine(Roles[i]), valid[i]);
+        }
+
+        int lastRole = -1;
         var report = FuzzHarness.Run("idx", settings, mutator.Generate, input =>
         {
             // Usually the mutated file takes its own role; one case in eight puts it in another file's place.
             var rng = Rng.Derive(settings.Seed, $"role {input.Index}");
             int role = rng.NextInt(8) == 0 ? rng.NextInt(Roles.Length) : Array.IndexOf(Roles, input.SeedName);
-            for (int i = 0; i < Roles.Length; i++)
+            if (lastRole >= 0 && lastRole != role)
             {
-                File.WriteAllBytes(temp.Combine(Roles[i]), i == role ? input.Bytes : valid[i]);
+                File.WriteAllBytes(temp.Combine(Roles[lastRole]), valid[lastRole]);
             }
+
+            File.WriteAllBytes(temp.Combine(Roles[role]), input.Bytes);
+            lastRole = role;
 
             _ = MnistLoader.Load(temp.Path, normalize: input.Index % 2 == 0);
         });

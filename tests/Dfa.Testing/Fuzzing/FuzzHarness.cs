@@ -179,6 +179,7 @@ public sealed class FuzzViolation(string message) : Exception(message);
 public sealed class FuzzReport(string kind, ulong seed)
 {
     private readonly SortedDictionary<string, int> _strategies = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, double> _strategyMs = new(StringComparer.Ordinal);
 
     public string Kind { get; } = kind;
 
@@ -209,6 +210,11 @@ public sealed class FuzzReport(string kind, ulong seed)
     internal void Record(FuzzInput input, double ms, double cpuMs, long allocated)
     {
         MaxCpuMs = Math.Max(MaxCpuMs, cpuMs);
+        foreach (string s in input.Strategy.Split('+'))
+        {
+            _strategyMs[s] = _strategyMs.GetValueOrDefault(s) + ms;
+        }
+
         Slowest.Add((input.Index, input.Strategy, input.Bytes.Length, ms, allocated));
         Slowest.Sort((a, b) => b.Ms.CompareTo(a.Ms));
         if (Slowest.Count > 5)
@@ -235,7 +241,8 @@ public sealed class FuzzReport(string kind, ulong seed)
             $"fuzz {Kind}: {Cases} cases (seed {Seed}): {Succeeded} succeeded, {CleanErrors} clean errors, {Failures.Count} failures; ");
         b.Append(CultureInfo.InvariantCulture,
             $"{WallSeconds:F1} s, slowest case {SlowestCaseMs:F0} ms (most processor time {MaxCpuMs:F0} ms), most allocated by one case {MaxAllocatedBytes / 1048576.0:F1} MB, longest message {LongestMessage} chars");
-        b.Append("\n  strategies: ").AppendJoin(", ", _strategies.Select(kv => $"{kv.Key} {kv.Value}"));
+        b.Append("\n  strategies: ").AppendJoin(", ", _strategies.Select(kv =>
+            string.Create(CultureInfo.InvariantCulture, $"{kv.Key} {kv.Value} ({_strategyMs.GetValueOrDefault(kv.Key) / 1000:F1} s)")));
         b.Append("\n  slowest: ").AppendJoin("; ", Slowest.Select(s =>
             string.Create(CultureInfo.InvariantCulture, $"case {s.Index} {s.Strategy} {s.Bytes} B {s.Ms:F0} ms {s.Allocated / 1048576.0:F1} MB")));
         return b.ToString();
