@@ -33,6 +33,40 @@ public sealed class ConfigFuzzRegressionTests
         Assert.That(ex!.Message, Is.EqualTo("many.yaml:50002:1: duplicate key 'lr' (first given at line 1, column 1)"));
     }
 
+    /// <summary>
+    /// Fuzz strategy "encoding": a config saved as UTF-16 or UTF-32 was refused as "invalid UTF-8 byte 0xFF" or
+    /// "control character U+0000", which does not say what to do; now the encoding is named, with or without a
+    /// byte-order mark.
+    /// </summary>
+    [TestCase("utf-16", true, "UTF-16 little-endian")]
+    [TestCase("utf-16", false, "UTF-16 little-endian (no byte-order mark)")]
+    [TestCase("utf-16BE", true, "UTF-16 big-endian")]
+    [TestCase("utf-16BE", false, "UTF-16 big-endian (no byte-order mark)")]
+    [TestCase("utf-32", true, "UTF-32 little-endian")]
+    [TestCase("utf-32", false, "UTF-32 little-endian (no byte-order mark)")]
+    [TestCase("utf-32BE", true, "UTF-32 big-endian")]
+    [TestCase("utf-32BE", false, "UTF-32 big-endian (no byte-order mark)")]
+    public void WideEncodings_AreNamed(string encodingName, bool byteOrderMark, string named)
+    {
+        var encoding = Encoding.GetEncoding(encodingName);
+        byte[] bytes = [.. byteOrderMark ? encoding.GetPreamble() : [], .. encoding.GetBytes("lr: 0.1\n")];
+
+        var ex = Assert.Throws<ConfigException>(() => ConfigLoader.ParseBytes(bytes, "wide.yaml", null));
+
+        Assert.That(ex!.Message, Is.EqualTo($"wide.yaml:1:1: the file is {named} text; save it as UTF-8"));
+    }
+
+    /// <summary>UTF-8 with a byte-order mark, and a NUL later in the file, keep their messages.</summary>
+    [Test]
+    public void Utf8WithByteOrderMark_Loads_AndALaterNulIsAControlCharacter()
+    {
+        Assert.That(ConfigLoader.ParseBytes([.. "\uFEFF"u8, .. "lr: 0.1\n"u8], "bom.yaml", null).LearningRate, Is.EqualTo(0.1));
+
+        var ex = Assert.Throws<ConfigException>(() => ConfigLoader.ParseBytes("lr: 0.1\0\n"u8, "nul.yaml", null));
+
+        Assert.That(ex!.Message, Is.EqualTo("nul.yaml:1:8: control character U+0000 is not allowed; a config must be text"));
+    }
+
     private static string ManyKeys(int count)
     {
         var b = new StringBuilder("lr: 0.1\n");
