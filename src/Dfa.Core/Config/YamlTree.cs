@@ -89,7 +89,7 @@ internal sealed class YMapping(ConfigSource source, int line, int column) : YNod
 internal static partial class YamlTreeReader
 {
     /// <summary>
-    /// Most nodes (scalars, lists, mappings; a key counts) one document may hold: 100 000, some 300 times the largest
+    /// Most nodes (scalars, lists, mappings; a key counts) one document may hold: 100 000, hundreds of times the largest
     /// shipped config or profile. Since aliases are refused, this is also the node count after alias expansion. It
     /// bounds the tree a file under the size limit can build: a 1 MiB flow list of 350 000 items cost 275 MB of
     /// allocations before the cap.
