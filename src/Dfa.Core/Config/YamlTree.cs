@@ -180,7 +180,7 @@ internal static partial class YamlTreeReader
     {
         var map = new YMapping(source, Line(start.Start), Col(start.Start));
 
-        // A set, not map.IndexOf: a linear scan per key made a 1 MiB file of 100 000 distinct keys take minutes.
+        // A set, not map.IndexOf: a linear scan per key is quadratic (a fuzzed file of 60 000 keys ran past 5 s).
         var seen = new Dictionary<string, YScalar>(StringComparer.Ordinal);
         for (var e = Next(parser, source); e is not MappingEnd; e = Next(parser, source))
         {
