@@ -9,7 +9,8 @@ public sealed class ConfigFuzzRegressionTests
     /// <summary>
     /// Fuzz seed 20261128, case 167 (strategy many-keys on configs/seed.yaml): a mapping of tens of thousands of distinct
     /// keys. The reader checked each key for duplicates by scanning the keys before it, so 40 000 keys (under the 1 MiB
-    /// limit) cost 8·10⁸ string comparisons (a 60 000-key case ran past the 5 s fuzz limit); with a set it is one pass and the first unknown key is named.
+    /// limit) cost 8·10⁸ string comparisons (a 60 000-key case ran past the 5 s fuzz limit); with a set it is one
+    /// pass and the first unknown key is named.
     /// </summary>
     [Test]
     public void ManyDistinctKeys_AreReadInOnePass_AndTheFirstUnknownKeyIsNamed()
