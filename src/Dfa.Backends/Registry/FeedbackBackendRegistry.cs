@@ -31,6 +31,6 @@ public sealed class FeedbackBackendRegistry
         ArgumentNullException.ThrowIfNull(name);
         return _byName.TryGetValue(name, out IFeedbackBackend? backend)
             ? backend
-            : throw new DfaInputException($"unknown feedback backend '{name}'; valid backends: {string.Join(", ", Names)}");
+            : throw new DfaInputException($"unknown feedback backend '{(name.Length <= 60 ? name : name[..57] + "...")}'; valid backends: {string.Join(", ", Names)}");
     }
 }

@@ -14,7 +14,7 @@ namespace Dfa.Core.Config;
 /// <item>a config is at most <see cref="MaxConfigBytes"/> (1 MiB) of UTF-8 (a leading byte-order mark is allowed);
 /// invalid UTF-8 and control characters are refused at their position;</item>
 /// <item>YAML aliases (<c>*name</c>) and explicit tags (<c>!!str</c>) are refused, so an alias bomb never expands;</item>
-/// <item>mappings and lists nest at most <see cref="MaxDepth"/> levels;</item>
+/// <item>mappings and lists nest at most <see cref="MaxDepth"/> levels, and a document holds at most 100 000 nodes;</item>
 /// <item>one YAML document per file; keys are unique scalars;</item>
 /// <item><c>model.hidden</c> lists 1 to 1024 widths, each 1 to 2^24.</item>
 /// </list>

@@ -215,7 +215,7 @@ internal static class ConfigSchema
             if (present && !string.Equals(c.Feedback.Backend, section, StringComparison.OrdinalIgnoreCase))
             {
                 throw (ctx.KeyAt($"feedback.{section}") ?? root)
-                    .Error($"feedback.{section} configures the {section} backend, but feedback.backend is '{c.Feedback.Backend}'; remove the section or set feedback.backend: {section}");
+                    .Error($"feedback.{section} configures the {section} backend, but feedback.backend is '{YScalar.Shorten(c.Feedback.Backend)}'; remove the section or set feedback.backend: {section}");
             }
         }
 

@@ -12,6 +12,10 @@ internal static class ConfigText
         {
             bytes = bytes[3..];
         }
+        else if (ForeignEncoding(bytes) is { } encoding)
+        {
+            throw source.Error(1, 1, $"the file is {encoding} text; save it as UTF-8");
+        }
 
         int line = 1, column = 1;
         for (var i = 0; i < bytes.Length;)
@@ -38,6 +42,24 @@ internal static class ConfigText
         CheckCharacters(text, source);
         return text;
     }
+
+    /// <summary>
+    /// UTF-16 or UTF-32 recognised by its byte-order mark, or without one by NUL bytes beside the first ASCII character
+    /// (every config starts with ASCII: a key, a comment or '{'); null otherwise. Without this, such a file got
+    /// "invalid UTF-8 byte 0xFF" or "control character U+0000", which does not say what to do.
+    /// </summary>
+    private static string? ForeignEncoding(ReadOnlySpan<byte> b) => b switch
+    {
+        [0x00, 0x00, 0xFE, 0xFF, ..] => "UTF-32 big-endian",
+        [0xFF, 0xFE, 0x00, 0x00, ..] => "UTF-32 little-endian",
+        [0xFF, 0xFE, ..] => "UTF-16 little-endian",
+        [0xFE, 0xFF, ..] => "UTF-16 big-endian",
+        [not 0, 0, 0, 0, ..] => "UTF-32 little-endian (no byte-order mark)",
+        [0, 0, 0, not 0, ..] => "UTF-32 big-endian (no byte-order mark)",
+        [not 0, 0, ..] => "UTF-16 little-endian (no byte-order mark)",
+        [0, not 0, ..] => "UTF-16 big-endian (no byte-order mark)",
+        _ => null,
+    };
 
     /// <summary>
     /// Refuses characters YAML does not allow in a stream (C0/C1 controls other than tab, line feed, carriage return

@@ -236,7 +236,9 @@ internal sealed partial class DoubleType(double min = double.NegativeInfinity, b
                 : $"{path} must be {(maxInclusive ? "at most" : "less than")} {Num(max)}, got {s.Shown}");
         }
 
-        return v;
+        // -0 reads as 0: the range checks above pass it, but the .NET guards downstream (ThrowIfNegative in the
+        // optimizers) treat -0.0 as negative, so 'weight_decay: -0' crashed the run with an internal error.
+        return v == 0 ? 0 : v;
     }
 
     public override string Render(double value) => Num(value);

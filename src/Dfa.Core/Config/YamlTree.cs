@@ -59,7 +59,10 @@ internal sealed class YScalar(ConfigSource source, int line, int column, string 
     public override string KindName => IsNull ? "null" : Plain ? $"'{Shown}'" : $"the quoted string \"{Shown}\"";
 
     /// <summary>The value as quoted in messages: at most 60 characters.</summary>
-    public string Shown => Value.Length <= 60 ? Value : string.Concat(Value.AsSpan(0, 57), "...");
+    public string Shown => Shorten(Value);
+
+    /// <summary><paramref name="value"/> cut to at most 60 characters for a message ("..." after 57).</summary>
+    public static string Shorten(string value) => value.Length <= 60 ? value : string.Concat(value.AsSpan(0, 57), "...");
 }
 
 internal sealed class YSequence(ConfigSource source, int line, int column) : YNode(source, line, column)
@@ -80,13 +83,23 @@ internal sealed class YMapping(ConfigSource source, int line, int column) : YNod
 
 /// <summary>
 /// Reads YAML text into <see cref="YNode"/>s from YamlDotNet's parser events, so every node keeps its position and
-/// nothing is expanded: aliases and tags are refused, nesting is capped, keys must be unique scalars.
+/// nothing is expanded: aliases and tags are refused, nesting is capped, the number of nodes is capped, keys must be
+/// unique scalars.
 /// </summary>
 internal static partial class YamlTreeReader
 {
+    /// <summary>
+    /// Most nodes (scalars, lists, mappings; a key counts) one document may hold: 100 000, hundreds of times the largest
+    /// shipped config or profile. Since aliases are refused, this is also the node count after alias expansion. It
+    /// bounds the tree a file under the size limit can build: a 1 MiB flow list of 350 000 items cost 275 MB of
+    /// allocations before the cap.
+    /// </summary>
+    public const int MaxNodes = 100_000;
+
     /// <summary>Reads one document's root node; null when the text holds no document (only comments or whitespace).</summary>
     public static YNode? Read(string text, ConfigSource source, int maxDepth)
     {
+        var nodes = 0;
         try
         {
             var scanner = new Scanner(new StringReader(text), skipComments: true);
@@ -103,7 +116,7 @@ internal static partial class YamlTreeReader
                 throw At(source, first.Start, $"unexpected YAML event {first.GetType().Name}");
             }
 
-            var root = ReadNode(parser, Next(parser, source), source, 0, maxDepth);
+            var root = ReadNode(parser, Next(parser, source), source, 0, maxDepth, ref nodes);
             Expect<DocumentEnd>(parser, source);
             var after = Next(parser, source);
             if (after is not StreamEnd)
@@ -123,11 +136,16 @@ internal static partial class YamlTreeReader
         }
     }
 
-    private static YNode ReadNode(IParser parser, ParsingEvent evt, ConfigSource source, int depth, int maxDepth)
+    private static YNode ReadNode(IParser parser, ParsingEvent evt, ConfigSource source, int depth, int maxDepth, ref int nodes)
     {
         if (depth > maxDepth)
         {
             throw At(source, evt.Start, $"nesting is deeper than {maxDepth} levels");
+        }
+
+        if (++nodes > MaxNodes)
+        {
+            throw At(source, evt.Start, $"more than {MaxNodes} YAML nodes (keys, values and list items); a config or profile needs a few hundred");
         }
 
         switch (evt)
@@ -139,44 +157,46 @@ internal static partial class YamlTreeReader
             case Scalar scalar:
                 return new YScalar(source, Line(scalar.Start), Col(scalar.Start), scalar.Value, scalar.Style is ScalarStyle.Plain);
             case SequenceStart start:
-                return ReadSequence(parser, start, source, depth, maxDepth);
+                return ReadSequence(parser, start, source, depth, maxDepth, ref nodes);
             case MappingStart start:
-                return ReadMapping(parser, start, source, depth, maxDepth);
+                return ReadMapping(parser, start, source, depth, maxDepth, ref nodes);
             default:
                 throw At(source, evt.Start, $"unexpected YAML event {evt.GetType().Name}");
         }
     }
 
-    private static YSequence ReadSequence(IParser parser, SequenceStart start, ConfigSource source, int depth, int maxDepth)
+    private static YSequence ReadSequence(IParser parser, SequenceStart start, ConfigSource source, int depth, int maxDepth, ref int nodes)
     {
         var seq = new YSequence(source, Line(start.Start), Col(start.Start));
         for (var e = Next(parser, source); e is not SequenceEnd; e = Next(parser, source))
         {
-            seq.Items.Add(ReadNode(parser, e, source, depth + 1, maxDepth));
+            seq.Items.Add(ReadNode(parser, e, source, depth + 1, maxDepth, ref nodes));
         }
 
         return seq;
     }
 
-    private static YMapping ReadMapping(IParser parser, MappingStart start, ConfigSource source, int depth, int maxDepth)
+    private static YMapping ReadMapping(IParser parser, MappingStart start, ConfigSource source, int depth, int maxDepth, ref int nodes)
     {
         var map = new YMapping(source, Line(start.Start), Col(start.Start));
+
+        // A set, not map.IndexOf: a linear scan per key is quadratic (a fuzzed file of 60 000 keys ran past 5 s).
+        var seen = new Dictionary<string, YScalar>(StringComparer.Ordinal);
         for (var e = Next(parser, source); e is not MappingEnd; e = Next(parser, source))
         {
-            var keyNode = ReadNode(parser, e, source, depth + 1, maxDepth);
+            var keyNode = ReadNode(parser, e, source, depth + 1, maxDepth, ref nodes);
             if (keyNode is not YScalar key || key.IsNull)
             {
                 throw keyNode.Error($"a key must be a plain name, got {keyNode.KindName}");
             }
 
-            var first = map.IndexOf(key.Value);
-            if (first >= 0)
+            if (!seen.TryAdd(key.Value, key))
             {
-                var prior = map.Entries[first].Key;
+                var prior = seen[key.Value];
                 throw key.Error($"duplicate key '{key.Shown}' (first given at line {prior.Line}, column {prior.Column})");
             }
 
-            var value = ReadNode(parser, Next(parser, source), source, depth + 1, maxDepth);
+            var value = ReadNode(parser, Next(parser, source), source, depth + 1, maxDepth, ref nodes);
             map.Entries.Add(new(key, value));
         }
 

@@ -16,7 +16,7 @@ namespace Dfa.Sim.Profiles;
 /// kind-specific section under another kind; a number missing its <c>source</c> or given as a string with a unit
 /// ("2 TB/s"); negative, zero (where a rate or size must be positive), non-finite or fractional (for counts) values;
 /// fractions outside (0, 1]. Limits: at most <see cref="MaxProfileBytes"/> of UTF-8, no YAML aliases or tags, nesting
-/// at most <see cref="MaxDepth"/> levels, one document.
+/// at most <see cref="MaxDepth"/> levels, at most 100 000 YAML nodes, one document.
 /// </remarks>
 public static partial class ProfileLoader
 {
@@ -368,7 +368,8 @@ public static partial class ProfileLoader
             throw s.Error($"'{path}' must be a whole number of {rule.Unit} (at most 1e18), got {shown}");
         }
 
-        return v;
+        // -0 reads as 0, as in configs: .NET's sign checks (ThrowIfNegative) treat -0.0 as negative.
+        return v == 0 ? 0 : v;
     }
 
     private static List<MemoryLevel> ReadMemory(YNode node, ProfileKind kind, List<ProfileField> fields)
