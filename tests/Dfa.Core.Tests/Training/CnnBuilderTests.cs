@@ -54,6 +54,7 @@ public sealed class CnnBuilderTests
     [TestCase("hybrid.yaml", TrainingAlgorithmKind.Hybrid)]
     [TestCase("hdfa.yaml", TrainingAlgorithmKind.Hdfa)]
     [TestCase("modular.yaml", TrainingAlgorithmKind.Modular)]
+    [TestCase("frozen.yaml", TrainingAlgorithmKind.Dfa)]
     public void ShippedCnnConfigs_BuildTheSameMnistCnn(string file, TrainingAlgorithmKind algorithm)
     {
         TrainConfig config = ConfigLoader.Load(RepoPaths.Combine("configs", "cnn", file));
