@@ -82,6 +82,19 @@ public sealed class TrainMethodsTests
         }
     }
 
+    [TestCase("dense")]
+    [TestCase("sparse")]
+    [TestCase("binary")]
+    [TestCase("unified")]
+    [TestCase("optical")]
+    public void PureDfaIntoConvFeatureMaps_RunsOnEveryBackend(string backend)
+    {
+        JsonElement summary = RunTwiceIdentically("backward_method=DFA", $"feedback.backend={backend}");
+
+        Assert.That(summary.GetProperty("backend").GetString(), Is.EqualTo(backend));
+        Assert.That(summary.GetProperty("feedback_storage").GetProperty("layout").GetString(), Is.Not.Empty);
+    }
+
     [TestCase("freeze=[conv2]", "freeze: the frozen blocks must be the network's first blocks")]
     [TestCase("freeze=[conv1, conv2, hidden1, output]", "leave the output block training")]
     [TestCase("freeze=[convv1]", "freeze: 'convv1' is not a block of this network (blocks: conv1, conv2, hidden1, output)")]
