@@ -58,40 +58,10 @@ internal static class CostReport
                 w.WriteNumber("critical_path_s", r.CriticalPathSeconds);
                 w.WriteNumber("energy_j", r.EnergyJ);
                 w.WriteNumber("samples_per_s", r.SamplesPerSecond);
-                w.WriteStartObject("energy_split_j");
-                w.WriteNumber("compute", r.Energy.Compute);
-                w.WriteNumber("on_chip", r.Energy.OnChip);
-                w.WriteNumber("off_chip", r.Energy.OffChip);
-                w.WriteNumber("optical", r.Energy.Optical);
-                w.WriteNumber("static", r.Energy.Static);
-                w.WriteEndObject();
-                w.WriteStartArray("phases");
-                foreach (PhaseCost p in r.Phases)
-                {
-                    w.WriteStartObject();
-                    w.WriteString("phase", p.Name);
-                    w.WriteNumber("compute_s", p.ComputeSeconds);
-                    w.WriteNumber("memory_s", p.MemorySeconds);
-                    w.WriteNumber("optical_s", p.OpticalSeconds);
-                    w.WriteNumber("time_s", p.Seconds);
-                    w.WriteEndObject();
-                }
-
-                w.WriteEndArray();
-                w.WriteStartObject("operations");
-                foreach ((string op, double count) in r.Operations)
-                {
-                    w.WriteNumber(op, count);
-                }
-
-                w.WriteEndObject();
-                w.WriteStartObject("bytes_by_level");
-                foreach ((string level, double bytes) in r.BytesByLevel)
-                {
-                    w.WriteNumber(level, bytes);
-                }
-
-                w.WriteEndObject();
+                WriteEnergy(w, r.Energy);
+                WritePhases(w, r.Phases);
+                WriteNumbers(w, "operations", r.Operations);
+                WriteNumbers(w, "bytes_by_level", r.BytesByLevel);
                 w.WriteEndObject();
             }
 
@@ -148,4 +118,45 @@ internal static class CostReport
         >= 1e-6 => $"{(j * 1e6).ToString("G4", Inv)} µJ",
         _ => $"{(j * 1e9).ToString("G4", Inv)} nJ",
     };
+    /// <summary><c>"energy_split_j": {compute, on_chip, off_chip, optical, static}</c>, as <c>dfa cost</c>'s JSON writes it.</summary>
+    internal static void WriteEnergy(Utf8JsonWriter w, EnergySplit e)
+    {
+        w.WriteStartObject("energy_split_j");
+        w.WriteNumber("compute", e.Compute);
+        w.WriteNumber("on_chip", e.OnChip);
+        w.WriteNumber("off_chip", e.OffChip);
+        w.WriteNumber("optical", e.Optical);
+        w.WriteNumber("static", e.Static);
+        w.WriteEndObject();
+    }
+
+    /// <summary><c>"phases": [{phase, compute_s, memory_s, optical_s, time_s}, …]</c>.</summary>
+    internal static void WritePhases(Utf8JsonWriter w, IEnumerable<PhaseCost> phases)
+    {
+        w.WriteStartArray("phases");
+        foreach (PhaseCost p in phases)
+        {
+            w.WriteStartObject();
+            w.WriteString("phase", p.Name);
+            w.WriteNumber("compute_s", p.ComputeSeconds);
+            w.WriteNumber("memory_s", p.MemorySeconds);
+            w.WriteNumber("optical_s", p.OpticalSeconds);
+            w.WriteNumber("time_s", p.Seconds);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+    }
+
+    /// <summary>A JSON object of named counts, e.g. <c>"operations": {"fp32_mac": …}</c>.</summary>
+    internal static void WriteNumbers(Utf8JsonWriter w, string name, IEnumerable<KeyValuePair<string, double>> values)
+    {
+        w.WriteStartObject(name);
+        foreach ((string key, double value) in values)
+        {
+            w.WriteNumber(key, value);
+        }
+
+        w.WriteEndObject();
+    }
 }

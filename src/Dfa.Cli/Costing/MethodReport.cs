@@ -138,8 +138,8 @@ internal static class MethodReport
                 w.WriteNumber("time_s", c.TimeSeconds);
                 w.WriteNumber("critical_path_s", c.CriticalPathSeconds);
                 w.WriteNumber("energy_j", c.EnergyJ);
-                WriteEnergy(w, c.Energy);
-                WriteOperations(w, c.Operations);
+                CostReport.WriteEnergy(w, c.Energy);
+                CostReport.WriteNumbers(w, "operations", c.Operations);
                 w.WriteStartArray("steps");
                 foreach (StepSchedule s in c.Steps)
                 {
@@ -186,19 +186,7 @@ internal static class MethodReport
         }
 
         w.WriteEndArray();
-        w.WriteStartArray("phases");
-        foreach (PhaseCost p in s.Phases)
-        {
-            w.WriteStartObject();
-            w.WriteString("phase", p.Name);
-            w.WriteNumber("compute_s", p.ComputeSeconds);
-            w.WriteNumber("memory_s", p.MemorySeconds);
-            w.WriteNumber("optical_s", p.OpticalSeconds);
-            w.WriteNumber("time_s", p.Seconds);
-            w.WriteEndObject();
-        }
-
-        w.WriteEndArray();
+        CostReport.WritePhases(w, s.Phases);
         w.WriteStartArray("blocks");
         foreach (BlockSpan b in s.Blocks)
         {
@@ -242,30 +230,8 @@ internal static class MethodReport
         }
 
         w.WriteEndArray();
-        WriteEnergy(w, s.Energy);
-        WriteOperations(w, s.Operations);
-        w.WriteEndObject();
-    }
-
-    private static void WriteEnergy(Utf8JsonWriter w, EnergySplit e)
-    {
-        w.WriteStartObject("energy_split_j");
-        w.WriteNumber("compute", e.Compute);
-        w.WriteNumber("on_chip", e.OnChip);
-        w.WriteNumber("off_chip", e.OffChip);
-        w.WriteNumber("optical", e.Optical);
-        w.WriteNumber("static", e.Static);
-        w.WriteEndObject();
-    }
-
-    private static void WriteOperations(Utf8JsonWriter w, IReadOnlyDictionary<string, double> operations)
-    {
-        w.WriteStartObject("operations");
-        foreach ((string op, double count) in operations)
-        {
-            w.WriteNumber(op, count);
-        }
-
+        CostReport.WriteEnergy(w, s.Energy);
+        CostReport.WriteNumbers(w, "operations", s.Operations);
         w.WriteEndObject();
     }
 
