@@ -119,8 +119,20 @@ internal sealed record TrainingSetup(
 
             case TrainingAlgorithmKind.Hdfa:
                 {
-                    projector = CreateProjector(FeedbackShapeOf(network, classes, method), feedbackSeed);
-                    var hdfa = new HybridFeedbackAlignment(projector, config.Hdfa.P, Rng.Derive(config.Seed, "hdfa"));
+                    // With modular.boundaries the DFA steps are Han et al.'s modular DFA, else pure DFA.
+                    ITrainingAlgorithm dfaStep;
+                    if (config.Modular.Boundaries.Count > 0)
+                    {
+                        int[] starts = ModuleStarts(config, network);
+                        dfaStep = new ModularFeedbackAlignment(network, starts, (m, shape) => CreateProjector(shape, ModuleSeed(network, starts, m, feedbackSeed)));
+                    }
+                    else
+                    {
+                        projector = CreateProjector(FeedbackShapeOf(network, classes, method), feedbackSeed);
+                        dfaStep = new DirectFeedbackAlignment(projector);
+                    }
+
+                    var hdfa = new HybridFeedbackAlignment(dfaStep, config.Hdfa.P, Rng.Derive(config.Seed, "hdfa"));
                     algorithm = hdfa;
                     optimizer = config.Optimizer == OptimizerKind.Adam
                         ? HdfaOptimizer.Adam(

@@ -67,6 +67,21 @@ public sealed class TrainMethodsTests
         Assert.That(summary.GetProperty("backend").GetString(), Is.EqualTo("dense"));
     }
 
+    [Test]
+    public void Hdfa_WithModularBoundaries_TakesModularDfaSteps()
+    {
+        JsonElement summary = RunTwiceIdentically("backward_method=HDFA", "hdfa.p=0.5", "modular.boundaries=[hidden1]");
+
+        Assert.That(summary.GetProperty("hdfa").GetProperty("dfa_step").GetString(), Is.EqualTo("MODULAR"));
+        JsonElement modules = summary.GetProperty("modules");
+        Assert.That(modules.GetArrayLength(), Is.EqualTo(2));
+
+        // Only the DFA steps project: the conv module's error (conv2's 3 outputs) onto conv1's 36, per sample of a DFA step.
+        long dfaSteps = summary.GetProperty("hdfa").GetProperty("dfa_steps").GetInt64();
+        Assert.That(dfaSteps, Is.InRange(1, 5));
+        Assert.That(modules[0].GetProperty("feedback_counts").GetProperty("Fp32MultiplyAdd").GetInt64(), Is.EqualTo(dfaSteps * 16 * 3 * 36));
+    }
+
     [TestCase("DFA")]
     [TestCase("FA")]
     [TestCase("BP")]

@@ -164,7 +164,9 @@ internal static class MethodReport
     {
         string name = method?.Kind switch
         {
-            Core.Config.TrainingAlgorithmKind.Hdfa => $"HDFA p={method.HdfaP.ToString(Inv)}",
+            Core.Config.TrainingAlgorithmKind.Hdfa when method.Boundaries.Count > 0 =>
+                $"HDFA p={method.HdfaP.ToString(Inv)}, γ={method.HdfaGamma.ToString(Inv)}, modular at {string.Join("+", method.Boundaries)}",
+            Core.Config.TrainingAlgorithmKind.Hdfa => $"HDFA p={method.HdfaP.ToString(Inv)}, γ={method.HdfaGamma.ToString(Inv)}",
             Core.Config.TrainingAlgorithmKind.Modular when method.Boundaries.Count > 0 => $"MODULAR at {string.Join("+", method.Boundaries)}",
             _ => c.Method,
         };

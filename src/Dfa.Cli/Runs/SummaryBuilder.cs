@@ -129,7 +129,7 @@ internal sealed class SummaryBuilder(TrainConfig config, string configPath, Trai
             new("samples_per_second", samplesPerSecond),
             new("train_seconds", trainSeconds),
             new("seed", config.Seed),
-            new("feedback_seed", setup.Projector is not null || setup.Algorithm is FeedbackAlignment or ModularFeedbackAlignment ? setup.FeedbackSeed : null),
+            new("feedback_seed", setup.Algorithm is Backpropagation ? null : setup.FeedbackSeed),
             new("threads", config.EffectiveThreads),
             new("config", configPath),
 
@@ -175,9 +175,15 @@ internal sealed class SummaryBuilder(TrainConfig config, string configPath, Trai
                 {
                     new("p", hdfa.BackpropProbability),
                     new("gamma", config.Hdfa.Gamma),
+                    new("dfa_step", hdfa.DfaStep.Name),
                     new("backprop_steps", hdfa.BackpropSteps),
                     new("dfa_steps", hdfa.DfaSteps),
                 }));
+                if (hdfa.DfaStep is ModularFeedbackAlignment steps)
+                {
+                    fields.Add(new("modules", Modules(steps)));
+                }
+
                 break;
         }
 

@@ -11,6 +11,10 @@ namespace Dfa.Core.Training;
 /// <see cref="LastStepUsedBackprop"/>), which is where HDFA differs from simply alternating BP and DFA.
 /// </summary>
 /// <remarks>
+/// The DFA step is pure DFA over every trained block, or Han et al.'s own convolutional DFA: modular DFA
+/// (<see cref="ModularFeedbackAlignment"/>), whose gradient their Algorithm 1 calls <c>∇^DFA</c>.
+/// </remarks>
+/// <remarks>
 /// The survey writes <c>rand ≤ p</c>; with a continuous draw the two differ with probability 0, and <c>r &lt; p</c>
 /// makes <c>p = 0</c> pure DFA and <c>p = 1</c> pure BP exactly. The draws come from their own generator, so the data
 /// order and every other random stream are those of a DFA run with the same seed.
@@ -18,22 +22,32 @@ namespace Dfa.Core.Training;
 public sealed class HybridFeedbackAlignment : ITrainingAlgorithm
 {
     private readonly Backpropagation _backprop = new();
-    private readonly DirectFeedbackAlignment _dfa;
+    private readonly ITrainingAlgorithm _dfa;
     private readonly Rng _draws;
 
+    /// <summary>HDFA whose DFA steps are pure DFA through <paramref name="projector"/>.</summary>
     /// <param name="projector">The DFA steps' projector, shaped for the network's feedback blocks.</param>
     /// <param name="backpropProbability">The survey's <c>p</c>, in [0, 1].</param>
     /// <param name="draws">The generator of the per-step draws (e.g. <c>Rng.Derive(seed, "hdfa")</c>); this instance owns it.</param>
     public HybridFeedbackAlignment(IFeedbackProjector projector, double backpropProbability, Rng draws)
+        : this(new DirectFeedbackAlignment(projector ?? throw new ArgumentNullException(nameof(projector))), backpropProbability, draws)
     {
-        ArgumentNullException.ThrowIfNull(projector);
+    }
+
+    /// <summary>HDFA whose DFA steps are <paramref name="dfaStep"/> (pure or modular DFA).</summary>
+    /// <param name="dfaStep">Computes a DFA step's gradients.</param>
+    /// <param name="backpropProbability">The survey's <c>p</c>, in [0, 1].</param>
+    /// <param name="draws">The generator of the per-step draws; this instance owns it.</param>
+    public HybridFeedbackAlignment(ITrainingAlgorithm dfaStep, double backpropProbability, Rng draws)
+    {
+        ArgumentNullException.ThrowIfNull(dfaStep);
         ArgumentNullException.ThrowIfNull(draws);
         if (!(backpropProbability is >= 0 and <= 1))
         {
             throw new ArgumentOutOfRangeException(nameof(backpropProbability), backpropProbability, "p must lie in [0, 1].");
         }
 
-        _dfa = new DirectFeedbackAlignment(projector);
+        _dfa = dfaStep;
         _draws = draws;
         BackpropProbability = backpropProbability;
     }
@@ -42,7 +56,8 @@ public sealed class HybridFeedbackAlignment : ITrainingAlgorithm
 
     public double BackpropProbability { get; }
 
-    public IFeedbackProjector Projector => _dfa.Projector;
+    /// <summary>The algorithm of the DFA steps: <see cref="DirectFeedbackAlignment"/> or <see cref="ModularFeedbackAlignment"/>.</summary>
+    public ITrainingAlgorithm DfaStep => _dfa;
 
     /// <summary>Whether the last <see cref="ComputeGradients"/> call used BP (false before the first).</summary>
     public bool LastStepUsedBackprop { get; private set; }

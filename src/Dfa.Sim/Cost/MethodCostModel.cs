@@ -133,8 +133,9 @@ public static class MethodCostModel
                 kinds.Add(("step", 1, Boundaries(blocks, method.Boundaries), false));
                 break;
             default:
+                // HDFA's DFA step is modular DFA when boundaries are given (as the trainer runs it), else pure DFA.
                 kinds.Add(("bp step", method.HdfaP, every, false));
-                kinds.Add(("dfa step", 1 - method.HdfaP, [0], true));
+                kinds.Add(("dfa step", 1 - method.HdfaP, method.Boundaries.Count > 0 ? Boundaries(blocks, method.Boundaries) : [0], true));
                 break;
         }
 
