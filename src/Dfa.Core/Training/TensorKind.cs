@@ -8,4 +8,10 @@ public enum TensorKind : byte
 
     /// <summary>A non-trainable layer buffer (<see cref="Layers.LayerBuffer"/>), e.g. BatchNorm running statistics.</summary>
     Buffer = 1,
+
+    /// <summary>An optimizer buffer in a checkpoint (Adam's moments, SGD's momentum), one record per parameter.</summary>
+    OptimizerState = 2,
+
+    /// <summary>Any other checkpoint record: random generator states, counters, the data order, the config text.</summary>
+    TrainingState = 3,
 }
