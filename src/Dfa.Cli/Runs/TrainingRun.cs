@@ -50,6 +50,14 @@ internal sealed record RunOutcome(
 internal static class TrainingRun
 {
     /// <summary>
+    /// Test hook, off unless the environment variable <c>DFA_TEST_HANG_AT_STEP</c> holds a step number: after that
+    /// optimizer step (before its checkpoint), the process prints <c>hanging at step N</c> and sleeps forever, so a test
+    /// can kill it with SIGKILL at an exact step.
+    /// </summary>
+    private static readonly long HangAtStep =
+        long.TryParse(Environment.GetEnvironmentVariable("DFA_TEST_HANG_AT_STEP"), System.Globalization.CultureInfo.InvariantCulture, out long step) ? step : -1;
+
+    /// <summary>
     /// Runs to completion or divergence; cancellation propagates as <see cref="OperationCanceledException"/> after the
     /// completed epochs' files are written. <paramref name="view"/> gets the trainer's callbacks (progress display).
     /// </summary>
@@ -210,6 +218,13 @@ internal static class TrainingRun
 
         public void OnStep(int epoch, long step, double loss)
         {
+            if (step == HangAtStep)
+            {
+                Console.Out.WriteLine($"hanging at step {step}");
+                Console.Out.Flush();
+                Thread.Sleep(Timeout.Infinite);
+            }
+
             view?.OnStep(epoch, step, loss);
             events?.Step(step, loss);
             if (monitor is not null && step % logging.AlignmentEvery == 0)
