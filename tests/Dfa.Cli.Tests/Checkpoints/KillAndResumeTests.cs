@@ -79,6 +79,46 @@ public sealed class KillAndResumeTests
         }
     }
 
+    [Test]
+    public void Sigint_FinishesTheStep_SavesACheckpoint_Exits130_AndTheResumedRunEqualsAnUninterruptedOne()
+    {
+        (string host, string dll) = Dfa();
+        using var temp = new TempFolder();
+        string config = temp.Combine("c.yaml");
+
+        // Ten times the samples, so the child is still training when the signal arrives.
+        File.WriteAllText(config, Config("DFA").Replace("train: 500", "train: 5000", StringComparison.Ordinal).Replace("every_steps: 3", "every_steps: 0", StringComparison.Ordinal));
+        string reference = temp.Combine("reference");
+        Assert.That(CliRunner.Run("train", "--config", config, "--out", reference).ExitCode, Is.EqualTo(0));
+
+        string run = temp.Combine("interrupted");
+        using Process child = Start(host, dll, config, run, null);
+        string checkpoint = Path.Combine(run, "checkpoint.bin");
+        var waited = Stopwatch.StartNew();
+        while (!File.Exists(checkpoint) && !child.HasExited && waited.Elapsed < TimeSpan.FromSeconds(20))
+        {
+            Thread.Sleep(1);
+        }
+
+        using (Process signal = Process.Start("kill", ["-INT", child.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            signal.WaitForExit();
+        }
+
+        string output = child.StandardOutput.ReadToEnd();
+        child.WaitForExit();
+        if (child.ExitCode == 0)
+        {
+            Assert.Inconclusive("the run finished before the signal arrived");
+        }
+
+        Assert.That(child.ExitCode, Is.EqualTo(130), output + child.StandardError.ReadToEnd());
+        Assert.That(output, Does.Contain("interrupted after step").And.Contain("Resume with: dfa train --resume"));
+        CliResult resumed = CliRunner.Run("train", "--resume", run);
+        Assert.That(resumed.ExitCode, Is.EqualTo(0), resumed.Error);
+        AssertSameRun(reference, run, "interrupted by SIGINT");
+    }
+
     private static void KillAtStep(string host, string dll, string config, string run, long step)
     {
         using Process child = Start(host, dll, config, run, step);
