@@ -21,7 +21,7 @@ public static class CheckpointFile
     {
         ArgumentNullException.ThrowIfNull(file);
         var state = new ResumeState(file.DisplayName);
-        foreach (ModelTensor t in file.Tensors.Where(t => t.Kind is TensorKind.OptimizerState or TensorKind.TrainingState))
+        foreach (ModelTensor t in file.Tensors.Where(t => t.Kind is TensorKind.OptimizerState or TensorKind.TrainingState or TensorKind.TrainingText))
         {
             if (t.Rows != 1)
             {
@@ -29,6 +29,30 @@ public static class CheckpointFile
             }
 
             ReadOnlySpan<byte> data = t.Data.Span;
+            if (t.Kind == TensorKind.TrainingText)
+            {
+                long length = t.DType == TensorDType.Int64 ? BinaryPrimitives.ReadInt64LittleEndian(data) : -1;
+                if (length < 0 || length > 8L * (t.Cols - 1))
+                {
+                    throw new DfaInputException($"{file.DisplayName}: text record '{t.Name}' declares {length} bytes in {t.Cols - 1} words");
+                }
+
+                try
+                {
+                    state.SetText(t.Name, new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(data.Slice(8, (int)length)));
+                }
+                catch (DecoderFallbackException)
+                {
+                    throw new DfaInputException($"{file.DisplayName}: text record '{t.Name}' is not valid UTF-8");
+                }
+                catch (ArgumentException)
+                {
+                    throw new DfaInputException($"{file.DisplayName}: text record '{t.Name}' is empty");
+                }
+
+                continue;
+            }
+
             switch (t.DType)
             {
                 case TensorDType.Float32:
@@ -43,7 +67,7 @@ public static class CheckpointFile
                         break;
                     }
 
-                case TensorDType.Int64:
+                default:
                     {
                         long[] words = new long[t.Cols];
                         for (int i = 0; i < words.Length; i++)
@@ -55,17 +79,6 @@ public static class CheckpointFile
                         break;
                     }
 
-                default:
-                    try
-                    {
-                        state.SetText(t.Name, new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(data));
-                    }
-                    catch (DecoderFallbackException)
-                    {
-                        throw new DfaInputException($"{file.DisplayName}: state record '{t.Name}' is not valid UTF-8");
-                    }
-
-                    break;
             }
         }
 

@@ -8,5 +8,5 @@ namespace Dfa.Core.Training;
 /// </summary>
 public sealed record ModelTensor(string? Block, string Name, TensorKind Kind, TensorDType DType, int Rows, int Cols, ReadOnlyMemory<byte> Data)
 {
-    public string Shape => $"{Rows}×{Cols} {DType switch { TensorDType.Float32 => "float32", TensorDType.Int64 => "int64", _ => "uint8" }}";
+    public string Shape => $"{Rows}×{Cols} {(DType == TensorDType.Float32 ? "float32" : "int64")}";
 }

@@ -8,7 +8,4 @@ public enum TensorDType : byte
 
     /// <summary>Two's-complement signed 64-bit integer, 8 bytes.</summary>
     Int64 = 2,
-
-    /// <summary>Raw bytes, 1 byte each: UTF-8 text records of a checkpoint (1 × length).</summary>
-    UInt8 = 3,
 }

@@ -17,8 +17,8 @@ namespace Dfa.Core.Training;
 /// 20      P     N records, each:
 ///                 uint16 block name length (1..255), block name (UTF-8)
 ///                 uint16 tensor name length (1..255), tensor name (UTF-8), unique in the file
-///                 uint8  kind: 0 parameter, 1 buffer, 2 optimizer state, 3 training state (checkpoints; model loaders skip 2, 3 and unknown kinds)
-///                 uint8  dtype: 1 float32, 2 int64, 3 uint8 (UTF-8 text of a checkpoint)
+///                 uint8  kind: 0 parameter, 1 buffer, 2 optimizer state, 3 training state, 4 training text (2–4: checkpoints; model loaders skip them)
+///                 uint8  dtype: 1 float32, 2 int64
 ///                 int32  rows ≥ 1, int32 cols ≥ 1
 ///                 rows·cols elements, row-major
 /// 20+P    4     uint32 CRC-32C (Castagnoli, reflected, init and final XOR 0xFFFFFFFF) of bytes 0 .. 20+P−1
@@ -63,7 +63,7 @@ public static class WeightsFile
     /// <summary>
     /// The v2 bytes of every tensor of <paramref name="network"/>, then (a checkpoint) every record of
     /// <paramref name="state"/> in ordinal name order, in block <c>state</c>: float32 arrays as 1 × n records of kind 2
-    /// (names under <c>optimizer/</c>) or 3, int64 words as 1 × n int64 records of kind 3, texts as 1 × n uint8 records of kind 3.
+    /// (names under <c>optimizer/</c>) or 3, int64 words as 1 × n int64 records of kind 3, texts as int64 records of kind 4 (<see cref="TensorKind.TrainingText"/>).
     /// </summary>
     public static byte[] ToBytes(Network network, ResumeState? state)
     {
@@ -85,7 +85,15 @@ public static class WeightsFile
             foreach ((string name, string text) in state.AllTexts.OrderBy(kv => kv.Key, StringComparer.Ordinal))
             {
                 byte[] utf8 = Encoding.UTF8.GetBytes(text);
-                extra.Add((name, TensorKind.TrainingState, TensorDType.UInt8, utf8.Length, utf8));
+                long[] packed = new long[1 + ((utf8.Length + 7) / 8)];
+                packed[0] = utf8.Length;
+                utf8.CopyTo(System.Runtime.InteropServices.MemoryMarshal.AsBytes(packed.AsSpan(1)));
+                if (!BitConverter.IsLittleEndian)
+                {
+                    throw new PlatformNotSupportedException("Checkpoint text packing assumes a little-endian machine.");
+                }
+
+                extra.Add((name, TensorKind.TrainingText, TensorDType.Int64, packed.Length, packed));
             }
         }
 
@@ -161,17 +169,13 @@ public static class WeightsFile
                     }
 
                     break;
-                case long[] words:
-                    foreach (long w in words)
+                default:
+                    foreach (long w in (long[])r.Values)
                     {
                         BinaryPrimitives.WriteInt64LittleEndian(s[at..], w);
                         at += 8;
                     }
 
-                    break;
-                default:
-                    ((byte[])r.Values).CopyTo(s[at..]);
-                    at += r.Count;
                     break;
             }
         }
@@ -309,9 +313,9 @@ public static class WeightsFile
             string name = reader.Name16(MaxNameBytes, $"tensor {i}'s name");
             var kind = (TensorKind)reader.Byte($"tensor '{name}'");
             byte dtypeCode = reader.Byte($"tensor '{name}'");
-            if (dtypeCode is not ((byte)TensorDType.Float32 or (byte)TensorDType.Int64 or (byte)TensorDType.UInt8))
+            if (dtypeCode is not ((byte)TensorDType.Float32 or (byte)TensorDType.Int64))
             {
-                throw reader.Malformed($"tensor '{name}' has element type {dtypeCode} (1 float32, 2 int64, 3 uint8)");
+                throw reader.Malformed($"tensor '{name}' has element type {dtypeCode} (1 float32, 2 int64)");
             }
 
             var dtype = (TensorDType)dtypeCode;
@@ -361,7 +365,7 @@ public static class WeightsFile
         return new ModelFile(displayName, 1, tensors);
     }
 
-    private static int ElementSize(TensorDType dtype) => dtype switch { TensorDType.Float32 => 4, TensorDType.Int64 => 8, _ => 1 };
+    private static int ElementSize(TensorDType dtype) => dtype == TensorDType.Float32 ? 4 : 8;
 
     private static int NameBytes(string name)
     {

@@ -40,7 +40,7 @@ public sealed class CheckpointFileTests
                 ("state", "optimizer/exp_avg/0", TensorKind.OptimizerState, TensorDType.Float32),
                 ("state", "progress/loss_sum", TensorKind.TrainingState, TensorDType.Int64),
                 ("state", "progress/position", TensorKind.TrainingState, TensorDType.Int64),
-                ("state", "config/pairs", TensorKind.TrainingState, TensorDType.UInt8),
+                ("state", "config/pairs", TensorKind.TrainingText, TensorDType.Int64),
             }));
             Assert.That(back.Words("progress/position"), Is.EqualTo(new[] { 3L, -1, long.MaxValue }));
             Assert.That(BitConverter.DoubleToInt64Bits(back.Double("progress/loss_sum")), Is.EqualTo(BitConverter.DoubleToInt64Bits(Math.PI)));
@@ -48,10 +48,11 @@ public sealed class CheckpointFileTests
             Assert.That(back.Text("config/pairs"), Is.EqualTo("lr=0.001\nmodel.hidden=[3]\n"));
         });
 
-        // The text record's bytes on disk: 1 × n uint8, the UTF-8 of the text.
+        // The text record on disk: int64 1 × (1 + ⌈26/8⌉), the byte length, then the UTF-8 bytes zero-padded to 32.
         ModelTensor text = file.Tensors.Single(t => t.Name == "config/pairs");
-        Assert.That((text.Rows, text.Cols), Is.EqualTo((1, 26)));
-        Assert.That(text.Data.ToArray(), Is.EqualTo("lr=0.001\nmodel.hidden=[3]\n"u8.ToArray()));
+        Assert.That((text.Rows, text.Cols), Is.EqualTo((1, 5)));
+        Assert.That(BinaryPrimitives.ReadInt64LittleEndian(text.Data.Span), Is.EqualTo(26));
+        Assert.That(text.Data[8..].ToArray(), Is.EqualTo("lr=0.001\nmodel.hidden=[3]\n\0\0\0\0\0\0"u8.ToArray()));
         Assert.That(BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(bytes.Length - 4)), Is.EqualTo(WeightsFile.Crc32C(bytes.AsSpan(0, bytes.Length - 4))));
 
         Network restored = BuildMlp(seed: 2, batchNorm: true, hidden: "[3]");
