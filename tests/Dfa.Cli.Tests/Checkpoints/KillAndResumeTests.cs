@@ -58,6 +58,7 @@ public sealed class KillAndResumeTests
             (Batches * rng.Next(1, Epochs)) + 1,                // first step after an epoch end
             rng.Next(1, (Batches * Epochs) + 1),                // anywhere
         ];
+        TestContext.Out.WriteLine($"{method}: SIGKILL at steps {string.Join(", ", killAt)} of {Batches * Epochs} ({Batches} per epoch)");
         foreach (long step in killAt)
         {
             string run = temp.Combine($"killed-at-{step}");
@@ -76,6 +77,11 @@ public sealed class KillAndResumeTests
             CliResult resumed = CliRunner.Run("train", "--resume", free);
             Assert.That(resumed.ExitCode, Is.EqualTo(0), resumed.Error);
             AssertSameRun(reference, free, "killed at a random moment");
+            TestContext.Out.WriteLine($"{method}: free-running kill resumed from {new FileInfo(Path.Combine(free, "checkpoint.bin")).Length}-byte checkpoint");
+        }
+        else
+        {
+            TestContext.Out.WriteLine($"{method}: free-running kill landed {(File.Exists(Path.Combine(free, "summary.json")) ? "after the run finished" : "before the first checkpoint")}");
         }
     }
 
