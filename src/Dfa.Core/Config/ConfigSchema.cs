@@ -82,6 +82,10 @@ internal static class ConfigSchema
         Keys<LoggingConfig>.F("histograms", c => c.Histograms, (c, v) => c with { Histograms = v }, BoolType.Instance),
         Keys<LoggingConfig>.F("plots", c => c.Plots, (c, v) => c with { Plots = v }, BoolType.Instance));
 
+    private static readonly Section<CheckpointConfig> Checkpoint = new(
+        Keys<CheckpointConfig>.F("enabled", c => c.Enabled, (c, v) => c with { Enabled = v }, BoolType.Instance),
+        Keys<CheckpointConfig>.F("every_steps", c => c.EverySteps, (c, v) => c with { EverySteps = v }, new IntType(0)));
+
     private static readonly Section<SparseFeedbackConfig> SparseFeedback = new(
         Keys<SparseFeedbackConfig>.F("connections", c => c.Connections, (c, v) => c with { Connections = v }, new IntType(1)),
         Keys<SparseFeedbackConfig>.F("rank", c => c.Rank, (c, v) => c with { Rank = v }, new NullableType<int>(new IntType(1))));
@@ -169,6 +173,7 @@ internal static class ConfigSchema
             "early_stopping", EarlyStopping, c => c.EarlyStopping, (c, v) => c with { EarlyStopping = v }, () => new()),
         Keys<TrainConfig>.S("feedback", Feedback, c => c.Feedback, (c, v) => c with { Feedback = v }),
         Keys<TrainConfig>.S("logging", Logging, c => c.Logging, (c, v) => c with { Logging = v }),
+        Keys<TrainConfig>.S("checkpoint", Checkpoint, c => c.Checkpoint, (c, v) => c with { Checkpoint = v }),
         Keys<TrainConfig>.S("hybrid", Hybrid, c => c.Hybrid, (c, v) => c with { Hybrid = v }),
         Keys<TrainConfig>.S("modular", Modular, c => c.Modular, (c, v) => c with { Modular = v }),
         Keys<TrainConfig>.S("hdfa", Hdfa, c => c.Hdfa, (c, v) => c with { Hdfa = v }),

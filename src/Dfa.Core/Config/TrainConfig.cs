@@ -67,6 +67,9 @@ public sealed record TrainConfig
     /// <summary><c>logging</c>: what a run records beyond <c>metrics.csv</c> and <c>summary.json</c>.</summary>
     public LoggingConfig Logging { get; init; } = new();
 
+    /// <summary><c>checkpoint</c>: when <c>dfa train</c> saves <c>checkpoint.bin</c> for <c>--resume</c>.</summary>
+    public CheckpointConfig Checkpoint { get; init; } = new();
+
     /// <summary><c>hybrid</c>: settings of <c>backward_method: HYBRID</c>.</summary>
     public HybridConfig Hybrid { get; init; } = new();
 
@@ -321,6 +324,20 @@ public sealed record LoggingConfig
 
     /// <summary><c>plots</c>: PNG curves of loss, accuracy and alignment in the run folder.</summary>
     public bool Plots { get; init; } = true;
+}
+
+/// <summary>
+/// <c>checkpoint</c>: <c>checkpoint.bin</c> in the run folder, rewritten atomically at every epoch end and every
+/// <c>every_steps</c> optimizer steps, so <c>dfa train --resume DIR</c> can continue a killed run. Not part of the
+/// training trajectory: a run's numbers are the same bits with checkpoints on or off.
+/// </summary>
+public sealed record CheckpointConfig
+{
+    /// <summary><c>enabled</c>: write checkpoints at all.</summary>
+    public bool Enabled { get; init; } = true;
+
+    /// <summary><c>every_steps</c>: also checkpoint after every this many optimizer steps; 0 means at epoch ends only.</summary>
+    public int EverySteps { get; init; }
 }
 
 /// <summary><c>hybrid</c> (Han &amp; Yoo 2019).</summary>

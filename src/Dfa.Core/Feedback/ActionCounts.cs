@@ -25,6 +25,26 @@ public sealed class ActionCounts
 
     public void Reset() => Array.Clear(_counts);
 
+    /// <summary>Every count in enum order, zeros included (for checkpoints).</summary>
+    public long[] ToArray() => (long[])_counts.Clone();
+
+    /// <summary>Replaces every count with <paramref name="counts"/>, in enum order (as <see cref="ToArray"/> gives them).</summary>
+    /// <exception cref="ArgumentException">Not one count per action, or a negative count.</exception>
+    public void CopyFrom(ReadOnlySpan<long> counts)
+    {
+        if (counts.Length != _counts.Length)
+        {
+            throw new ArgumentException($"Expected {_counts.Length} counts, got {counts.Length}.", nameof(counts));
+        }
+
+        foreach (long c in counts)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(c, nameof(counts));
+        }
+
+        counts.CopyTo(_counts);
+    }
+
     /// <summary>Non-zero counts, in enum order.</summary>
     public IEnumerable<KeyValuePair<HardwareAction, long>> NonZero()
     {

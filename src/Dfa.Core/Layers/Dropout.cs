@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using Dfa.Core.Checkpoints;
 using Dfa.Core.Randomness;
 using Dfa.Core.Tensors;
 
@@ -10,7 +11,7 @@ namespace Dfa.Core.Layers;
 /// reproduces every mask); in evaluation <c>y = x</c>. Backward is <c>∂L/∂x = g ⊙ m</c> (or <c>g</c> after an
 /// evaluation forward). The 1/(1 − p) scale keeps <c>E[y] = x</c>, so evaluation needs no rescaling.
 /// </summary>
-public sealed class Dropout : ILayer
+public sealed class Dropout : ILayer, IResumable
 {
     private readonly Rng _rng;
     private readonly float _keepScale;
@@ -45,6 +46,19 @@ public sealed class Dropout : ILayer
     public double P { get; }
 
     public IReadOnlyList<Parameter> Parameters => [];
+
+    /// <summary>Saves the mask generator's position, so a resumed run draws the masks an uninterrupted one would.</summary>
+    public void SaveState(ResumeState state, string prefix)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        state.SetRng(prefix + "rng", _rng);
+    }
+
+    public void RestoreState(ResumeState state, string prefix)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        state.RestoreRng(prefix + "rng", _rng);
+    }
 
     public Matrix Forward(Matrix input, bool training)
     {

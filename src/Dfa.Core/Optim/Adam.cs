@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.InteropServices;
+using Dfa.Core.Checkpoints;
 using Dfa.Core.Layers;
 
 namespace Dfa.Core.Optim;
@@ -13,7 +14,7 @@ namespace Dfa.Core.Optim;
 /// groups it. The bias-correction scalars are computed in double once per step; the element update is float32 SIMD
 /// and allocates nothing. The gradient is read, never written.
 /// </summary>
-public sealed class Adam : IStatefulOptimizer
+public sealed class Adam : IStatefulOptimizer, IResumable
 {
     /// <summary>The <see cref="OptimizerState"/> buffer name of the first moments <c>m</c>.</summary>
     public const string ExpAvgName = "exp_avg";
@@ -111,6 +112,20 @@ public sealed class Adam : IStatefulOptimizer
         _chunks.Run(_updateChunk);
 
         StepCount = t;
+    }
+
+    /// <inheritdoc/>
+    public void SaveState(ResumeState state, string prefix)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        state.SetOptimizer(prefix, this);
+    }
+
+    /// <inheritdoc/>
+    public void RestoreState(ResumeState state, string prefix)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        state.RestoreOptimizer(prefix, this);
     }
 
     /// <inheritdoc/>

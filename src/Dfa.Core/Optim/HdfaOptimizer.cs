@@ -1,3 +1,4 @@
+using Dfa.Core.Checkpoints;
 using Dfa.Core.Layers;
 
 namespace Dfa.Core.Optim;
@@ -22,7 +23,7 @@ namespace Dfa.Core.Optim;
 /// </para>
 /// <para>Float32 arithmetic per element; parameters are split in fixed chunks, so any thread count gives the same bits.</para>
 /// </remarks>
-public sealed class HdfaOptimizer : IOptimizer
+public sealed class HdfaOptimizer : IOptimizer, IResumable
 {
     private readonly Parameter[] _parameters;
     private readonly Func<bool> _backpropStep;
@@ -113,6 +114,45 @@ public sealed class HdfaOptimizer : IOptimizer
         return new HdfaOptimizer(parameters, learningRate, gamma, weightDecay, adam: true, backpropStep, threads) { Beta1 = beta1, Beta2 = beta2, Eps = eps };
     }
 
+    /// <summary>Saves both step counts and the BP and DFA moments (<c>bp_first</c>, <c>dfa_first</c>, and for Adam <c>bp_second</c>, <c>dfa_second</c>).</summary>
+    public void SaveState(ResumeState state, string prefix)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        state.SetLong(prefix + "backprop_steps", BackpropSteps);
+        state.SetLong(prefix + "dfa_steps", DfaSteps);
+        foreach ((string name, float[][] buffers) in Buffers())
+        {
+            for (int i = 0; i < buffers.Length; i++)
+            {
+                state.SetFloats($"{prefix}{name}/{i}", buffers[i]);
+            }
+        }
+    }
+
+    public void RestoreState(ResumeState state, string prefix)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        long bp = state.Long(prefix + "backprop_steps");
+        long dfa = state.Long(prefix + "dfa_steps");
+        if (bp < 0 || dfa < 0)
+        {
+            throw new DfaInputException($"{state.DisplayName}: negative HDFA step counts ({bp}, {dfa})");
+        }
+
+        // Read every record before copying any, so a bad checkpoint leaves the optimizer untouched.
+        var loaded = Buffers().Select(b => (b.Buffers, Saved: b.Buffers.Select((a, i) => state.Floats($"{prefix}{b.Name}/{i}", a.Length)).ToArray())).ToArray();
+        foreach ((float[][] live, float[][] saved) in loaded)
+        {
+            for (int i = 0; i < live.Length; i++)
+            {
+                saved[i].AsSpan().CopyTo(live[i]);
+            }
+        }
+
+        BackpropSteps = bp;
+        DfaSteps = dfa;
+    }
+
     /// <inheritdoc/>
     public void Step()
     {
@@ -143,6 +183,17 @@ public sealed class HdfaOptimizer : IOptimizer
         else
         {
             DfaSteps++;
+        }
+    }
+
+    private IEnumerable<(string Name, float[][] Buffers)> Buffers()
+    {
+        yield return ("bp_first", _bpFirst);
+        yield return ("dfa_first", _dfaFirst);
+        if (IsAdam)
+        {
+            yield return ("bp_second", _bpSecond);
+            yield return ("dfa_second", _dfaSecond);
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.InteropServices;
+using Dfa.Core.Checkpoints;
 using Dfa.Core.Layers;
 
 namespace Dfa.Core.Optim;
@@ -11,7 +12,7 @@ namespace Dfa.Core.Optim;
 /// finally <c>w ← w − lr·g</c>. Arithmetic is float32, like PyTorch on float32 tensors; the gradient is read, never
 /// written.
 /// </summary>
-public sealed class Sgd : IStatefulOptimizer
+public sealed class Sgd : IStatefulOptimizer, IResumable
 {
     /// <summary>The <see cref="OptimizerState"/> buffer name of the momentum buffers.</summary>
     public const string MomentumBufferName = "momentum_buffer";
@@ -108,6 +109,20 @@ public sealed class Sgd : IStatefulOptimizer
         _chunks.Run(_updateChunk);
 
         StepCount++;
+    }
+
+    /// <inheritdoc/>
+    public void SaveState(ResumeState state, string prefix)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        state.SetOptimizer(prefix, this);
+    }
+
+    /// <inheritdoc/>
+    public void RestoreState(ResumeState state, string prefix)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        state.RestoreOptimizer(prefix, this);
     }
 
     /// <inheritdoc/>

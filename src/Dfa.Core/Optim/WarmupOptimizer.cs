@@ -1,3 +1,5 @@
+using Dfa.Core.Checkpoints;
+
 namespace Dfa.Core.Optim;
 
 /// <summary>
@@ -7,7 +9,7 @@ namespace Dfa.Core.Optim;
 /// there, as if those parameters had joined training at that step; zero gradients fed through one shared optimizer
 /// would instead apply weight decay and skew Adam's bias correction.
 /// </summary>
-public sealed class WarmupOptimizer : IOptimizer
+public sealed class WarmupOptimizer : IOptimizer, IResumable
 {
     private readonly IOptimizer _always;
     private readonly IOptimizer _afterWarmup;
@@ -40,6 +42,30 @@ public sealed class WarmupOptimizer : IOptimizer
     /// <summary>Steps the held group has taken.</summary>
     public long HeldGroupSteps { get; private set; }
 
+    /// <summary>Saves both inner optimizers (under <c>always/</c> and <c>held/</c>) and the held group's step count.</summary>
+    /// <exception cref="NotSupportedException">An inner optimizer keeps no exportable state.</exception>
+    public void SaveState(ResumeState state, string prefix)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        Inner(_always).SaveState(state, prefix + "always/");
+        Inner(_afterWarmup).SaveState(state, prefix + "held/");
+        state.SetLong(prefix + "held_steps", HeldGroupSteps);
+    }
+
+    public void RestoreState(ResumeState state, string prefix)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        long held = state.Long(prefix + "held_steps");
+        if (held < 0)
+        {
+            throw new DfaInputException($"{state.DisplayName}: record '{prefix}held_steps' is negative ({held})");
+        }
+
+        Inner(_always).RestoreState(state, prefix + "always/");
+        Inner(_afterWarmup).RestoreState(state, prefix + "held/");
+        HeldGroupSteps = held;
+    }
+
     /// <inheritdoc/>
     public void Step()
     {
@@ -50,4 +76,7 @@ public sealed class WarmupOptimizer : IOptimizer
             HeldGroupSteps++;
         }
     }
+
+    private static IResumable Inner(IOptimizer optimizer) =>
+        optimizer as IResumable ?? throw new NotSupportedException($"{optimizer.GetType().Name} keeps no state a checkpoint can save.");
 }

@@ -49,12 +49,15 @@ public sealed class Rng
 
     public static Rng FromState(ReadOnlySpan<ulong> state)
     {
-        if (state.Length != 4 || (state[0] | state[1] | state[2] | state[3]) == 0)
-        {
-            throw new ArgumentException("A xoshiro256** state is four words, not all zero.", nameof(state));
-        }
-
+        ThrowIfInvalid(state);
         return new Rng(state[0], state[1], state[2], state[3]);
+    }
+
+    /// <summary>Continues from <paramref name="state"/> (as <see cref="GetState"/> gave it), for a generator another object owns.</summary>
+    public void SetState(ReadOnlySpan<ulong> state)
+    {
+        ThrowIfInvalid(state);
+        (_s0, _s1, _s2, _s3) = (state[0], state[1], state[2], state[3]);
     }
 
     public ulong NextUInt64()
@@ -108,6 +111,14 @@ public sealed class Rng
         {
             int j = NextInt(i + 1);
             (items[i], items[j]) = (items[j], items[i]);
+        }
+    }
+
+    private static void ThrowIfInvalid(ReadOnlySpan<ulong> state)
+    {
+        if (state.Length != 4 || (state[0] | state[1] | state[2] | state[3]) == 0)
+        {
+            throw new ArgumentException("A xoshiro256** state is four words, not all zero.", nameof(state));
         }
     }
 

@@ -1,3 +1,4 @@
+using Dfa.Core.Checkpoints;
 using Dfa.Core.Feedback;
 using Dfa.Core.Tensors;
 
@@ -9,7 +10,7 @@ namespace Dfa.Core.Training;
 /// <c>δ_l = (B_l e) ⊙ f'(a_l)</c> through its own layers. No block waits for another. Frozen blocks are not feedback
 /// points: the projector maps <c>e</c> onto <see cref="Network.FeedbackBlocks"/>.
 /// </summary>
-public sealed class DirectFeedbackAlignment : ITrainingAlgorithm
+public sealed class DirectFeedbackAlignment : ITrainingAlgorithm, IResumable
 {
     private readonly IFeedbackProjector _projector;
     private Matrix?[] _signals = [];
@@ -24,6 +25,19 @@ public sealed class DirectFeedbackAlignment : ITrainingAlgorithm
     public string Name => "DFA";
 
     public IFeedbackProjector Projector => _projector;
+
+    /// <summary>The projector's counts and moving state; its matrices are rebuilt from their seed, not saved.</summary>
+    public void SaveState(ResumeState state, string prefix)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        state.SetProjector(prefix + "projector/", _projector);
+    }
+
+    public void RestoreState(ResumeState state, string prefix)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        state.RestoreProjector(prefix + "projector/", _projector);
+    }
 
     public void ComputeGradients(Network network, Matrix outputGradient)
     {

@@ -1,3 +1,4 @@
+using Dfa.Core.Checkpoints;
 using Dfa.Core.Feedback;
 using Dfa.Core.Randomness;
 using Dfa.Core.Tensors;
@@ -19,7 +20,7 @@ namespace Dfa.Core.Training;
 /// makes <c>p = 0</c> pure DFA and <c>p = 1</c> pure BP exactly. The draws come from their own generator, so the data
 /// order and every other random stream are those of a DFA run with the same seed.
 /// </remarks>
-public sealed class HybridFeedbackAlignment : ITrainingAlgorithm
+public sealed class HybridFeedbackAlignment : ITrainingAlgorithm, IResumable
 {
     private readonly Backpropagation _backprop = new();
     private readonly ITrainingAlgorithm _dfa;
@@ -70,6 +71,34 @@ public sealed class HybridFeedbackAlignment : ITrainingAlgorithm
 
     /// <summary>The state of the per-step draws, for checkpoints.</summary>
     public Rng Draws => _draws;
+
+    /// <summary>Saves the draws' generator, both step counts, the last step's kind and the projector's state.</summary>
+    public void SaveState(ResumeState state, string prefix)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        state.SetRng(prefix + "draws", _draws);
+        state.SetLong(prefix + "backprop_steps", BackpropSteps);
+        state.SetLong(prefix + "dfa_steps", DfaSteps);
+        state.SetBool(prefix + "last_backprop", LastStepUsedBackprop);
+        state.SetProjector(prefix + "projector/", Projector);
+    }
+
+    public void RestoreState(ResumeState state, string prefix)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        long bp = state.Long(prefix + "backprop_steps");
+        long dfa = state.Long(prefix + "dfa_steps");
+        if (bp < 0 || dfa < 0)
+        {
+            throw new DfaInputException($"{state.DisplayName}: negative HDFA step counts ({bp}, {dfa})");
+        }
+
+        state.RestoreRng(prefix + "draws", _draws);
+        state.RestoreProjector(prefix + "projector/", Projector);
+        BackpropSteps = bp;
+        DfaSteps = dfa;
+        LastStepUsedBackprop = state.Bool(prefix + "last_backprop");
+    }
 
     public void ComputeGradients(Network network, Matrix outputGradient)
     {

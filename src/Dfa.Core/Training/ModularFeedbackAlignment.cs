@@ -1,3 +1,4 @@
+using Dfa.Core.Checkpoints;
 using Dfa.Core.Feedback;
 using Dfa.Core.Tensors;
 
@@ -31,7 +32,7 @@ namespace Dfa.Core.Training;
 /// CNN's second block), so its projector maps that many error components; the top module's maps the classes.
 /// </para>
 /// </remarks>
-public sealed class ModularFeedbackAlignment : ITrainingAlgorithm
+public sealed class ModularFeedbackAlignment : ITrainingAlgorithm, IResumable
 {
     private readonly Network _network;
     private readonly Module[] _modules;
@@ -134,6 +135,42 @@ public sealed class ModularFeedbackAlignment : ITrainingAlgorithm
 
     /// <summary>Each module's projector (null for a module of one block), lowest module first.</summary>
     public IReadOnlyList<IFeedbackProjector?> Projectors => _modules.Select(m => m.Projector).ToArray();
+
+    /// <summary>Saves the call count (the warm-up's clock), the last call's warm-up flag and each module projector's state.</summary>
+    public void SaveState(ResumeState state, string prefix)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        state.SetLong(prefix + "calls", _calls);
+        state.SetBool(prefix + "last_in_warmup", LastStepInWarmup);
+        for (int m = 0; m < _modules.Length; m++)
+        {
+            if (_modules[m].Projector is { } projector)
+            {
+                state.SetProjector($"{prefix}module{m}/", projector);
+            }
+        }
+    }
+
+    public void RestoreState(ResumeState state, string prefix)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        long calls = state.Long(prefix + "calls");
+        if (calls < 0)
+        {
+            throw new DfaInputException($"{state.DisplayName}: record '{prefix}calls' is negative ({calls})");
+        }
+
+        for (int m = 0; m < _modules.Length; m++)
+        {
+            if (_modules[m].Projector is { } projector)
+            {
+                state.RestoreProjector($"{prefix}module{m}/", projector);
+            }
+        }
+
+        _calls = calls;
+        LastStepInWarmup = state.Bool(prefix + "last_in_warmup");
+    }
 
     public void ComputeGradients(Network network, Matrix outputGradient)
     {

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Numerics.Tensors;
 using Dfa.Core.Config;
 using Dfa.Core.Data;
 using Dfa.Core.Layers;
@@ -49,7 +50,17 @@ public sealed class Trainer
     /// <summary>Optimizer steps taken so far.</summary>
     public long Steps => _steps;
 
-    public TrainingResult Run(Dataset train, Dataset? validation, Dataset test, ITrainingObserver? observer = null, CancellationToken cancellationToken = default)
+    public TrainingResult Run(Dataset train, Dataset? validation, Dataset test, ITrainingObserver? observer = null, CancellationToken cancellationToken = default) =>
+        Run(train, validation, test, observer, null, cancellationToken);
+
+    /// <summary>
+    /// Trains for the configured epochs (or until early stopping); with <paramref name="checkpoints"/>, saves the run's
+    /// position as it describes and, on cancellation, saves once more after the step in progress before throwing
+    /// <see cref="OperationCanceledException"/>.
+    /// </summary>
+    /// <exception cref="TrainingDivergedException">A loss, gradient or weight went non-finite; nothing is saved for that step.</exception>
+    public TrainingResult Run(
+        Dataset train, Dataset? validation, Dataset test, ITrainingObserver? observer, TrainerCheckpoints? checkpoints, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(train);
         ArgumentNullException.ThrowIfNull(test);
@@ -71,21 +82,71 @@ public sealed class Trainer
         double trainSeconds = 0;
         long samples = 0;
         bool stoppedEarly = false;
-
-        for (int epoch = 0; epoch < _config.Epochs; epoch++)
+        int firstEpoch = 0;
+        int firstBatch = 0;
+        double resumedLoss = 0;
+        long resumedCorrect = 0;
+        double resumedSeconds = 0;
+        if (checkpoints?.ResumeFrom is { } from)
         {
-            cancellationToken.ThrowIfCancellationRequested();
+            if (from.Order.Length != train.Count || from.Batch < 0 || from.Batch > batches || from.Epoch < 0 || from.Epochs.Count != from.Epoch)
+            {
+                throw new ArgumentException(
+                    $"The checkpoint's position (epoch {from.Epoch}, batch {from.Batch}, {from.Order.Length} samples) does not fit {train.Count} samples in {batches} batches.",
+                    nameof(checkpoints));
+            }
+
+            from.Order.CopyTo(order);
+            shuffle = Rng.FromState(from.ShuffleState);
+            epochs.AddRange(from.Epochs);
+            (firstEpoch, firstBatch, _steps) = (from.Epoch, from.Batch, from.Steps);
+            (resumedLoss, resumedCorrect, resumedSeconds) = (from.LossSum, from.Correct, from.EpochSeconds);
+            (trainSeconds, samples) = (from.TrainSeconds, from.SamplesTrained);
+
+            // Early stopping's state is a function of the validation losses so far: replay them.
+            for (int e = 0; e < epochs.Count && stopper is not null; e++)
+            {
+                if (stopper.Observe(epochs[e].ValidationLoss ?? double.NaN) && e == epochs.Count - 1)
+                {
+                    stoppedEarly = epochs.Count < _config.Epochs;
+                    firstEpoch = _config.Epochs;
+                }
+            }
+        }
+
+        TrainerProgress Progress(int epoch, int batch, double lossSum, long correct, double epochSeconds) =>
+            new(epoch, batch, _steps, lossSum, correct, epochSeconds, (int[])order.Clone(), shuffle.GetState(), epochs.ToArray(), trainSeconds, samples);
+
+        for (int epoch = firstEpoch; epoch < _config.Epochs; epoch++)
+        {
+            bool resumed = epoch == firstEpoch && firstBatch > 0;
+            if (!resumed && cancellationToken.IsCancellationRequested)
+            {
+                checkpoints?.Save(Progress(epoch, 0, 0, 0, 0));
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
             double rate = _schedule.RateForEpoch(epoch);
             _optimizer.LearningRate = rate;
-            shuffle.Shuffle<int>(order);
+            if (!resumed)
+            {
+                shuffle.Shuffle<int>(order);
+            }
+
             observer?.OnEpochStarted(epoch + 1, batches);
 
-            double lossSum = 0;
-            long correct = 0;
+            double lossSum = resumed ? resumedLoss : 0;
+            long correct = resumed ? resumedCorrect : 0;
+            double priorSeconds = resumed ? resumedSeconds : 0;
             long start = Stopwatch.GetTimestamp();
-            for (int b = 0; b < batches; b++)
+            for (int b = resumed ? firstBatch : 0; b < batches; b++)
             {
-                cancellationToken.ThrowIfCancellationRequested();
+                if (cancellationToken.IsCancellationRequested)
+                {
+                    checkpoints?.Save(Progress(epoch, b, lossSum, correct, priorSeconds + Stopwatch.GetElapsedTime(start).TotalSeconds));
+                    cancellationToken.ThrowIfCancellationRequested();
+                }
+
                 int offset = b * batchSize;
                 int count = Math.Min(batchSize, train.Count - offset);
                 (double loss, int hits) = Step(train, order.AsSpan(offset, count), epoch + 1);
@@ -93,9 +154,13 @@ public sealed class Trainer
                 correct += hits;
                 observer?.OnStep(epoch + 1, _steps, loss);
                 observer?.OnBatch(epoch + 1, b + 1, batches);
+                if (checkpoints is { EverySteps: > 0 } && _steps % checkpoints.EverySteps == 0)
+                {
+                    checkpoints.Save(Progress(epoch, b + 1, lossSum, correct, priorSeconds + Stopwatch.GetElapsedTime(start).TotalSeconds));
+                }
             }
 
-            double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+            double seconds = priorSeconds + Stopwatch.GetElapsedTime(start).TotalSeconds;
             trainSeconds += seconds;
             samples += train.Count;
 
@@ -114,6 +179,7 @@ public sealed class Trainer
                 train.Count / seconds);
             epochs.Add(metrics);
             observer?.OnEpochCompleted(metrics);
+            checkpoints?.Save(Progress(epoch + 1, 0, 0, 0, 0));
 
             if (stopper is not null && stopper.Observe(val!.Value.Loss))
             {
@@ -125,7 +191,12 @@ public sealed class Trainer
         return new TrainingResult(epochs, stoppedEarly, stopper is null ? null : stopper.BestEpoch + 1, trainSeconds, samples, _steps);
     }
 
-    /// <summary>One optimizer step on the samples at <paramref name="indices"/>; returns the batch's mean loss (with penalty) and its correct count.</summary>
+    /// <summary>
+    /// One optimizer step on the samples at <paramref name="indices"/>; returns the batch's mean loss (with penalty) and
+    /// its correct count. Checks the loss, then every trainable gradient, then every trainable weight for NaN or ±∞
+    /// (one SIMD max-magnitude pass per tensor: the result is NaN if any element is, ∞ if any is infinite).
+    /// </summary>
+    /// <exception cref="TrainingDivergedException">Naming the step and the first non-finite quantity, in network order.</exception>
     public (double Loss, int Correct) Step(Dataset data, ReadOnlySpan<int> indices, int epoch = 1)
     {
         Matrix inputs = Gather(data, indices);
@@ -147,9 +218,25 @@ public sealed class Trainer
             Regularization.AddGradient(parameters, _config.L1Lambda, _config.L2Lambda);
         }
 
+        ThrowIfNonFinite(parameters, gradients: true, epoch);
         _optimizer.Step();
         _steps++;
+        ThrowIfNonFinite(parameters, gradients: false, epoch);
         return (loss, correct);
+    }
+
+    private void ThrowIfNonFinite(IReadOnlyList<Parameter> parameters, bool gradients, int epoch)
+    {
+        foreach (Parameter p in parameters)
+        {
+            ReadOnlySpan<float> values = (gradients ? p.Gradient : p.Value).Span;
+            if (values.Length > 0 && TensorPrimitives.MaxMagnitude(values) is var m && !float.IsFinite(m))
+            {
+                string what = gradients ? "gradient" : "value";
+                long step = gradients ? _steps + 1 : _steps;
+                throw new TrainingDivergedException(epoch, step, $"{p.Name}'s {what} holds {(float.IsNaN(m) ? "NaN" : "±∞")}", p.Name);
+            }
+        }
     }
 
     /// <summary>Mean cross-entropy and accuracy in evaluation mode (dropout off, running normalisation statistics).</summary>

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Numerics;
 using System.Text;
+using Dfa.Core.Checkpoints;
 
 namespace Dfa.Core.Training;
 
@@ -16,7 +17,7 @@ namespace Dfa.Core.Training;
 /// 20      P     N records, each:
 ///                 uint16 block name length (1..255), block name (UTF-8)
 ///                 uint16 tensor name length (1..255), tensor name (UTF-8), unique in the file
-///                 uint8  kind: 0 parameter, 1 buffer (other values: reserved, e.g. optimizer state; loaders skip them)
+///                 uint8  kind: 0 parameter, 1 buffer, 2 optimizer state, 3 training state, 4 training text (2–4: checkpoints; model loaders skip them)
 ///                 uint8  dtype: 1 float32, 2 int64
 ///                 int32  rows ≥ 1, int32 cols ≥ 1
 ///                 rows·cols elements, row-major
@@ -57,19 +58,59 @@ public static class WeightsFile
     }
 
     /// <summary>The v2 bytes of every tensor of <paramref name="network"/>.</summary>
-    public static byte[] ToBytes(Network network)
+    public static byte[] ToBytes(Network network) => ToBytes(network, null);
+
+    /// <summary>
+    /// The v2 bytes of every tensor of <paramref name="network"/>, then (a checkpoint) every record of
+    /// <paramref name="state"/> in ordinal name order, in block <c>state</c>: float32 arrays as 1 × n records of kind 2
+    /// (names under <c>optimizer/</c>) or 3, int64 words as 1 × n int64 records of kind 3, texts as int64 records of kind 4 (<see cref="TensorKind.TrainingText"/>).
+    /// </summary>
+    public static byte[] ToBytes(Network network, ResumeState? state)
     {
         ArgumentNullException.ThrowIfNull(network);
         IReadOnlyList<NetworkTensor> tensors = NetworkTensor.Of(network);
-        if (tensors.Count > MaxTensors)
+        var extra = new List<(string Name, TensorKind Kind, TensorDType DType, int Count, object Values)>();
+        if (state is not null)
         {
-            throw new ArgumentException($"The network has {tensors.Count} tensors; the format holds at most {MaxTensors}.", nameof(network));
+            foreach ((string name, float[] values) in state.AllFloats.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+            {
+                extra.Add((name, name.StartsWith("optimizer/", StringComparison.Ordinal) ? TensorKind.OptimizerState : TensorKind.TrainingState, TensorDType.Float32, values.Length, values));
+            }
+
+            foreach ((string name, long[] words) in state.AllWords.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+            {
+                extra.Add((name, TensorKind.TrainingState, TensorDType.Int64, words.Length, words));
+            }
+
+            foreach ((string name, string text) in state.AllTexts.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+            {
+                byte[] utf8 = Encoding.UTF8.GetBytes(text);
+                long[] packed = new long[1 + ((utf8.Length + 7) / 8)];
+                packed[0] = utf8.Length;
+                utf8.CopyTo(System.Runtime.InteropServices.MemoryMarshal.AsBytes(packed.AsSpan(1)));
+                if (!BitConverter.IsLittleEndian)
+                {
+                    throw new PlatformNotSupportedException("Checkpoint text packing assumes a little-endian machine.");
+                }
+
+                extra.Add((name, TensorKind.TrainingText, TensorDType.Int64, packed.Length, packed));
+            }
+        }
+
+        if (tensors.Count + extra.Count > MaxTensors)
+        {
+            throw new ArgumentException($"The network has {tensors.Count + extra.Count} tensors and records; the format holds at most {MaxTensors}.", nameof(network));
         }
 
         long payload = 0;
         foreach (NetworkTensor t in tensors)
         {
             payload += 2 + NameBytes(t.Block) + 2 + NameBytes(t.Name) + 1 + 1 + 4 + 4 + ((long)t.Rows * t.Cols * ElementSize(t.DType));
+        }
+
+        foreach (var r in extra)
+        {
+            payload += 2 + NameBytes(StateBlock) + 2 + NameBytes(r.Name) + 1 + 1 + 4 + 4 + ((long)r.Count * ElementSize(r.DType));
         }
 
         long total = HeaderBytes + payload + ChecksumBytes;
@@ -82,7 +123,7 @@ public static class WeightsFile
         Span<byte> s = bytes;
         Magic.CopyTo(s);
         BinaryPrimitives.WriteInt32LittleEndian(s[4..], CurrentVersion);
-        BinaryPrimitives.WriteInt32LittleEndian(s[8..], tensors.Count);
+        BinaryPrimitives.WriteInt32LittleEndian(s[8..], tensors.Count + extra.Count);
         BinaryPrimitives.WriteInt64LittleEndian(s[12..], payload);
         int at = HeaderBytes;
         foreach (NetworkTensor t in tensors)
@@ -109,9 +150,42 @@ public static class WeightsFile
             }
         }
 
+        foreach (var r in extra)
+        {
+            at = WriteName(s, at, StateBlock);
+            at = WriteName(s, at, r.Name);
+            s[at++] = (byte)r.Kind;
+            s[at++] = (byte)r.DType;
+            BinaryPrimitives.WriteInt32LittleEndian(s[at..], 1);
+            BinaryPrimitives.WriteInt32LittleEndian(s[(at + 4)..], r.Count);
+            at += 8;
+            switch (r.Values)
+            {
+                case float[] floats:
+                    foreach (float v in floats)
+                    {
+                        BinaryPrimitives.WriteSingleLittleEndian(s[at..], v);
+                        at += 4;
+                    }
+
+                    break;
+                default:
+                    foreach (long w in (long[])r.Values)
+                    {
+                        BinaryPrimitives.WriteInt64LittleEndian(s[at..], w);
+                        at += 8;
+                    }
+
+                    break;
+            }
+        }
+
         BinaryPrimitives.WriteUInt32LittleEndian(s[at..], Crc32C(s[..at]));
         return bytes;
     }
+
+    /// <summary>The block name of a checkpoint's non-network records.</summary>
+    public const string StateBlock = "state";
 
     /// <summary>Reads and verifies the model file at <paramref name="path"/> (named as given in errors).</summary>
     /// <exception cref="DfaInputException">The file is missing, unreadable, too large, or not a valid model file.</exception>

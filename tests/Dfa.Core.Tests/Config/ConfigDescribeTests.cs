@@ -106,14 +106,17 @@ public sealed class ConfigDescribeTests
             Assert.That(d["hdfa.p"], Is.EqualTo("0.25"));
             Assert.That(d["freeze"], Is.EqualTo("[hidden1]"));
             Assert.That(d["init_from.blocks"], Is.EqualTo("[hidden1, 'hidden 2']"));
-            Assert.That(d, Has.Count.EqualTo(72));
+            Assert.That(d["checkpoint.enabled"], Is.EqualTo("true"));
+            Assert.That(d["checkpoint.every_steps"], Is.EqualTo("0"));
+            Assert.That(d, Has.Count.EqualTo(74));
         });
     }
 
     [Test]
     public void SupportedKeys_AreDescribesKeysWithEarlyStoppingSpelledOut()
     {
-        Assert.That(ConfigLoader.SupportedKeys, Has.Count.EqualTo(85));
+        Assert.That(ConfigLoader.SupportedKeys, Has.Count.EqualTo(87));
+        Assert.That(ConfigLoader.SupportedKeys, Does.Contain("checkpoint.every_steps"));
         Assert.That(ConfigLoader.SupportedKeys, Does.Contain("logging.alignment_samples"));
         Assert.That(ConfigLoader.SupportedKeys, Does.Contain("model.conv"));
         Assert.That(ConfigLoader.SupportedKeys, Does.Contain("feedback.optical.read_noise_e"));
