@@ -72,7 +72,7 @@ public sealed class HybridFeedbackAlignment : ITrainingAlgorithm, IResumable
     /// <summary>The state of the per-step draws, for checkpoints.</summary>
     public Rng Draws => _draws;
 
-    /// <summary>Saves the draws' generator, both step counts, the last step's kind and the projector's state.</summary>
+    /// <summary>Saves the draws' generator, both step counts, the last step's kind and the DFA step's state (its projectors).</summary>
     public void SaveState(ResumeState state, string prefix)
     {
         ArgumentNullException.ThrowIfNull(state);
@@ -80,7 +80,7 @@ public sealed class HybridFeedbackAlignment : ITrainingAlgorithm, IResumable
         state.SetLong(prefix + "backprop_steps", BackpropSteps);
         state.SetLong(prefix + "dfa_steps", DfaSteps);
         state.SetBool(prefix + "last_backprop", LastStepUsedBackprop);
-        state.SetProjector(prefix + "projector/", Projector);
+        (_dfa as IResumable)?.SaveState(state, prefix + "dfa/");
     }
 
     public void RestoreState(ResumeState state, string prefix)
@@ -94,7 +94,7 @@ public sealed class HybridFeedbackAlignment : ITrainingAlgorithm, IResumable
         }
 
         state.RestoreRng(prefix + "draws", _draws);
-        state.RestoreProjector(prefix + "projector/", Projector);
+        (_dfa as IResumable)?.RestoreState(state, prefix + "dfa/");
         BackpropSteps = bp;
         DfaSteps = dfa;
         LastStepUsedBackprop = state.Bool(prefix + "last_backprop");
