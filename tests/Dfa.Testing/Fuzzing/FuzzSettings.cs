@@ -6,7 +6,7 @@ namespace Dfa.Testing.Fuzzing;
 /// The fuzz tests' knobs, from the environment so CI and a developer reproducing a failure run the same code:
 /// <c>DFA_FUZZ_CASES</c> (cases per input kind, default 3000; the in-process CLI runs a tenth of it),
 /// <c>DFA_FUZZ_SEED</c> (default 20261128), <c>DFA_FUZZ_CASE</c> (run only this case index, to reproduce one failure),
-/// <c>DFA_FUZZ_CPU_MS</c> (processor time per case, default 2000), <c>DFA_FUZZ_TIMEOUT_MS</c> (wall time per case before
+/// <c>DFA_FUZZ_CPU_MS</c> (processor time per case, default 10000), <c>DFA_FUZZ_TIMEOUT_MS</c> (wall time per case before
 /// the case counts as hung, default 30 000).
 /// </summary>
 public sealed record FuzzSettings
@@ -19,7 +19,7 @@ public sealed record FuzzSettings
     /// case normally takes a few milliseconds and a 1 MiB input a few hundred; processor time, unlike wall time, does
     /// not grow when other jobs share the machine.
     /// </summary>
-    public static readonly TimeSpan DefaultCpuLimit = TimeSpan.FromSeconds(2);
+    public static readonly TimeSpan DefaultCpuLimit = TimeSpan.FromSeconds(10);
 
     /// <summary>Per-case wall-time limit after which a case counts as hung (a deadlock or a loop that never ends).</summary>
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(30);
