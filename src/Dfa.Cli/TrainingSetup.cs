@@ -104,7 +104,7 @@ internal sealed record TrainingSetup(
                 {
                     (int[] starts, int firstDense) = HybridModules(network);
                     var hybrid = new ModularFeedbackAlignment(
-                        network, starts, (m, shape) => CreateProjector(shape, ModuleSeed(network, starts, m, feedbackSeed)), config.Hybrid.WarmupSteps, firstDense);
+                        network, starts, (m, shape) => CreateProjector(shape, ModuleSeed(network, starts, m, feedbackSeed)), config.Hybrid.WarmupSteps, firstDense, "HYBRID");
                     algorithm = hybrid;
                     if (config.Hybrid.WarmupSteps > 0 && firstDense > network.FrozenBlocks)
                     {

@@ -24,7 +24,7 @@ public sealed class TrainMethodsTests
     {
         JsonElement summary = RunTwiceIdentically("backward_method=HYBRID", "hybrid.warmup_steps=3");
 
-        Assert.That(summary.GetProperty("algorithm").GetString(), Is.EqualTo("MODULAR"));
+        Assert.That(summary.GetProperty("algorithm").GetString(), Is.EqualTo("HYBRID"));
         Assert.That(summary.GetProperty("warmup_steps").GetInt64(), Is.EqualTo(3));
         JsonElement modules = summary.GetProperty("modules");
         Assert.That(modules.EnumerateArray().Select(m => Names(m.GetProperty("blocks"))), Is.EqualTo(new[]
@@ -44,6 +44,7 @@ public sealed class TrainMethodsTests
     {
         JsonElement summary = RunTwiceIdentically("backward_method=MODULAR", "modular.boundaries=[hidden1]");
 
+        Assert.That(summary.GetProperty("algorithm").GetString(), Is.EqualTo("MODULAR"));
         JsonElement modules = summary.GetProperty("modules");
         Assert.That(modules.GetArrayLength(), Is.EqualTo(2));
 

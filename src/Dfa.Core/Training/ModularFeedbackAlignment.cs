@@ -49,13 +49,15 @@ public sealed class ModularFeedbackAlignment : ITrainingAlgorithm, IResumable
     /// </param>
     /// <param name="warmupSteps">Calls during which blocks below <paramref name="warmupFrom"/> are held still.</param>
     /// <param name="warmupFrom">First block that trains during the warm-up; ignored when <paramref name="warmupSteps"/> is 0.</param>
+    /// <param name="name">The name summaries show: <c>MODULAR</c>, or <c>HYBRID</c> for Han &amp; Yoo's arrangement.</param>
     /// <exception cref="ArgumentException">The module starts are not ascending, out of range or do not begin at the first trained block; a projector has the wrong shape.</exception>
     public ModularFeedbackAlignment(
         Network network,
         IReadOnlyList<int> moduleStarts,
         Func<int, FeedbackShape, IFeedbackProjector> projectorFor,
         long warmupSteps = 0,
-        int warmupFrom = 0)
+        int warmupFrom = 0,
+        string name = "MODULAR")
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(moduleStarts);
@@ -102,10 +104,11 @@ public sealed class ModularFeedbackAlignment : ITrainingAlgorithm, IResumable
         }
 
         WarmupSteps = warmupSteps;
+        Name = name;
         WarmupFrom = warmupSteps > 0 ? warmupFrom : network.FrozenBlocks;
     }
 
-    public string Name => "MODULAR";
+    public string Name { get; }
 
     /// <summary>Calls during which only the blocks from <see cref="WarmupFrom"/> up train.</summary>
     public long WarmupSteps { get; }
