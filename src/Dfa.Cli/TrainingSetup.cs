@@ -67,6 +67,8 @@ internal sealed record TrainingSetup(
         int threads = config.EffectiveThreads;
         IFeedbackProjector CreateProjector(FeedbackShape shape, ulong seed) =>
             registry.Get(config.Feedback.Backend).Create(shape, config.Feedback, seed, threads);
+        ModularFeedbackAlignment Modular(int[] starts, long warmupSteps = 0, int warmupFrom = 0, string name = "MODULAR") =>
+            new(network, starts, (m, shape) => CreateProjector(shape, ModuleSeed(network, starts, m, feedbackSeed)), warmupSteps, warmupFrom, name);
 
         IFeedbackProjector? projector = null;
         ITrainingAlgorithm algorithm;
@@ -95,16 +97,14 @@ internal sealed record TrainingSetup(
                 break;
             case TrainingAlgorithmKind.Modular:
                 {
-                    int[] starts = ModuleStarts(config, network);
-                    algorithm = new ModularFeedbackAlignment(network, starts, (m, shape) => CreateProjector(shape, ModuleSeed(network, starts, m, feedbackSeed)));
+                    algorithm = Modular(ModuleStarts(config, network));
                     break;
                 }
 
             case TrainingAlgorithmKind.Hybrid:
                 {
                     (int[] starts, int firstDense) = HybridModules(network);
-                    var hybrid = new ModularFeedbackAlignment(
-                        network, starts, (m, shape) => CreateProjector(shape, ModuleSeed(network, starts, m, feedbackSeed)), config.Hybrid.WarmupSteps, firstDense, "HYBRID");
+                    ModularFeedbackAlignment hybrid = Modular(starts, config.Hybrid.WarmupSteps, firstDense, "HYBRID");
                     algorithm = hybrid;
                     if (config.Hybrid.WarmupSteps > 0 && firstDense > network.FrozenBlocks)
                     {
@@ -123,8 +123,7 @@ internal sealed record TrainingSetup(
                     ITrainingAlgorithm dfaStep;
                     if (config.Modular.Boundaries.Count > 0)
                     {
-                        int[] starts = ModuleStarts(config, network);
-                        dfaStep = new ModularFeedbackAlignment(network, starts, (m, shape) => CreateProjector(shape, ModuleSeed(network, starts, m, feedbackSeed)));
+                        dfaStep = Modular(ModuleStarts(config, network));
                     }
                     else
                     {
