@@ -122,13 +122,7 @@ internal static class MethodReport
                 w.WriteNumber("outputs", c.Outputs);
                 w.WriteString("method", c.Method);
                 w.WriteString("backend", c.Backend);
-                w.WriteStartArray("frozen");
-                foreach (string f in c.Frozen)
-                {
-                    w.WriteStringValue(f);
-                }
-
-                w.WriteEndArray();
+                WriteStrings(w, "frozen", c.Frozen);
                 w.WriteString("profile", c.Profile);
                 w.WriteNumber("batch", c.Batch);
                 w.WriteNumber("feedback_storage_bytes", c.FeedbackStorageBytes);
@@ -181,13 +175,7 @@ internal static class MethodReport
         w.WriteNumber("probability", s.Probability);
         w.WriteNumber("time_s", s.TimeSeconds);
         w.WriteNumber("critical_path_s", s.CriticalPathSeconds);
-        w.WriteStartArray("critical_path");
-        foreach (string t in s.CriticalPath)
-        {
-            w.WriteStringValue(t);
-        }
-
-        w.WriteEndArray();
+        WriteStrings(w, "critical_path", s.CriticalPath);
         CostReport.WritePhases(w, s.Phases);
         w.WriteStartArray("blocks");
         foreach (BlockSpan b in s.Blocks)
@@ -221,13 +209,7 @@ internal static class MethodReport
             w.WriteNumber("time_s", t.Seconds);
             w.WriteNumber("start_s", t.Start);
             w.WriteNumber("finish_s", t.Finish);
-            w.WriteStartArray("waits_on");
-            foreach (string d in t.WaitsOn)
-            {
-                w.WriteStringValue(d);
-            }
-
-            w.WriteEndArray();
+            WriteStrings(w, "waits_on", t.WaitsOn);
             w.WriteEndObject();
         }
 
@@ -235,6 +217,17 @@ internal static class MethodReport
         CostReport.WriteEnergy(w, s.Energy);
         CostReport.WriteNumbers(w, "operations", s.Operations);
         w.WriteEndObject();
+    }
+
+    private static void WriteStrings(Utf8JsonWriter w, string name, IEnumerable<string> values)
+    {
+        w.WriteStartArray(name);
+        foreach (string value in values)
+        {
+            w.WriteStringValue(value);
+        }
+
+        w.WriteEndArray();
     }
 
     private static string Heading(PricedConfig r, StepSchedule s) =>

@@ -89,16 +89,14 @@ internal sealed class SummaryBuilder(TrainConfig config, string configPath, Trai
     private List<object?> Modules(ModularFeedbackAlignment modular)
     {
         IReadOnlyList<NetworkBlock> blocks = setup.Network.Blocks;
-        IReadOnlyList<int> starts = modular.ModuleStarts;
-        return starts.Select((start, m) =>
+        return modular.Modules.Select(m =>
         {
-            int top = (m + 1 < starts.Count ? starts[m + 1] : blocks.Count) - 1;
             var module = new List<KeyValuePair<string, object?>>
             {
-                new("blocks", blocks.Skip(start).Take(top - start + 1).Select(b => (object?)b.Name).ToList()),
-                new("error_size", blocks[top].OutputSize),
+                new("blocks", blocks.Skip(m.Start).Take(m.Top - m.Start + 1).Select(b => (object?)b.Name).ToList()),
+                new("error_size", blocks[m.Top].OutputSize),
             };
-            if (modular.Projectors[m] is { } projector)
+            if (m.Projector is { } projector)
             {
                 module.Add(new("feedback_counts", Counts(projector)));
                 module.Add(new("feedback_storage", Storage(projector.Storage)));

@@ -133,11 +133,9 @@ public sealed class ModularFeedbackAlignment : ITrainingAlgorithm, IResumable
         }
     }
 
-    /// <summary>Index of each module's first block, lowest module first.</summary>
-    public IReadOnlyList<int> ModuleStarts => _modules.Select(m => m.Start).ToArray();
-
-    /// <summary>Each module's projector (null for a module of one block), lowest module first.</summary>
-    public IReadOnlyList<IFeedbackProjector?> Projectors => _modules.Select(m => m.Projector).ToArray();
+    /// <summary>The modules, lowest first: first and top block index and projector (null for a module of one block).</summary>
+    public IReadOnlyList<(int Start, int Top, IFeedbackProjector? Projector)> Modules =>
+        _modules.Select(m => (m.Start, m.Top, m.Projector)).ToArray();
 
     /// <summary>Saves the call count (the warm-up's clock), the last call's warm-up flag and each module projector's state.</summary>
     public void SaveState(ResumeState state, string prefix)
