@@ -2,6 +2,7 @@ using Dfa.Core;
 using Dfa.Core.Config;
 using Dfa.Testing;
 using Dfa.Testing.Fuzzing;
+using Dfa.Core.Yaml;
 
 namespace Dfa.Cli.Tests;
 

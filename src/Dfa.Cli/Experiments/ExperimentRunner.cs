@@ -6,6 +6,7 @@ using Dfa.Cli.Runs;
 using Dfa.Core;
 using Dfa.Core.Config;
 using Spectre.Console;
+using Dfa.Core.Yaml;
 
 namespace Dfa.Cli.Experiments;
 

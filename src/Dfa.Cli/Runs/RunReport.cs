@@ -7,6 +7,7 @@ using Dfa.Cli.Output;
 using Dfa.Core;
 using Dfa.Core.Config;
 using Dfa.Sim.Cost;
+using Dfa.Core.Yaml;
 
 namespace Dfa.Cli.Runs;
 

@@ -1,4 +1,4 @@
-using System.Text;
+using Dfa.Core.Yaml;
 
 namespace Dfa.Core.Config;
 
@@ -38,7 +38,7 @@ public static class ConfigLoader
     public static TrainConfig Load(string path, IReadOnlyList<string>? overrides = null)
     {
         ArgumentNullException.ThrowIfNull(path);
-        return ParseBytes(ReadFile(path), path, overrides);
+        return Build(YamlText.ReadFile(path, MaxConfigBytes, "config"), YamlSource.File(path), overrides);
     }
 
     /// <summary>Validates YAML text, then applies <paramref name="overrides"/>.</summary>
@@ -52,17 +52,7 @@ public static class ConfigLoader
     /// <exception cref="ConfigException">The config or an override is invalid.</exception>
     public static TrainConfig Parse(string yamlText, string displayName, IReadOnlyList<string>? overrides = null)
     {
-        ArgumentNullException.ThrowIfNull(yamlText);
-        ArgumentNullException.ThrowIfNull(displayName);
-        var source = ConfigSource.File(displayName);
-        if (yamlText.Length > MaxConfigBytes)
-        {
-            throw source.Error(1, 1, $"the config is {yamlText.Length} characters; the limit is {MaxConfigBytes} (1 MiB)");
-        }
-
-        var text = yamlText.StartsWith('\uFEFF') ? yamlText[1..] : yamlText;
-        ConfigText.CheckCharacters(text, source);
-        return Build(text, source, overrides);
+        return Build(YamlText.FromString(yamlText, displayName, MaxConfigBytes, "config"), YamlSource.File(displayName), overrides);
     }
 
     /// <summary>
@@ -92,18 +82,13 @@ public static class ConfigLoader
 
     internal static TrainConfig ParseBytes(ReadOnlySpan<byte> bytes, string displayName, IReadOnlyList<string>? overrides)
     {
-        var source = ConfigSource.File(displayName);
-        if (bytes.Length > MaxConfigBytes)
-        {
-            throw source.Error(1, 1, $"the config is larger than {MaxConfigBytes} bytes (1 MiB)");
-        }
-
-        return Build(ConfigText.Decode(bytes, source), source, overrides);
+        var source = YamlSource.File(displayName);
+        return Build(YamlText.Decode(bytes, source, MaxConfigBytes, "config"), source, overrides);
     }
 
-    private static TrainConfig Build(string text, ConfigSource source, IReadOnlyList<string>? overrides)
+    private static TrainConfig Build(string text, YamlSource source, IReadOnlyList<string>? overrides)
     {
-        var root = YamlTreeReader.Read(text, source, MaxDepth);
+        var root = YamlReader.Read(text, source, MaxDepth);
         if (root is null or YScalar { IsNull: true })
         {
             throw source.Error(1, 1, "the config is empty; expected a mapping of keys such as 'lr: 0.005'");
@@ -124,50 +109,5 @@ public static class ConfigLoader
         var config = ConfigSchema.Root.Bind(new TrainConfig(), map, "", ctx);
         ConfigSchema.CheckConflicts(config, ctx, map);
         return config;
-    }
-
-    private static byte[] ReadFile(string path)
-    {
-        if (Directory.Exists(path))
-        {
-            throw new DfaInputException($"{path}: is a directory, not a config file");
-        }
-
-        if (!File.Exists(path))
-        {
-            throw new DfaInputException($"{path}: config file not found");
-        }
-
-        try
-        {
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
-            // Read one byte past the cap so an oversized (or endless, e.g. a device) file is detected without loading it.
-            var buffer = new byte[MaxConfigBytes + 1];
-            var total = 0;
-            int n;
-            while (total < buffer.Length && (n = stream.Read(buffer, total, buffer.Length - total)) > 0)
-            {
-                total += n;
-            }
-
-            return total > MaxConfigBytes
-                ? throw new ConfigException(path, 1, 1, $"the config is larger than {MaxConfigBytes} bytes (1 MiB)")
-                : buffer[..total];
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException)
-        {
-            throw new DfaInputException($"{path}: cannot read the config file: {OneLine(ex.Message)}", ex);
-        }
-    }
-
-    private static string OneLine(string s)
-    {
-        var b = new StringBuilder(s.Length);
-        foreach (var c in s)
-        {
-            b.Append(char.IsControl(c) ? ' ' : c);
-        }
-
-        return b.ToString().Trim();
     }
 }

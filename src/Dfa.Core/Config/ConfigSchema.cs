@@ -1,3 +1,5 @@
+using Dfa.Core.Yaml;
+
 namespace Dfa.Core.Config;
 
 /// <summary>

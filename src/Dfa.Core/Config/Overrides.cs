@@ -1,3 +1,5 @@
+using Dfa.Core.Yaml;
+
 namespace Dfa.Core.Config;
 
 /// <summary>
@@ -14,7 +16,7 @@ internal static class Overrides
             throw ConfigException.ForOverride(text, 1, "expected key=value, e.g. lr=0.01 or model.hidden=[400, 400]");
         }
 
-        var keySource = ConfigSource.Override(text, 0);
+        var keySource = YamlSource.Override(text, 0);
         var keys = new List<YScalar>();
         var start = 0;
         while (start <= eq)
@@ -38,8 +40,8 @@ internal static class Overrides
             throw ConfigException.ForOverride(text, 1, $"key nests deeper than {maxDepth} levels");
         }
 
-        var valueSource = ConfigSource.Override(text, eq + 1);
-        var value = YamlTreeReader.Read(text[(eq + 1)..], valueSource, maxDepth - keys.Count)
+        var valueSource = YamlSource.Override(text, eq + 1);
+        var value = YamlReader.Read(text[(eq + 1)..], valueSource, maxDepth - keys.Count)
             ?? new YScalar(valueSource, 1, 1, "", plain: true);
 
         var map = root;

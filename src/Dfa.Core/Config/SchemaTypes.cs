@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Dfa.Core.Yaml;
 
 namespace Dfa.Core.Config;
 

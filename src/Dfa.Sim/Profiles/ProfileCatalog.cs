@@ -1,5 +1,6 @@
 using Dfa.Core;
 using Dfa.Core.Config;
+using Dfa.Core.Yaml;
 
 namespace Dfa.Sim.Profiles;
 

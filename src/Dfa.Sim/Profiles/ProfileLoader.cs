@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Dfa.Core;
-using Dfa.Core.Config;
+using Dfa.Core.Yaml;
 
 namespace Dfa.Sim.Profiles;
 
@@ -38,14 +38,7 @@ public static partial class ProfileLoader
     public static HardwareProfile Load(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        var source = ConfigSource.File(path);
-        var bytes = ReadFile(path);
-        if (bytes.Length > MaxProfileBytes)
-        {
-            throw source.Error(1, 1, $"the profile is larger than {MaxProfileBytes} bytes (1 MiB)");
-        }
-
-        return Build(ConfigText.Decode(bytes, source), source, Path.GetFileNameWithoutExtension(path));
+        return Build(YamlText.ReadFile(path, MaxProfileBytes, "profile"), YamlSource.File(path), Path.GetFileNameWithoutExtension(path));
     }
 
     /// <summary>Validates profile text.</summary>
@@ -54,22 +47,12 @@ public static partial class ProfileLoader
     /// <exception cref="ConfigException">The profile is invalid.</exception>
     public static HardwareProfile Parse(string yamlText, string displayName)
     {
-        ArgumentNullException.ThrowIfNull(yamlText);
-        ArgumentNullException.ThrowIfNull(displayName);
-        var source = ConfigSource.File(displayName);
-        if (yamlText.Length > MaxProfileBytes)
-        {
-            throw source.Error(1, 1, $"the profile is {yamlText.Length} characters; the limit is {MaxProfileBytes} (1 MiB)");
-        }
-
-        var text = yamlText.StartsWith('\uFEFF') ? yamlText[1..] : yamlText;
-        ConfigText.CheckCharacters(text, source);
-        return Build(text, source, expectedName: null);
+        return Build(YamlText.FromString(yamlText, displayName, MaxProfileBytes, "profile"), YamlSource.File(displayName), expectedName: null);
     }
 
-    private static HardwareProfile Build(string text, ConfigSource source, string? expectedName)
+    private static HardwareProfile Build(string text, YamlSource source, string? expectedName)
     {
-        var root = YamlTreeReader.Read(text, source, MaxDepth);
+        var root = YamlReader.Read(text, source, MaxDepth);
         if (root is null or YScalar { IsNull: true })
         {
             throw source.Error(1, 1, "the profile is empty; expected a mapping that starts with 'version: 1'");
@@ -514,38 +497,6 @@ public static partial class ProfileLoader
         WriteJPerCell = d["write_j_per_cell"],
         WriteSPerRow = d.GetValueOrDefault("write_s_per_row"),
     };
-
-    private static byte[] ReadFile(string path)
-    {
-        if (Directory.Exists(path))
-        {
-            throw new DfaInputException($"{path}: is a directory, not a profile file");
-        }
-
-        if (!File.Exists(path))
-        {
-            throw new DfaInputException($"{path}: profile file not found");
-        }
-
-        try
-        {
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
-            // One byte past the cap, so an oversized (or endless) file is detected without loading it.
-            var buffer = new byte[MaxProfileBytes + 1];
-            var total = 0;
-            int n;
-            while (total < buffer.Length && (n = stream.Read(buffer, total, buffer.Length - total)) > 0)
-            {
-                total += n;
-            }
-
-            return buffer[..total];
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException)
-        {
-            throw new DfaInputException($"{path}: cannot read the profile: {ex.Message.ReplaceLineEndings(" ")}", ex);
-        }
-    }
 
     [GeneratedRegex(@"^[a-z0-9][a-z0-9-]{0,63}$")]
     private static partial Regex NamePattern();

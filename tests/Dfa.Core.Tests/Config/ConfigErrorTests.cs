@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using Dfa.Core.Config;
+using Dfa.Core.Yaml;
 
 namespace Dfa.Core.Tests.Config;
 

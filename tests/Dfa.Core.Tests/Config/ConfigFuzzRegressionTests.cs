@@ -1,5 +1,6 @@
 using System.Text;
 using Dfa.Core.Config;
+using Dfa.Core.Yaml;
 
 namespace Dfa.Core.Tests.Config;
 
@@ -25,13 +26,13 @@ public sealed class ConfigFuzzRegressionTests
 
     /// <summary>
     /// Fuzz seed 1, case 840 (long-token): a 1 MiB flow list of 350 000 items allocated 275 MB while being read. A
-    /// document now holds at most <see cref="YamlTreeReader.MaxNodes"/> nodes; the error names where the limit was
+    /// document now holds at most <see cref="YamlReader.MaxNodes"/> nodes; the error names where the limit was
     /// crossed.
     /// </summary>
     [Test]
     public void MoreThanMaxNodes_IsRefusedAtTheNodeThatCrossesTheLimit()
     {
-        string text = "model: {hidden: [" + string.Join(", ", Enumerable.Repeat("1", YamlTreeReader.MaxNodes)) + "]}\n";
+        string text = "model: {hidden: [" + string.Join(", ", Enumerable.Repeat("1", YamlReader.MaxNodes)) + "]}\n";
 
         var ex = Assert.Throws<ConfigException>(() => ConfigLoader.Parse(text, "list.yaml"));
 

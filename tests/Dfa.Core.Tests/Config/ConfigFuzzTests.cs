@@ -1,6 +1,7 @@
 using System.Text;
 using Dfa.Core.Config;
 using Dfa.Testing.Fuzzing;
+using Dfa.Core.Yaml;
 
 namespace Dfa.Core.Tests.Config;
 

@@ -1,4 +1,5 @@
 using Dfa.Core.Config;
+using Dfa.Core.Yaml;
 
 namespace Dfa.Core.Tests.Config;
 

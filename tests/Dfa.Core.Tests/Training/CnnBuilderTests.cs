@@ -5,6 +5,7 @@ using Dfa.Core.Layers;
 using Dfa.Core.Optim;
 using Dfa.Core.Training;
 using Dfa.Testing;
+using Dfa.Core.Yaml;
 
 namespace Dfa.Core.Tests.Training;
 

@@ -2,6 +2,7 @@ using Dfa.Core;
 using Dfa.Core.Config;
 using Dfa.Sim.Profiles;
 using Dfa.Testing;
+using Dfa.Core.Yaml;
 
 namespace Dfa.Sim.Tests.Profiles;
 

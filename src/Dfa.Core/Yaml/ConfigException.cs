@@ -1,4 +1,4 @@
-namespace Dfa.Core.Config;
+namespace Dfa.Core.Yaml;
 
 /// <summary>
 /// A config the user wrote is wrong: malformed YAML, an unknown key, a value of the wrong type or out of range, or two

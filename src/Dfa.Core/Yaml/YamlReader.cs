@@ -2,91 +2,14 @@ using System.Text.RegularExpressions;
 using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
 
-namespace Dfa.Core.Config;
-
-/// <summary>Where a node came from: the config file, or one <c>--set</c> override.</summary>
-internal sealed class ConfigSource
-{
-    private ConfigSource(string name, string? overrideText, int columnOffset)
-    {
-        Name = name;
-        OverrideText = overrideText;
-        ColumnOffset = columnOffset;
-    }
-
-    public string Name { get; }
-
-    /// <summary>The override as typed; null for the file.</summary>
-    public string? OverrideText { get; }
-
-    /// <summary>Added to a YAML column so it counts from the start of the override text.</summary>
-    public int ColumnOffset { get; }
-
-    public static ConfigSource File(string displayName) => new(displayName, null, 0);
-
-    public static ConfigSource Override(string text, int columnOffset) => new(text, text, columnOffset);
-
-    public ConfigException Error(int line, int column, string problem) =>
-        OverrideText is null
-            ? new ConfigException(Name, line, column, problem)
-            : ConfigException.ForOverride(OverrideText, column + ColumnOffset, problem);
-}
-
-/// <summary>A YAML node with the position it was read from; the config's own small representation model.</summary>
-internal abstract class YNode(ConfigSource source, int line, int column)
-{
-    public ConfigSource Source { get; } = source;
-
-    public int Line { get; } = line;
-
-    public int Column { get; } = column;
-
-    public abstract string KindName { get; }
-
-    public ConfigException Error(string problem) => Source.Error(Line, Column, problem);
-}
-
-internal sealed class YScalar(ConfigSource source, int line, int column, string value, bool plain)
-    : YNode(source, line, column)
-{
-    public string Value { get; } = value;
-
-    /// <summary>Unquoted: may be a number, a boolean or null. Quoted scalars are always strings.</summary>
-    public bool Plain { get; } = plain;
-
-    public bool IsNull => Plain && Value is "" or "~" or "null" or "Null" or "NULL";
-
-    public override string KindName => IsNull ? "null" : Plain ? $"'{Shown}'" : $"the quoted string \"{Shown}\"";
-
-    /// <summary>The value as quoted in messages: at most 60 characters.</summary>
-    public string Shown => Shorten(Value);
-
-    /// <summary><paramref name="value"/> cut to at most 60 characters for a message ("..." after 57).</summary>
-    public static string Shorten(string value) => value.Length <= 60 ? value : string.Concat(value.AsSpan(0, 57), "...");
-}
-
-internal sealed class YSequence(ConfigSource source, int line, int column) : YNode(source, line, column)
-{
-    public List<YNode> Items { get; } = [];
-
-    public override string KindName => "a list";
-}
-
-internal sealed class YMapping(ConfigSource source, int line, int column) : YNode(source, line, column)
-{
-    public List<KeyValuePair<YScalar, YNode>> Entries { get; } = [];
-
-    public override string KindName => "a mapping";
-
-    public int IndexOf(string key) => Entries.FindIndex(e => e.Key.Value == key);
-}
+namespace Dfa.Core.Yaml;
 
 /// <summary>
 /// Reads YAML text into <see cref="YNode"/>s from YamlDotNet's parser events, so every node keeps its position and
 /// nothing is expanded: aliases and tags are refused, nesting is capped, the number of nodes is capped, keys must be
 /// unique scalars.
 /// </summary>
-internal static partial class YamlTreeReader
+public static partial class YamlReader
 {
     /// <summary>
     /// Most nodes (scalars, lists, mappings; a key counts) one document may hold: 100 000, hundreds of times the largest
@@ -97,7 +20,7 @@ internal static partial class YamlTreeReader
     public const int MaxNodes = 100_000;
 
     /// <summary>Reads one document's root node; null when the text holds no document (only comments or whitespace).</summary>
-    public static YNode? Read(string text, ConfigSource source, int maxDepth)
+    public static YNode? Read(string text, YamlSource source, int maxDepth)
     {
         var nodes = 0;
         try
@@ -136,7 +59,7 @@ internal static partial class YamlTreeReader
         }
     }
 
-    private static YNode ReadNode(IParser parser, ParsingEvent evt, ConfigSource source, int depth, int maxDepth, ref int nodes)
+    private static YNode ReadNode(IParser parser, ParsingEvent evt, YamlSource source, int depth, int maxDepth, ref int nodes)
     {
         if (depth > maxDepth)
         {
@@ -165,7 +88,7 @@ internal static partial class YamlTreeReader
         }
     }
 
-    private static YSequence ReadSequence(IParser parser, SequenceStart start, ConfigSource source, int depth, int maxDepth, ref int nodes)
+    private static YSequence ReadSequence(IParser parser, SequenceStart start, YamlSource source, int depth, int maxDepth, ref int nodes)
     {
         var seq = new YSequence(source, Line(start.Start), Col(start.Start));
         for (var e = Next(parser, source); e is not SequenceEnd; e = Next(parser, source))
@@ -176,7 +99,7 @@ internal static partial class YamlTreeReader
         return seq;
     }
 
-    private static YMapping ReadMapping(IParser parser, MappingStart start, ConfigSource source, int depth, int maxDepth, ref int nodes)
+    private static YMapping ReadMapping(IParser parser, MappingStart start, YamlSource source, int depth, int maxDepth, ref int nodes)
     {
         var map = new YMapping(source, Line(start.Start), Col(start.Start));
 
@@ -203,7 +126,7 @@ internal static partial class YamlTreeReader
         return map;
     }
 
-    private static ParsingEvent Next(IParser parser, ConfigSource source)
+    private static ParsingEvent Next(IParser parser, YamlSource source)
     {
         bool moved;
         try
@@ -236,7 +159,7 @@ internal static partial class YamlTreeReader
         public bool MoveNext() => inner.MoveNext();
     }
 
-    private static void Expect<T>(IParser parser, ConfigSource source)
+    private static void Expect<T>(IParser parser, YamlSource source)
         where T : ParsingEvent
     {
         var e = Next(parser, source);
@@ -246,7 +169,7 @@ internal static partial class YamlTreeReader
         }
     }
 
-    private static ConfigException At(ConfigSource source, Mark mark, string problem) =>
+    private static ConfigException At(YamlSource source, Mark mark, string problem) =>
         source.Error(Line(mark), Col(mark), problem);
 
     private static int Line(Mark m) => (int)Math.Clamp(m.Line, 1, int.MaxValue);

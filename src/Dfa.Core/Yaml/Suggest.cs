@@ -1,7 +1,7 @@
-namespace Dfa.Core.Config;
+namespace Dfa.Core.Yaml;
 
 /// <summary>"Did you mean" for keys and enum values: the closest candidate by optimal-string-alignment distance.</summary>
-internal static class Suggest
+public static class Suggest
 {
     /// <summary>
     /// The candidate closest to <paramref name="typed"/>, compared case-insensitively, or null when none is close:
