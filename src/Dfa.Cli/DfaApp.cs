@@ -32,7 +32,7 @@ internal static class DfaApp
             CalibrateCommand.Create(registry, console),
             CalibrateCommand.CreateValidate(registry, console),
             ExperimentCommand.Create(registry, console),
-            MergeCommand.Create(console),
+            MergeCommand.Create(registry, console),
             ReportCommand.Create(registry, console),
         };
 

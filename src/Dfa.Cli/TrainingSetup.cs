@@ -150,7 +150,7 @@ internal sealed record TrainingSetup(
         optimizer ??= Optimizers.Create(config, network.TrainableParameters);
         ILearningRateSchedule schedule = LearningRateSchedules.Create(config.LearningRate, config.LrScheduler);
         var trainer = new Trainer(network, algorithm, optimizer, schedule, config);
-        return new TrainingSetup(network, algorithm, projector, UsesFeedbackBackend(config) ? config.Feedback.Backend : "none", feedbackSeed, optimizer, trainer);
+        return new TrainingSetup(network, algorithm, projector, UsesFeedbackBackend(config) ? registry.Get(config.Feedback.Backend).Name : "none", feedbackSeed, optimizer, trainer);
     }
 
     /// <summary>DFA's projection onto every trained hidden block.</summary>

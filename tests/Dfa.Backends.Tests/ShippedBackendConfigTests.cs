@@ -1,3 +1,4 @@
+using Dfa.Backends.Sparse;
 using Dfa.Backends.Registry;
 using Dfa.Core.Config;
 using Dfa.Core.Feedback;
@@ -12,6 +13,9 @@ namespace Dfa.Backends.Tests;
 /// </summary>
 public sealed class ShippedBackendConfigTests
 {
+    private static readonly FeedbackBackendRegistry Registry =
+        new ServiceCollection().AddFeedbackBackends().BuildServiceProvider().GetRequiredService<FeedbackBackendRegistry>();
+
     private static readonly string[] Expected = ["binary", "dense", "optical", "sparse-k1", "unified"];
 
     private static IEnumerable<string> Names() => Expected;
@@ -26,22 +30,21 @@ public sealed class ShippedBackendConfigTests
     [TestCaseSource(nameof(Names))]
     public void Config_IsTheEngineDfaRun_WithOnlyTheFeedbackChanged(string name)
     {
-        TrainConfig engine = ConfigLoader.Load(RepoPaths.Combine("configs", "mnist-dfa-tanh.yaml"));
-        TrainConfig config = ConfigLoader.Load(RepoPaths.Combine("configs", "backends", name + ".yaml"));
+        TrainConfig engine = ConfigLoader.Load(RepoPaths.Combine("configs", "mnist-dfa-tanh.yaml"), null, Registry.Schema);
+        TrainConfig config = ConfigLoader.Load(RepoPaths.Combine("configs", "backends", name + ".yaml"), null, Registry.Schema);
 
         Assert.That(config with { Feedback = engine.Feedback }, Is.EqualTo(engine with { Model = config.Model }));
         Assert.That(config.Model.Hidden, Is.EqualTo(engine.Model.Hidden));
         Assert.That(config.Feedback.Backend, Is.EqualTo(name.Split('-')[0]));
 
-        var registry = new ServiceCollection().AddFeedbackBackends().BuildServiceProvider().GetRequiredService<FeedbackBackendRegistry>();
-        IFeedbackProjector projector = registry.Get(config.Feedback.Backend).Create(new FeedbackShape(10, [800, 800]), config.Feedback, seed: 1, threads: 1);
+        IFeedbackProjector projector = Registry.Get(config.Feedback.Backend).Create(new FeedbackShape(10, [800, 800]), config.Feedback, seed: 1, threads: 1);
         Assert.That(projector.Backend, Is.EqualTo(config.Feedback.Backend));
     }
 
     [Test]
     public void SparseK1_IsSingleConnection()
     {
-        TrainConfig config = ConfigLoader.Load(RepoPaths.Combine("configs", "backends", "sparse-k1.yaml"));
-        Assert.That(config.Feedback.Sparse, Is.EqualTo(new SparseFeedbackConfig { Connections = 1 }));
+        TrainConfig config = ConfigLoader.Load(RepoPaths.Combine("configs", "backends", "sparse-k1.yaml"), null, Registry.Schema);
+        Assert.That(config.Feedback.Options<SparseOptions>(), Is.EqualTo(new SparseOptions { Connections = 1 }));
     }
 }

@@ -46,8 +46,8 @@ public sealed class ReportCommandTests
         using (JsonDocument summary = JsonDocument.Parse(File.ReadAllText(temp.Combine("run-DFA", "summary.json"))))
         {
             string[] pairs = [.. summary.RootElement.GetProperty("resolved_config").EnumerateObject().Select(p => $"{p.Name}={p.Value.GetString()}")];
-            TrainConfig original = ConfigLoader.Load(temp.Combine("DFA.yaml"));
-            Assert.That(ConfigLoader.Describe(ConfigLoader.Parse("{}", "r", pairs)), Is.EqualTo(ConfigLoader.Describe(original)));
+            TrainConfig original = ConfigLoader.Load(temp.Combine("DFA.yaml"), null, Registry.Schema);
+            Assert.That(ConfigLoader.Describe(ConfigLoader.Parse("{}", "r", pairs, Registry.Schema)), Is.EqualTo(ConfigLoader.Describe(original)));
         }
 
         string md = temp.Combine("report.md");
@@ -61,8 +61,8 @@ public sealed class ReportCommandTests
         Assert.That(dfaRow, Does.Contain("| DFA (dense) |"));
 
         var prices = new Prices(ProfileCatalog.Open(RepoPaths.Combine("hardware-profiles")).Load("cpu-avx512-2core"));
-        MethodCost bp = ConfigCosts.Price(ConfigLoader.Load(temp.Combine("BP.yaml")), "bp", 32, prices, Registry);
-        MethodCost dfa = ConfigCosts.Price(ConfigLoader.Load(temp.Combine("DFA.yaml")), "dfa", 32, prices, Registry);
+        MethodCost bp = ConfigCosts.Price(ConfigLoader.Load(temp.Combine("BP.yaml"), null, Registry.Schema), "bp", 32, prices, Registry);
+        MethodCost dfa = ConfigCosts.Price(ConfigLoader.Load(temp.Combine("DFA.yaml"), null, Registry.Schema), "dfa", 32, prices, Registry);
         Assert.That(dfaRow, Does.EndWith($"| {(dfa.CriticalPathSeconds / bp.CriticalPathSeconds).ToString("0.00", CultureInfo.InvariantCulture)}× |"));
         Assert.That(dfaRow, Does.Contain(CostReport.Seconds(dfa.CriticalPathSeconds)));
         using JsonDocument run = JsonDocument.Parse(File.ReadAllText(temp.Combine("run-DFA", "summary.json")));
@@ -78,9 +78,9 @@ public sealed class ReportCommandTests
     [TestCaseSource(nameof(ShippedConfigs))]
     public void ResolvedConfigPairs_RebuildEveryShippedConfig(string relative)
     {
-        TrainConfig config = ConfigLoader.Load(RepoPaths.Combine("configs", relative));
+        TrainConfig config = ConfigLoader.Load(RepoPaths.Combine("configs", relative), null, Registry.Schema);
         IReadOnlyList<KeyValuePair<string, string>> pairs = ConfigLoader.Describe(config);
-        TrainConfig rebuilt = ConfigLoader.Parse("{}", "resolved", [.. pairs.Select(kv => $"{kv.Key}={kv.Value}")]);
+        TrainConfig rebuilt = ConfigLoader.Parse("{}", "resolved", [.. pairs.Select(kv => $"{kv.Key}={kv.Value}")], Registry.Schema);
         Assert.That(ConfigLoader.Describe(rebuilt), Is.EqualTo(pairs));
     }
 
@@ -132,7 +132,7 @@ public sealed class ReportCommandTests
 
     private static void WriteSummary(string folder, string[] overrides, double accuracy)
     {
-        TrainConfig config = ConfigLoader.Parse("{}", "t", ["data.dataset=synthetic", "data.synthetic.inputs=20", "data.synthetic.classes=5", .. overrides]);
+        TrainConfig config = ConfigLoader.Parse("{}", "t", ["data.dataset=synthetic", "data.synthetic.inputs=20", "data.synthetic.classes=5", .. overrides], Registry.Schema);
         Directory.CreateDirectory(folder);
         var resolved = ConfigLoader.Describe(config).ToDictionary(kv => kv.Key, kv => kv.Value);
         File.WriteAllText(Path.Combine(folder, "summary.json"), JsonSerializer.Serialize(new Dictionary<string, object> { ["test_accuracy"] = accuracy, ["resolved_config"] = resolved }));

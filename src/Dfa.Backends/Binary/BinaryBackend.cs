@@ -1,5 +1,6 @@
 using Dfa.Core;
 using Dfa.Core.Config;
+using Dfa.Core.Config.Schema;
 using Dfa.Core.Feedback;
 
 namespace Dfa.Backends.Binary;
@@ -11,13 +12,25 @@ public sealed class BinaryBackend : IFeedbackBackend
 
     public string Description => "±scale feedback weights at 1 bit each, float or ternary (popcount) error (Han & Yoo 2019)";
 
+    public IBackendSection Section => BinaryOptions.Section;
+
+    /// <summary>
+    /// Issue 3's targets against the dense backend at e = 1000 → 2 × 4096: at least 4× at batch 1 and 1× at batch 128
+    /// with the float error; the ternary (popcount) path is measured without a target.
+    /// </summary>
+    public IReadOnlyList<BackendVariant> Variants { get; } =
+    [
+        new("binary", null, [new SpeedTarget(1, OnRatio: true, 4), new SpeedTarget(128, OnRatio: true, 1)]),
+        new("binary-ternary", new BinaryOptions { Error = ErrorEncoding.Ternary }, [new SpeedTarget(128)]),
+    ];
+
     /// <exception cref="DfaInputException">
     /// <c>feedback.init</c> is not the default, <c>feedback.scale</c> is not positive and finite, or
     /// <c>feedback.binary.error</c> / <c>feedback.binary.threshold</c> is out of range.
     /// </exception>
     public IFeedbackProjector Create(FeedbackShape shape, FeedbackConfig options, ulong seed, int threads)
     {
-        BinaryFeedbackConfig binary = Validate(options);
+        BinaryOptions binary = Validate(options);
         return new BinaryProjector(shape, binary.Error, binary.Threshold, options.Scale, seed, threads);
     }
 
@@ -33,7 +46,7 @@ public sealed class BinaryBackend : IFeedbackBackend
     {
         ArgumentNullException.ThrowIfNull(shape);
         ArgumentOutOfRangeException.ThrowIfLessThan(batch, 1);
-        BinaryFeedbackConfig binary = Validate(options);
+        BinaryOptions binary = Validate(options);
         long b = batch;
         long e = shape.ErrorSize;
         long total = shape.TotalLayerSize;
@@ -60,7 +73,7 @@ public sealed class BinaryBackend : IFeedbackBackend
             perCall.Add(HardwareAction.SignalBytesWritten, checked(4 * b * total));
         }
 
-        return new FeedbackPrediction(StorageFor(shape, binary.Error), new ActionCounts(), perCall);
+        return new FeedbackPrediction(StorageFor(shape, binary.Error), new ActionCounts(), perCall, FeedbackPrecision.OneBit);
     }
 
     /// <summary>Storage predicted from the shape alone: <c>e·Σn</c> sign bits plus the padding of the chosen layout.</summary>
@@ -74,7 +87,7 @@ public sealed class BinaryBackend : IFeedbackBackend
         return new FeedbackStorage(BinaryProjector.LayoutName(error), weights, 0, allocated - weights, 0);
     }
 
-    private static BinaryFeedbackConfig Validate(FeedbackConfig options)
+    private static BinaryOptions Validate(FeedbackConfig options)
     {
         ArgumentNullException.ThrowIfNull(options);
         if (options.Init != FeedbackInit.Gaussian)
@@ -87,7 +100,7 @@ public sealed class BinaryBackend : IFeedbackBackend
             throw new DfaInputException($"feedback.scale must be positive and finite, got {s}");
         }
 
-        BinaryFeedbackConfig binary = options.Binary ?? new BinaryFeedbackConfig();
+        BinaryOptions binary = options.Options<BinaryOptions>() ?? new BinaryOptions();
         if (!Enum.IsDefined(binary.Error))
         {
             throw new DfaInputException($"feedback.binary.error must be float or ternary, got {binary.Error}");

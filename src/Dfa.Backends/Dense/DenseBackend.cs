@@ -10,6 +10,8 @@ public sealed class DenseBackend : IFeedbackBackend
 
     public string Description => "one float32 feedback matrix per hidden layer (Nøkland 2016)";
 
+    public bool HasFp16Variant => true;
+
     public IFeedbackProjector Create(FeedbackShape shape, FeedbackConfig options, ulong seed, int threads)
     {
         ArgumentNullException.ThrowIfNull(options);

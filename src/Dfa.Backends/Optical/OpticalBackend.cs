@@ -1,5 +1,6 @@
 using Dfa.Core;
 using Dfa.Core.Config;
+using Dfa.Core.Config.Schema;
 using Dfa.Core.Feedback;
 
 namespace Dfa.Backends.Optical;
@@ -16,6 +17,33 @@ public sealed class OpticalBackend : IFeedbackBackend
     public string Name => "optical";
 
     public string Description => "simulated optical processing unit: ternary error, complex Gaussian medium, anchor-field linear readout, noisy camera";
+
+    public IBackendSection Section => OpticalOptions.Section;
+
+    public FeedbackDevice Device => FeedbackDevice.Optical;
+
+    /// <summary>Issue 3's target: the simulation, default noise on, at least 1,000 vectors/s at batch 128.</summary>
+    public IReadOnlyList<BackendVariant> Variants { get; } = [new("optical", null, [new SpeedTarget(128, OnRatio: false, 1000)])];
+
+    /// <summary>
+    /// The device's geometry from the priced optical profile (<c>optical.dmd_pixels</c>, <c>optical.camera_pixels</c>,
+    /// <c>optical.frame_time_s</c>, <c>optical.output_bits</c>), so the counted frames are the priced device's; the
+    /// other options (threshold, noise, calibration frames) stay as trained.
+    /// </summary>
+    public FeedbackConfig OnDevice(FeedbackConfig options, IDeviceFigures device)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(device);
+        OpticalOptions trained = options.Options<OpticalOptions>() ?? new OpticalOptions();
+        double Figure(string key) => device.Find(key) ?? throw new DfaInputException($"profile {device.Name} has no {key}; the optical backend is priced on optical profiles");
+        return options.With(OpticalOptions.Section, trained with
+        {
+            Mirrors = (int)Math.Min(int.MaxValue, Figure("optical.dmd_pixels")),
+            CameraPixels = (int)Math.Min(int.MaxValue, Figure("optical.camera_pixels")),
+            FrameTimeSeconds = Figure("optical.frame_time_s"),
+            BitDepth = (int)Math.Clamp(Figure("optical.output_bits"), 0, 16),
+        });
+    }
 
     /// <exception cref="DfaInputException"><c>feedback.init</c> is not gaussian, or a <c>feedback.optical</c> option is out of range.</exception>
     public IFeedbackProjector Create(FeedbackShape shape, FeedbackConfig options, ulong seed, int threads)
@@ -55,6 +83,6 @@ public sealed class OpticalBackend : IFeedbackBackend
         perCall.Add(HardwareAction.Fp32Multiply, checked((6 * b * tin * n) + n + (2 * b * n)));
         perCall.Add(HardwareAction.ErrorBytesRead, checked(4 * b * e));
         perCall.Add(HardwareAction.SignalBytesWritten, checked(4 * b * n));
-        return new FeedbackPrediction(new FeedbackStorage(Layout, 0, 0, 0, checked(4 * n)), setup, perCall);
+        return new FeedbackPrediction(new FeedbackStorage(Layout, 0, 0, 0, checked(4 * n)), setup, perCall, FeedbackPrecision.Analog);
     }
 }

@@ -12,7 +12,7 @@ namespace Dfa.Backends.Optical;
 /// </summary>
 internal sealed record OpticalGeometry
 {
-    private OpticalGeometry(FeedbackShape shape, OpticalFeedbackConfig options, int anchors, double? scale)
+    private OpticalGeometry(FeedbackShape shape, OpticalOptions options, int anchors, double? scale)
     {
         Shape = shape;
         Options = options;
@@ -26,7 +26,7 @@ internal sealed record OpticalGeometry
 
     public FeedbackShape Shape { get; }
 
-    public OpticalFeedbackConfig Options { get; }
+    public OpticalOptions Options { get; }
 
     /// <summary><c>A</c>: mirrors lit for the reference field.</summary>
     public int Anchors { get; }
@@ -77,7 +77,7 @@ internal sealed record OpticalGeometry
             throw new DfaInputException($"feedback.scale must be positive and finite, got {s}");
         }
 
-        OpticalFeedbackConfig o = options.Optical ?? new OpticalFeedbackConfig();
+        OpticalOptions o = options.Options<OpticalOptions>() ?? new OpticalOptions();
         Require(o.Threshold >= 0 && o.Threshold < 1, "threshold", "a fraction in [0, 1)", o.Threshold);
         Require(o.Mirrors >= 2, "mirrors", "at least 2", o.Mirrors);
         Require(o.CameraPixels >= 1, "camera_pixels", "at least 1", o.CameraPixels);

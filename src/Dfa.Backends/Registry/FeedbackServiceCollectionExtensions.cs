@@ -3,6 +3,7 @@ using Dfa.Backends.Dense;
 using Dfa.Backends.Optical;
 using Dfa.Backends.Sparse;
 using Dfa.Backends.Unified;
+using Dfa.Core.Feedback;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Dfa.Backends.Registry;

@@ -1,5 +1,6 @@
 using Dfa.Core;
 using Dfa.Core.Config;
+using Dfa.Core.Config.Schema;
 using Dfa.Core.Feedback;
 
 namespace Dfa.Backends.Sparse;
@@ -14,6 +15,12 @@ public sealed class SparseBackend : IFeedbackBackend
     public string Name => "sparse";
 
     public string Description => "k error connections per hidden neuron, int32 index + float32 weight (Crafton 2019, SDFA/SSDFA)";
+
+    public IBackendSection Section => SparseOptions.Section;
+
+    /// <summary>Issue 3's target: single-connection sparse feedback at least 50× the dense backend at batch 128.</summary>
+    public IReadOnlyList<BackendVariant> Variants { get; } =
+        [new("sparse-k1", new SparseOptions { Connections = 1 }, [new SpeedTarget(128, OnRatio: true, 50)])];
 
     /// <exception cref="DfaInputException">The options are invalid for <paramref name="shape"/> (see <see cref="SparseProjector"/>).</exception>
     public IFeedbackProjector Create(FeedbackShape shape, FeedbackConfig options, ulong seed, int threads) =>
@@ -30,7 +37,7 @@ public sealed class SparseBackend : IFeedbackBackend
     {
         ArgumentNullException.ThrowIfNull(shape);
         ArgumentOutOfRangeException.ThrowIfLessThan(batch, 1);
-        SparseOptions o = SparseOptions.Resolve(shape, options);
+        SparseLayout o = SparseLayout.Resolve(shape, options);
         long k = o.Connections;
         long total = shape.TotalLayerSize;
         long layers = shape.LayerSizes.Count;
@@ -43,6 +50,6 @@ public sealed class SparseBackend : IFeedbackBackend
         perCall.Add(HardwareAction.ErrorBytesRead, checked(4L * batch * shape.ErrorSize * layers));
         perCall.Add(HardwareAction.SignalBytesWritten, checked(4 * outputs));
         long entries = checked(k * total);
-        return new FeedbackPrediction(SparseOptions.Storage(o.Connections, entries, entries), new ActionCounts(), perCall);
+        return new FeedbackPrediction(SparseLayout.Storage(o.Connections, entries, entries), new ActionCounts(), perCall);
     }
 }

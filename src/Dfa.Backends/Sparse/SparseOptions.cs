@@ -1,79 +1,34 @@
-using Dfa.Core;
-using Dfa.Core.Config;
-using Dfa.Core.Feedback;
+using Dfa.Core.Config.Schema;
 
 namespace Dfa.Backends.Sparse;
 
-/// <summary>
-/// The sparse backend's options resolved against a shape: <c>k</c> connections per neuron drawn from <c>r</c>
-/// available error components (<c>r = feedback.sparse.rank ?? e</c>), the value distribution and its optional scale.
-/// <see cref="SparseBackend.Create"/> and <see cref="SparseBackend.Predict"/> both go through <see cref="Resolve"/>,
-/// so they reject the same options.
-/// </summary>
-internal sealed record SparseOptions(int Connections, int Rank, FeedbackInit Init, double? Scale)
+/// <summary><c>feedback.sparse</c>: sparse feedback (Crafton et al. 2019, SDFA/SSDFA).</summary>
+public sealed record SparseOptions : BackendOptions
 {
-    /// <exception cref="DfaInputException">
-    /// <c>k &lt; 1</c>, <c>r &lt; 1</c>, <c>k &gt; e</c>, <c>r &gt; e</c>, <c>k &gt; r</c>, <c>feedback.init</c> is
-    /// <c>xavier_uniform</c>, or <c>feedback.scale</c> is not positive and finite.
-    /// </exception>
-    public static SparseOptions Resolve(FeedbackShape shape, FeedbackConfig options)
-    {
-        ArgumentNullException.ThrowIfNull(shape);
-        ArgumentNullException.ThrowIfNull(options);
-        SparseFeedbackConfig sparse = options.Sparse ?? new SparseFeedbackConfig();
-        int e = shape.ErrorSize;
-        int k = sparse.Connections;
-        if (k < 1)
+    /// <summary><c>connections</c>: error components each hidden neuron is connected to (k); 1 is single-connection DFA.</summary>
+    public int Connections { get; init; } = 1;
+
+    /// <summary>
+    /// <c>rank</c>: draw the connections from only this many error components, so every <c>B_l</c> has rank
+    /// <c>min(rank, n_l)</c>; null means full rank <c>min(e, n_l)</c>.
+    /// </summary>
+    public int? Rank { get; init; }
+
+    /// <summary>The section's schema: its keys and the rule that <c>connections</c> may not exceed <c>rank</c>.</summary>
+    public static BackendSection<SparseOptions> Section { get; } = new(
+        "sparse",
+        new Section<SparseOptions>(
+            Keys<SparseOptions>.F("connections", o => o.Connections, (o, v) => o with { Connections = v }, new IntType(1),
+                "error components per hidden neuron (k); 1 is single-connection DFA"),
+            Keys<SparseOptions>.F("rank", o => o.Rank, (o, v) => o with { Rank = v }, new NullableType<int>(new IntType(1)),
+                "draw the connections from only this many error components (rank of B_l); null: e, full rank")),
+        static (o, check) =>
         {
-            throw new DfaInputException($"feedback.sparse.connections must be at least 1, got {k}");
-        }
-
-        if (k > e)
-        {
-            throw new DfaInputException(
-                $"feedback.sparse.connections (k = {k}) exceeds the error size e = {e}: each neuron's connections are distinct error components");
-        }
-
-        int r = sparse.Rank ?? e;
-        if (r < 1)
-        {
-            throw new DfaInputException($"feedback.sparse.rank must be at least 1, got {r}");
-        }
-
-        if (r > e)
-        {
-            throw new DfaInputException($"feedback.sparse.rank (r = {r}) exceeds the error size e = {e}");
-        }
-
-        if (k > r)
-        {
-            throw new DfaInputException(
-                $"feedback.sparse.connections ({k}) cannot exceed feedback.sparse.rank ({r}): each neuron's connections are distinct error components");
-        }
-
-        if (options.Init is not (FeedbackInit.Gaussian or FeedbackInit.Uniform))
-        {
-            throw new DfaInputException(
-                $"feedback.init {(options.Init == FeedbackInit.XavierUniform ? "xavier_uniform" : options.Init.ToString())} does not apply to the sparse backend: use gaussian or uniform (the default scale is sqrt(e/(k·n_l)))");
-        }
-
-        if (options.Scale is { } s && !(s > 0 && double.IsFinite(s)))
-        {
-            throw new DfaInputException($"feedback.scale must be positive and finite, got {s}");
-        }
-
-        return new SparseOptions(k, r, options.Init, options.Scale);
-    }
-
-    /// <summary>The value scale of layer <paramref name="n"/> neurons: <c>feedback.scale</c>, else <c>sqrt(e/(k·n))</c>.</summary>
-    public double ScaleFor(int e, int n) => Scale ?? Math.Sqrt((double)e / ((double)Connections * n));
-
-    /// <summary>The storage of <paramref name="connections"/> given index and weight array lengths (summed over layers).</summary>
-    public static FeedbackStorage Storage(int connections, long indices, long weights) =>
-        new(
-            $"sparse: k={connections} connection{(connections == 1 ? string.Empty : "s")} per neuron, int32 index + float32 weight",
-            checked(32 * weights),
-            checked(32 * indices),
-            0,
-            0);
+            if (o.Rank is { } rank && o.Connections > rank)
+            {
+                check.Fail(
+                    $"feedback.sparse.connections ({o.Connections}) cannot exceed feedback.sparse.rank ({rank}): each neuron's connections are distinct error components",
+                    "connections", "rank");
+            }
+        });
 }

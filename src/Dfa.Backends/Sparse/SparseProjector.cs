@@ -89,7 +89,7 @@ public sealed class SparseProjector : IFeedbackProjector
     {
         ArgumentNullException.ThrowIfNull(shape);
         ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
-        SparseOptions o = SparseOptions.Resolve(shape, options);
+        SparseLayout o = SparseLayout.Resolve(shape, options);
         Shape = shape;
         Connections = o.Connections;
         Rank = o.Rank;
@@ -118,7 +118,7 @@ public sealed class SparseProjector : IFeedbackProjector
     public ActionCounts Counts { get; } = new();
 
     public FeedbackStorage Storage =>
-        SparseOptions.Storage(Connections, _index.Sum(a => (long)a.Length), _weight.Sum(a => (long)a.Length));
+        SparseLayout.Storage(Connections, _index.Sum(a => (long)a.Length), _weight.Sum(a => (long)a.Length));
 
     /// <summary>Test hook: run the scalar kernel even where AVX2 and FMA are present.</summary>
     internal bool ForceScalar { get; set; }
@@ -193,7 +193,7 @@ public sealed class SparseProjector : IFeedbackProjector
         return m;
     }
 
-    private static void Build(int e, int n, SparseOptions o, Rng rng, out int[] index, out float[] weight)
+    private static void Build(int e, int n, SparseLayout o, Rng rng, out int[] index, out float[] weight)
     {
         int k = o.Connections;
         int r = o.Rank;

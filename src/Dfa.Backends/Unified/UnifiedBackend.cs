@@ -11,6 +11,10 @@ public sealed class UnifiedBackend : IFeedbackBackend
 
     public string Description => "one e × l_max matrix shared by all layers, one projection per step (Launay 2019)";
 
+    public bool HasFp16Variant => true;
+
+    public IReadOnlyList<BackendVariant> Variants { get; } = [new("unified", null, [new SpeedTarget(128)])];
+
     private static void ThrowIfUnsupported(FeedbackConfig options)
     {
         ArgumentNullException.ThrowIfNull(options);

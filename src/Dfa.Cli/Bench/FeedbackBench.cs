@@ -1,4 +1,3 @@
-using Dfa.Backends;
 using Dfa.Backends.Registry;
 using Dfa.Core.Config;
 using Dfa.Core.Feedback;
@@ -9,9 +8,9 @@ namespace Dfa.Cli.Bench;
 
 /// <summary>
 /// The feedback step alone, ImageNet-sized: an error of e = 1000 projected onto two hidden layers of 4096, in
-/// vectors (samples) per second. The dense backend at the same batch and thread count is every line's baseline,
-/// measured in the same run; the goals are issue 3's: binary ≥ 4× dense at batch 1 and ≥ 1× at batch 128,
-/// single-connection sparse ≥ 50× at batch 128, and the optical simulation (default noise) ≥ 1,000 vectors/s.
+/// vectors (samples) per second. The registry's default backend (the reference) at the same batch and thread count
+/// is every line's baseline, measured in the same run; every other backend runs each of its declared
+/// <see cref="IFeedbackBackend.Variants"/> at the batch sizes of its speed targets, and its line is held to them.
 /// </summary>
 internal static class FeedbackBench
 {
@@ -19,40 +18,40 @@ internal static class FeedbackBench
 
     public static readonly int[] Layers = [4096, 4096];
 
-    private static readonly (string Label, FeedbackConfig Options, int Batch, BenchGoal? Goal)[] Cases =
-    [
-        ("binary", new FeedbackConfig { Backend = "binary" }, 1, new BenchGoal(OnRatio: true, 4)),
-        ("binary", new FeedbackConfig { Backend = "binary" }, 128, new BenchGoal(OnRatio: true, 1)),
-        ("binary-ternary", new FeedbackConfig { Backend = "binary", Binary = new() { Error = ErrorEncoding.Ternary } }, 128, null),
-        ("sparse-k1", new FeedbackConfig { Backend = "sparse", Sparse = new() { Connections = 1 } }, 128, new BenchGoal(OnRatio: true, 50)),
-        ("unified", new FeedbackConfig { Backend = "unified" }, 128, null),
-        ("optical", new FeedbackConfig { Backend = "optical", Optical = new() }, 128, new BenchGoal(OnRatio: false, 1000)),
-    ];
-
-    /// <summary>One line per case and thread count; cases whose backend is not registered are reported in <paramref name="log"/>.</summary>
+    /// <summary>One line per reference batch, variant and batch, per thread count.</summary>
     public static IReadOnlyList<BenchResult> Run(FeedbackBackendRegistry registry, IReadOnlyList<int> threads, double minSeconds, TextWriter log)
     {
         var shape = new FeedbackShape(ErrorSize, Layers);
+        IFeedbackBackend reference = registry.Default;
+        var cases = registry.All.Where(b => b != reference)
+            .SelectMany(b => b.Variants.SelectMany(v => v.Targets.Select(t => (Backend: b, Variant: v, Target: t))))
+            .ToArray();
+        if (cases.Length == 0)
+        {
+            log.WriteLine("feedback bench: no registered backend declares a variant to measure");
+        }
+
         var results = new List<BenchResult>();
         foreach (int t in threads)
         {
-            var dense = new Dictionary<int, double>();
-            foreach (int batch in Cases.Select(c => c.Batch).Distinct().Order())
+            var baseline = new Dictionary<int, double>();
+            foreach (int batch in cases.Select(c => c.Target.Batch).Distinct().Order())
             {
-                dense[batch] = VectorsPerSecond(registry.Get("dense"), shape, new FeedbackConfig(), batch, t, minSeconds);
-                results.Add(new BenchResult(Name("dense", batch), t, dense[batch], "vectors/s", null, null));
+                baseline[batch] = VectorsPerSecond(reference, shape, new FeedbackConfig { Backend = reference.Name }, batch, t, minSeconds);
+                results.Add(new BenchResult(Name(reference.Name, batch), t, baseline[batch], "vectors/s", null, null));
             }
 
-            foreach (var (label, options, batch, goal) in Cases)
+            foreach (var (backend, variant, target) in cases)
             {
-                if (!registry.Names.Contains(options.Backend))
+                FeedbackConfig options = new FeedbackConfig { Backend = backend.Name };
+                if (variant.Options is { } o && backend.Section is { } section)
                 {
-                    log.WriteLine($"feedback bench: backend '{options.Backend}' is not registered; {label} skipped");
-                    continue;
+                    options = options.With(section, o);
                 }
 
-                double value = VectorsPerSecond(registry.Get(options.Backend), shape, options, batch, t, minSeconds);
-                results.Add(new BenchResult(Name(label, batch), t, value, "vectors/s", dense[batch], value / dense[batch], goal));
+                double value = VectorsPerSecond(backend, shape, options, target.Batch, t, minSeconds);
+                BenchGoal? goal = target.Minimum is { } min ? new BenchGoal(target.OnRatio, min) : null;
+                results.Add(new BenchResult(Name(variant.Label, target.Batch), t, value, "vectors/s", baseline[target.Batch], value / baseline[target.Batch], goal));
             }
         }
 

@@ -53,7 +53,7 @@ internal static class StepValidation
         var results = new List<StepComparison>();
         foreach ((string name, TrainingAlgorithmKind kind) in new[] { ("bp", TrainingAlgorithmKind.Bp), ("dfa", TrainingAlgorithmKind.Dfa) })
         {
-            FeedbackPlan? plan = kind == TrainingAlgorithmKind.Bp ? null : CostPlans.Plan("dense", workload.FeedbackShape, Batch, prices, registry);
+            FeedbackPlan? plan = kind == TrainingAlgorithmKind.Bp ? null : CostPlans.Plan(registry.Default.Name, workload.FeedbackShape, Batch, prices, registry);
             CostRow row = CostModel.Price(workload, Batch, plan, prices, OptimizerKind.Adam);
             StepTimes times = TrainingStepBench.MeasureSteps(kind, threads, Batch, seconds, registry);
             results.Add(new StepComparison(name, row.TimeSeconds, Batch / times.SamplesPerSecond, times.FastestStepSeconds, row));

@@ -1,9 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
-using Dfa.Backends;
 using Dfa.Backends.Registry;
 using Dfa.Core;
 using Dfa.Core.Config;
+using Dfa.Core.Config.Schema;
 using Dfa.Core.Feedback;
 using Spectre.Console;
 
@@ -11,7 +11,7 @@ namespace Dfa.Cli.Commands;
 
 /// <summary>
 /// <c>dfa backends [--hidden 800,800] [--outputs 10,1000] [--batch 128]</c>: every registered feedback backend with
-/// its default options, and for each output size its predicted feedback storage and the work of one projection per
+/// its config keys (type, default, meaning, from its own section), and for each output size its predicted feedback storage and the work of one projection per
 /// sample, from <see cref="IFeedbackBackend.Predict"/> (nothing is built, so ImageNet-size shapes cost nothing).
 /// </summary>
 internal static class BackendsCommand
@@ -45,16 +45,22 @@ internal static class BackendsCommand
     {
         foreach (string name in registry.Names)
         {
-            console.MarkupLine($"[bold]{Markup.Escape(name)}[/]: {Markup.Escape(registry.Get(name).Description)}");
+            IFeedbackBackend backend = registry.Get(name);
+            console.MarkupLine($"[bold]{Markup.Escape(name)}[/]: {Markup.Escape(backend.Description)}");
+            foreach (KeyDoc key in backend.Section?.Document($"feedback.{name}") ?? [])
+            {
+                console.MarkupLine($"  [grey]{Markup.Escape(key.Path)}[/] ({Markup.Escape(key.Type)}; default {Markup.Escape(key.Default)}): {Markup.Escape(key.Doc)}");
+            }
         }
 
+        string reference = registry.Default.Name;
         foreach (int e in sizes)
         {
             var shape = new FeedbackShape(e, layers);
-            long dense = Predict(registry, "dense", shape, batch).Storage.MatrixBytes;
+            long dense = Predict(registry, reference, shape, batch).Storage.MatrixBytes;
             var table = new Table().Border(TableBorder.Simple).Title($"e = {e} → [[{string.Join(", ", layers)}]], batch {batch}")
                 .AddColumn("backend").AddColumn("layout")
-                .AddColumn(new TableColumn("matrix").RightAligned()).AddColumn(new TableColumn("÷ dense").RightAligned())
+                .AddColumn(new TableColumn("matrix").RightAligned()).AddColumn(new TableColumn($"÷ {reference}").RightAligned())
                 .AddColumn(new TableColumn("calibration").RightAligned()).AddColumn("work per sample");
             foreach (string name in registry.Names)
             {

@@ -26,7 +26,7 @@ internal static class CompareCommand
     public static Command Create(FeedbackBackendRegistry registry, IAnsiConsole console)
     {
         var config = new Option<string>("--config", "-c") { Description = $"Base config (default {DefaultConfig}: MNIST, 784-800-800-10 tanh, Adam, 6 epochs).", DefaultValueFactory = _ => DefaultConfig };
-        var backends = new Option<string>("--backends", "-b") { Description = "Feedback backends for DFA, comma-separated, all, or none (BP alone).", DefaultValueFactory = _ => "all" };
+        var backends = new Option<string>("--backends", "-b") { Description = $"Feedback backends for DFA, comma-separated ({string.Join(", ", registry.Names)}), all, or none (BP alone).", DefaultValueFactory = _ => "all" };
         var noBp = new Option<bool>("--no-bp") { Description = "Leave BP out." };
         var profiles = new Option<string>("--profiles", "-p") { Description = "Hardware profiles to price on, comma-separated, or all.", DefaultValueFactory = _ => DefaultProfiles };
         var epochs = new Option<int?>("--epochs") { Description = "Epochs (same as --set epochs=N)." };
@@ -63,11 +63,11 @@ internal static class CompareCommand
     public static int Execute(CompareRequest request, FeedbackBackendRegistry registry, IAnsiConsole console, CancellationToken cancellationToken)
     {
         long start = Stopwatch.GetTimestamp();
-        TrainConfig baseConfig = ConfigLoader.Load(request.ConfigPath, request.Overrides);
-        // "all": dense first (the baseline the others approximate or compress), then the rest in the registry's order;
-        // "none": no DFA member (BP alone).
+        TrainConfig baseConfig = ConfigLoader.Load(request.ConfigPath, request.Overrides, registry.Schema);
+        // "all": the reference (default) backend first, the baseline the others approximate or compress, then the rest
+        // in the registry's order; "none": no DFA member (BP alone).
         string[] backends = request.Backends.Contains("all")
-            ? [.. registry.Names.OrderBy(n => n == "dense" ? 0 : 1)]
+            ? [.. registry.Names.OrderBy(n => n == registry.Default.Name ? 0 : 1)]
             : [.. request.Backends.Where(b => b != "none").Distinct()];
         foreach (string b in backends)
         {
@@ -87,7 +87,7 @@ internal static class CompareCommand
         var specs = new List<RunSpec>();
         if (request.IncludeBp)
         {
-            specs.Add(new RunSpec("bp", ConfigLoader.Load(request.ConfigPath, [.. request.Overrides, "backward_method=BP"]), request.ConfigPath));
+            specs.Add(new RunSpec("bp", ConfigLoader.Load(request.ConfigPath, [.. request.Overrides, "backward_method=BP"], registry.Schema), request.ConfigPath));
         }
 
         foreach (string b in backends)
@@ -131,28 +131,17 @@ internal static class CompareCommand
     /// <c>feedback.sparse</c>) is kept, those of the other backends are dropped, so a config tuned for one backend
     /// still compares against all the others at their defaults.
     /// </summary>
-    internal static TrainConfig ForBackend(TrainConfig baseConfig, string backend)
+    internal static TrainConfig ForBackend(TrainConfig baseConfig, string backend) => baseConfig with
     {
-        FeedbackConfig f = baseConfig.Feedback;
-        bool Is(string name) => string.Equals(backend, name, StringComparison.OrdinalIgnoreCase);
-        return baseConfig with
-        {
-            Algorithm = TrainingAlgorithmKind.Dfa,
-            Feedback = f with
-            {
-                Backend = backend,
-                Sparse = Is("sparse") ? f.Sparse : null,
-                Binary = Is("binary") ? f.Binary : null,
-                Optical = Is("optical") ? f.Optical : null,
-            },
-        };
-    }
+        Algorithm = TrainingAlgorithmKind.Dfa,
+        Feedback = baseConfig.Feedback with { Backend = backend, Sections = baseConfig.Feedback.Sections.Only(backend) },
+    };
 
     private static CompareMember Member(RunRecord run, IReadOnlyList<HardwareProfile> profiles, FeedbackBackendRegistry registry)
     {
         TrainConfig config = run.Spec.Config;
         int inputs = run.Setup.Network.InputSize, classes = run.Setup.Network.OutputSize;
-        string backend = config.Algorithm == TrainingAlgorithmKind.Dfa ? config.Feedback.Backend : config.Algorithm.ToString().ToLowerInvariant();
+        string backend = config.Algorithm == TrainingAlgorithmKind.Dfa ? registry.Get(config.Feedback.Backend).Name : config.Algorithm.ToString().ToLowerInvariant();
         (long, long) storage = (0, 0);
         if (run.Setup.Projector is { } projector)
         {

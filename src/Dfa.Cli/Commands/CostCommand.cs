@@ -25,7 +25,7 @@ internal static class CostCommand
     {
         var workloads = new Option<string>("--workload", "-w") { Description = $"Workloads, comma-separated: {string.Join(", ", WorkloadCatalog.Names)}.", DefaultValueFactory = _ => "mnist-mlp" };
         var outputs = new Option<string>("--outputs", "-e") { Description = "Output sizes e, comma-separated (e.g. 10,1000,21841).", DefaultValueFactory = _ => "10,1000" };
-        var backends = new Option<string>("--backend", "-b") { Description = "bp, feedback backends or fp16 variants, comma-separated, or all.", DefaultValueFactory = _ => "all" };
+        var backends = new Option<string>("--backend", "-b") { Description = $"Backends priced, comma-separated ({string.Join(", ", CostPlans.AllNames(registry))}), or all.", DefaultValueFactory = _ => "all" };
         var profiles = new Option<string>("--profile", "-p") { Description = "Hardware profiles, comma-separated, or all.", DefaultValueFactory = _ => "all" };
         var batches = new Option<string>("--batch") { Description = "Batch sizes, comma-separated.", DefaultValueFactory = _ => "128" };
         var format = new Option<string>("--format", "-f") { Description = "table, csv, json or md.", DefaultValueFactory = _ => "table" };
@@ -157,7 +157,7 @@ internal static class CostCommand
                     {
                         foreach (string b in backendNames)
                         {
-                            if (!CostPlans.Runs(b, p))
+                            if (!CostPlans.Runs(b, p, registry))
                             {
                                 string note = $"{b} is priced on optical profiles only; skipped on {p.Name}";
                                 if (!notes.Contains(note))
@@ -193,11 +193,11 @@ internal static class CostCommand
         var notes = new List<string>();
         foreach (string path in configs)
         {
-            TrainConfig config = ConfigLoader.Load(path);
+            TrainConfig config = ConfigLoader.Load(path, null, registry.Schema);
             string label = path;
             foreach (Prices p in prices)
             {
-                if (!ConfigCosts.Runs(config, p))
+                if (!ConfigCosts.Runs(config, p, registry))
                 {
                     notes.Add($"{path}: the {config.Feedback.Backend} backend is priced on optical profiles only; skipped on {p.Name}");
                     continue;

@@ -1,3 +1,4 @@
+using Dfa.Backends.Registry;
 using System.CommandLine;
 using Dfa.Cli.Costing;
 using Dfa.Cli.Experiments;
@@ -15,7 +16,7 @@ namespace Dfa.Cli.Commands;
 /// </summary>
 internal static class MergeCommand
 {
-    public static Command Create(IAnsiConsole console)
+    public static Command Create(FeedbackBackendRegistry registry, IAnsiConsole console)
     {
         var shards = new Argument<string[]>("SHARD_DIR") { Description = "The shard folders (every shard 1..n of one run, each once; any order).", Arity = ArgumentArity.OneOrMore };
         var output = new Option<string>("--out", "-o") { Description = "Output folder for the merged results (not one of the shard folders).", Required = true };
@@ -43,7 +44,7 @@ internal static class MergeCommand
                         SweepShard.Merge(set, folder, console);
                         break;
                     case ExperimentShard.Command:
-                        ExperimentShard.Merge(set, folder, console);
+                        ExperimentShard.Merge(set, folder, registry, console);
                         break;
                     default:
                         throw new DfaInputException($"'{set.Shards[0].Path}' is a shard of '{set.First.Command}', which dfa merge does not know");

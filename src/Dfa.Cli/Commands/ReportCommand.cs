@@ -37,7 +37,7 @@ internal static class ReportCommand
                 throw new DfaInputException($"--batch must be a positive integer, got {b}");
             }
 
-            FinishedRun[] finished = [.. parse.GetRequiredValue(runs).Select(RunReport.Load)];
+            FinishedRun[] finished = [.. parse.GetRequiredValue(runs).Select(folder => RunReport.Load(folder, registry.Schema))];
             ProfileCatalog catalog = ProfileFolder.Open(parse.GetValue(dir));
             var prices = new Prices(catalog.Load(parse.GetRequiredValue(profile)));
             string text = RunReport.Markdown(RunReport.Price(finished, prices, b, registry), prices.Name, b);

@@ -2,6 +2,7 @@ using Dfa.Cli.Runs;
 using Dfa.Core;
 using Dfa.Core.Checkpoints;
 using Dfa.Core.Config;
+using Dfa.Core.Config.Schema;
 using Dfa.Core.Data;
 using Dfa.Core.Training;
 
@@ -35,7 +36,7 @@ internal sealed class ResumePoint
     public string ConfigLabel => _state.Has("run/config_label") ? _state.Text("run/config_label") : CheckpointPath;
 
     /// <exception cref="DfaInputException">No checkpoint, a damaged one, or a config that differs from it.</exception>
-    public static ResumePoint Read(TrainRequest request, IReadOnlyList<string> overrides)
+    public static ResumePoint Read(TrainRequest request, IReadOnlyList<string> overrides, FeedbackSchema backends)
     {
         string folder = request.Resume!;
         if (request.OutputFolder is not null)
@@ -54,8 +55,8 @@ internal sealed class ResumePoint
         IReadOnlyList<string> saved = RunCheckpoint.ConfigPairs(state);
         TrainerProgress progress = CheckpointFile.LoadProgress(state);
         TrainConfig config = request.ConfigPath is { } configPath
-            ? ConfigLoader.Load(configPath, overrides)
-            : ConfigLoader.Parse("{}", path, [.. saved, .. overrides]);
+            ? ConfigLoader.Load(configPath, overrides, backends)
+            : ConfigLoader.Parse("{}", path, [.. saved, .. overrides], backends);
         RunCheckpoint.ThrowIfChanged(saved, config, progress, path);
         return new ResumePoint(path, config, file, state, progress);
     }

@@ -26,7 +26,7 @@ internal static class SweepCommand
         var outputs = new Option<int>("--outputs", "-e") { Description = "Output size e.", DefaultValueFactory = _ => 1000 };
         var profile = new Option<string>("--profile", "-p") { Description = "The profile whose fields vary.", Required = true };
         var vary = new Option<string[]>("--vary") { Description = "PATH=START:STOP[:log|lin][:POINTS], once or twice (a profile field as dfa profiles show prints it).", Required = true };
-        var backends = new Option<string>("--backend", "-b") { Description = "Backends compared, comma-separated, or all.", DefaultValueFactory = _ => "all" };
+        var backends = new Option<string>("--backend", "-b") { Description = $"Backends compared, comma-separated ({string.Join(", ", CostPlans.AllNames(registry))}), or all.", DefaultValueFactory = _ => "all" };
         var batch = new Option<int>("--batch") { Description = "Batch size.", DefaultValueFactory = _ => 128 };
         var metric = new Option<string>("--metric") { Description = "What 'cheapest' means: time or energy per training step.", DefaultValueFactory = _ => "time" };
         var output = new Option<string?>("--out", "-o") { Description = "Output folder (default runs/sweep-<UTC time>)." };

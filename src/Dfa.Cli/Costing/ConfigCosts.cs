@@ -33,8 +33,8 @@ internal static class ConfigCosts
     }
 
     /// <summary>Whether <paramref name="prices"/> can run the config's method (an optical backend needs an optical profile).</summary>
-    public static bool Runs(TrainConfig config, Prices prices) =>
-        !StepMethod.From(config).UsesFeedback || CostPlans.Runs(config.Feedback.Backend, prices);
+    public static bool Runs(TrainConfig config, Prices prices, FeedbackBackendRegistry registry) =>
+        !StepMethod.From(config).UsesFeedback || CostPlans.Runs(registry.Get(config.Feedback.Backend).Name, prices, registry);
 
     /// <summary>The config's step at <paramref name="batch"/> on <paramref name="prices"/>.</summary>
     /// <param name="config">The training config.</param>
@@ -51,7 +51,7 @@ internal static class ConfigCosts
         Workload workload = ConfigWorkload.From(config, inputs, classes, name);
         StepMethod method = StepMethod.From(config);
         return MethodCostModel.Price(
-            workload, batch, method, s => CostPlans.Plan(config.Feedback.Backend, s, batch, prices, registry, config.Feedback)
+            workload, batch, method, s => CostPlans.Plan(registry.Get(config.Feedback.Backend).Name, s, batch, prices, registry, config.Feedback)
                 ?? throw new Core.DfaInputException($"feedback.backend: '{config.Feedback.Backend}' is not a feedback backend; {method.Name} needs one"),
             prices, config.Optimizer);
     }

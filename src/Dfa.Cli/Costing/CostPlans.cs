@@ -3,28 +3,28 @@ using Dfa.Core;
 using Dfa.Core.Config;
 using Dfa.Core.Feedback;
 using Dfa.Sim.Cost;
-using Dfa.Sim.Profiles;
 
 namespace Dfa.Cli.Costing;
 
 /// <summary>
 /// The composition root's bridge from backends to the simulator: for each priced name it asks the registered
-/// backend to predict its work for the workload's feedback shape, and tags the arithmetic. Names: <c>bp</c>, every
-/// registered backend (sparse at k = 1, binary with float error, optical with the profile's device), and the float16
-/// variants <c>dense-fp16</c> and <c>unified-fp16</c>.
+/// backend to predict its work for the workload's feedback shape, on the priced device. Names: <c>bp</c>, every
+/// registered backend (at its default options unless a run's options are given), and <c>NAME-fp16</c> for each backend
+/// that offers a float16 variant of its float32 layout.
 /// </summary>
 internal static class CostPlans
 {
     public const string Bp = "bp";
 
-    private static readonly string[] Fp16Variants = ["dense-fp16", "unified-fp16"];
+    private const string Fp16Suffix = "-fp16";
 
     /// <summary>Every name <c>--backend all</c> prices, in report order.</summary>
     public static IReadOnlyList<string> AllNames(FeedbackBackendRegistry registry) =>
-        [Bp, .. registry.Names.SelectMany(n => Fp16Variants.Contains(n + "-fp16") ? new[] { n, n + "-fp16" } : [n])];
+        [Bp, .. registry.Names.SelectMany(n => registry.Get(n).HasFp16Variant ? new[] { n, n + Fp16Suffix } : [n])];
 
-    /// <summary>Whether <paramref name="name"/> can run on <paramref name="prices"/> (the optical backend needs an optical profile).</summary>
-    public static bool Runs(string name, Prices prices) => name != "optical" || prices.Kind == ProfileKind.Optical;
+    /// <summary>Whether <paramref name="name"/> can run on <paramref name="prices"/> (a backend on a device of another kind cannot).</summary>
+    public static bool Runs(string name, Prices prices, FeedbackBackendRegistry registry) =>
+        name == Bp || prices.Runs(registry.Get(BackendOf(name, registry)).Device);
 
     /// <summary>The plan for <paramref name="name"/>, or null for BP.</summary>
     /// <param name="name">A priced name (see <see cref="AllNames"/>).</param>
@@ -33,9 +33,8 @@ internal static class CostPlans
     /// <param name="prices">The profile.</param>
     /// <param name="registry">The backends.</param>
     /// <param name="options">
-    /// The feedback options a run trained with (its backend's option section: sparse connections and rank, binary
-    /// error encoding, optical noise and calibration); null prices the backend at its defaults. The optical device's
-    /// geometry (mirrors, camera pixels, frame time, output bits) always comes from the profile.
+    /// The feedback options a run trained with (its backend's option section); null prices the backend at its
+    /// defaults. The backend then takes from the profile what describes the device (<see cref="IFeedbackBackend.OnDevice"/>).
     /// </param>
     /// <exception cref="DfaInputException">An unknown name (listing the valid ones).</exception>
     public static FeedbackPlan? Plan(string name, FeedbackShape shape, int batch, Prices prices, FeedbackBackendRegistry registry, FeedbackConfig? options = null)
@@ -45,41 +44,28 @@ internal static class CostPlans
             return null;
         }
 
-        if (name.EndsWith("-fp16", StringComparison.Ordinal) && Fp16Variants.Contains(name))
-        {
-            return Plan(name[..^5], shape, batch, prices, registry, options)!.AsFp16(name);
-        }
-
-        if (!registry.Names.Contains(name))
-        {
-            throw new DfaInputException($"unknown backend '{name}'; valid: {string.Join(", ", AllNames(registry))}, all");
-        }
-
-        FeedbackConfig given = (options ?? new FeedbackConfig()) with { Backend = name };
-        FeedbackConfig priced = name switch
-        {
-            "optical" => given with { Optical = OpticalOptions(prices, given.Optical) },
-            _ => given,
-        };
-        FeedbackPrediction prediction = registry.Get(name).Predict(shape, priced, batch);
-        FeedbackPrecision precision = name switch
-        {
-            "binary" => FeedbackPrecision.OneBit,
-            "optical" => FeedbackPrecision.Analog,
-            _ => FeedbackPrecision.Fp32,
-        };
-        return new FeedbackPlan(name, precision, prediction);
+        IFeedbackBackend backend = registry.Get(BackendOf(name, registry));
+        FeedbackConfig given = (options ?? new FeedbackConfig()) with { Backend = backend.Name };
+        FeedbackConfig priced = prices.Runs(backend.Device) ? backend.OnDevice(given, prices) : given;
+        var plan = new FeedbackPlan(backend.Name, backend.Predict(shape, priced, batch), backend.Device);
+        return name.Length > backend.Name.Length ? plan.AsFp16(name) : plan;
     }
 
-    /// <summary>
-    /// The optical backend's device options from an optical profile, so the counted frames match the priced device;
-    /// the other options (threshold, noise, calibration frames) from <paramref name="trained"/>, else the defaults.
-    /// </summary>
-    internal static OpticalFeedbackConfig OpticalOptions(Prices prices, OpticalFeedbackConfig? trained = null) => (trained ?? new()) with
+    /// <summary>The backend a priced name belongs to (<c>dense-fp16</c> → <c>dense</c>).</summary>
+    /// <exception cref="DfaInputException">An unknown name, listing the valid ones.</exception>
+    private static string BackendOf(string name, FeedbackBackendRegistry registry)
     {
-        Mirrors = (int)Math.Min(int.MaxValue, prices["optical.dmd_pixels"]),
-        CameraPixels = (int)Math.Min(int.MaxValue, prices["optical.camera_pixels"]),
-        FrameTimeSeconds = prices["optical.frame_time_s"],
-        BitDepth = (int)Math.Clamp(prices["optical.output_bits"], 0, 16),
-    };
+        if (registry.Names.Contains(name))
+        {
+            return name;
+        }
+
+        if (name.EndsWith(Fp16Suffix, StringComparison.Ordinal) && registry.Names.Contains(name[..^Fp16Suffix.Length])
+            && registry.Get(name[..^Fp16Suffix.Length]).HasFp16Variant)
+        {
+            return name[..^Fp16Suffix.Length];
+        }
+
+        throw new DfaInputException($"unknown backend '{name}'; valid: {string.Join(", ", AllNames(registry))}, all");
+    }
 }

@@ -70,7 +70,7 @@ internal sealed record SweepPoint(double X, double? Y, IReadOnlyDictionary<strin
 /// </summary>
 internal sealed class Sweep(FeedbackBackendRegistry registry, Workload workload, int batch, IReadOnlyList<string> backends, Prices prices, bool energy)
 {
-    public IReadOnlyList<string> Backends { get; } = backends.Where(b => CostPlans.Runs(b, prices)).ToArray();
+    public IReadOnlyList<string> Backends { get; } = backends.Where(b => CostPlans.Runs(b, prices, registry)).ToArray();
 
     public string MetricName => energy ? "energy_j" : "time_s";
 

@@ -5,6 +5,7 @@ using Dfa.Backends.Registry;
 using Dfa.Cli.Runs;
 using Dfa.Core;
 using Dfa.Core.Config;
+using Dfa.Core.Config.Schema;
 using Spectre.Console;
 using Dfa.Core.Yaml;
 
@@ -48,7 +49,7 @@ internal static class ExperimentRunner
     }
 
     /// <summary>Builds every member's config; config errors surface here as <see cref="ConfigException"/>.</summary>
-    public static PlannedExperiment Plan(Experiment experiment, bool quick, string baseText, string baseName, IReadOnlyList<string> overrides)
+    public static PlannedExperiment Plan(Experiment experiment, bool quick, string baseText, string baseName, IReadOnlyList<string> overrides, FeedbackSchema backends)
     {
         ArgumentNullException.ThrowIfNull(experiment);
         ExperimentMode mode = experiment.Mode(quick);
@@ -57,7 +58,7 @@ internal static class ExperimentRunner
         foreach (ExperimentMember member in experiment.Members)
         {
             List<string> list = [.. mode.Overrides, .. overrides, .. member.Overrides];
-            TrainConfig config = ConfigLoader.Parse(baseText, baseName, list);
+            TrainConfig config = ConfigLoader.Parse(baseText, baseName, list, backends);
             specs.Add(new RunSpec(member.Label, config, baseName));
             all.Add(list);
         }
@@ -71,7 +72,7 @@ internal static class ExperimentRunner
         IReadOnlyList<Experiment> experiments = Resolve(request.Name);
         string baseName = request.BaseConfigPath ?? ExperimentCatalog.BaseConfig;
         string baseText = BaseText(request.BaseConfigPath);
-        PlannedExperiment[] plans = experiments.Select(e => Plan(e, request.Quick, baseText, baseName, request.Overrides)).ToArray();
+        PlannedExperiment[] plans = experiments.Select(e => Plan(e, request.Quick, baseText, baseName, request.Overrides, registry.Schema)).ToArray();
 
         string outPath = request.OutputFolder
             ?? Path.Combine("runs", "experiments", DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture));

@@ -59,7 +59,7 @@ internal static class ExperimentShard
     }
 
     /// <summary>Copies the members' folders into <paramref name="root"/> and writes every experiment's report and the index.</summary>
-    public static void Merge(ShardSet set, OutputFolder root, IAnsiConsole console)
+    public static void Merge(ShardSet set, OutputFolder root, FeedbackBackendRegistry registry, IAnsiConsole console)
     {
         ArgumentNullException.ThrowIfNull(set);
         ArgumentNullException.ThrowIfNull(root);
@@ -80,7 +80,7 @@ internal static class ExperimentShard
 
         string baseName = request.BaseConfigPath ?? ExperimentCatalog.BaseConfig;
         PlannedExperiment[] plans = ExperimentRunner.Resolve(request.Name)
-            .Select(e => ExperimentRunner.Plan(e, request.Quick, baseText, baseName, request.Overrides)).ToArray();
+            .Select(e => ExperimentRunner.Plan(e, request.Quick, baseText, baseName, request.Overrides, registry.Schema)).ToArray();
         if (ShardManifest.Hash(Command, Options(request), Identity(plans, baseText)) != first.GridHash)
         {
             throw new DfaInputException(

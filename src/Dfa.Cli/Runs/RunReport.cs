@@ -6,6 +6,7 @@ using Dfa.Cli.Costing;
 using Dfa.Cli.Output;
 using Dfa.Core;
 using Dfa.Core.Config;
+using Dfa.Core.Config.Schema;
 using Dfa.Sim.Cost;
 using Dfa.Core.Yaml;
 
@@ -33,7 +34,7 @@ internal static class RunReport
 
     /// <summary>Reads <c>FOLDER/summary.json</c>.</summary>
     /// <exception cref="DfaInputException">No such folder or file, invalid JSON, or no <c>resolved_config</c> (one line naming the folder).</exception>
-    public static FinishedRun Load(string folder)
+    public static FinishedRun Load(string folder, FeedbackSchema backends)
     {
         ArgumentNullException.ThrowIfNull(folder);
         if (!Directory.Exists(folder))
@@ -63,7 +64,7 @@ internal static class RunReport
                 // A run from before resolved_config: its summary names the config file it was started with.
                 if (root.TryGetProperty("config", out JsonElement file) && file.ValueKind == JsonValueKind.String && File.Exists(file.GetString()))
                 {
-                    return new FinishedRun(folder, ConfigLoader.Load(file.GetString()!), accuracy, parameters, file.GetString());
+                    return new FinishedRun(folder, ConfigLoader.Load(file.GetString()!, null, backends), accuracy, parameters, file.GetString());
                 }
 
                 throw new DfaInputException($"{path} has no resolved_config object (written by an older dfa?) and the config file it names is not here; price its config with 'dfa cost --config' instead");
@@ -83,7 +84,7 @@ internal static class RunReport
             TrainConfig config;
             try
             {
-                config = ConfigLoader.Parse("{}", $"{path} resolved_config", pairs);
+                config = ConfigLoader.Parse("{}", $"{path} resolved_config", pairs, backends);
             }
             catch (ConfigException ex)
             {
@@ -109,7 +110,7 @@ internal static class RunReport
         var rows = new List<(FinishedRun, MethodCost)>();
         foreach (FinishedRun run in runs)
         {
-            if (!ConfigCosts.Runs(run.Config, prices))
+            if (!ConfigCosts.Runs(run.Config, prices, registry))
             {
                 throw new DfaInputException($"{run.Folder}: its {run.Config.Feedback.Backend} backend is priced on optical profiles only, not on {prices.Name}; pick one with --profile");
             }

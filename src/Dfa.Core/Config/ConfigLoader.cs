@@ -1,3 +1,4 @@
+using Dfa.Core.Config.Schema;
 using Dfa.Core.Yaml;
 
 namespace Dfa.Core.Config;
@@ -35,10 +36,14 @@ public static class ConfigLoader
     /// <param name="overrides"><c>key=value</c> strings with dotted keys, applied in order; see <see cref="Parse"/>.</param>
     /// <exception cref="DfaInputException">The file is missing or unreadable.</exception>
     /// <exception cref="ConfigException">The config or an override is invalid.</exception>
-    public static TrainConfig Load(string path, IReadOnlyList<string>? overrides = null)
+    /// <param name="backends">
+    /// The registered feedback backends' part of the schema: <c>feedback.backend</c>'s default and each backend's option
+    /// section (<c>FeedbackBackendRegistry.Schema</c>); null knows no backend sections and leaves the backend unset.
+    /// </param>
+    public static TrainConfig Load(string path, IReadOnlyList<string>? overrides = null, FeedbackSchema? backends = null)
     {
         ArgumentNullException.ThrowIfNull(path);
-        return Build(YamlText.ReadFile(path, MaxConfigBytes, "config"), YamlSource.File(path), overrides);
+        return Build(YamlText.ReadFile(path, MaxConfigBytes, "config"), YamlSource.File(path), overrides, backends);
     }
 
     /// <summary>Validates YAML text, then applies <paramref name="overrides"/>.</summary>
@@ -50,9 +55,10 @@ public static class ConfigLoader
     /// file's mapping; anything else replaces the file's value.
     /// </param>
     /// <exception cref="ConfigException">The config or an override is invalid.</exception>
-    public static TrainConfig Parse(string yamlText, string displayName, IReadOnlyList<string>? overrides = null)
+    /// <param name="backends">The feedback backends' part of the schema, as for <see cref="Load"/>.</param>
+    public static TrainConfig Parse(string yamlText, string displayName, IReadOnlyList<string>? overrides = null, FeedbackSchema? backends = null)
     {
-        return Build(YamlText.FromString(yamlText, displayName, MaxConfigBytes, "config"), YamlSource.File(displayName), overrides);
+        return Build(YamlText.FromString(yamlText, displayName, MaxConfigBytes, "config"), YamlSource.File(displayName), overrides, backends);
     }
 
     /// <summary>
@@ -64,29 +70,41 @@ public static class ConfigLoader
     {
         ArgumentNullException.ThrowIfNull(config);
         var pairs = new List<KeyValuePair<string, string>>();
-        ConfigSchema.Root.Describe(config, "", pairs);
+        ConfigSchema.Root(new FeedbackSchema(null, [], [.. config.Feedback.Sections.Entries.Select(e => e.Section)])).Describe(config, "", pairs);
         return pairs;
     }
 
     /// <summary>
-    /// Every dotted YAML key the loader accepts, in schema order: the survey's keys, then Dfa's (e.g. <c>lr</c>,
-    /// <c>lr_schdulear.gamma</c>, <c>model.hidden</c>, <c>data.synthetic.seed</c>).
+    /// Every dotted YAML key the loader accepts with <paramref name="backends"/>, in schema order: the survey's keys,
+    /// then Dfa's (e.g. <c>lr</c>, <c>lr_schdulear.gamma</c>, <c>model.hidden</c>, <c>data.synthetic.seed</c>, and each
+    /// backend section's keys such as <c>feedback.sparse.rank</c>).
     /// </summary>
-    public static IReadOnlyList<string> SupportedKeys { get; } =
-        Describe(new TrainConfig
-        {
-            EarlyStopping = new(),
-            Feedback = new() { Sparse = new(), Binary = new(), Optical = new() },
-            InitFrom = new(),
-        }).Select(p => p.Key).ToArray().AsReadOnly();
+    public static IReadOnlyList<string> SupportedKeys(FeedbackSchema? backends = null) =>
+        Document(backends).Select(d => d.Path).ToArray().AsReadOnly();
 
-    internal static TrainConfig ParseBytes(ReadOnlySpan<byte> bytes, string displayName, IReadOnlyList<string>? overrides)
+    /// <summary>Every key the loader accepts with <paramref name="backends"/>, with its type, default and meaning, in schema order.</summary>
+    public static IReadOnlyList<KeyDoc> Document(FeedbackSchema? backends = null)
     {
-        var source = YamlSource.File(displayName);
-        return Build(YamlText.Decode(bytes, source, MaxConfigBytes, "config"), source, overrides);
+        FeedbackSchema schema = backends ?? FeedbackSchema.None;
+        var docs = new List<KeyDoc>();
+        ConfigSchema.Root(schema).Document(Defaults(schema), "", docs);
+        return docs;
     }
 
-    private static TrainConfig Build(string text, YamlSource source, IReadOnlyList<string>? overrides)
+    /// <summary>The config every key of which is at its default under <paramref name="backends"/>: the default backend named, no backend section given.</summary>
+    public static TrainConfig Defaults(FeedbackSchema? backends = null)
+    {
+        FeedbackSchema schema = backends ?? FeedbackSchema.None;
+        return new TrainConfig { Feedback = new FeedbackConfig { Backend = schema.DefaultBackend, Sections = BackendSections.Of(schema.Sections) } };
+    }
+
+    internal static TrainConfig ParseBytes(ReadOnlySpan<byte> bytes, string displayName, IReadOnlyList<string>? overrides, FeedbackSchema? backends = null)
+    {
+        var source = YamlSource.File(displayName);
+        return Build(YamlText.Decode(bytes, source, MaxConfigBytes, "config"), source, overrides, backends);
+    }
+
+    private static TrainConfig Build(string text, YamlSource source, IReadOnlyList<string>? overrides, FeedbackSchema? backends)
     {
         var root = YamlReader.Read(text, source, MaxDepth);
         if (root is null or YScalar { IsNull: true })
@@ -105,8 +123,9 @@ public static class ConfigLoader
             Overrides.Apply(map, o, MaxDepth);
         }
 
-        var ctx = new BindContext(SupportedKeys);
-        var config = ConfigSchema.Root.Bind(new TrainConfig(), map, "", ctx);
+        FeedbackSchema schema = backends ?? FeedbackSchema.None;
+        var ctx = new BindContext(SupportedKeys(schema));
+        var config = ConfigSchema.Root(schema).Bind(Defaults(schema), map, "", ctx);
         ConfigSchema.CheckConflicts(config, ctx, map);
         return config;
     }

@@ -1,3 +1,4 @@
+using Dfa.Core.Config.Schema;
 using Dfa.Core.Yaml;
 
 namespace Dfa.Core.Config;
@@ -88,48 +89,6 @@ internal static class ConfigSchema
         Keys<CheckpointConfig>.F("enabled", c => c.Enabled, (c, v) => c with { Enabled = v }, BoolType.Instance),
         Keys<CheckpointConfig>.F("every_steps", c => c.EverySteps, (c, v) => c with { EverySteps = v }, new IntType(0)));
 
-    private static readonly Section<SparseFeedbackConfig> SparseFeedback = new(
-        Keys<SparseFeedbackConfig>.F("connections", c => c.Connections, (c, v) => c with { Connections = v }, new IntType(1)),
-        Keys<SparseFeedbackConfig>.F("rank", c => c.Rank, (c, v) => c with { Rank = v }, new NullableType<int>(new IntType(1))));
-
-    private static readonly EnumType<ErrorEncoding> ErrorEncodingType = new(
-        [("float", ErrorEncoding.Float), ("ternary", ErrorEncoding.Ternary)],
-        [("fp32", "float"), ("float32", "float"), ("ternarized", "ternary"), ("ternarised", "ternary")]);
-
-    private static readonly DoubleType Fraction = new(0, minInclusive: true, 1, maxInclusive: false);
-
-    private static readonly Section<BinaryFeedbackConfig> BinaryFeedback = new(
-        Keys<BinaryFeedbackConfig>.F("error", c => c.Error, (c, v) => c with { Error = v }, ErrorEncodingType),
-        Keys<BinaryFeedbackConfig>.F("threshold", c => c.Threshold, (c, v) => c with { Threshold = v }, Fraction));
-
-    private static readonly Section<OpticalFeedbackConfig> OpticalFeedback = new(
-        Keys<OpticalFeedbackConfig>.F("threshold", c => c.Threshold, (c, v) => c with { Threshold = v }, Fraction),
-        Keys<OpticalFeedbackConfig>.F("mirrors", c => c.Mirrors, (c, v) => c with { Mirrors = v }, new IntType(2)),
-        Keys<OpticalFeedbackConfig>.F("camera_pixels", c => c.CameraPixels, (c, v) => c with { CameraPixels = v }, new IntType(1)),
-        Keys<OpticalFeedbackConfig>.F("frame_time_s", c => c.FrameTimeSeconds, (c, v) => c with { FrameTimeSeconds = v }, DoubleType.Positive),
-        Keys<OpticalFeedbackConfig>.F("anchor_mirrors", c => c.AnchorMirrors, (c, v) => c with { AnchorMirrors = v }, new NullableType<int>(new IntType(1))),
-        Keys<OpticalFeedbackConfig>.F("bit_depth", c => c.BitDepth, (c, v) => c with { BitDepth = v }, new IntType(0, 16)),
-        Keys<OpticalFeedbackConfig>.F("exposure", c => c.Exposure, (c, v) => c with { Exposure = v }, new DoubleType(0, minInclusive: false, 1)),
-        Keys<OpticalFeedbackConfig>.F("full_well_e", c => c.FullWellElectrons, (c, v) => c with { FullWellElectrons = v }, DoubleType.NonNegative),
-        Keys<OpticalFeedbackConfig>.F("read_noise_e", c => c.ReadNoiseElectrons, (c, v) => c with { ReadNoiseElectrons = v }, DoubleType.NonNegative),
-        Keys<OpticalFeedbackConfig>.F("drift", c => c.Drift, (c, v) => c with { Drift = v }, new DoubleType(0, minInclusive: true, 0.5)),
-        Keys<OpticalFeedbackConfig>.F("drift_frames", c => c.DriftFrames, (c, v) => c with { DriftFrames = v }, new DoubleType(1)),
-        Keys<OpticalFeedbackConfig>.F("calibration_frames", c => c.CalibrationFrames, (c, v) => c with { CalibrationFrames = v }, new IntType(1, 1 << 20)));
-
-    private static readonly Section<FeedbackConfig> Feedback = new(
-        Keys<FeedbackConfig>.F("backend", c => c.Backend, (c, v) => c with { Backend = v! }, StringType.Required),
-        Keys<FeedbackConfig>.F("init", c => c.Init, (c, v) => c with { Init = v }, new EnumType<FeedbackInit>(
-            [("gaussian", FeedbackInit.Gaussian), ("uniform", FeedbackInit.Uniform), ("xavier_uniform", FeedbackInit.XavierUniform)],
-            [("normal", "gaussian"), ("xavier", "xavier_uniform"), ("glorot", "xavier_uniform"), ("glorot_uniform", "xavier_uniform")])),
-        Keys<FeedbackConfig>.F("scale", c => c.Scale, (c, v) => c with { Scale = v }, new NullableType<double>(DoubleType.Positive)),
-        Keys<FeedbackConfig>.F("seed", c => c.Seed, (c, v) => c with { Seed = v }, new NullableType<ulong>(ULongType.Instance)),
-        new OptionalSectionField<FeedbackConfig, SparseFeedbackConfig>(
-            "sparse", SparseFeedback, c => c.Sparse, (c, v) => c with { Sparse = v }, () => new()),
-        new OptionalSectionField<FeedbackConfig, BinaryFeedbackConfig>(
-            "binary", BinaryFeedback, c => c.Binary, (c, v) => c with { Binary = v }, () => new()),
-        new OptionalSectionField<FeedbackConfig, OpticalFeedbackConfig>(
-            "optical", OpticalFeedback, c => c.Optical, (c, v) => c with { Optical = v }, () => new()));
-
     private static readonly NameListType BlockNames = new(MaxHiddenLayers * 2 + 1);
 
     private static readonly Section<HybridConfig> Hybrid = new(
@@ -146,7 +105,31 @@ internal static class ConfigSchema
         Keys<InitFromConfig>.F("path", c => c.Path, (c, v) => c with { Path = v! }, StringType.Required),
         Keys<InitFromConfig>.F("blocks", c => c.Blocks, (c, v) => c with { Blocks = v }, BlockNames));
 
-    public static readonly Section<TrainConfig> Root = new(
+    private static readonly EnumType<FeedbackInit> FeedbackInitType = new(
+        [("gaussian", FeedbackInit.Gaussian), ("uniform", FeedbackInit.Uniform), ("xavier_uniform", FeedbackInit.XavierUniform)],
+        [("normal", "gaussian"), ("xavier", "xavier_uniform"), ("glorot", "xavier_uniform"), ("glorot_uniform", "xavier_uniform")]);
+
+    /// <summary>The whole schema with <paramref name="backends"/>' option sections under <c>feedback</c>, in registration order.</summary>
+    public static Section<TrainConfig> Root(FeedbackSchema backends)
+    {
+        Field<FeedbackConfig>[] feedback =
+        [
+            Keys<FeedbackConfig>.F("backend", c => c.Backend, (c, v) => c with { Backend = v! }, StringType.Required),
+            Keys<FeedbackConfig>.F("init", c => c.Init, (c, v) => c with { Init = v }, FeedbackInitType),
+            Keys<FeedbackConfig>.F("scale", c => c.Scale, (c, v) => c with { Scale = v }, new NullableType<double>(DoubleType.Positive)),
+            Keys<FeedbackConfig>.F("seed", c => c.Seed, (c, v) => c with { Seed = v }, new NullableType<ulong>(ULongType.Instance)),
+            .. backends.Sections.Select(section => new BackendSectionField(section)),
+        ];
+        return new Section<TrainConfig>(
+        [
+            .. RootBeforeFeedback,
+            Keys<TrainConfig>.S("feedback", new Section<FeedbackConfig>(feedback), c => c.Feedback, (c, v) => c with { Feedback = v }),
+            .. RootAfterFeedback,
+        ]);
+    }
+
+    private static readonly Field<TrainConfig>[] RootBeforeFeedback =
+    [
         Keys<TrainConfig>.F("batch_size", c => c.BatchSize, (c, v) => c with { BatchSize = v }, new IntType(1)),
         Keys<TrainConfig>.F("epochs", c => c.Epochs, (c, v) => c with { Epochs = v }, new IntType(1)),
         Keys<TrainConfig>.F("lr", c => c.LearningRate, (c, v) => c with { LearningRate = v }, DoubleType.Positive),
@@ -171,33 +154,37 @@ internal static class ConfigSchema
         Keys<TrainConfig>.S("data", Data, c => c.Data, (c, v) => c with { Data = v }),
         Keys<TrainConfig>.S("adam", Adam, c => c.Adam, (c, v) => c with { Adam = v }),
         Keys<TrainConfig>.S("sgd", Sgd, c => c.Sgd, (c, v) => c with { Sgd = v }),
-        new OptionalSectionField<TrainConfig, EarlyStoppingConfig>(
+        Keys<TrainConfig>.Optional(
             "early_stopping", EarlyStopping, c => c.EarlyStopping, (c, v) => c with { EarlyStopping = v }, () => new()),
-        Keys<TrainConfig>.S("feedback", Feedback, c => c.Feedback, (c, v) => c with { Feedback = v }),
+    ];
+
+    private static readonly Field<TrainConfig>[] RootAfterFeedback =
+    [
         Keys<TrainConfig>.S("logging", Logging, c => c.Logging, (c, v) => c with { Logging = v }),
         Keys<TrainConfig>.S("checkpoint", Checkpoint, c => c.Checkpoint, (c, v) => c with { Checkpoint = v }),
         Keys<TrainConfig>.S("hybrid", Hybrid, c => c.Hybrid, (c, v) => c with { Hybrid = v }),
         Keys<TrainConfig>.S("modular", Modular, c => c.Modular, (c, v) => c with { Modular = v }),
         Keys<TrainConfig>.S("hdfa", Hdfa, c => c.Hdfa, (c, v) => c with { Hdfa = v }),
         Keys<TrainConfig>.F("freeze", c => c.Freeze, (c, v) => c with { Freeze = v }, BlockNames),
-        new OptionalSectionField<TrainConfig, InitFromConfig>(
+        Keys<TrainConfig>.Optional(
             "init_from", InitFrom, c => c.InitFrom, (c, v) => c with { InitFrom = v }, () => new()),
         Keys<TrainConfig>.F("seed", c => c.Seed, (c, v) => c with { Seed = v }, ULongType.Instance),
         Keys<TrainConfig>.F("threads", c => c.Threads, (c, v) => c with { Threads = v }, new IntType(0)),
-        Keys<TrainConfig>.F("output", c => c.Output, (c, v) => c with { Output = v }, StringType.Optional));
+        Keys<TrainConfig>.F("output", c => c.Output, (c, v) => c with { Output = v }, StringType.Optional),
+    ];
 
     /// <summary>Settings that are each valid but contradict one another; reported at the node that completes the conflict.</summary>
     public static void CheckConflicts(TrainConfig c, BindContext ctx, YMapping root)
     {
         if (c.UseBatchNorm && c.UseLayerNorm)
         {
-            throw At(ctx, root, "use_LayerNorm1D", "use_BatchNorm1D")
+            throw ctx.At(root, "use_LayerNorm1D", "use_BatchNorm1D")
                 .Error("use_BatchNorm1D and use_LayerNorm1D are both true; choose one normalisation");
         }
 
         if (c.Model.Conv.Count > 0 && c.Model.InputShape.Count != 3)
         {
-            throw (ctx.KeyAt("model.input_shape") ?? At(ctx, root, "model.conv"))
+            throw (ctx.KeyAt("model.input_shape") ?? ctx.At(root, "model.conv"))
                 .Error("model.conv needs model.input_shape: [channels, height, width] of one sample, e.g. [1, 28, 28] for MNIST");
         }
 
@@ -208,53 +195,31 @@ internal static class ConfigSchema
 
         if (c.EarlyStopping is not null && c.Data.ValidationSplit <= 0)
         {
-            throw (ctx.KeyAt("early_stopping") ?? At(ctx, root, "data.validation_split"))
+            throw (ctx.KeyAt("early_stopping") ?? ctx.At(root, "data.validation_split"))
                 .Error("early_stopping needs a validation set: set data.validation_split to a fraction in (0, 1)");
         }
 
-        foreach ((string section, bool present) in new[]
+        foreach ((IBackendSection section, BackendOptions options) in c.Feedback.Sections.Given)
         {
-            ("sparse", c.Feedback.Sparse is not null),
-            ("binary", c.Feedback.Binary is not null),
-            ("optical", c.Feedback.Optical is not null),
-        })
-        {
-            if (present && !string.Equals(c.Feedback.Backend, section, StringComparison.OrdinalIgnoreCase))
+            if (!string.Equals(c.Feedback.Backend, section.Name, StringComparison.OrdinalIgnoreCase))
             {
-                throw (ctx.KeyAt($"feedback.{section}") ?? root)
-                    .Error($"feedback.{section} configures the {section} backend, but feedback.backend is '{YScalar.Shorten(c.Feedback.Backend)}'; remove the section or set feedback.backend: {section}");
+                throw (ctx.KeyAt($"feedback.{section.Name}") ?? root)
+                    .Error($"feedback.{section.Name} configures the {section.Name} backend, but feedback.backend is '{YScalar.Shorten(c.Feedback.Backend ?? "null")}'; remove the section or set feedback.backend: {section.Name}");
             }
-        }
 
-        if (c.Feedback.Sparse is { Rank: { } rank } sparse && sparse.Connections > rank)
-        {
-            throw At(ctx, root, "feedback.sparse.connections", "feedback.sparse.rank")
-                .Error($"feedback.sparse.connections ({sparse.Connections}) cannot exceed feedback.sparse.rank ({rank}): each neuron's connections are distinct error components");
+            section.Check(options, $"feedback.{section.Name}", ctx, root);
         }
 
         if (c.Sgd.Nesterov && c.Sgd.Momentum <= 0)
         {
-            throw At(ctx, root, "sgd.nesterov", "sgd.momentum")
+            throw ctx.At(root, "sgd.nesterov", "sgd.momentum")
                 .Error("sgd.nesterov needs sgd.momentum > 0, got momentum 0");
         }
 
         if (c.Sgd.Nesterov && c.Sgd.Dampening != 0)
         {
-            throw At(ctx, root, "sgd.nesterov", "sgd.dampening")
+            throw ctx.At(root, "sgd.nesterov", "sgd.dampening")
                 .Error($"sgd.nesterov needs sgd.dampening = 0, got {ValueType<double>.Num(c.Sgd.Dampening)}");
         }
-    }
-
-    private static YNode At(BindContext ctx, YNode fallback, params string[] paths)
-    {
-        foreach (var p in paths)
-        {
-            if (ctx.ValueAt(p) is { } node)
-            {
-                return node;
-            }
-        }
-
-        return fallback;
     }
 }

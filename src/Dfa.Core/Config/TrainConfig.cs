@@ -1,3 +1,5 @@
+using Dfa.Core.Config.Schema;
+
 namespace Dfa.Core.Config;
 
 /// <summary>
@@ -399,11 +401,14 @@ public enum FeedbackInit
     XavierUniform,
 }
 
-/// <summary><c>feedback</c>.</summary>
+/// <summary><c>feedback</c>: the feedback backend of DFA and its relatives, and the options common to every backend.</summary>
 public sealed record FeedbackConfig
 {
-    /// <summary><c>backend</c>: a registered feedback backend name.</summary>
-    public string Backend { get; init; } = "dense";
+    /// <summary>
+    /// <c>backend</c>: a registered feedback backend's name; null means the registry's default (the config loader
+    /// writes the default's name in, so a loaded config always names its backend).
+    /// </summary>
+    public string? Backend { get; init; }
 
     /// <summary><c>init</c>: <c>gaussian</c>, <c>uniform</c> or <c>xavier_uniform</c>.</summary>
     public FeedbackInit Init { get; init; } = FeedbackInit.Gaussian;
@@ -414,102 +419,16 @@ public sealed record FeedbackConfig
     /// <summary><c>seed</c>: names the feedback matrices; null means derived from the run's seed.</summary>
     public ulong? Seed { get; init; }
 
-    /// <summary><c>sparse</c>: options of the <c>sparse</c> backend; null when the key is absent.</summary>
-    public SparseFeedbackConfig? Sparse { get; init; }
-
-    /// <summary><c>binary</c>: options of the <c>binary</c> backend; null when the key is absent.</summary>
-    public BinaryFeedbackConfig? Binary { get; init; }
-
-    /// <summary><c>optical</c>: options of the <c>optical</c> backend; null when the key is absent.</summary>
-    public OpticalFeedbackConfig? Optical { get; init; }
-}
-
-/// <summary><c>feedback.sparse</c>: sparse feedback (Crafton et al. 2019, SDFA/SSDFA).</summary>
-public sealed record SparseFeedbackConfig
-{
-    /// <summary><c>connections</c>: error components each hidden neuron is connected to (k); 1 is single-connection DFA.</summary>
-    public int Connections { get; init; } = 1;
-
     /// <summary>
-    /// <c>rank</c>: draw the connections from only this many error components, so every <c>B_l</c> has rank
-    /// <c>min(rank, n_l)</c>; null means full rank <c>min(e, n_l)</c>.
+    /// <c>feedback.&lt;name&gt;</c>: each registered backend's option section, null where the config does not give it.
+    /// Opaque here; a backend reads its own (<see cref="Options{T}"/>).
     /// </summary>
-    public int? Rank { get; init; }
-}
+    public BackendSections Sections { get; init; } = BackendSections.Empty;
 
-/// <summary>How a backend encodes the output error before projecting it.</summary>
-public enum ErrorEncoding
-{
-    /// <summary>The float32 error as it is.</summary>
-    Float,
+    /// <summary>The options of type <typeparamref name="T"/> the config gives, or null (the backend's defaults apply).</summary>
+    public T? Options<T>()
+        where T : BackendOptions => Sections.Get<T>();
 
-    /// <summary>
-    /// Ternarised per sample: <c>t_i = sign(e_i)</c> where <c>|e_i| &gt; threshold·max_j |e_j|</c>, else 0, times
-    /// the sample's scale <c>α</c> = the mean <c>|e_i|</c> over the kept components (the least-squares scale).
-    /// </summary>
-    Ternary,
-}
-
-/// <summary><c>feedback.binary</c>: binary feedback weights ±1 at one bit each (Han &amp; Yoo 2019, BDFA).</summary>
-public sealed record BinaryFeedbackConfig
-{
-    /// <summary><c>error</c>: <c>float</c> (the default) or <c>ternary</c> (a popcount kernel on packed bits).</summary>
-    public ErrorEncoding Error { get; init; } = ErrorEncoding.Float;
-
-    /// <summary><c>threshold</c>: the ternarisation threshold, a fraction of the sample's largest |error|.</summary>
-    public double Threshold { get; init; } = 0.1;
-}
-
-/// <summary>
-/// <c>feedback.optical</c>: a simulated optical processing unit (LightOn-style OPU). The defaults are the Aurora-class
-/// device of hardware-anchors.md §1 (DMD 912×1140, camera 1920×1080, 500 µs frames, 8-bit output); the noise figures
-/// are assumptions (no published numbers), stated as such there.
-/// </summary>
-public sealed record OpticalFeedbackConfig
-{
-    /// <summary><c>threshold</c>: the ternarisation threshold, a fraction of the sample's largest |error|.</summary>
-    public double Threshold { get; init; } = 0.1;
-
-    /// <summary><c>mirrors</c>: micro-mirrors on the input device (DMD), 912 × 1140 on the Aurora-class OPU.</summary>
-    public int Mirrors { get; init; } = 1_039_680;
-
-    /// <summary><c>camera_pixels</c>: camera pixels (outputs per frame), 1920 × 1080.</summary>
-    public int CameraPixels { get; init; } = 2_073_600;
-
-    /// <summary><c>frame_time_s</c>: seconds per frame (500 µs default frame time of the vendor's driver).</summary>
-    public double FrameTimeSeconds { get; init; } = 5.0e-4;
-
-    /// <summary><c>anchor_mirrors</c>: mirrors lit for the reference (anchor) field; null means automatic.</summary>
-    public int? AnchorMirrors { get; init; }
-
-    /// <summary><c>bit_depth</c>: camera ADC bits; 0 is an ideal camera (no quantisation, no saturation).</summary>
-    public int BitDepth { get; init; } = 8;
-
-    /// <summary><c>exposure</c>: the mean intensity of an anchored frame as a fraction of the camera's full scale.</summary>
-    public double Exposure { get; init; } = 0.2;
-
-    /// <summary><c>full_well_e</c>: photo-electrons at full scale; sets the shot noise. 0 turns shot noise off.</summary>
-    public double FullWellElectrons { get; init; } = 10_000;
-
-    /// <summary><c>read_noise_e</c>: camera read noise in electrons rms; 0 turns it off.</summary>
-    public double ReadNoiseElectrons { get; init; } = 5;
-
-    /// <summary><c>drift</c>: stationary relative standard deviation of the slow laser-power drift; 0 turns it off.</summary>
-    public double Drift { get; init; } = 0.01;
-
-    /// <summary><c>drift_frames</c>: correlation time of the drift, in frames.</summary>
-    public double DriftFrames { get; init; } = 10_000;
-
-    /// <summary><c>calibration_frames</c>: anchor-only frames averaged to measure the reference intensity.</summary>
-    public int CalibrationFrames { get; init; } = 16;
-
-    /// <summary>A camera and light source with every imperfection switched off (for exactness tests).</summary>
-    public static OpticalFeedbackConfig Ideal { get; } = new()
-    {
-        BitDepth = 0,
-        FullWellElectrons = 0,
-        ReadNoiseElectrons = 0,
-        Drift = 0,
-        CalibrationFrames = 1,
-    };
+    /// <summary>This config with <paramref name="section"/>'s options set to <paramref name="options"/>.</summary>
+    public FeedbackConfig With(IBackendSection section, BackendOptions? options) => this with { Sections = Sections.With(section, options) };
 }

@@ -2,9 +2,9 @@ namespace Dfa.Core.Feedback;
 
 /// <summary>
 /// What a backend predicts, without building anything, for one shape, options and batch size: its storage, the
-/// work done once when the projector is built (<see cref="Setup"/>: an optical unit's calibration frames), and the
-/// work of one <see cref="IFeedbackProjector.Project"/> call (<see cref="PerProjection"/>). A built projector's
-/// <see cref="IFeedbackProjector.Counts"/> after <c>k</c> calls of that batch size equal
-/// <c>Setup + k·PerProjection</c> exactly; the contract tests hold every backend to that.
+/// work done once when the projector is built (<see cref="Setup"/>: an optical unit's calibration frames), the work
+/// of one <see cref="IFeedbackProjector.Project"/> call (<see cref="PerProjection"/>), and the arithmetic that work is
+/// priced at (<see cref="Precision"/>). A built projector's <see cref="IFeedbackProjector.Counts"/> after <c>k</c>
+/// calls of that batch size equal <c>Setup + k·PerProjection</c> exactly; the contract tests hold every backend to that.
 /// </summary>
-public sealed record FeedbackPrediction(FeedbackStorage Storage, ActionCounts Setup, ActionCounts PerProjection);
+public sealed record FeedbackPrediction(FeedbackStorage Storage, ActionCounts Setup, ActionCounts PerProjection, FeedbackPrecision Precision = FeedbackPrecision.Fp32);

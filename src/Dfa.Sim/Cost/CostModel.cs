@@ -84,9 +84,9 @@ public static class CostModel
         ArgumentNullException.ThrowIfNull(workload);
         ArgumentNullException.ThrowIfNull(prices);
         ArgumentOutOfRangeException.ThrowIfLessThan(batch, 1);
-        if (feedback is { Precision: FeedbackPrecision.Analog } && prices.Kind != ProfileKind.Optical)
+        if (feedback is not null)
         {
-            throw new DfaInputException($"the {feedback.Backend} backend needs an optical profile; {prices.Name} is {prices.Kind.ToString().ToLowerInvariant()}");
+            prices.ThrowIfCannotRun(feedback);
         }
 
         double b = batch;

@@ -2,28 +2,16 @@ using Dfa.Core.Feedback;
 
 namespace Dfa.Sim.Cost;
 
-/// <summary>The arithmetic a feedback backend uses, which decides the rate and energy its operations are priced at.</summary>
-public enum FeedbackPrecision
-{
-    Fp32,
-
-    /// <summary>A float16 variant of a float32 layout: half the bits stored and read, MACs at the FP16 rate.</summary>
-    Fp16,
-
-    /// <summary>±1 weights: adds and subtracts (adder-only on hardware that has that path).</summary>
-    OneBit,
-
-    /// <summary>The projection happens in an optical medium; the host only encodes and decodes.</summary>
-    Analog,
-}
-
 /// <summary>
-/// All the simulator knows of a feedback backend: its name, its arithmetic and what it predicted for the workload's
-/// feedback shape at the priced batch size (storage and the work of one projection call). Built by the composition
-/// root from <c>IFeedbackBackend.Predict</c>; the cost model never sees a backend type.
+/// All the simulator knows of a feedback backend: its name, the device its projection runs on, and what it predicted
+/// for a feedback shape at the priced batch size (storage, precision and the work of one projection call). Built by
+/// the costing bridge from <c>IFeedbackBackend.Predict</c>; the cost engine never sees a backend type.
 /// </summary>
-public sealed record FeedbackPlan(string Backend, FeedbackPrecision Precision, FeedbackPrediction Prediction)
+public sealed record FeedbackPlan(string Backend, FeedbackPrediction Prediction, FeedbackDevice Device = FeedbackDevice.Digital)
 {
+    /// <summary>The arithmetic the projection is priced at.</summary>
+    public FeedbackPrecision Precision => Prediction.Precision;
+
     /// <summary>
     /// The same plan in float16: storage bits and feedback bits read halve, and the cost model prices the
     /// projection's multiply-adds at the FP16 rate. Only meaningful for float32 layouts.
@@ -38,6 +26,6 @@ public sealed record FeedbackPlan(string Backend, FeedbackPrecision Precision, F
         }
 
         var storage = new FeedbackStorage(s.Layout.Replace("float32", "float16", StringComparison.Ordinal), s.WeightBits / 2, s.IndexBits, s.PaddingBits / 2, s.CalibrationBytes);
-        return new FeedbackPlan(backend, FeedbackPrecision.Fp16, new FeedbackPrediction(storage, Prediction.Setup, perCall));
+        return new FeedbackPlan(backend, new FeedbackPrediction(storage, Prediction.Setup, perCall, FeedbackPrecision.Fp16), Device);
     }
 }

@@ -369,10 +369,7 @@ public static class MethodCostModel
                     IEnumerable<int> sizes = fed.Select(i => blocks[i].FeedbackSize);
                     var shape = new FeedbackShape(errorSize, [.. inputPoint ? sizes.Prepend(workload.InputSize) : sizes]);
                     FeedbackPlan plan = feedback!(shape);
-                    if (plan is { Precision: FeedbackPrecision.Analog } && prices.Kind != ProfileKind.Optical)
-                    {
-                        throw new DfaInputException($"the {plan.Backend} backend needs an optical profile; {prices.Name} is {prices.Kind.ToString().ToLowerInvariant()}");
-                    }
+                    prices.ThrowIfCannotRun(plan);
 
                     plans.Add(plan);
                     projection = Add(new Node(

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Dfa.Core;
+using Dfa.Core.Feedback;
 using Dfa.Sim.Profiles;
 
 namespace Dfa.Sim.Cost;
@@ -11,7 +12,7 @@ namespace Dfa.Sim.Cost;
 /// what-if sweep varies a profile. The cost model reads prices only from here, so every figure it prints traces back
 /// to a field of a profile file and that field's source.
 /// </summary>
-public sealed class Prices
+public sealed class Prices : IDeviceFigures
 {
     private readonly ImmutableDictionary<string, double> _values;
 
@@ -47,6 +48,40 @@ public sealed class Prices
     public IEnumerable<string> Paths => _values.Keys.Order(StringComparer.Ordinal);
 
     public bool Has(ProfileCapability capability) => Profile.Has(capability);
+
+    /// <summary>
+    /// Whether a projection on <paramref name="device"/> can be priced on this profile: digital work on any profile,
+    /// an optical unit on an optical profile, analog arrays on a compute-in-memory profile, a spiking chip on a
+    /// neuromorphic one.
+    /// </summary>
+    public bool Runs(FeedbackDevice device) => device switch
+    {
+        FeedbackDevice.Digital => true,
+        FeedbackDevice.Optical => Kind == ProfileKind.Optical,
+        FeedbackDevice.InMemory => Kind == ProfileKind.Cim,
+        FeedbackDevice.Neuromorphic => Kind == ProfileKind.Neuromorphic,
+        _ => false,
+    };
+
+    /// <summary>The kind of profile <paramref name="device"/> needs, as messages name it (<c>an optical profile</c>).</summary>
+    public static string ProfileFor(FeedbackDevice device) => device switch
+    {
+        FeedbackDevice.Optical => "an optical profile",
+        FeedbackDevice.InMemory => "a compute-in-memory profile",
+        FeedbackDevice.Neuromorphic => "a neuromorphic profile",
+        _ => "any profile",
+    };
+
+    /// <summary>Refuses <paramref name="plan"/> when this profile cannot run its device.</summary>
+    /// <exception cref="DfaInputException">The plan's device needs another kind of profile.</exception>
+    public void ThrowIfCannotRun(FeedbackPlan plan)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        if (!Runs(plan.Device))
+        {
+            throw new DfaInputException($"the {plan.Backend} backend needs {ProfileFor(plan.Device)}; {Name} is {Kind.ToString().ToLowerInvariant()}");
+        }
+    }
 
     /// <summary>The value at <paramref name="path"/>, which the profile's schema guarantees for its kind.</summary>
     public double this[string path] => _values.TryGetValue(path, out double v)

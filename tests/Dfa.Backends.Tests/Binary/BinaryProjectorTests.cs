@@ -30,7 +30,7 @@ public sealed class BinaryProjectorTests
     ];
 
     private static FeedbackConfig Options(ErrorEncoding error, double? scale = null, double threshold = 0.1) =>
-        new() { Backend = "binary", Scale = scale, Binary = new BinaryFeedbackConfig { Error = error, Threshold = threshold } };
+        new FeedbackConfig { Backend = "binary", Scale = scale }.With(BinaryOptions.Section, new BinaryOptions { Error = error, Threshold = threshold });
 
     private static BinaryProjector Create(FeedbackShape shape, ErrorEncoding error, ulong seed = 7, int threads = 2) =>
         (BinaryProjector)Backend.Create(shape, Options(error), seed, threads);
@@ -349,9 +349,9 @@ public sealed class BinaryProjectorTests
             (new FeedbackConfig { Init = FeedbackInit.Uniform }, "feedback.init"),
             (new FeedbackConfig { Scale = -1 }, "feedback.scale"),
             (new FeedbackConfig { Scale = double.NaN }, "feedback.scale"),
-            (new FeedbackConfig { Binary = new BinaryFeedbackConfig { Threshold = 1 } }, "feedback.binary.threshold"),
-            (new FeedbackConfig { Binary = new BinaryFeedbackConfig { Threshold = -0.1 } }, "feedback.binary.threshold"),
-            (new FeedbackConfig { Binary = new BinaryFeedbackConfig { Error = (ErrorEncoding)7 } }, "feedback.binary.error"),
+            (new FeedbackConfig().With(BinaryOptions.Section, new BinaryOptions { Threshold = 1 }), "feedback.binary.threshold"),
+            (new FeedbackConfig().With(BinaryOptions.Section, new BinaryOptions { Threshold = -0.1 }), "feedback.binary.threshold"),
+            (new FeedbackConfig().With(BinaryOptions.Section, new BinaryOptions { Error = (ErrorEncoding)7 }), "feedback.binary.error"),
         ];
         foreach ((FeedbackConfig options, string key) in bad)
         {

@@ -1,5 +1,9 @@
 using Dfa.Backends.Registry;
+using Dfa.Backends.Binary;
+using Dfa.Backends.Optical;
+using Dfa.Backends.Sparse;
 using Dfa.Core.Config;
+using Dfa.Core.Feedback;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Dfa.Backends.Tests.Contract;
@@ -35,20 +39,19 @@ public static class BackendCases
         yield return new("dense-uniform", new FeedbackConfig { Backend = "dense", Init = FeedbackInit.Uniform });
         yield return new("dense-xavier", new FeedbackConfig { Backend = "dense", Init = FeedbackInit.XavierUniform, Scale = 2 });
         yield return new("unified", new FeedbackConfig { Backend = "unified" });
-        yield return new("sparse-k1", new FeedbackConfig { Backend = "sparse", Sparse = new() { Connections = 1 } });
-        yield return new("sparse-k3-uniform", new FeedbackConfig { Backend = "sparse", Init = FeedbackInit.Uniform, Sparse = new() { Connections = 3 } }, MinErrorSize: 3);
-        yield return new("sparse-k2-rank3", new FeedbackConfig { Backend = "sparse", Sparse = new() { Connections = 2, Rank = 3 } }, MinErrorSize: 3);
-        yield return new("sparse-k1-rank1", new FeedbackConfig { Backend = "sparse", Sparse = new() { Connections = 1, Rank = 1 } });
+        yield return new("sparse-k1", new FeedbackConfig { Backend = "sparse" }.With(SparseOptions.Section, new SparseOptions { Connections = 1 }));
+        yield return new("sparse-k3-uniform", new FeedbackConfig { Backend = "sparse", Init = FeedbackInit.Uniform }.With(SparseOptions.Section, new SparseOptions { Connections = 3 }), MinErrorSize: 3);
+        yield return new("sparse-k2-rank3", new FeedbackConfig { Backend = "sparse" }.With(SparseOptions.Section, new SparseOptions { Connections = 2, Rank = 3 }), MinErrorSize: 3);
+        yield return new("sparse-k1-rank1", new FeedbackConfig { Backend = "sparse" }.With(SparseOptions.Section, new SparseOptions { Connections = 1, Rank = 1 }));
         yield return new("binary-float", new FeedbackConfig { Backend = "binary" });
-        yield return new("binary-float-scaled", new FeedbackConfig { Backend = "binary", Scale = 0.25, Binary = new() { Error = ErrorEncoding.Float } });
-        yield return new("binary-ternary", new FeedbackConfig { Backend = "binary", Binary = new() { Error = ErrorEncoding.Ternary, Threshold = 0.2 } });
-        yield return new("binary-ternary-all", new FeedbackConfig { Backend = "binary", Binary = new() { Error = ErrorEncoding.Ternary, Threshold = 0 } });
-        yield return new("optical-ideal", new FeedbackConfig { Backend = "optical", Optical = OpticalFeedbackConfig.Ideal }, Tolerance: 64);
+        yield return new("binary-float-scaled", new FeedbackConfig { Backend = "binary", Scale = 0.25 }.With(BinaryOptions.Section, new BinaryOptions { Error = ErrorEncoding.Float }));
+        yield return new("binary-ternary", new FeedbackConfig { Backend = "binary" }.With(BinaryOptions.Section, new BinaryOptions { Error = ErrorEncoding.Ternary, Threshold = 0.2 }));
+        yield return new("binary-ternary-all", new FeedbackConfig { Backend = "binary" }.With(BinaryOptions.Section, new BinaryOptions { Error = ErrorEncoding.Ternary, Threshold = 0 }));
+        yield return new("optical-ideal", new FeedbackConfig { Backend = "optical" }.With(OpticalOptions.Section, OpticalOptions.Ideal), Tolerance: 64);
         yield return new("optical-ideal-tiled", new FeedbackConfig
         {
             Backend = "optical",
-            Optical = OpticalFeedbackConfig.Ideal with { Mirrors = 40, AnchorMirrors = 8, CameraPixels = 100 },
-        }, Tolerance: 64);
-        yield return new("optical-default-noise", new FeedbackConfig { Backend = "optical", Optical = new() }, Exact: false);
+        }.With(OpticalOptions.Section, OpticalOptions.Ideal with { Mirrors = 40, AnchorMirrors = 8, CameraPixels = 100 }), Tolerance: 64);
+        yield return new("optical-default-noise", new FeedbackConfig { Backend = "optical" }.With(OpticalOptions.Section, new OpticalOptions()), Exact: false);
     }
 }

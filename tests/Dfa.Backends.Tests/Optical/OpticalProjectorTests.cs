@@ -15,10 +15,10 @@ public sealed class OpticalProjectorTests
 
     private static readonly OpticalBackend Backend = new();
 
-    private static FeedbackConfig Config(OpticalFeedbackConfig optical, double? scale = null) =>
-        new() { Backend = "optical", Optical = optical, Scale = scale };
+    private static FeedbackConfig Config(OpticalOptions optical, double? scale = null) =>
+        new FeedbackConfig { Backend = "optical", Scale = scale }.With(OpticalOptions.Section, optical);
 
-    private static OpticalProjector Create(FeedbackShape shape, OpticalFeedbackConfig optical, ulong seed = 7, int threads = 2) =>
+    private static OpticalProjector Create(FeedbackShape shape, OpticalOptions optical, ulong seed = 7, int threads = 2) =>
         (OpticalProjector)Backend.Create(shape, Config(optical), seed, threads);
 
     private static Matrix[] Signals(FeedbackShape shape, int batch) => shape.LayerSizes.Select(n => new Matrix(batch, n)).ToArray();
@@ -82,7 +82,7 @@ public sealed class OpticalProjectorTests
     {
         Matrix[] signals = Run(projector, error);
         var encoded = new Matrix(error.Rows, error.Cols);
-        Ternarizer.Encode(error, OpticalFeedbackConfig.Ideal.Threshold, encoded);
+        Ternarizer.Encode(error, OpticalOptions.Ideal.Threshold, encoded);
         for (int l = 0; l < signals.Length; l++)
         {
             Matrix b = projector.FeedbackMatrix(l);
@@ -119,14 +119,14 @@ public sealed class OpticalProjectorTests
     public void Ideal_ProjectEqualsTernaryErrorTimesFeedbackMatrix(int batch)
     {
         var shape = new FeedbackShape(10, [33, 7, 257]);
-        AssertMatchesEncodedReference(Create(shape, OpticalFeedbackConfig.Ideal), TestData.RandomMatrix(batch, 10, seed: 3));
+        AssertMatchesEncodedReference(Create(shape, OpticalOptions.Ideal), TestData.RandomMatrix(batch, 10, seed: 3));
     }
 
     [Test]
     public void Ideal_ProjectEqualsReference_WithForcedInputAndOutputTiling()
     {
         var shape = new FeedbackShape(37, [33, 7, 257]);
-        var optical = OpticalFeedbackConfig.Ideal with { Mirrors = 8, CameraPixels = 100 };
+        var optical = OpticalOptions.Ideal with { Mirrors = 8, CameraPixels = 100 };
         OpticalProjector projector = Create(shape, optical);
 
         Assert.That(projector.AnchorMirrors, Is.EqualTo(1));
@@ -138,10 +138,10 @@ public sealed class OpticalProjectorTests
     public void Ideal_ProjectEqualsReference_AcrossSimdBoundaries()
     {
         var shape = new FeedbackShape(257, SimdSizes);
-        AssertMatchesEncodedReference(Create(shape, OpticalFeedbackConfig.Ideal with { AnchorMirrors = 5 }), TestData.RandomMatrix(3, 257, seed: 5));
-        AssertMatchesEncodedReference(Create(new FeedbackShape(1, [1]), OpticalFeedbackConfig.Ideal), TestData.RandomMatrix(1, 1, seed: 5));
+        AssertMatchesEncodedReference(Create(shape, OpticalOptions.Ideal with { AnchorMirrors = 5 }), TestData.RandomMatrix(3, 257, seed: 5));
+        AssertMatchesEncodedReference(Create(new FeedbackShape(1, [1]), OpticalOptions.Ideal), TestData.RandomMatrix(1, 1, seed: 5));
         AssertMatchesEncodedReference(
-            Create(new FeedbackShape(129, [65, 1, 300]), OpticalFeedbackConfig.Ideal with { Mirrors = 40, CameraPixels = 64 }),
+            Create(new FeedbackShape(129, [65, 1, 300]), OpticalOptions.Ideal with { Mirrors = 40, CameraPixels = 64 }),
             TestData.RandomMatrix(65, 129, seed: 6));
     }
 
@@ -150,7 +150,7 @@ public sealed class OpticalProjectorTests
     public void FeedbackMatrix_EntriesHaveMeanZeroAndVarianceSSquared(double? scale, double variance)
     {
         var shape = new FeedbackShape(100, [1000]);
-        var projector = Backend.Create(shape, Config(OpticalFeedbackConfig.Ideal, scale), 11, 2);
+        var projector = Backend.Create(shape, Config(OpticalOptions.Ideal, scale), 11, 2);
         float[] b = projector.FeedbackMatrix(0).Data;
         double mean = b.Average(x => (double)x);
         double var = b.Average(x => ((double)x - mean) * ((double)x - mean));
@@ -165,7 +165,7 @@ public sealed class OpticalProjectorTests
     {
         var shape = new FeedbackShape(10, [256, 100]);
         Matrix error = MnistLikeErrors(64, 10, seed: 2);
-        double c = Correlation(Run(Create(shape, new OpticalFeedbackConfig()), error), Run(Create(shape, OpticalFeedbackConfig.Ideal), error));
+        double c = Correlation(Run(Create(shape, new OpticalOptions()), error), Run(Create(shape, OpticalOptions.Ideal), error));
         TestContext.Out.WriteLine($"correlation e=10: {c:F4}");
         Assert.That(c, Is.GreaterThan(0.9));
     }
@@ -175,7 +175,7 @@ public sealed class OpticalProjectorTests
     {
         var shape = new FeedbackShape(257, [300, 33]);
         Matrix error = TestData.RandomMatrix(16, 257, seed: 2);
-        double c = Correlation(Run(Create(shape, new OpticalFeedbackConfig()), error), Run(Create(shape, OpticalFeedbackConfig.Ideal), error));
+        double c = Correlation(Run(Create(shape, new OpticalOptions()), error), Run(Create(shape, OpticalOptions.Ideal), error));
         TestContext.Out.WriteLine($"correlation e=257: {c:F4}");
         Assert.That(c, Is.GreaterThan(0.9));
     }
@@ -185,9 +185,9 @@ public sealed class OpticalProjectorTests
     {
         var shape = new FeedbackShape(64, [300]);
         Matrix error = TestData.RandomMatrix(16, 64, seed: 8);
-        Matrix[] ideal = Run(Create(shape, OpticalFeedbackConfig.Ideal), error);
-        Matrix[] eightBit = Run(Create(shape, OpticalFeedbackConfig.Ideal with { BitDepth = 8 }), error);
-        Matrix[] saturated = Run(Create(shape, OpticalFeedbackConfig.Ideal with { BitDepth = 8, Exposure = 1 }), error);
+        Matrix[] ideal = Run(Create(shape, OpticalOptions.Ideal), error);
+        Matrix[] eightBit = Run(Create(shape, OpticalOptions.Ideal with { BitDepth = 8 }), error);
+        Matrix[] saturated = Run(Create(shape, OpticalOptions.Ideal with { BitDepth = 8, Exposure = 1 }), error);
         double c8 = Correlation(eightBit, ideal);
         double cSat = Correlation(saturated, ideal);
         TestContext.Out.WriteLine($"8-bit: {c8:F4}, saturated: {cSat:F4}");
@@ -202,9 +202,9 @@ public sealed class OpticalProjectorTests
     {
         var shape = new FeedbackShape(64, [300]);
         Matrix error = TestData.RandomMatrix(16, 64, seed: 8);
-        Matrix[] ideal = Run(Create(shape, OpticalFeedbackConfig.Ideal), error);
-        Matrix[] off = Run(Create(shape, OpticalFeedbackConfig.Ideal with { Drift = 0 }), error);
-        Matrix[] drifting = Run(Create(shape, OpticalFeedbackConfig.Ideal with { Drift = 0.05, DriftFrames = 100 }), error);
+        Matrix[] ideal = Run(Create(shape, OpticalOptions.Ideal), error);
+        Matrix[] off = Run(Create(shape, OpticalOptions.Ideal with { Drift = 0 }), error);
+        Matrix[] drifting = Run(Create(shape, OpticalOptions.Ideal with { Drift = 0.05, DriftFrames = 100 }), error);
         double c = Correlation(drifting, ideal);
         TestContext.Out.WriteLine($"5 % drift: {c:F5}");
 
@@ -218,7 +218,7 @@ public sealed class OpticalProjectorTests
     {
         var shape = new FeedbackShape(40, [700, 129]);
         Matrix error = TestData.RandomMatrix(5, 40, seed: 1);
-        var optical = new OpticalFeedbackConfig { CameraPixels = 300, Mirrors = 30 };
+        var optical = new OpticalOptions { CameraPixels = 300, Mirrors = 30 };
         OpticalProjector one = Create(shape, optical, seed: 3, threads: 1);
         OpticalProjector two = Create(shape, optical, seed: 3, threads: 2);
         OpticalProjector other = Create(shape, optical, seed: 4, threads: 2);
@@ -269,7 +269,7 @@ public sealed class OpticalProjectorTests
     {
         var shape = new FeedbackShape(300, [257, 40]);
         Matrix error = TestData.RandomMatrix(7, 300, seed: 12);
-        var optical = new OpticalFeedbackConfig { Mirrors = 120 };
+        var optical = new OpticalOptions { Mirrors = 120 };
         bool saved = FieldKernel.UseVector256;
         Matrix[] vector, scalar;
         try
@@ -325,15 +325,15 @@ public sealed class OpticalProjectorTests
 
     private static IEnumerable<TestCaseData> CountCases()
     {
-        yield return new(new FeedbackShape(10, [33, 7, 257]), new OpticalFeedbackConfig(), 4);
-        yield return new(new FeedbackShape(37, [33, 7, 257]), OpticalFeedbackConfig.Ideal with { Mirrors = 8, CameraPixels = 100 }, 3);
-        yield return new(new FeedbackShape(257, [1, 256, 300]), new OpticalFeedbackConfig { Mirrors = 100, AnchorMirrors = 9, CameraPixels = 64, CalibrationFrames = 3 }, 17);
-        yield return new(new FeedbackShape(1, [1]), new OpticalFeedbackConfig { Mirrors = 2 }, 1);
-        yield return new(new FeedbackShape(64, [129, 65]), new OpticalFeedbackConfig { CameraPixels = 129, Drift = 0.1, DriftFrames = 5 }, 129);
+        yield return new(new FeedbackShape(10, [33, 7, 257]), new OpticalOptions(), 4);
+        yield return new(new FeedbackShape(37, [33, 7, 257]), OpticalOptions.Ideal with { Mirrors = 8, CameraPixels = 100 }, 3);
+        yield return new(new FeedbackShape(257, [1, 256, 300]), new OpticalOptions { Mirrors = 100, AnchorMirrors = 9, CameraPixels = 64, CalibrationFrames = 3 }, 17);
+        yield return new(new FeedbackShape(1, [1]), new OpticalOptions { Mirrors = 2 }, 1);
+        yield return new(new FeedbackShape(64, [129, 65]), new OpticalOptions { CameraPixels = 129, Drift = 0.1, DriftFrames = 5 }, 129);
     }
 
     [TestCaseSource(nameof(CountCases))]
-    public void Counts_EqualPrediction_SetupAndPerCall_AndStorageEqualsPrediction(FeedbackShape shape, OpticalFeedbackConfig optical, int batch)
+    public void Counts_EqualPrediction_SetupAndPerCall_AndStorageEqualsPrediction(FeedbackShape shape, OpticalOptions optical, int batch)
     {
         FeedbackPrediction predicted = Backend.Predict(shape, Config(optical), batch);
         OpticalProjector projector = Create(shape, optical);
@@ -379,7 +379,7 @@ public sealed class OpticalProjectorTests
     public void EncodeError_IsTheTernarisedError()
     {
         var shape = new FeedbackShape(10, [5]);
-        OpticalProjector projector = Create(shape, new OpticalFeedbackConfig { Threshold = 0.3 });
+        OpticalProjector projector = Create(shape, new OpticalOptions { Threshold = 0.3 });
         Matrix error = TestData.RandomMatrix(4, 10, seed: 1);
         var actual = new Matrix(4, 10);
         var expected = new Matrix(4, 10);
@@ -399,19 +399,19 @@ public sealed class OpticalProjectorTests
             (new FeedbackConfig { Init = FeedbackInit.Uniform }, "feedback.init"),
             (new FeedbackConfig { Init = FeedbackInit.XavierUniform }, "feedback.init"),
             (new FeedbackConfig { Scale = -1 }, "feedback.scale"),
-            (Config(new OpticalFeedbackConfig { Mirrors = 8, AnchorMirrors = 8 }), "feedback.optical.anchor_mirrors"),
-            (Config(new OpticalFeedbackConfig { Mirrors = 8, AnchorMirrors = 9 }), "feedback.optical.mirrors"),
-            (Config(new OpticalFeedbackConfig { Mirrors = 1 }), "feedback.optical.mirrors"),
-            (Config(new OpticalFeedbackConfig { AnchorMirrors = 0 }), "feedback.optical.anchor_mirrors"),
-            (Config(new OpticalFeedbackConfig { Threshold = 1 }), "feedback.optical.threshold"),
-            (Config(new OpticalFeedbackConfig { BitDepth = 17 }), "feedback.optical.bit_depth"),
-            (Config(new OpticalFeedbackConfig { Exposure = 0 }), "feedback.optical.exposure"),
-            (Config(new OpticalFeedbackConfig { CameraPixels = 0 }), "feedback.optical.camera_pixels"),
-            (Config(new OpticalFeedbackConfig { CalibrationFrames = 0 }), "feedback.optical.calibration_frames"),
-            (Config(new OpticalFeedbackConfig { Drift = 0.6 }), "feedback.optical.drift"),
-            (Config(new OpticalFeedbackConfig { DriftFrames = 0.5 }), "feedback.optical.drift_frames"),
-            (Config(new OpticalFeedbackConfig { FullWellElectrons = -1 }), "feedback.optical.full_well_e"),
-            (Config(new OpticalFeedbackConfig { ReadNoiseElectrons = double.NaN }), "feedback.optical.read_noise_e"),
+            (Config(new OpticalOptions { Mirrors = 8, AnchorMirrors = 8 }), "feedback.optical.anchor_mirrors"),
+            (Config(new OpticalOptions { Mirrors = 8, AnchorMirrors = 9 }), "feedback.optical.mirrors"),
+            (Config(new OpticalOptions { Mirrors = 1 }), "feedback.optical.mirrors"),
+            (Config(new OpticalOptions { AnchorMirrors = 0 }), "feedback.optical.anchor_mirrors"),
+            (Config(new OpticalOptions { Threshold = 1 }), "feedback.optical.threshold"),
+            (Config(new OpticalOptions { BitDepth = 17 }), "feedback.optical.bit_depth"),
+            (Config(new OpticalOptions { Exposure = 0 }), "feedback.optical.exposure"),
+            (Config(new OpticalOptions { CameraPixels = 0 }), "feedback.optical.camera_pixels"),
+            (Config(new OpticalOptions { CalibrationFrames = 0 }), "feedback.optical.calibration_frames"),
+            (Config(new OpticalOptions { Drift = 0.6 }), "feedback.optical.drift"),
+            (Config(new OpticalOptions { DriftFrames = 0.5 }), "feedback.optical.drift_frames"),
+            (Config(new OpticalOptions { FullWellElectrons = -1 }), "feedback.optical.full_well_e"),
+            (Config(new OpticalOptions { ReadNoiseElectrons = double.NaN }), "feedback.optical.read_noise_e"),
         ];
         foreach ((FeedbackConfig options, string key) in bad)
         {
@@ -426,7 +426,7 @@ public sealed class OpticalProjectorTests
     public void Project_RejectsMismatchedShapes()
     {
         var shape = new FeedbackShape(10, [33, 7]);
-        OpticalProjector projector = Create(shape, OpticalFeedbackConfig.Ideal);
+        OpticalProjector projector = Create(shape, OpticalOptions.Ideal);
         Matrix[] good = Signals(shape, 2);
 
         Assert.That(() => projector.Project(new Matrix(2, 11), good), Throws.ArgumentException.With.Message.Contains("10 columns"));
@@ -467,7 +467,7 @@ public sealed class OpticalProjectorTests
     public void MoreOutputsThanTheSimulatorIndexes_IsAUserError_ForCreateAndPredict()
     {
         var shape = new FeedbackShape(10, [int.MaxValue, 2]);
-        var options = new FeedbackConfig { Backend = "optical", Optical = new() { CameraPixels = 1 } };
+        var options = new FeedbackConfig { Backend = "optical" }.With(OpticalOptions.Section, new OpticalOptions { CameraPixels = 1 });
         var backend = new OpticalBackend();
         Assert.That(() => backend.Predict(shape, options, 1), Throws.InstanceOf<DfaInputException>().With.Message.Contains("at most 2147483647 outputs"));
         Assert.That(() => backend.Create(shape, options, 1, 1), Throws.InstanceOf<DfaInputException>().With.Message.Contains("at most 2147483647 outputs"));

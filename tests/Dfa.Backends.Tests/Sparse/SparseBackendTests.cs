@@ -13,7 +13,7 @@ public sealed class SparseBackendTests
     private static readonly SparseBackend Backend = new();
 
     private static FeedbackConfig Options(int k = 1, int? rank = null, FeedbackInit init = FeedbackInit.Gaussian, double? scale = null) =>
-        new() { Backend = "sparse", Init = init, Scale = scale, Sparse = new SparseFeedbackConfig { Connections = k, Rank = rank } };
+        new FeedbackConfig { Backend = "sparse", Init = init, Scale = scale }.With(SparseOptions.Section, new SparseOptions { Connections = k, Rank = rank });
 
     public static IEnumerable<TestCaseData> Cases()
     {
@@ -82,7 +82,7 @@ public sealed class SparseBackendTests
             indices += projector.Indices(l).Length;
         }
 
-        int k = options.Sparse!.Connections;
+        int k = options.Options<SparseOptions>()!.Connections;
         Assert.That(weights, Is.EqualTo(k * shape.TotalLayerSize));
         Assert.That(projector.Storage.WeightBits, Is.EqualTo(32 * weights));
         Assert.That(projector.Storage.IndexBits, Is.EqualTo(32 * indices));

@@ -12,7 +12,7 @@ public sealed class SparseProjectorTests
     private static readonly int[] SimdBoundaries = [1, 7, 8, 9, 15, 16, 17, 31, 32, 33, 63, 64, 65, 127, 128, 129, 255, 256, 257];
 
     private static FeedbackConfig Options(int k = 1, int? rank = null, FeedbackInit init = FeedbackInit.Gaussian, double? scale = null) =>
-        new() { Backend = "sparse", Init = init, Scale = scale, Sparse = new SparseFeedbackConfig { Connections = k, Rank = rank } };
+        new FeedbackConfig { Backend = "sparse", Init = init, Scale = scale }.With(SparseOptions.Section, new SparseOptions { Connections = k, Rank = rank });
 
     private static Matrix[] Signals(FeedbackShape shape, int batch, float fill = float.NaN) =>
         shape.LayerSizes.Select(n =>

@@ -1,3 +1,4 @@
+using Dfa.Backends.Sparse;
 using System.Text.Json;
 using Dfa.Backends.Registry;
 using Dfa.Core.Config;
@@ -68,13 +69,13 @@ public sealed class CompareEdgeCaseTests
         using ServiceProvider services = new ServiceCollection().AddFeedbackBackends().BuildServiceProvider();
         var registry = services.GetRequiredService<FeedbackBackendRegistry>();
         var prices = new Prices(ProfileCatalog.Open(RepoPaths.Combine("hardware-profiles")).Load("gpu-a100-80gb-sxm4"));
-        var trained = new FeedbackConfig { Backend = "sparse", Sparse = new SparseFeedbackConfig { Connections = 3 } };
+        var trained = new FeedbackConfig { Backend = "sparse" }.With(SparseOptions.Section, new SparseOptions { Connections = 3 });
         Assert.That(costs.EnumerateArray().Select(c => c.GetProperty("outputs").GetInt32()), Is.EqualTo(new[] { 5, 1000 }));
         foreach (JsonElement c in costs.EnumerateArray())
         {
             int e = c.GetProperty("outputs").GetInt32();
             Workload w = WorkloadCatalog.Mlp([20, 32, 24], e);
-            var plan = new FeedbackPlan("sparse", FeedbackPrecision.Fp32, registry.Get("sparse").Predict(w.FeedbackShape, trained, 32));
+            var plan = new FeedbackPlan("sparse", registry.Get("sparse").Predict(w.FeedbackShape, trained, 32));
             CostRow expected = CostModel.Price(w, 32, plan, prices, OptimizerKind.Adam);
             Assert.That(c.GetProperty("feedback_s").GetDouble(), Is.EqualTo(expected.Phases[1].Seconds), $"e={e}");
             Assert.That(c.GetProperty("step_s").GetDouble(), Is.EqualTo(expected.TimeSeconds), $"e={e}");

@@ -42,11 +42,7 @@ public sealed class PricedEqualsCountedTests
             Threads = 1,
             Seed = 3,
             Model = new ModelConfig { Hidden = Hidden, Activation = ActivationKind.Tanh },
-            Feedback = new FeedbackConfig
-            {
-                Backend = backend,
-                Optical = backend == "optical" ? CostPlans.OpticalOptions(prices) : null,
-            },
+            Feedback = Registry.Get(backend).OnDevice(new FeedbackConfig { Backend = backend }, prices),
         };
         TrainingSetup setup = TrainingSetup.Build(config, Inputs, Classes, Registry);
         Assert.That(setup.Network.ParameterCount, Is.EqualTo(workload.Parameters), "the workload is the trained network");

@@ -1,11 +1,16 @@
+using Dfa.Backends.Registry;
 using Dfa.Cli.Experiments;
 using Dfa.Core.Config;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Dfa.Cli.Tests.Experiments;
 
 /// <summary>The shipped catalog: every member of every experiment builds a valid config in both modes, and says what it varies.</summary>
 public sealed class ExperimentCatalogTests
 {
+    private static readonly FeedbackBackendRegistry Registry =
+        new ServiceCollection().AddFeedbackBackends().BuildServiceProvider().GetRequiredService<FeedbackBackendRegistry>();
+
     private static IEnumerable<string> Names() => ExperimentCatalog.Names;
 
     [TestCaseSource(nameof(Names))]
@@ -14,7 +19,7 @@ public sealed class ExperimentCatalogTests
         Experiment e = ExperimentCatalog.Find(name)!;
         foreach (bool quick in new[] { true, false })
         {
-            PlannedExperiment plan = ExperimentRunner.Plan(e, quick, ExperimentRunner.ShippedBaseConfig(), ExperimentCatalog.BaseConfig, []);
+            PlannedExperiment plan = ExperimentRunner.Plan(e, quick, ExperimentRunner.ShippedBaseConfig(), ExperimentCatalog.BaseConfig, [], Registry.Schema);
 
             Assert.That(plan.Specs, Has.Count.EqualTo(e.Members.Count));
             Assert.That(plan.Specs.Select(s => s.Config.Epochs), Is.All.EqualTo(e.Mode(quick).Epochs));
@@ -51,7 +56,7 @@ public sealed class ExperimentCatalogTests
     {
         Experiment e = ExperimentCatalog.Find("sgd-vs-adam")!;
 
-        PlannedExperiment plan = ExperimentRunner.Plan(e, quick: true, ExperimentRunner.ShippedBaseConfig(), ExperimentCatalog.BaseConfig, ["lr=0.123", "epochs=2"]);
+        PlannedExperiment plan = ExperimentRunner.Plan(e, quick: true, ExperimentRunner.ShippedBaseConfig(), ExperimentCatalog.BaseConfig, ["lr=0.123", "epochs=2"], Registry.Schema);
 
         TrainConfig bpSgd = plan.Specs.Single(s => s.Label == "bp-sgd-small").Config;
         TrainConfig adam = plan.Specs.Single(s => s.Label == "dfa-adam").Config;

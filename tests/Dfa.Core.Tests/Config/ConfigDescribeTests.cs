@@ -1,4 +1,5 @@
 using Dfa.Core.Config;
+using Dfa.Core.Config.Schema;
 
 namespace Dfa.Core.Tests.Config;
 
@@ -84,7 +85,7 @@ public sealed class ConfigDescribeTests
     [Test]
     public void Describe_CustomConfig_RendersEveryValue()
     {
-        var d = ConfigLoader.Describe(ConfigLoader.Parse(Custom, "custom.yaml")).ToDictionary(p => p.Key, p => p.Value);
+        var d = ConfigLoader.Describe(ConfigLoader.Parse(Custom, "custom.yaml", null, ToySections.Schema)).ToDictionary(p => p.Key, p => p.Value);
         Assert.Multiple(() =>
         {
             Assert.That(d["lr"], Is.EqualTo("0.0001"));
@@ -99,7 +100,9 @@ public sealed class ConfigDescribeTests
             Assert.That(d["feedback.seed"], Is.EqualTo("42"));
             Assert.That(d["seed"], Is.EqualTo("18446744073709551615"));
             Assert.That(d["output"], Is.EqualTo("runs/custom"));
-            Assert.That(d["feedback.optical"], Is.EqualTo("null"));
+            Assert.That(d["feedback.backend"], Is.EqualTo("dense"));
+            Assert.That(d["feedback.toy"], Is.EqualTo("null"));
+            Assert.That(d["feedback.lamp"], Is.EqualTo("null"));
             Assert.That(d["logging.alignment_every"], Is.EqualTo("100"));
             Assert.That(d["hybrid.warmup_steps"], Is.EqualTo("50"));
             Assert.That(d["modular.boundaries"], Is.EqualTo("[hidden2, output]"));
@@ -108,23 +111,36 @@ public sealed class ConfigDescribeTests
             Assert.That(d["init_from.blocks"], Is.EqualTo("[hidden1, 'hidden 2']"));
             Assert.That(d["checkpoint.enabled"], Is.EqualTo("true"));
             Assert.That(d["checkpoint.every_steps"], Is.EqualTo("0"));
-            Assert.That(d, Has.Count.EqualTo(74));
+            Assert.That(d, Has.Count.EqualTo(73));
         });
     }
 
     [Test]
     public void SupportedKeys_AreDescribesKeysWithEarlyStoppingSpelledOut()
     {
-        Assert.That(ConfigLoader.SupportedKeys, Has.Count.EqualTo(87));
-        Assert.That(ConfigLoader.SupportedKeys, Does.Contain("checkpoint.every_steps"));
-        Assert.That(ConfigLoader.SupportedKeys, Does.Contain("logging.alignment_samples"));
-        Assert.That(ConfigLoader.SupportedKeys, Does.Contain("model.conv"));
-        Assert.That(ConfigLoader.SupportedKeys, Does.Contain("feedback.optical.read_noise_e"));
-        Assert.That(ConfigLoader.SupportedKeys, Does.Contain("feedback.sparse.rank"));
-        Assert.That(ConfigLoader.SupportedKeys, Does.Contain("lr_schdulear.use_lr_schdulear"));
-        Assert.That(ConfigLoader.SupportedKeys, Does.Contain("early_stopping.min_delta"));
-        Assert.That(ConfigLoader.SupportedKeys, Does.Not.Contain("early_stopping"));
-        Assert.That(ConfigLoader.SupportedKeys, Is.Unique);
+        IReadOnlyList<string> keys = ConfigLoader.SupportedKeys(ToySections.Schema);
+        Assert.That(keys, Has.Count.EqualTo(75));
+        Assert.That(keys, Does.Contain("checkpoint.every_steps"));
+        Assert.That(keys, Does.Contain("logging.alignment_samples"));
+        Assert.That(keys, Does.Contain("model.conv"));
+        Assert.That(keys, Does.Contain("feedback.toy.rank"));
+        Assert.That(keys, Does.Contain("feedback.lamp.threshold"));
+        Assert.That(keys, Does.Contain("lr_schdulear.use_lr_schdulear"));
+        Assert.That(keys, Does.Contain("early_stopping.min_delta"));
+        Assert.That(keys, Does.Not.Contain("early_stopping"));
+        Assert.That(keys, Is.Unique);
+        Assert.That(ConfigLoader.SupportedKeys(), Is.EqualTo(keys.Where(k => !k.StartsWith("feedback.toy.", StringComparison.Ordinal) && !k.StartsWith("feedback.lamp.", StringComparison.Ordinal))));
+    }
+
+    [Test]
+    public void Document_GivesEveryKeyItsTypeAndDefault_InDescribesOrder()
+    {
+        IReadOnlyList<KeyDoc> docs = ConfigLoader.Document(ToySections.Schema);
+        Assert.That(docs.Select(d => d.Path), Is.EqualTo(ConfigLoader.SupportedKeys(ToySections.Schema)));
+        Assert.That(docs.Single(d => d.Path == "feedback.toy.links"), Is.EqualTo(new KeyDoc("feedback.toy.links", "integer ≥ 1", "1", "links per unit")));
+        Assert.That(docs.Single(d => d.Path == "feedback.lamp.threshold").Type, Is.EqualTo("number in [0, 1)"));
+        Assert.That(docs.Single(d => d.Path == "feedback.toy.rank").Type, Is.EqualTo("integer ≥ 1, or null"));
+        Assert.That(docs.Single(d => d.Path == "lr").Default, Is.EqualTo("0.005"));
     }
 
     [TestCase("true", "'true'")]

@@ -186,42 +186,48 @@ public sealed class ConfigErrorTests
     [Test]
     public void BackendSection_ForAnotherBackend_IsAConflict_ReportedAtTheSection()
     {
-        AssertAt(Fail("feedback:\n  backend: dense\n  optical: {bit_depth: 8}\n"), 3, 3,
-            "feedback.optical configures the optical backend, but feedback.backend is 'dense'");
-        AssertAt(Fail("feedback:\n  sparse: {connections: 2}\n"), 2, 3, "feedback.sparse configures the sparse backend");
-        Assert.That(Fail("feedback: {backend: sparse, sparse: {connections: 2}}", "feedback.backend=binary").Message,
-            Does.Contain("feedback.sparse configures the sparse backend, but feedback.backend is 'binary'"));
+        AssertAt(FailWith("feedback:\n  backend: plain\n  lamp: {bits: 8}\n"), 3, 3,
+            "feedback.lamp configures the lamp backend, but feedback.backend is 'plain'");
+        AssertAt(FailWith("feedback:\n  toy: {links: 2}\n"), 2, 3, "feedback.toy configures the toy backend");
+        Assert.That(FailWith("feedback: {backend: toy, toy: {links: 2}}", "feedback.backend=lamp").Message,
+            Does.Contain("feedback.toy configures the toy backend, but feedback.backend is 'lamp'"));
     }
 
     [Test]
-    public void BackendSections_BindTheirKeys()
+    public void BackendSections_BindTheirKeys_AndAbsentSectionsAreNull()
     {
-        var sparse = ConfigLoader.Parse("feedback: {backend: sparse, sparse: {connections: 3, rank: 5}}", File).Feedback;
-        Assert.That(sparse.Sparse, Is.EqualTo(new SparseFeedbackConfig { Connections = 3, Rank = 5 }));
-        var binary = ConfigLoader.Parse("feedback: {backend: binary, binary: {error: ternary, threshold: 0.25}}", File).Feedback;
-        Assert.That(binary.Binary, Is.EqualTo(new BinaryFeedbackConfig { Error = ErrorEncoding.Ternary, Threshold = 0.25 }));
-        var optical = ConfigLoader.Parse(
-            "feedback: {backend: optical, optical: {bit_depth: 0, read_noise_e: 0, camera_pixels: 4096, anchor_mirrors: 7}}", File).Feedback;
-        Assert.That(optical.Optical, Is.EqualTo(new OpticalFeedbackConfig { BitDepth = 0, ReadNoiseElectrons = 0, CameraPixels = 4096, AnchorMirrors = 7 }));
-        Assert.That(ConfigLoader.Parse("feedback: {backend: optical}", File).Feedback.Optical, Is.Null);
+        var toy = ConfigLoader.Parse("feedback: {backend: toy, toy: {links: 3, rank: 5}}", File, null, ToySections.Schema).Feedback;
+        Assert.That(toy.Options<ToySections.ToyOptions>(), Is.EqualTo(new ToySections.ToyOptions { Links = 3, Rank = 5 }));
+        Assert.That(toy.Options<ToySections.LampOptions>(), Is.Null);
+        var lamp = ConfigLoader.Parse("feedback: {backend: lamp, lamp: {}}", File, null, ToySections.Schema).Feedback;
+        Assert.That(lamp.Options<ToySections.LampOptions>(), Is.EqualTo(new ToySections.LampOptions()));
+        Assert.That(ConfigLoader.Parse("feedback: {backend: lamp}", File, null, ToySections.Schema).Feedback.Options<ToySections.LampOptions>(), Is.Null);
+        Assert.That(ConfigLoader.Parse("lr: 0.1", File, null, ToySections.Schema).Feedback.Backend, Is.EqualTo("plain"));
     }
 
     [Test]
-    public void SparseConnections_AboveTheRank_IsAConflict()
+    public void BackendSection_UnknownToTheLoader_IsAnUnknownKey()
     {
-        AssertAt(Fail("feedback: {backend: sparse, sparse: {connections: 4, rank: 3}}"), 1, 51,
-            "feedback.sparse.connections (4) cannot exceed feedback.sparse.rank (3)");
+        AssertAt(Fail("feedback: {backend: toy, toy: {links: 2}}"), 1, 26, "unknown key 'toy' in 'feedback'");
     }
 
-    [TestCase("feedback: {backend: optical, optical: {bit_depth: 17}}", "bit_depth")]
-    [TestCase("feedback: {backend: optical, optical: {exposure: 0}}", "exposure")]
-    [TestCase("feedback: {backend: optical, optical: {threshold: 1}}", "threshold")]
-    [TestCase("feedback: {backend: binary, binary: {threshold: -0.1}}", "threshold")]
-    [TestCase("feedback: {backend: sparse, sparse: {connections: 0}}", "connections")]
-    [TestCase("feedback: {backend: binary, binary: {error: int8}}", "float, ternary")]
-    public void BackendSectionValues_AreRangeChecked(string yaml, string fragment)
+    [Test]
+    public void BackendSectionCheck_PointsAtTheFirstKeyItNames()
     {
-        Assert.That(Fail(yaml).Message, Does.Contain(fragment));
+        AssertAt(FailWith("feedback: {backend: toy, toy: {links: 4, rank: 3}}"), 1, 39,
+            "feedback.toy.links (4) cannot exceed feedback.toy.rank (3)");
+        AssertAt(FailWith("feedback: {backend: toy, toy: {rank: 3}}", "feedback.toy.links=4"), 1, 20, "cannot exceed feedback.toy.rank (3)");
+    }
+
+    [TestCase("feedback: {backend: lamp, lamp: {bits: 17}}", "feedback.lamp.bits must be at most 16, got 17")]
+    [TestCase("feedback: {backend: lamp, lamp: {threshold: 1}}", "feedback.lamp.threshold must be in [0, 1), got 1")]
+    [TestCase("feedback: {backend: toy, toy: {links: 0}}", "feedback.toy.links must be at least 1, got 0")]
+    [TestCase("feedback: {backend: toy, toy: {linkz: 2}}", "unknown key 'linkz' in 'feedback.toy'; did you mean 'links'?")]
+    [TestCase("feedback: {backend: toy, toy: [1]}", "feedback.toy: expected a mapping of keys (links, rank) or null, got a list")]
+    [TestCase("feedback: {backend: toy, bits: 3}", "unknown key 'bits' in 'feedback'; 'bits' belongs at 'feedback.lamp.bits'")]
+    public void BackendSectionValues_AreCheckedLikeEveryOtherKey(string yaml, string problem)
+    {
+        Assert.That(FailWith(yaml).Problem, Is.EqualTo(problem));
     }
 
     [TestCase("")]
@@ -372,6 +378,9 @@ public sealed class ConfigErrorTests
         var e = Assert.Throws<DfaInputException>(() => ConfigLoader.Load(Path.GetTempPath()))!;
         Assert.That(e.Message, Does.EndWith("is a directory, not a config file"));
     }
+
+    private static ConfigException FailWith(string yaml, params string[] overrides) =>
+        Assert.Throws<ConfigException>(() => ConfigLoader.Parse(yaml, File, overrides, ToySections.Schema))!;
 
     private static ConfigException Fail(string yaml, params string[] overrides)
     {

@@ -66,7 +66,7 @@ public sealed class ConfigFuzzRegressionTests
     {
         string name = new('q', 5000);
 
-        var ex = Assert.Throws<ConfigException>(() => ConfigLoader.Parse($"feedback: {{backend: {name}, binary: {{}}}}\n", "long.yaml"));
+        var ex = Assert.Throws<ConfigException>(() => ConfigLoader.Parse($"feedback: {{backend: {name}, lamp: {{}}}}\n", "long.yaml", null, ToySections.Schema));
 
         Assert.That(ex!.Message, Does.Contain($"but feedback.backend is '{new string('q', 57)}...'; remove the section"));
         Assert.That(ex.Message, Has.Length.LessThan(300));

@@ -51,7 +51,7 @@ public sealed class CostModelTests
         perCall.Add(HardwareAction.FeedbackBitsRead, 32 * e * n);
         perCall.Add(HardwareAction.ErrorBytesRead, 4 * batch * e * shape.LayerSizes.Count);
         perCall.Add(HardwareAction.SignalBytesWritten, 4 * batch * n);
-        return new FeedbackPlan("dense", FeedbackPrecision.Fp32, new FeedbackPrediction(new FeedbackStorage("float32", 32 * e * n, 0, 0, 0), new ActionCounts(), perCall));
+        return new FeedbackPlan("dense", new FeedbackPrediction(new FeedbackStorage("float32", 32 * e * n, 0, 0, 0), new ActionCounts(), perCall, FeedbackPrecision.Fp32));
     }
 
     [Test]
@@ -188,7 +188,7 @@ public sealed class CostModelTests
         Workload w = WorkloadCatalog.Mlp([100, 50], 10);
         var perCall = new ActionCounts();
         perCall.Add(HardwareAction.Fp32Add, 32 * 10 * 50);
-        var plan = new FeedbackPlan("binary", FeedbackPrecision.OneBit, new FeedbackPrediction(new FeedbackStorage("1-bit", 500, 0, 0, 0), new ActionCounts(), perCall));
+        var plan = new FeedbackPlan("binary", new FeedbackPrediction(new FeedbackStorage("1-bit", 500, 0, 0, 0), new ActionCounts(), perCall, FeedbackPrecision.OneBit));
 
         CostRow plain = CostModel.Price(w, 32, plan, ToyPrices);
         Assert.That(plain.Operations["fp32_add"], Is.EqualTo(16000));
@@ -254,7 +254,7 @@ public sealed class CostModelTests
     public void AnalogPlan_OnADigitalProfile_IsAUserError()
     {
         Workload w = WorkloadCatalog.Mlp([100, 50], 10);
-        var plan = new FeedbackPlan("optical", FeedbackPrecision.Analog, new FeedbackPrediction(new FeedbackStorage("optical", 0, 0, 0, 0), new ActionCounts(), new ActionCounts()));
+        var plan = new FeedbackPlan("optical", new FeedbackPrediction(new FeedbackStorage("optical", 0, 0, 0, 0), new ActionCounts(), new ActionCounts(), FeedbackPrecision.Analog), FeedbackDevice.Optical);
         Assert.That(() => CostModel.Price(w, 1, plan, ToyPrices), Throws.InstanceOf<DfaInputException>().With.Message.Contains("needs an optical profile"));
     }
 }

@@ -56,7 +56,7 @@ public sealed class MethodCostModelTests
         perCall.Add(HardwareAction.FeedbackBitsRead, 32 * e * n);
         perCall.Add(HardwareAction.ErrorBytesRead, 4 * batch * e * shape.LayerSizes.Count);
         perCall.Add(HardwareAction.SignalBytesWritten, 4 * batch * n);
-        return new FeedbackPlan("dense", FeedbackPrecision.Fp32, new FeedbackPrediction(new FeedbackStorage("float32", 32 * e * n, 0, 0, 0), new ActionCounts(), perCall));
+        return new FeedbackPlan("dense", new FeedbackPrediction(new FeedbackStorage("float32", 32 * e * n, 0, 0, 0), new ActionCounts(), perCall));
     }
 
     private static MethodCost Price(StepMethod method, Workload? workload = null, int batch = 1, OptimizerKind optimizer = OptimizerKind.Sgd, Prices? prices = null) =>
