@@ -6,6 +6,7 @@ using Dfa.Core.Feedback;
 using Dfa.Core.Layers;
 using Dfa.Core.Optim;
 using Dfa.Core.Randomness;
+using Dfa.Core.Serialization;
 using Dfa.Core.Training;
 
 namespace Dfa.Cli;
@@ -22,7 +23,8 @@ internal sealed record TrainingSetup(
     string BackendName,
     ulong FeedbackSeed,
     IOptimizer Optimizer,
-    Trainer Trainer)
+    Trainer Trainer,
+    ModelLoadReport? InitializedFrom = null)
 {
     /// <summary>The run's objects for training on <paramref name="train"/>, after checking that its batches suit the network.</summary>
     /// <exception cref="DfaInputException">
@@ -62,7 +64,7 @@ internal sealed record TrainingSetup(
     {
         Network network = NetworkBuilder.Build(config, inputs, classes, config.Seed);
         network = network.WithFrozenBlocks(FrozenBlockCount(config, network));
-        ModelLoader.Apply(config, network);
+        ModelLoadReport? initializedFrom = ModelLoader.Apply(config, network);
         ulong feedbackSeed = config.Feedback.Seed ?? Rng.Derive(config.Seed, "feedback").NextUInt64();
         int threads = config.EffectiveThreads;
         IFeedbackProjector CreateProjector(FeedbackShape shape, ulong seed) =>
@@ -150,7 +152,7 @@ internal sealed record TrainingSetup(
         optimizer ??= Optimizers.Create(config, network.TrainableParameters);
         ILearningRateSchedule schedule = LearningRateSchedules.Create(config.LearningRate, config.LrScheduler);
         var trainer = new Trainer(network, algorithm, optimizer, schedule, config);
-        return new TrainingSetup(network, algorithm, projector, UsesFeedbackBackend(config) ? registry.Get(config.Feedback.Backend).Name : "none", feedbackSeed, optimizer, trainer);
+        return new TrainingSetup(network, algorithm, projector, UsesFeedbackBackend(config) ? registry.Get(config.Feedback.Backend).Name : "none", feedbackSeed, optimizer, trainer, initializedFrom);
     }
 
     /// <summary>DFA's projection onto every trained hidden block.</summary>

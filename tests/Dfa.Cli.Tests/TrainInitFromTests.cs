@@ -3,6 +3,7 @@ using System.Text.Json;
 using Dfa.Backends.Registry;
 using Dfa.Core.Config;
 using Dfa.Core.Data;
+using Dfa.Core.Serialization;
 using Dfa.Core.Training;
 using Dfa.Testing;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,6 +1,6 @@
 using Dfa.Backends.Encoding;
 using Dfa.Core;
-using Dfa.Core.Checkpoints;
+using Dfa.Core.State;
 using Dfa.Core.Feedback;
 using Dfa.Core.Randomness;
 using Dfa.Core.Tensors;

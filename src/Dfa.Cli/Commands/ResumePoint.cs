@@ -1,10 +1,12 @@
 using Dfa.Cli.Runs;
-using Dfa.Core;
 using Dfa.Core.Checkpoints;
-using Dfa.Core.Config;
 using Dfa.Core.Config.Schema;
+using Dfa.Core.Config;
 using Dfa.Core.Data;
+using Dfa.Core.Serialization;
+using Dfa.Core.State;
 using Dfa.Core.Training;
+using Dfa.Core;
 
 namespace Dfa.Cli.Commands;
 

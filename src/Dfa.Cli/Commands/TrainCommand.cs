@@ -91,7 +91,7 @@ internal static class TrainCommand
             console.MarkupLine($"  data {Markup.Escape(train.Name)} {train.Count} / {Markup.Escape(test.Name)} {test.Count}"
                 + (validation is null ? string.Empty : $" / validation {validation.Count}"));
             console.MarkupLine($"  network {Markup.Escape(setup.Network.Describe())} ({setup.Network.ParameterCount:N0} parameters)");
-            if (setup.Network.InitializedFrom is { } init)
+            if (setup.InitializedFrom is { } init)
             {
                 console.MarkupLine($"  init from {Markup.Escape(init.Path)} (blocks {Markup.Escape(string.Join(", ", init.Blocks))}; sha256 {init.Sha256[..12]}…)");
             }

@@ -1,12 +1,14 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using Dfa.Core;
 using Dfa.Core.Analysis;
 using Dfa.Core.Checkpoints;
 using Dfa.Core.Config;
 using Dfa.Core.Layers;
+using Dfa.Core.Serialization;
+using Dfa.Core.State;
 using Dfa.Core.Training;
+using Dfa.Core;
 
 namespace Dfa.Cli.Runs;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Dfa.Core.Analysis;
+using Dfa.Core.Serialization;
 using Dfa.Core.Training;
 
 namespace Dfa.Cli.Runs;

@@ -140,7 +140,7 @@ internal sealed class SummaryBuilder(TrainConfig config, string configPath, Trai
             new("test_samples", test.Count),
             new("network", setup.Network.Describe()),
             new("parameters", setup.Network.ParameterCount),
-            new("init_from", setup.Network.InitializedFrom is { } init
+            new("init_from", setup.InitializedFrom is { } init
                 ? new List<KeyValuePair<string, object?>>
                 {
                     new("path", init.Path),

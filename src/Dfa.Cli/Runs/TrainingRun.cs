@@ -3,7 +3,7 @@ using Dfa.Backends.Registry;
 using Dfa.Cli.Plots;
 using Dfa.Cli.Runs.TensorBoard;
 using Dfa.Core.Analysis;
-using Dfa.Core.Checkpoints;
+using Dfa.Core.State;
 using Dfa.Core.Config;
 using Dfa.Core.Data;
 using Dfa.Core.Feedback;

@@ -1,5 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
+using Dfa.Core.Serialization;
+using Dfa.Core.State;
 using Dfa.Core.Training;
 
 namespace Dfa.Core.Checkpoints;

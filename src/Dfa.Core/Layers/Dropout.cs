@@ -1,5 +1,5 @@
 using System.Numerics.Tensors;
-using Dfa.Core.Checkpoints;
+using Dfa.Core.State;
 using Dfa.Core.Randomness;
 using Dfa.Core.Tensors;
 

@@ -1,6 +1,6 @@
 using System.Numerics;
 using System.Runtime.InteropServices;
-using Dfa.Core.Checkpoints;
+using Dfa.Core.State;
 using Dfa.Core.Layers;
 
 namespace Dfa.Core.Optim;

@@ -1,4 +1,4 @@
-using Dfa.Core.Checkpoints;
+using Dfa.Core.State;
 
 namespace Dfa.Core.Optim;
 

@@ -1,4 +1,4 @@
-using Dfa.Core.Checkpoints;
+using Dfa.Core.State;
 using Dfa.Core.Feedback;
 using Dfa.Core.Tensors;
 

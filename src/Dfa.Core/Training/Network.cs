@@ -74,7 +74,7 @@ public sealed class Network
     public IReadOnlyList<Parameter> TrainableParameters { get; }
 
     /// <summary>The same blocks with the first <paramref name="frozenBlocks"/> frozen (the blocks are shared, not copied).</summary>
-    public Network WithFrozenBlocks(int frozenBlocks) => new(_blocks, frozenBlocks) { InitializedFrom = InitializedFrom };
+    public Network WithFrozenBlocks(int frozenBlocks) => new(_blocks, frozenBlocks);
 
     /// <summary>The index of the block named <paramref name="name"/>, or −1.</summary>
     public int IndexOf(string name) => Array.FindIndex(_blocks, b => b.Name == name);
@@ -84,9 +84,6 @@ public sealed class Network
     public int OutputSize => _blocks[^1].OutputSize;
 
     public long ParameterCount => _parameters.Sum(p => (long)p.Value.Length);
-
-    /// <summary>The saved model <c>init_from</c> loaded into this network (<see cref="ModelLoader"/>), or null when every block has its seeded initialisation.</summary>
-    public ModelLoadReport? InitializedFrom { get; internal set; }
 
     /// <summary>Logits (batch × <see cref="OutputSize"/>), owned by the output layer.</summary>
     public Matrix Forward(Matrix input, bool training)

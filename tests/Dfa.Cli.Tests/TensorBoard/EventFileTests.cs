@@ -1,3 +1,4 @@
+using Dfa.Core.Serialization;
 using System.Buffers.Binary;
 using System.Text;
 using Dfa.Cli.Runs.TensorBoard;
@@ -21,47 +22,15 @@ public sealed class EventFileTests
     private const string Host = "testhost";
 
     [Test]
-    public void Crc32C_MatchesPublishedCheckValues()
-    {
-        // The CRC catalogue's check value, then the four RFC 3720 (iSCSI) B.4 vectors.
-        Assert.That(Crc32C.Compute("123456789"u8), Is.EqualTo(0xE3069283u));
-        Assert.That(Crc32C.ComputeTable("123456789"u8), Is.EqualTo(0xE3069283u));
-        byte[] ascending = [.. Enumerable.Range(0, 32).Select(i => (byte)i)];
-        byte[] descending = [.. ascending.Reverse()];
-        Assert.That(Crc32C.Compute(new byte[32]), Is.EqualTo(0x8A9136AAu));
-        Assert.That(Crc32C.Compute(Enumerable.Repeat((byte)0xFF, 32).ToArray()), Is.EqualTo(0x62A8AB43u));
-        Assert.That(Crc32C.Compute(ascending), Is.EqualTo(0x46DD794Eu));
-        Assert.That(Crc32C.Compute(descending), Is.EqualTo(0x113FDB5Cu));
-        Assert.That(Crc32C.Compute([]), Is.EqualTo(0u));
-    }
-
-    [Test]
     public void Mask_IsTfRecordsRotatePlusConstant()
     {
         // The masked CRC of the empty payload is the constant itself; "123456789" worked by hand:
         // rotr15(0xE3069283) = 0x2507C60D, + 0xA282EAD8 = 0xC78AB0E5.
-        Assert.That(Crc32C.Mask(Crc32C.Compute([])), Is.EqualTo(0xA282EAD8u));
-        Assert.That(Crc32C.Mask(0xE3069283u), Is.EqualTo(0xC78AB0E5u));
+        Assert.That(EventFileWriter.Mask(Crc32C.Compute([])), Is.EqualTo(0xA282EAD8u));
+        Assert.That(EventFileWriter.Mask(0xE3069283u), Is.EqualTo(0xC78AB0E5u));
         foreach (uint crc in new[] { 0u, 1u, 0xFFFFFFFFu, 0xDEADBEEFu, 0x80000000u })
         {
-            Assert.That(Unmask(Crc32C.Mask(crc)), Is.EqualTo(crc));
-        }
-    }
-
-    [Test]
-    public void Crc32C_HardwareTableAndBitwiseAgree_ForLengths0To1000()
-    {
-        var random = new Random(20261128);
-        var data = new byte[1000 + 7];
-        random.NextBytes(data);
-        for (int length = 0; length <= 1000; length++)
-        {
-            // Offset by length mod 8 so the 8-byte steps also run unaligned.
-            ReadOnlySpan<byte> slice = data.AsSpan(length % 8, length);
-            uint expected = BitwiseCrc32C(slice);
-            Assert.That(Crc32C.ComputeTable(slice), Is.EqualTo(expected), $"table, length {length}");
-            Assert.That(Crc32C.ComputeHardware(slice), Is.EqualTo(expected), $"hardware, length {length}");
-            Assert.That(Crc32C.Compute(slice), Is.EqualTo(expected), $"dispatch, length {length}");
+            Assert.That(Unmask(EventFileWriter.Mask(crc)), Is.EqualTo(crc));
         }
     }
 
@@ -365,25 +334,9 @@ public sealed class EventFileTests
 
         static uint Unmasked(ReadOnlySpan<byte> data)
         {
-            uint crc = BitwiseCrc32C(data);
+            uint crc = Crc32CReference.Bitwise(data);
             return ((crc >> 15) | (crc << 17)) + 0xA282EAD8u;
         }
-    }
-
-    /// <summary>The reference CRC-32C: one bit at a time, reflected polynomial 0x82F63B78.</summary>
-    private static uint BitwiseCrc32C(ReadOnlySpan<byte> data)
-    {
-        uint crc = 0xFFFFFFFFu;
-        foreach (byte b in data)
-        {
-            crc ^= b;
-            for (int bit = 0; bit < 8; bit++)
-            {
-                crc = (crc >> 1) ^ (0x82F63B78u & (0u - (crc & 1)));
-            }
-        }
-
-        return ~crc;
     }
 
     private static uint Unmask(uint masked)

@@ -3,6 +3,8 @@ using Dfa.Core.Checkpoints;
 using Dfa.Core.Layers;
 using Dfa.Core.Optim;
 using Dfa.Core.Randomness;
+using Dfa.Core.Serialization;
+using Dfa.Core.State;
 using Dfa.Core.Tensors;
 using Dfa.Core.Training;
 using static Dfa.Core.Tests.Training.ModelTestNetworks;
@@ -53,7 +55,7 @@ public sealed class CheckpointFileTests
         Assert.That((text.Rows, text.Cols), Is.EqualTo((1, 5)));
         Assert.That(BinaryPrimitives.ReadInt64LittleEndian(text.Data.Span), Is.EqualTo(26));
         Assert.That(text.Data[8..].ToArray(), Is.EqualTo("lr=0.001\nmodel.hidden=[3]\n\0\0\0\0\0\0"u8.ToArray()));
-        Assert.That(BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(bytes.Length - 4)), Is.EqualTo(WeightsFile.Crc32C(bytes.AsSpan(0, bytes.Length - 4))));
+        Assert.That(BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(bytes.Length - 4)), Is.EqualTo(Crc32C.Compute(bytes.AsSpan(0, bytes.Length - 4))));
 
         Network restored = BuildMlp(seed: 2, batchNorm: true, hidden: "[3]");
         CheckpointFile.RestoreNetwork(file, restored);

@@ -1,6 +1,7 @@
 using Dfa.Core.Config;
 using Dfa.Core.Layers;
 using Dfa.Core.Randomness;
+using Dfa.Core.Serialization;
 using Dfa.Core.Training;
 
 namespace Dfa.Core.Tests.Training;

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using Dfa.Core.Serialization;
 using System.Globalization;
 using System.Text;
 
@@ -365,9 +366,9 @@ internal sealed class EventFileWriter : IDisposable
     {
         Span<byte> header = stackalloc byte[12];
         BinaryPrimitives.WriteUInt64LittleEndian(header, (ulong)payload.Length);
-        BinaryPrimitives.WriteUInt32LittleEndian(header[8..], Crc32C.Mask(Crc32C.Compute(header[..8])));
+        BinaryPrimitives.WriteUInt32LittleEndian(header[8..], Mask(Crc32C.Compute(header[..8])));
         Span<byte> footer = stackalloc byte[4];
-        BinaryPrimitives.WriteUInt32LittleEndian(footer, Crc32C.Mask(Crc32C.Compute(payload)));
+        BinaryPrimitives.WriteUInt32LittleEndian(footer, Mask(Crc32C.Compute(payload)));
         _pending.Write(header);
         _pending.Write(payload);
         _pending.Write(footer);
@@ -485,4 +486,10 @@ internal sealed class EventFileWriter : IDisposable
     {
         public const int NumberValue = 2, StringValue = 3, BoolValue = 4;
     }
+
+    /// <summary>
+    /// TFRecord's masked CRC, <c>((crc &gt;&gt; 15) | (crc &lt;&lt; 17)) + 0xa282ead8</c>: the rotation and offset keep the
+    /// CRC of data that itself contains CRCs from being trivially related to it.
+    /// </summary>
+    internal static uint Mask(uint crc) => ((crc >> 15) | (crc << 17)) + 0xa282ead8u;
 }

@@ -1,4 +1,4 @@
-namespace Dfa.Core.Training;
+namespace Dfa.Core.Serialization;
 
 /// <summary>What a tensor in a model file is; stored as one byte, so later kinds (optimizer state) fit without a new format version.</summary>
 public enum TensorKind : byte

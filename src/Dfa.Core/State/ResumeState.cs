@@ -1,8 +1,7 @@
 using Dfa.Core.Feedback;
-using Dfa.Core.Optim;
 using Dfa.Core.Randomness;
 
-namespace Dfa.Core.Checkpoints;
+namespace Dfa.Core.State;
 
 /// <summary>
 /// The named records of a checkpoint beyond the network's own tensors: int64 words (counters, random generator states,
@@ -120,41 +119,6 @@ public sealed class ResumeState
     }
 
     public string Text(string name) => _texts.TryGetValue(name, out string? text) ? text : throw Missing(name);
-
-    /// <summary>Saves an optimizer's step count and every buffer (<c>prefix + name + "/" + parameter index</c>).</summary>
-    public void SetOptimizer(string prefix, IStatefulOptimizer optimizer)
-    {
-        ArgumentNullException.ThrowIfNull(optimizer);
-        OptimizerState s = optimizer.ExportState();
-        SetLong(prefix + "step", s.StepCount);
-        foreach ((string name, IReadOnlyList<float[]> arrays) in s.Buffers)
-        {
-            for (int i = 0; i < arrays.Count; i++)
-            {
-                SetFloats($"{prefix}{name}/{i}", arrays[i]);
-            }
-        }
-    }
-
-    /// <summary>Restores what <see cref="SetOptimizer"/> saved; the live optimizer says which buffers and lengths to expect.</summary>
-    public void RestoreOptimizer(string prefix, IStatefulOptimizer optimizer)
-    {
-        ArgumentNullException.ThrowIfNull(optimizer);
-        OptimizerState live = optimizer.ExportState();
-        var buffers = new Dictionary<string, IReadOnlyList<float[]>>(StringComparer.Ordinal);
-        foreach ((string name, IReadOnlyList<float[]> arrays) in live.Buffers)
-        {
-            buffers[name] = arrays.Select((a, i) => Floats($"{prefix}{name}/{i}", a.Length)).ToArray();
-        }
-
-        long step = Long(prefix + "step");
-        if (step < 0)
-        {
-            throw new DfaInputException($"{DisplayName}: record '{prefix}step' is negative ({step})");
-        }
-
-        optimizer.ImportState(new OptimizerState(step, buffers));
-    }
 
     /// <summary>Saves a projector's action counts and, if it has any, its moving state (e.g. the optical noise stream).</summary>
     public void SetProjector(string prefix, IFeedbackProjector projector)

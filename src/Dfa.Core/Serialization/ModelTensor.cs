@@ -1,4 +1,4 @@
-namespace Dfa.Core.Training;
+namespace Dfa.Core.Serialization;
 
 /// <summary>
 /// One tensor as read from a model file, before it is applied to a network. <see cref="Data"/> is the tensor's

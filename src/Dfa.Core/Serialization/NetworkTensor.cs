@@ -1,7 +1,8 @@
 using Dfa.Core.Layers;
 using Dfa.Core.Tensors;
+using Dfa.Core.Training;
 
-namespace Dfa.Core.Training;
+namespace Dfa.Core.Serialization;
 
 /// <summary>
 /// One tensor of a built network as a saved model sees it: its block, its network-unique name, whether it is a

@@ -1,4 +1,4 @@
-namespace Dfa.Core.Training;
+namespace Dfa.Core.Serialization;
 
 /// <summary>
 /// What <see cref="ModelLoader"/> put into a network: the resolved file, its format version, the blocks loaded (in

@@ -1,8 +1,9 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using Dfa.Core.Config;
+using Dfa.Core.Training;
 
-namespace Dfa.Core.Training;
+namespace Dfa.Core.Serialization;
 
 /// <summary>
 /// Applies <c>init_from</c> to a freshly built network: the tensors of the named blocks (every block when none are
@@ -15,8 +16,8 @@ namespace Dfa.Core.Training;
 public static class ModelLoader
 {
     /// <summary>
-    /// Loads <c>config.init_from</c> into <paramref name="network"/> and records it in
-    /// <see cref="Network.InitializedFrom"/>; does nothing and returns null without <c>init_from</c>. The path is
+    /// Loads <c>config.init_from</c> into <paramref name="network"/> and returns what it loaded (the run records it in
+    /// its summary); does nothing and returns null without <c>init_from</c>. The path is
     /// relative to the working directory; a directory stands for its <c>weights.bin</c>.
     /// </summary>
     /// <exception cref="DfaInputException">A missing or invalid file, an unknown block, or a tensor missing or of another shape.</exception>
@@ -37,9 +38,7 @@ public static class ModelLoader
 
         byte[] bytes = WeightsFile.ReadBytes(path);
         ModelFile file = WeightsFile.Read(bytes, path);
-        ModelLoadReport report = Apply(file, network, init.Blocks) with { Path = path, Sha256 = Convert.ToHexStringLower(SHA256.HashData(bytes)) };
-        network.InitializedFrom = report;
-        return report;
+        return Apply(file, network, init.Blocks) with { Path = path, Sha256 = Convert.ToHexStringLower(SHA256.HashData(bytes)) };
     }
 
     /// <summary>Loads the tensors of <paramref name="blocks"/> (all blocks when empty) from <paramref name="file"/> into <paramref name="network"/>.</summary>

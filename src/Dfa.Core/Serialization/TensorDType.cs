@@ -1,4 +1,4 @@
-namespace Dfa.Core.Training;
+namespace Dfa.Core.Serialization;
 
 /// <summary>Element type of a tensor in a model file (one byte; values are little-endian on disk).</summary>
 public enum TensorDType : byte

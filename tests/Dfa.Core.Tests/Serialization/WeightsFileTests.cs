@@ -1,10 +1,12 @@
 using System.Buffers.Binary;
 using System.Text;
-using Dfa.Core.Randomness;
-using Dfa.Core.Training;
 using static Dfa.Core.Tests.Training.ModelTestNetworks;
+using Dfa.Core.Randomness;
+using Dfa.Core.Serialization;
+using Dfa.Core.Training;
+using Dfa.Testing;
 
-namespace Dfa.Core.Tests.Training;
+namespace Dfa.Core.Tests.Serialization;
 
 /// <summary>
 /// The <c>weights.bin</c> format: its bytes against a hand-written reader, bit-exact round trips of parameters and
@@ -12,39 +14,6 @@ namespace Dfa.Core.Tests.Training;
 /// </summary>
 public sealed class WeightsFileTests
 {
-    /// <summary>Bitwise CRC-32C, the textbook loop: the reference for the table-free implementation.</summary>
-    private static uint Crc32CReference(ReadOnlySpan<byte> data)
-    {
-        uint crc = 0xFFFFFFFF;
-        foreach (byte b in data)
-        {
-            crc ^= b;
-            for (int k = 0; k < 8; k++)
-            {
-                crc = (crc & 1) != 0 ? (crc >> 1) ^ 0x82F63B78 : crc >> 1;
-            }
-        }
-
-        return ~crc;
-    }
-
-    [Test]
-    public void Crc32C_GivesTheCheckValueAndMatchesTheBitwiseReference_ForAllLengthsTo40()
-    {
-        Assert.That(WeightsFile.Crc32C("123456789"u8), Is.EqualTo(0xE3069283u));
-        var rng = new Rng(5);
-        for (int n = 0; n <= 40; n++)
-        {
-            byte[] data = new byte[n];
-            for (int i = 0; i < n; i++)
-            {
-                data[i] = (byte)rng.NextUInt64();
-            }
-
-            Assert.That(WeightsFile.Crc32C(data), Is.EqualTo(Crc32CReference(data)), $"length {n}");
-        }
-    }
-
     [Test]
     public void ToBytes_LaysOutHeaderRecordsAndChecksum_AsDocumented()
     {
@@ -84,7 +53,7 @@ public sealed class WeightsFileTests
         }
 
         Assert.That(reader.BaseStream.Position, Is.EqualTo(20 + payload));
-        Assert.That(reader.ReadUInt32(), Is.EqualTo(Crc32CReference(bytes.AsSpan(0, (int)(20 + payload)))));
+        Assert.That(reader.ReadUInt32(), Is.EqualTo(Crc32CReference.Bitwise(bytes.AsSpan(0, (int)(20 + payload)))));
         Assert.That(seen, Is.EqualTo(new[]
         {
             "hidden1/fc1.weight k0 t1 3x5", "hidden1/fc1.bias k0 t1 1x3", "hidden1/bn1.weight k0 t1 1x3", "hidden1/bn1.bias k0 t1 1x3",
@@ -217,7 +186,7 @@ public sealed class WeightsFileTests
 
         // v2 with a valid checksum over a count beyond the limit.
         BinaryPrimitives.WriteInt64LittleEndian(v2.AsSpan(12), 0);
-        BinaryPrimitives.WriteUInt32LittleEndian(v2.AsSpan(20), WeightsFile.Crc32C(v2.AsSpan(0, 20)));
+        BinaryPrimitives.WriteUInt32LittleEndian(v2.AsSpan(20), Crc32C.Compute(v2.AsSpan(0, 20)));
         Assert.That(Assert.Throws<DfaInputException>(() => WeightsFile.Read(v2, "h.bin"))!.Message, Does.Contain("2147483647 tensors (at most 65536)"));
 
         // v1: one parameter claiming int.MaxValue × int.MaxValue, then int.MaxValue × 2 (fits an int64, not the file).
@@ -260,7 +229,7 @@ public sealed class WeightsFileTests
             {
                 // Re-seal so the checksum passes and the record parser sees the garbage.
                 BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(12), bytes.Length - 24);
-                BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(bytes.Length - 4), WeightsFile.Crc32C(bytes.AsSpan(0, bytes.Length - 4)));
+                BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(bytes.Length - 4), Crc32C.Compute(bytes.AsSpan(0, bytes.Length - 4)));
             }
 
             try
@@ -302,7 +271,7 @@ public sealed class WeightsFileTests
         BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(8), BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(8)) + 1);
         BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(12), bytes.Length - 20);
         bytes = [.. bytes, 0, 0, 0, 0];
-        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(bytes.Length - 4), WeightsFile.Crc32C(bytes.AsSpan(0, bytes.Length - 4)));
+        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(bytes.Length - 4), Crc32C.Compute(bytes.AsSpan(0, bytes.Length - 4)));
         Network target = BuildMlp(seed: 2, hidden: "[3]");
 
         ModelFile file = WeightsFile.Read(bytes, "ckpt.bin");

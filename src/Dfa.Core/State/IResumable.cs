@@ -1,4 +1,4 @@
-namespace Dfa.Core.Checkpoints;
+namespace Dfa.Core.State;
 
 /// <summary>
 /// A part of a run whose hidden state moves during training (a random stream, a step counter, optimizer moments) and

@@ -1,9 +1,9 @@
 using System.Buffers.Binary;
-using System.Numerics;
 using System.Text;
-using Dfa.Core.Checkpoints;
+using Dfa.Core.State;
+using Dfa.Core.Training;
 
-namespace Dfa.Core.Training;
+namespace Dfa.Core.Serialization;
 
 /// <summary>
 /// The <c>weights.bin</c> model format: every parameter and every layer buffer of a network, each with its block, so a
@@ -180,7 +180,7 @@ public static class WeightsFile
             }
         }
 
-        BinaryPrimitives.WriteUInt32LittleEndian(s[at..], Crc32C(s[..at]));
+        BinaryPrimitives.WriteUInt32LittleEndian(s[at..], Crc32C.Compute(s[..at]));
         return bytes;
     }
 
@@ -252,24 +252,6 @@ public static class WeightsFile
         };
     }
 
-    /// <summary>CRC-32C (Castagnoli) of <paramref name="data"/>: reflected polynomial 0x82F63B78, init and final XOR 0xFFFFFFFF; "123456789" gives 0xE3069283.</summary>
-    public static uint Crc32C(ReadOnlySpan<byte> data)
-    {
-        uint crc = 0xFFFFFFFFu;
-        while (data.Length >= 8)
-        {
-            crc = BitOperations.Crc32C(crc, BinaryPrimitives.ReadUInt64LittleEndian(data));
-            data = data[8..];
-        }
-
-        foreach (byte b in data)
-        {
-            crc = BitOperations.Crc32C(crc, b);
-        }
-
-        return ~crc;
-    }
-
     private static ModelFile ReadV2(byte[] bytes, string displayName)
     {
         if (bytes.Length < HeaderBytes + ChecksumBytes)
@@ -293,7 +275,7 @@ public static class WeightsFile
 
         int end = (int)(HeaderBytes + payload);
         uint stored = BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(end));
-        uint actual = Crc32C(bytes.AsSpan(0, end));
+        uint actual = Crc32C.Compute(bytes.AsSpan(0, end));
         if (stored != actual)
         {
             throw new DfaInputException($"{displayName}: checksum mismatch (CRC-32C stored {stored:X8}, computed {actual:X8}); the file is corrupt");
