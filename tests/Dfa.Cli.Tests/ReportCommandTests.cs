@@ -3,6 +3,7 @@ using System.Text.Json;
 using Dfa.Backends.Registry;
 using Dfa.Cli.Costing;
 using Dfa.Core.Config;
+using Dfa.Runs.Costing;
 using Dfa.Sim.Cost;
 using Dfa.Sim.Profiles;
 using Dfa.Testing;

@@ -5,6 +5,8 @@ using Dfa.Core.Config;
 using Dfa.Core.Data;
 using Dfa.Core.Serialization;
 using Dfa.Core.Training;
+using Dfa.Runs.Data;
+using Dfa.Runs.Training;
 using Dfa.Testing;
 using Microsoft.Extensions.DependencyInjection;
 

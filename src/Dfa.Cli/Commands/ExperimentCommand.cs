@@ -1,8 +1,9 @@
 using System.CommandLine;
 using Dfa.Backends.Registry;
 using Dfa.Cli.Experiments;
-using Dfa.Cli.Sharding;
 using Dfa.Core;
+using Dfa.Runs.Experiments;
+using Dfa.Runs.Sharding;
 using Spectre.Console;
 
 namespace Dfa.Cli.Commands;
@@ -50,7 +51,13 @@ internal static class ExperimentCommand
                 shardSpec);
 
             // Off the invocation thread so System.CommandLine's Ctrl-C handler can cancel the token (see TrainCommand).
-            return Task.Run(() => ExperimentRunner.Execute(request, registry, console, cancellationToken), CancellationToken.None);
+            return Task.Run(
+                () =>
+                {
+                    ExperimentRunner.Execute(request, registry, new ConsoleExperimentView(console), cancellationToken);
+                    return ExitCodes.Success;
+                },
+                CancellationToken.None);
         });
         return command;
     }

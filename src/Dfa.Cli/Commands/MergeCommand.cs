@@ -1,10 +1,12 @@
-using Dfa.Backends.Registry;
 using System.CommandLine;
+using Dfa.Backends.Registry;
 using Dfa.Cli.Costing;
 using Dfa.Cli.Experiments;
-using Dfa.Cli.Runs;
-using Dfa.Cli.Sharding;
 using Dfa.Core;
+using Dfa.Runs.Costing;
+using Dfa.Runs.Experiments;
+using Dfa.Runs.Files;
+using Dfa.Runs.Sharding;
 using Spectre.Console;
 
 namespace Dfa.Cli.Commands;
@@ -41,10 +43,10 @@ internal static class MergeCommand
                 switch (set.First.Command)
                 {
                     case SweepShard.Command:
-                        SweepShard.Merge(set, folder, console);
+                        SweepReport.Write(SweepShard.Merge(set), folder, console);
                         break;
                     case ExperimentShard.Command:
-                        ExperimentShard.Merge(set, folder, registry, console);
+                        ExperimentShard.Merge(set, folder, registry, new ConsoleExperimentView(console));
                         break;
                     default:
                         throw new DfaInputException($"'{set.Shards[0].Path}' is a shard of '{set.First.Command}', which dfa merge does not know");

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Dfa.Cli.Costing;
+using Dfa.Runs.Costing;
 using Dfa.Sim.Profiles;
 using Spectre.Console;
 
@@ -16,7 +17,7 @@ internal static class ProfilesCommand
 {
     public static Command Create(IAnsiConsole console)
     {
-        Option<string?> dir = ProfileFolder.Option();
+        Option<string?> dir = ProfileFolderOption.Create();
         dir.Recursive = true;
         var name = new Argument<string>("NAME") { Description = "The profile to show (its file name without .yaml)." };
         var show = new Command("show", "Print every field of one profile with its value, unit and source.") { name };

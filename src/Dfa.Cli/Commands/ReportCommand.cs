@@ -1,8 +1,8 @@
 using System.CommandLine;
 using Dfa.Backends.Registry;
 using Dfa.Cli.Costing;
-using Dfa.Cli.Runs;
 using Dfa.Core;
+using Dfa.Runs.Costing;
 using Dfa.Sim.Cost;
 using Dfa.Sim.Profiles;
 using Spectre.Console;
@@ -24,7 +24,7 @@ internal static class ReportCommand
         var profile = new Option<string>("--profile", "-p") { Description = "The hardware profile every run is priced on.", DefaultValueFactory = _ => DefaultProfile };
         var batch = new Option<int?>("--batch") { Description = "Samples per priced step (default: each run's batch_size)." };
         var output = new Option<string?>("--out", "-o") { Description = "Write the Markdown report to FILE (atomically) instead of the console." };
-        Option<string?> dir = ProfileFolder.Option();
+        Option<string?> dir = ProfileFolderOption.Create();
         var command = new Command("report", "Table of each run's test accuracy against its simulated training step (time, critical path, energy) on one profile.")
         {
             runs, profile, batch, output, dir,
@@ -40,7 +40,7 @@ internal static class ReportCommand
             FinishedRun[] finished = [.. parse.GetRequiredValue(runs).Select(folder => RunReport.Load(folder, registry.Schema))];
             ProfileCatalog catalog = ProfileFolder.Open(parse.GetValue(dir));
             var prices = new Prices(catalog.Load(parse.GetRequiredValue(profile)));
-            string text = RunReport.Markdown(RunReport.Price(finished, prices, b, registry), prices.Name, b);
+            string text = RunReportMarkdown.Render(RunReport.Price(finished, prices, b, registry), prices.Name, b);
             if (parse.GetValue(output) is { } path)
             {
                 CostCommand.WriteReport(path, text);

@@ -2,9 +2,10 @@ using System.CommandLine;
 using System.Globalization;
 using Dfa.Backends.Registry;
 using Dfa.Cli.Costing;
-using Dfa.Cli.Runs;
-using Dfa.Cli.Sharding;
 using Dfa.Core;
+using Dfa.Runs.Costing;
+using Dfa.Runs.Files;
+using Dfa.Runs.Sharding;
 using Dfa.Sim.Cost;
 using Dfa.Sim.Profiles;
 using Dfa.Sim.Workloads;
@@ -30,7 +31,7 @@ internal static class SweepCommand
         var batch = new Option<int>("--batch") { Description = "Batch size.", DefaultValueFactory = _ => 128 };
         var metric = new Option<string>("--metric") { Description = "What 'cheapest' means: time or energy per training step.", DefaultValueFactory = _ => "time" };
         var output = new Option<string?>("--out", "-o") { Description = "Output folder (default runs/sweep-<UTC time>)." };
-        Option<string?> dir = ProfileFolder.Option();
+        Option<string?> dir = ProfileFolderOption.Create();
         var fixedValues = new Option<string[]>("--set") { Description = "Hold a profile field at another value for the whole sweep: PATH=VALUE (repeatable)." };
         var shardOption = new Option<string?>("--shard") { Description = "Compute only shard i of n (1-based) of the grid, for a job array: point k goes to shard (k mod n) + 1. Combine the shard folders with dfa merge." };
         var command = new Command("sweep", "Vary one or two hardware-profile fields and find where the cheapest feedback backend changes (with a PNG plot).")
@@ -106,7 +107,10 @@ internal static class SweepCommand
             {
                 if (shard is not null)
                 {
-                    SweepShard.Run(sweep, shape, GridOptions(w, prices, x, y, sweep, m, parse.GetValue(fixedValues) ?? []), Identity(prices), shard, folder, console);
+                    (int items, int gridItems, int crossovers) = SweepShard.Run(
+                        sweep, shape, GridOptions(w, prices, x, y, sweep, m, parse.GetValue(fixedValues) ?? []), Identity(prices), shard, folder);
+                    console.MarkupLine(
+                        $"shard {shard}: {items} of {gridItems} points, {crossovers} crossover{(crossovers == 1 ? "" : "s")} → {Markup.Escape(folder.Path)}; combine the shards with dfa merge");
                 }
                 else
                 {

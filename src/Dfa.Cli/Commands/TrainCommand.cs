@@ -2,13 +2,16 @@ using System.CommandLine;
 using System.Globalization;
 using Dfa.Backends.Registry;
 using Dfa.Cli.Output;
-using Dfa.Cli.Runs;
-using Dfa.Core;
 using Dfa.Core.Config;
 using Dfa.Core.Data;
 using Dfa.Core.Feedback;
 using Dfa.Core.Optim;
 using Dfa.Core.Training;
+using Dfa.Core;
+using Dfa.Runs.Checkpoints;
+using Dfa.Runs.Data;
+using Dfa.Runs.Files;
+using Dfa.Runs.Training;
 using Spectre.Console;
 
 namespace Dfa.Cli.Commands;
@@ -52,7 +55,12 @@ internal static class TrainCommand
             overrides.Add($"feedback.backend={request.Backend}");
         }
 
-        ResumePoint? resume = request.Resume is null ? null : ResumePoint.Read(request, overrides, registry.Schema);
+        if (request.Resume is not null && request.OutputFolder is not null)
+        {
+            throw new DfaInputException("--resume DIR continues the run in DIR; --out cannot be combined with it");
+        }
+
+        ResumePoint? resume = request.Resume is null ? null : ResumePoint.Read(request.Resume, request.ConfigPath, overrides, registry.Schema);
         if (resume is null && request.ConfigPath is null)
         {
             throw new DfaInputException("train needs --config FILE (or --resume DIR to continue a run)");
@@ -99,7 +107,7 @@ internal static class TrainCommand
             view.WriteHeader();
             try
             {
-                outcome = TrainingRun.Execute(new RunInputs(config, configLabel, setup, train, validation, test, folder, resumed), registry, view, cancellationToken);
+                outcome = TrainingRun.Execute(new RunInputs(config, configLabel, setup, train, validation, test, folder, resumed), registry, view, new Plots.CurvePlot(), cancellationToken);
             }
             catch (RunInterruptedException ex)
             {

@@ -2,30 +2,14 @@ using System.Globalization;
 using System.Text;
 using Dfa.Cli.Costing;
 using Dfa.Cli.Output;
-using Dfa.Cli.Plots;
-using Dfa.Cli.Runs;
 using Dfa.Core.Analysis;
 using Dfa.Core.Config;
 using Dfa.Core.Training;
+using Dfa.Runs.Compare;
+using Dfa.Runs.Training;
 using Spectre.Console;
 
 namespace Dfa.Cli.Compare;
-
-/// <summary>What a comparison was asked for: the base config as loaded with the user's overrides.</summary>
-internal sealed record CompareSettings(TrainConfig Config, string ConfigLabel, IReadOnlyList<string> Overrides);
-
-/// <summary>One compared method: BP, or DFA on one backend, with its run and its simulated costs.</summary>
-/// <param name="Label">Its run folder's name: <c>bp</c> or <c>dfa-&lt;backend&gt;</c>.</param>
-/// <param name="Backend">The feedback backend, or <c>bp</c>.</param>
-/// <param name="Run">Its training run.</param>
-/// <param name="StorageBytes">Feedback matrix bytes for the trained network, and for e = 1000 (0 for BP).</param>
-/// <param name="Costs">Its priced training step per profile and output size.</param>
-internal sealed record CompareMember(string Label, string Backend, RunRecord Run, (long Trained, long ImageNet) StorageBytes, IReadOnlyList<MemberCost> Costs)
-{
-    public RunOutcome Outcome => Run.Outcome;
-
-    public AlignmentSnapshot? Alignment => Outcome.FinalAlignment;
-}
 
 /// <summary>
 /// <c>dfa compare</c>'s outputs: the console tables, <c>report.md</c>, <c>summary.json</c> and the overlay plots. Every
@@ -35,10 +19,6 @@ internal sealed record CompareMember(string Label, string Backend, RunRecord Run
 internal static class CompareReport
 {
     public const string ReportFile = "report.md";
-    public const string SummaryFile = "summary.json";
-    public const string LossPlot = "compare-loss.png";
-    public const string AccuracyPlot = "compare-accuracy.png";
-    public const string AlignmentPlot = "compare-alignment.png";
 
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
@@ -118,10 +98,10 @@ internal static class CompareReport
         sb.Append("\nAlignment: the angle between the DFA update and the true BP gradient of the same weights on a fixed probe batch ");
         sb.Append("(gradient), and between `B_l` and the product of the forward weights above the layer (weight), measured after the last step; ");
         sb.Append("90° is no alignment. Each run's `alignment.csv` has the whole curve.\n\n");
-        sb.Append(Inv, $"![train loss]({LossPlot})\n![test accuracy]({AccuracyPlot})\n");
+        sb.Append(Inv, $"![train loss]({CompareFiles.LossPlot})\n![test accuracy]({CompareFiles.AccuracyPlot})\n");
         if (members.Any(m => m.Outcome.Alignment.Count > 0))
         {
-            sb.Append(Inv, $"![alignment]({AlignmentPlot})\n");
+            sb.Append(Inv, $"![alignment]({CompareFiles.AlignmentPlot})\n");
         }
 
         var analysed = members.Where(m => m.Outcome.Feedback is not null).ToArray();
@@ -155,89 +135,6 @@ internal static class CompareReport
         sb.Append("\nEach member's run folder (`<method>/`) holds `metrics.csv`, `alignment.csv`, `summary.json`, `weights.bin`, a TensorBoard event file and its own plots.\n");
         return sb.ToString();
     }
-
-    /// <summary><c>summary.json</c>: the settings, then per member its results, alignment, storage and priced costs.</summary>
-    public static IReadOnlyList<KeyValuePair<string, object?>> Summary(IReadOnlyList<CompareMember> members, CompareSettings settings, double wallSeconds) =>
-    [
-        new("config", settings.ConfigLabel),
-        new("overrides", settings.Overrides.Cast<object?>().ToList()),
-        new("network", members[0].Run.Setup.Network.Describe()),
-        new("epochs", settings.Config.Epochs),
-        new("batch_size", settings.Config.BatchSize),
-        new("seed", settings.Config.Seed),
-        new("threads", settings.Config.EffectiveThreads),
-        new("train_samples", members[0].Run.TrainSamples),
-        new("wall_seconds", wallSeconds),
-        new("members", members.Select(m => (object?)Member(m)).ToList()),
-    ];
-
-    public static void WritePlots(string folder, IReadOnlyList<CompareMember> members)
-    {
-        var loss = members.Select(m => EpochCurve(m, e => e.TrainLoss)).ToArray();
-        var accuracy = members.Select(m => EpochCurve(m, e => e.TestAccuracy * 100)).ToArray();
-        AtomicFile.WriteAllBytes(Path.Combine(folder, LossPlot), CurvePlot.Png("Training loss", "epoch", "cross-entropy (epoch mean)", loss, logY: true));
-        AtomicFile.WriteAllBytes(Path.Combine(folder, AccuracyPlot), CurvePlot.Png("Test accuracy", "epoch", "accuracy (%)", accuracy, legend: ScottPlot.Alignment.LowerRight));
-        // One colour per method (the same as in the loss and accuracy plots); the first hidden layer solid, the others dashed.
-        var alignment = members
-            .Select((m, i) => (m, i))
-            .Where(t => t.m.Outcome.Alignment.Count > 0)
-            .SelectMany(t => TrainingRun.AlignmentCurves(t.m.Outcome.Alignment, t.m.Backend + " ")
-                .Where(c => !c.Dashed)
-                .Select((c, layer) => c with { Color = t.i, Dashed = layer > 0 }))
-            .ToArray();
-        if (alignment.Length > 0)
-        {
-            AtomicFile.WriteAllBytes(
-                Path.Combine(folder, AlignmentPlot),
-                CurvePlot.Png("Gradient alignment: DFA update vs BP gradient (first hidden layer solid, later dashed)", "step", "angle (degrees)", alignment, yMin: 0, yMax: 100, legend: ScottPlot.Alignment.LowerLeft));
-        }
-        else
-        {
-            // A previous comparison's curves in the same folder would pass for this one's.
-            File.Delete(Path.Combine(folder, AlignmentPlot));
-        }
-    }
-
-    private static List<KeyValuePair<string, object?>> Member(CompareMember m)
-    {
-        RunOutcome o = m.Outcome;
-        EpochMetrics? last = o.Last;
-        return
-        [
-            new("label", m.Label),
-            new("backend", m.Backend),
-            new("diverged", o.Diverged is not null),
-            new("test_accuracy", last?.TestAccuracy),
-            new("test_loss", last?.TestLoss),
-            new("train_loss", last?.TrainLoss),
-            new("train_seconds", o.Epochs.Sum(e => e.Seconds)),
-            new("samples_per_second", o.Result?.SamplesPerSecond),
-            new("alignment_final", m.Alignment is { } a
-                ? a.Gradient.Select((g, l) => (object?)new List<KeyValuePair<string, object?>>
-                {
-                    new("block", g.Block),
-                    new("gradient_deg", JsonFile.FiniteOrNull(g.WeightDegrees)),
-                    new("weight_deg", JsonFile.FiniteOrNull(a.Weight[l].Degrees)),
-                }).ToList()
-                : null),
-            new("feedback_storage_bytes", m.Backend == "bp" ? null : m.StorageBytes.Trained),
-            new("feedback_storage_bytes_e1000", m.Backend == "bp" ? null : m.StorageBytes.ImageNet),
-            new("costs", m.Costs.Select(c => (object?)new List<KeyValuePair<string, object?>>
-            {
-                new("profile", c.Profile),
-                new("outputs", c.Outputs),
-                new("feedback_s", c.BackwardSeconds),
-                new("step_s", c.Row.TimeSeconds),
-                new("critical_path_s", c.Row.CriticalPathSeconds),
-                new("energy_j", c.Row.EnergyJ),
-                new("fits", c.Row.Fits),
-            }).ToList()),
-            new("run", m.Label + "/"),
-        ];
-    }
-
-    private static Curve EpochCurve(CompareMember m, Func<EpochMetrics, double> y) =>
-        new(m.Label, m.Outcome.Epochs.Select(e => (double)e.Epoch).ToArray(), m.Outcome.Epochs.Select(y).ToArray());
 
     private static Table Table(string title, string[] header, IEnumerable<string[]> rows)
     {

@@ -1,7 +1,8 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
+using System.Text;
 using Dfa.Cli.Output;
+using Dfa.Runs.Costing;
 using Dfa.Sim.Cost;
 using Spectre.Console;
 

@@ -1,3 +1,4 @@
+using Dfa.Runs.Costing;
 using ScottPlot;
 
 namespace Dfa.Cli.Costing;

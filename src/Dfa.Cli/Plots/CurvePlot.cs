@@ -1,27 +1,7 @@
+using Dfa.Runs.Plots;
 using ScottPlot;
 
 namespace Dfa.Cli.Plots;
-
-/// <summary>One line of a <see cref="CurvePlot"/>: y against x, solid or dashed, in the palette colour <paramref name="Color"/> (default: its index).</summary>
-internal sealed record Curve(string Name, IReadOnlyList<double> X, IReadOnlyList<double> Y, bool Dashed = false, int? Color = null)
-{
-    /// <summary>Points with a non-finite y (a diverged epoch, an undefined angle) are left out rather than drawn as spikes.</summary>
-    public (double[] X, double[] Y) FinitePoints()
-    {
-        var xs = new List<double>(X.Count);
-        var ys = new List<double>(Y.Count);
-        for (int i = 0; i < Math.Min(X.Count, Y.Count); i++)
-        {
-            if (double.IsFinite(X[i]) && double.IsFinite(Y[i]))
-            {
-                xs.Add(X[i]);
-                ys.Add(Y[i]);
-            }
-        }
-
-        return (xs.ToArray(), ys.ToArray());
-    }
-}
 
 /// <summary>
 /// Line charts of training curves (ScottPlot, PNG bytes): the run plots of <c>dfa train</c> and the overlays of
@@ -29,8 +9,21 @@ internal sealed record Curve(string Name, IReadOnlyList<double> X, IReadOnlyList
 /// the same colour in every chart of a report (ScottPlot's category-10 palette), so one backend or setting is one
 /// colour throughout.
 /// </summary>
-internal static class CurvePlot
+internal sealed class CurvePlot : ICurvePlotter
 {
+    public byte[] Png(CurveChart chart)
+    {
+        ArgumentNullException.ThrowIfNull(chart);
+        Alignment legend = chart.Legend switch
+        {
+            LegendCorner.LowerRight => Alignment.LowerRight,
+            LegendCorner.LowerLeft => Alignment.LowerLeft,
+            LegendCorner.UpperLeft => Alignment.UpperLeft,
+            _ => Alignment.UpperRight,
+        };
+        return Png(chart.Title, chart.XLabel, chart.YLabel, chart.Curves, chart.LogY, chart.YMin, chart.YMax, legend);
+    }
+
     private static readonly ScottPlot.Palettes.Category10 Palette = new();
 
     /// <summary>A 900×560 PNG of <paramref name="curves"/>.</summary>

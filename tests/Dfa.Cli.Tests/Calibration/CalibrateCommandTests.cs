@@ -1,5 +1,5 @@
-using Dfa.Cli.Calibration;
 using Dfa.Cli.Commands;
+using Dfa.Runs.Calibration;
 using Dfa.Sim.Profiles;
 using Dfa.Testing;
 

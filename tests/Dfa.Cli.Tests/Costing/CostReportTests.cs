@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Dfa.Backends.Registry;
 using Dfa.Cli.Commands;
+using Dfa.Runs.Costing;
 using Dfa.Sim.Cost;
 using Dfa.Sim.Profiles;
 using Dfa.Testing;
@@ -53,7 +54,7 @@ public sealed class CostReportTests
     {
         var prices = new Prices(Catalog.Load("lighton-opu-aurora"));
         var workload = Dfa.Sim.Workloads.WorkloadCatalog.Vgg16(1000);
-        FeedbackPlan plan = Dfa.Cli.Costing.CostPlans.Plan("optical", workload.FeedbackShape, 128, prices, Registry)!;
+        FeedbackPlan plan = CostPlans.Plan("optical", workload.FeedbackShape, 128, prices, Registry)!;
 
         double tiles = Math.Ceiling(1000 / (prices["optical.dmd_pixels"] - 250)) * Math.Ceiling(13_555_712 / prices["optical.camera_pixels"]);
         double frames = tiles * prices["optical.frames_per_projection_anchor"] * prices["optical.signed_split"] * 128;
@@ -162,7 +163,7 @@ public sealed class CostReportTests
         IReadOnlyList<CostRow> rows = CostCommand.Compute(
             Registry, Catalog, ["mnist-mlp", "vgg16", "alexnet", "mlp:784-4096-4096"], [10, 1000], ["all"], ["all"], [128], false, out _);
         int profiles = Catalog.Names.Count;
-        int perProfile = Dfa.Cli.Costing.CostPlans.AllNames(Registry).Count;
+        int perProfile = CostPlans.AllNames(Registry).Count;
         Assert.That(rows, Has.Count.EqualTo(4 * 2 * (((profiles - 1) * (perProfile - 1)) + perProfile)));
         Assert.That(rows.Select(r => r.Cycles.ToString(CultureInfo.InvariantCulture)), Has.None.EqualTo("NaN"));
     }

@@ -1,5 +1,5 @@
-using Dfa.Cli.Costing;
 using Dfa.Core;
+using Dfa.Runs.Costing;
 using Dfa.Testing;
 
 namespace Dfa.Cli.Tests.Costing;

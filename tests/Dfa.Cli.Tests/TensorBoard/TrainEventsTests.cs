@@ -43,7 +43,7 @@ public sealed class TrainEventsTests
         Assert.That(summary.RootElement.GetProperty("diverged").GetBoolean(), Is.True);
         Assert.That(File.Exists(Path.Combine(run, "weights.bin")), Is.False);
         string file = Directory.GetFiles(run, "events.out.tfevents.*").Single();
-        (List<byte[]> records, bool truncated) = EventFileTests.ReadRecords(File.ReadAllBytes(file));
+        (List<byte[]> records, bool truncated) = TfRecords.Read(File.ReadAllBytes(file));
         Assert.That(truncated, Is.False);
         HParamsPluginData end = records.Select(r => Event.Parser.ParseFrom(r))
             .SelectMany(e => e.Summary?.Value ?? [])
@@ -65,7 +65,7 @@ public sealed class TrainEventsTests
 
         Assert.That(result.ExitCode, Is.EqualTo(0), result.Error);
         string file = Directory.GetFiles(run, "events.out.tfevents.*").Single();
-        (List<byte[]> records, bool truncated) = EventFileTests.ReadRecords(File.ReadAllBytes(file));
+        (List<byte[]> records, bool truncated) = TfRecords.Read(File.ReadAllBytes(file));
         Assert.That(truncated, Is.False);
         Event[] events = records.Select(r => Event.Parser.ParseFrom(r)).ToArray();
         Assert.That(events[0].FileVersion, Is.EqualTo("brain.Event:2"));

@@ -2,7 +2,7 @@ using Dfa.Core.Config;
 using Dfa.Core.Serialization;
 using Dfa.Core.Training;
 using Dfa.Testing;
-using static Dfa.Core.Tests.Training.ModelTestNetworks;
+using static Dfa.Testing.ModelTestNetworks;
 
 namespace Dfa.Core.Tests.Serialization;
 

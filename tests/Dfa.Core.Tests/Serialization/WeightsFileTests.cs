@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
-using static Dfa.Core.Tests.Training.ModelTestNetworks;
+using static Dfa.Testing.ModelTestNetworks;
 using Dfa.Core.Randomness;
 using Dfa.Core.Serialization;
 using Dfa.Core.Training;

@@ -1,7 +1,0 @@
-namespace Dfa.Cli.Runs;
-
-/// <summary>A run stopped by cancellation (Ctrl-C) after its current step, with a checkpoint saved at that step.</summary>
-internal sealed class RunInterruptedException(long steps) : OperationCanceledException($"interrupted after step {steps}; checkpoint saved")
-{
-    public long Steps { get; } = steps;
-}

@@ -1,0 +1,189 @@
+using System.Globalization;
+using Dfa.Core.Tensors;
+using Dfa.Runs.Bench;
+using Dfa.Sim.Profiles;
+
+namespace Dfa.Runs.Calibration;
+
+/// <summary>How long and how large <see cref="Calibrator"/> measures.</summary>
+/// <param name="Threads">Threads for every measurement (the run's thread count).</param>
+/// <param name="Seconds">Minimum seconds of timed repetitions per measurement.</param>
+/// <param name="Square">Size n of the square GEMM n×n×n whose rate is the peak.</param>
+/// <param name="DramArrayBytes">Size of each of the triad's three arrays for the off-chip level.</param>
+/// <param name="Median">Keep each measurement's median repetition instead of its fastest one.</param>
+public sealed record CalibrationOptions(int Threads, double Seconds, int Square = 2048, long DramArrayBytes = 256L << 20, bool Median = false);
+
+/// <summary>One value <c>dfa calibrate</c> puts into the profile.</summary>
+/// <param name="Path">The profile field, e.g. <c>compute.fp32_flops_per_s</c> or <c>memory[dram].bandwidth_bytes_per_s</c>.</param>
+/// <param name="Value">The value in the field's unit.</param>
+/// <param name="What">What was measured (for the table and the source).</param>
+/// <param name="Source">The source written beside the value.</param>
+public sealed record Measurement(string Path, double Value, string What, string Source);
+
+/// <summary>
+/// Measures this machine for the CPU profile: peak FP32 rate (our GEMM on a large square problem), the efficiency of
+/// the MNIST MLP's GEMM shapes and of a batch-1 product relative to it, and triad bandwidth of the off-chip level and
+/// of every on-chip level of the template (arrays a quarter of the level's capacity). Also reads the logical CPU
+/// count, the clock /proc/cpuinfo reports and the memory /proc/meminfo reports.
+/// </summary>
+public static class Calibrator
+{
+    /// <summary>The GEMMs of one BP training step of the 784-800-800-10 MLP at batch 128, as Linear runs them.</summary>
+    public static IReadOnlyList<GemmShape> MlpShapes { get; } = BuildMlpShapes([784, 800, 800, 10], 128);
+
+    /// <summary>A batch-1 forward product of the 800→800 layer (m = 1), as Linear runs it.</summary>
+    public static GemmShape GemvShape { get; } = new("gemv.1x800x800.tB", 1, 800, 800, TransB: Transpose.Yes);
+
+    public static IReadOnlyList<Measurement> Run(HardwareProfile template, CalibrationOptions options, DateTime utcNow, TextWriter? log = null)
+    {
+        ArgumentNullException.ThrowIfNull(template);
+        ArgumentNullException.ThrowIfNull(options);
+        int threads = options.Threads;
+        double s = options.Seconds;
+        string date = utcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        string cpu = CpuModel();
+        string statistic = options.Median ? "median" : "best";
+        string Source(string what, int reps) => $"measured by dfa calibrate {date}: {what} ({cpu}, {threads} threads, {statistic} of {reps})";
+        double Rate(BestRate r) => options.Median ? r.MedianRate : r.Rate;
+        var results = new List<Measurement>();
+
+        // Peak: a large square GEMM.
+        var square = new GemmShape($"gemm.square.{options.Square}", options.Square, options.Square, options.Square);
+        BestRate peak = TimeGemm(square, threads, s);
+        string peakWhat = $"our GEMM {options.Square}x{options.Square}x{options.Square} fp32, 2mnk FLOP per product";
+        log?.WriteLine(Inv($"peak: {Rate(peak) / 1e9:F1} GFLOP/s ({peakWhat})"));
+        results.Add(new Measurement("compute.fp32_flops_per_s", Rate(peak), peakWhat, Source(peakWhat, peak.Repetitions)));
+
+        // MLP shapes, FLOP-weighted: the step's GEMMs back to back, each on its own operands (as a step runs them,
+        // so caches hold what they hold in a step rather than one shape's operands); total FLOPs ÷ the best sequence.
+        var operands = MlpShapes.Select(GemmBench.Operands).ToArray();
+        double flops = MlpShapes.Sum(x => x.Flops);
+        BestRate sequence = BestRate.Measure(
+            () =>
+            {
+                for (int i = 0; i < MlpShapes.Count; i++)
+                {
+                    GemmShape x = MlpShapes[i];
+                    (float[] a, float[] b, float[] c) = operands[i];
+                    Gemm.Multiply(x.TransA, x.TransB, x.M, x.N, x.K, 1f, a, x.ColsA, b, x.ColsB, 0f, c, x.N, threads);
+                }
+            },
+            flops,
+            s);
+        int minReps = sequence.Repetitions;
+        double mlpRate = Rate(sequence);
+        string mlpWhat = Inv($"our GEMM on the {MlpShapes.Count} GEMMs of a 784-800-800-10 batch-128 BP step (forward X·Wᵀ, weight gradients δᵀ·X, input gradients δ·W) run back to back on their own operands, FLOP-weighted {mlpRate / 1e9:F1} GFLOP/s ÷ peak {Rate(peak) / 1e9:F1}");
+        results.Add(Efficiency("compute.gemm_efficiency", mlpRate / Rate(peak), mlpWhat, Source(mlpWhat, minReps)));
+        log?.WriteLine(Inv($"MLP GEMMs: {mlpRate / 1e9:F1} GFLOP/s"));
+
+        BestRate gemv = TimeGemm(GemvShape, threads, s / 2);
+        string gemvWhat = Inv($"our GEMM at m = 1 (1x800 times 800x800ᵀ, memory-bound: it reads the whole 2.56 MB weight matrix for 1.28 MFLOP) {Rate(gemv) / 1e9:F2} GFLOP/s ÷ peak {Rate(peak) / 1e9:F1}");
+        results.Add(Efficiency("compute.gemv_efficiency", Rate(gemv) / Rate(peak), gemvWhat, Source(gemvWhat, gemv.Repetitions)));
+        log?.WriteLine(Inv($"GEMV: {Rate(gemv) / 1e9:F2} GFLOP/s"));
+
+        // Bandwidth per memory level.
+        foreach (MemoryLevel level in template.Memory)
+        {
+            string path = $"memory[{level.Name}].bandwidth_bytes_per_s";
+            double capacity = template.Fields.Single(f => f.Path == $"memory[{level.Name}].capacity_bytes").Value;
+            long perArray = level.OffChip
+                ? Math.Max(options.DramArrayBytes, 0)
+                : (long)(capacity / 4 / 3);
+            var triad = new Triad(perArray, threads);
+            BestRate bw = BestRate.Measure(triad.Run, triad.BytesPerCall, s / 2);
+            string what = Inv($"triad c = a + 1.5·b over 3 × {Size(triad.FootprintBytes / 3)} float arrays ({(level.OffChip ? "far larger than the caches" : $"a quarter of the {Size((long)capacity)} {level.Name}")}), 12 B counted per element");
+            results.Add(new Measurement(path, Rate(bw), what, Source(what, bw.Repetitions)));
+            log?.WriteLine(Inv($"{level.Name}: {Rate(bw) / 1e9:F1} GB/s"));
+        }
+
+        // Facts the OS reports.
+        results.Add(new Measurement("cores", Environment.ProcessorCount, "logical CPUs", $"measured by dfa calibrate {date} (read from the OS): logical CPUs ({cpu})"));
+        if (CpuMhz() is { } mhz)
+        {
+            results.Add(new Measurement("clock_hz", mhz * 1e6, "clock", Inv($"measured by dfa calibrate {date} (read from the OS): /proc/cpuinfo 'cpu MHz' {mhz} ({cpu}); the clock the VM reports, not a timed one")));
+        }
+
+        if (template.Memory.FirstOrDefault(m => m.OffChip) is { } dram && MemTotalBytes() is { } mem)
+        {
+            results.Add(new Measurement($"memory[{dram.Name}].capacity_bytes", mem, "memory", Inv($"measured by dfa calibrate {date} (read from the OS): /proc/meminfo MemTotal {mem / 1024} kB ({cpu})")));
+        }
+
+        return results;
+    }
+
+    /// <summary>The CPU model name from /proc/cpuinfo (with the vector ISA it advertises), or the OS description.</summary>
+    public static string CpuModel()
+    {
+        string[] lines = ReadProc("/proc/cpuinfo");
+        string? model = lines.FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim();
+        string? flags = lines.FirstOrDefault(l => l.StartsWith("flags", StringComparison.Ordinal))?.Split(':', 2)[1];
+        string isa = flags is null ? "" : flags.Split(' ').Contains("avx512f") ? ", AVX-512" : flags.Split(' ').Contains("avx2") ? ", AVX2, no AVX-512" : "";
+        return (model ?? System.Runtime.InteropServices.RuntimeInformation.OSDescription) + isa;
+    }
+
+    private static Measurement Efficiency(string path, double ratio, string what, string source)
+    {
+        // The schema wants a fraction in (0, 1]; a noisy peak can make a small shape look faster than it.
+        double clamped = Math.Clamp(ratio, 1e-6, 1);
+        return new Measurement(path, clamped, what, clamped == ratio ? source : source + Inv($"; ratio {ratio:F3} clamped to {clamped}"));
+    }
+
+    private static BestRate TimeGemm(GemmShape shape, int threads, double seconds)
+    {
+        (float[] a, float[] b, float[] c) = GemmBench.Operands(shape);
+        return BestRate.Measure(
+            () => Gemm.Multiply(shape.TransA, shape.TransB, shape.M, shape.N, shape.K, 1f, a, shape.ColsA, b, shape.ColsB, 0f, c, shape.N, threads),
+            shape.Flops,
+            seconds);
+    }
+
+    private static List<GemmShape> BuildMlpShapes(int[] widths, int batch)
+    {
+        var shapes = new List<GemmShape>();
+        for (int l = 0; l + 1 < widths.Length; l++)
+        {
+            int input = widths[l], output = widths[l + 1];
+            shapes.Add(new($"fwd{l + 1}", batch, output, input, TransB: Transpose.Yes));
+            shapes.Add(new($"dw{l + 1}", output, input, batch, TransA: Transpose.Yes));
+            if (l > 0)
+            {
+                shapes.Add(new($"dx{l + 1}", batch, input, output));
+            }
+        }
+
+        return shapes;
+    }
+
+    private static double? CpuMhz()
+    {
+        string? line = ReadProc("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("cpu MHz", StringComparison.Ordinal));
+        return line is not null && double.TryParse(line.Split(':', 2)[1].Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out double mhz) && mhz > 0 ? mhz : null;
+    }
+
+    private static double? MemTotalBytes()
+    {
+        string? line = ReadProc("/proc/meminfo").FirstOrDefault(l => l.StartsWith("MemTotal:", StringComparison.Ordinal));
+        string[]? parts = line?.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        return parts is { Length: >= 2 } && long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out long kb) && kb > 0 ? kb * 1024.0 : null;
+    }
+
+    private static string[] ReadProc(string path)
+    {
+        try
+        {
+            return File.Exists(path) ? File.ReadAllLines(path) : [];
+        }
+        catch (IOException)
+        {
+            return [];
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return [];
+        }
+    }
+
+    private static string Size(long bytes) => bytes >= 1 << 20 ? Inv($"{bytes / (double)(1 << 20):0.#} MiB") : Inv($"{bytes / 1024.0:0.#} KiB");
+
+    private static string Inv(FormattableString s) => FormattableString.Invariant(s);
+}

@@ -1,0 +1,138 @@
+using System.Diagnostics;
+using System.Globalization;
+using Dfa.Backends.Registry;
+using Dfa.Core;
+using Dfa.Core.Config;
+using Dfa.Core.Feedback;
+using Dfa.Runs.Costing;
+using Dfa.Runs.Files;
+using Dfa.Runs.Training;
+using Dfa.Sim.Profiles;
+
+namespace Dfa.Runs.Compare;
+
+/// <summary>What <c>dfa compare</c> is asked for.</summary>
+public sealed record CompareRequest(
+    string ConfigPath,
+    IReadOnlyList<string> Overrides,
+    IReadOnlyList<string> Backends,
+    bool IncludeBp,
+    IReadOnlyList<string> Profiles,
+    string? OutputFolder,
+    string? DataFolder,
+    string? ProfileFolder);
+
+/// <summary>A finished comparison: its members in run order, the profiles it priced on, its settings and wall time.</summary>
+public sealed record CompareResult(IReadOnlyList<CompareMember> Members, IReadOnlyList<string> Profiles, CompareSettings Settings, double WallSeconds, string Folder);
+
+/// <summary>
+/// Trains one network with BP and with DFA on every chosen backend (same config, seed and data), prices every member
+/// on the chosen profiles, and writes <c>summary.json</c> and the overlay plots into the comparison's folder, one run
+/// folder per member beside them. The host renders the report and tables from the result.
+/// </summary>
+public static class CompareRunner
+{
+    public const string DefaultConfig = "configs/compare.yaml";
+
+    /// <exception cref="DfaInputException">A bad config, backend or profile, or nothing to compare; nothing is trained then.</exception>
+    /// <exception cref="BatchInterruptedException">Interrupted; finished member runs stay in the folder.</exception>
+    public static CompareResult Execute(CompareRequest request, FeedbackBackendRegistry registry, IRunView view, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(registry);
+        ArgumentNullException.ThrowIfNull(view);
+        long start = Stopwatch.GetTimestamp();
+        TrainConfig baseConfig = ConfigLoader.Load(request.ConfigPath, request.Overrides, registry.Schema);
+
+        // "all": the reference (default) backend first, the baseline the others approximate or compress, then the rest
+        // in the registry's order; "none": no DFA member (BP alone).
+        string[] backends = request.Backends.Contains("all")
+            ? [.. registry.Names.OrderBy(n => n == registry.Default.Name ? 0 : 1)]
+            : [.. request.Backends.Where(b => b != "none").Distinct()];
+        foreach (string b in backends)
+        {
+            _ = registry.Get(b);
+        }
+
+        if (backends.Length == 0 && !request.IncludeBp)
+        {
+            throw new DfaInputException("nothing to compare: --no-bp and no backends");
+        }
+
+        ProfileCatalog catalog = ProfileFolder.Open(request.ProfileFolder);
+        string[] profileNames = request.Profiles.Contains("all") ? [.. catalog.Names] : [.. request.Profiles.Distinct()];
+        HardwareProfile[] profiles = profileNames.Select(catalog.Load).ToArray();
+
+        // Members: BP, then DFA per backend; each is the base config plus the method's own keys.
+        var specs = new List<RunSpec>();
+        if (request.IncludeBp)
+        {
+            specs.Add(new RunSpec("bp", ConfigLoader.Load(request.ConfigPath, [.. request.Overrides, "backward_method=BP"], registry.Schema), request.ConfigPath));
+        }
+
+        foreach (string b in backends)
+        {
+            specs.Add(new RunSpec($"dfa-{b}", ForBackend(baseConfig, b), request.ConfigPath));
+        }
+
+        string outPath = request.OutputFolder
+            ?? Path.Combine("runs", $"compare-{DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}");
+        OutputFolder folder = OutputFolder.Claim(outPath);
+        view.Info($"dfa compare {request.ConfigPath} → {folder.Path}");
+        view.Info($"  {string.Join(", ", specs.Select(s => s.Label))}: {baseConfig.Epochs} epochs each, seed {baseConfig.Seed}, {baseConfig.EffectiveThreads} threads");
+        IReadOnlyList<RunRecord> runs;
+        try
+        {
+            runs = RunBatch.Execute(specs, folder.Path, request.DataFolder, registry, view, cancellationToken);
+        }
+        catch (OperationCanceledException ex) when (ex is not BatchInterruptedException)
+        {
+            throw new BatchInterruptedException(folder.Path, ex);
+        }
+        finally
+        {
+            folder.AbandonIfUnused();
+        }
+
+        CompareMember[] members = [.. runs.Select(r => Member(r, profiles, registry))];
+        double wall = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        var settings = new CompareSettings(baseConfig, request.ConfigPath, request.Overrides);
+        if (view.Plotter is { } plotter)
+        {
+            CompareFiles.WritePlots(folder.Path, members, plotter);
+        }
+
+        JsonFile.Write(folder.PathOf(CompareFiles.SummaryFile), CompareFiles.Summary(members, settings, wall));
+        return new CompareResult(members, profileNames, settings, wall, folder.Path);
+    }
+
+    /// <summary>
+    /// The base config as DFA on <paramref name="backend"/>: the base's option section of that backend (e.g.
+    /// <c>feedback.sparse</c>) is kept, those of the other backends are dropped, so a config tuned for one backend
+    /// still compares against all the others at their defaults.
+    /// </summary>
+    public static TrainConfig ForBackend(TrainConfig baseConfig, string backend)
+    {
+        ArgumentNullException.ThrowIfNull(baseConfig);
+        return baseConfig with
+        {
+            Algorithm = TrainingAlgorithmKind.Dfa,
+            Feedback = baseConfig.Feedback with { Backend = backend, Sections = baseConfig.Feedback.Sections.Only(backend) },
+        };
+    }
+
+    private static CompareMember Member(RunRecord run, IReadOnlyList<HardwareProfile> profiles, FeedbackBackendRegistry registry)
+    {
+        TrainConfig config = run.Spec.Config;
+        int inputs = run.Setup.Network.InputSize, classes = run.Setup.Network.OutputSize;
+        string backend = config.Algorithm == TrainingAlgorithmKind.Dfa ? registry.Get(config.Feedback.Backend).Name : config.Algorithm.ToString().ToLowerInvariant();
+        (long, long) storage = (0, 0);
+        if (run.Setup.Projector is { } projector)
+        {
+            var imageNet = new FeedbackShape(CompareCosts.ImageNetOutputs, projector.Shape.LayerSizes);
+            storage = (projector.Storage.MatrixBytes, registry.Get(backend).Predict(imageNet, config.Feedback, config.BatchSize).Storage.MatrixBytes);
+        }
+
+        return new CompareMember(run.Spec.Label, backend, run, storage, CompareCosts.Price(backend, config, inputs, classes, profiles, registry));
+    }
+}
