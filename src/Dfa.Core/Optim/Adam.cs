@@ -94,6 +94,9 @@ public sealed class Adam : IStatefulOptimizer, IResumable
     public IReadOnlyList<float[]> ExpAvgSq => _expAvgSq;
 
     /// <inheritdoc/>
+    public void Step(StepKind kind) => Step();
+
+    /// <summary>Applies one update to every parameter (the step's kind does not matter to this optimizer).</summary>
     public void Step()
     {
         long t = StepCount + 1;

@@ -26,7 +26,6 @@ namespace Dfa.Core.Optim;
 public sealed class HdfaOptimizer : IOptimizer, IResumable
 {
     private readonly Parameter[] _parameters;
-    private readonly Func<bool> _backpropStep;
     private readonly ParameterChunks _chunks;
     private readonly Action<int, int, int> _updateChunk;
     private readonly float[][] _bpFirst;
@@ -36,9 +35,8 @@ public sealed class HdfaOptimizer : IOptimizer, IResumable
     private double _learningRate;
     private Coefficients _c;
 
-    private HdfaOptimizer(IReadOnlyList<Parameter> parameters, double learningRate, double gamma, double weightDecay, bool adam, Func<bool> backpropStep, int threads)
+    private HdfaOptimizer(IReadOnlyList<Parameter> parameters, double learningRate, double gamma, double weightDecay, bool adam, int threads)
     {
-        ArgumentNullException.ThrowIfNull(backpropStep);
         OptimizerGuard.ThrowIfNegativeOrNotFinite(learningRate);
         OptimizerGuard.ThrowIfNegativeOrNotFinite(weightDecay);
         if (!(gamma is >= 0 and <= 1))
@@ -47,7 +45,6 @@ public sealed class HdfaOptimizer : IOptimizer, IResumable
         }
 
         _parameters = OptimizerGuard.CopyParameters(parameters);
-        _backpropStep = backpropStep;
         _chunks = new ParameterChunks(_parameters, threads);
         _updateChunk = UpdateChunk;
         _learningRate = learningRate;
@@ -95,23 +92,23 @@ public sealed class HdfaOptimizer : IOptimizer, IResumable
     /// <summary>DFA steps taken so far (the DFA moments' <c>t</c>).</summary>
     public long DfaSteps { get; private set; }
 
-    /// <summary>The SGD form; <paramref name="backpropStep"/> says whether the gradients about to be applied came from BP.</summary>
+    /// <summary>The SGD form; each <see cref="Step(StepKind)"/> says whether its gradients came from BP or DFA.</summary>
     public static HdfaOptimizer Sgd(
-        IReadOnlyList<Parameter> parameters, double learningRate, double momentum, double dampening, double gamma, double weightDecay, Func<bool> backpropStep, int threads = 1)
+        IReadOnlyList<Parameter> parameters, double learningRate, double momentum, double dampening, double gamma, double weightDecay, int threads = 1)
     {
         OptimizerGuard.ThrowIfNegativeOrNotFinite(momentum);
         OptimizerGuard.ThrowIfNegativeOrNotFinite(dampening);
-        return new HdfaOptimizer(parameters, learningRate, gamma, weightDecay, adam: false, backpropStep, threads) { Momentum = momentum, Dampening = dampening };
+        return new HdfaOptimizer(parameters, learningRate, gamma, weightDecay, adam: false, threads) { Momentum = momentum, Dampening = dampening };
     }
 
-    /// <summary>The Adam form; <paramref name="backpropStep"/> says whether the gradients about to be applied came from BP.</summary>
+    /// <summary>The Adam form; each <see cref="Step(StepKind)"/> says whether its gradients came from BP or DFA.</summary>
     public static HdfaOptimizer Adam(
-        IReadOnlyList<Parameter> parameters, double learningRate, double beta1, double beta2, double eps, double gamma, double weightDecay, Func<bool> backpropStep, int threads = 1)
+        IReadOnlyList<Parameter> parameters, double learningRate, double beta1, double beta2, double eps, double gamma, double weightDecay, int threads = 1)
     {
         OptimizerGuard.ThrowIfNotInUnitInterval(beta1);
         OptimizerGuard.ThrowIfNotInUnitInterval(beta2);
         OptimizerGuard.ThrowIfNegativeOrNotFinite(eps);
-        return new HdfaOptimizer(parameters, learningRate, gamma, weightDecay, adam: true, backpropStep, threads) { Beta1 = beta1, Beta2 = beta2, Eps = eps };
+        return new HdfaOptimizer(parameters, learningRate, gamma, weightDecay, adam: true, threads) { Beta1 = beta1, Beta2 = beta2, Eps = eps };
     }
 
     /// <summary>Saves both step counts and the BP and DFA moments (<c>bp_first</c>, <c>dfa_first</c>, and for Adam <c>bp_second</c>, <c>dfa_second</c>).</summary>
@@ -153,10 +150,16 @@ public sealed class HdfaOptimizer : IOptimizer, IResumable
         DfaSteps = dfa;
     }
 
-    /// <inheritdoc/>
-    public void Step()
+    /// <summary>A BP step (<see cref="StepKind.Backprop"/>) moves by its own momentum, a DFA step (<see cref="StepKind.Dfa"/>) by the mix.</summary>
+    /// <exception cref="ArgumentException">Any other kind: an HDFA step is BP or DFA.</exception>
+    public void Step(StepKind kind)
     {
-        bool bp = _backpropStep();
+        bool bp = kind switch
+        {
+            StepKind.Backprop => true,
+            StepKind.Dfa => false,
+            _ => throw new ArgumentException($"An HDFA step is {StepKind.Backprop} or {StepKind.Dfa}, got {kind}.", nameof(kind)),
+        };
         long t = (bp ? BackpropSteps : DfaSteps) + 1;
         long tBp = BackpropSteps;
         _c = new Coefficients(

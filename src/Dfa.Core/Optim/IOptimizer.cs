@@ -12,6 +12,6 @@ public interface IOptimizer
     /// <summary>The rate the next <see cref="Step"/> uses; schedules change it between epochs.</summary>
     double LearningRate { get; set; }
 
-    /// <summary>Applies one update to every parameter the optimizer was built with.</summary>
-    void Step();
+    /// <summary>Applies one update to every parameter the optimizer was built with, for a step of kind <paramref name="kind"/>.</summary>
+    void Step(StepKind kind);
 }

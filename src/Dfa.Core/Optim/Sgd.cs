@@ -97,6 +97,9 @@ public sealed class Sgd : IStatefulOptimizer, IResumable
     public IReadOnlyList<float[]> MomentumBuffers => _momentumBuffers;
 
     /// <inheritdoc/>
+    public void Step(StepKind kind) => Step();
+
+    /// <summary>Applies one update to every parameter (the step's kind does not matter to this optimizer).</summary>
     public void Step()
     {
         var coefficients = new Coefficients(

@@ -13,19 +13,15 @@ public sealed class WarmupOptimizer : IOptimizer, IResumable
 {
     private readonly IOptimizer _always;
     private readonly IOptimizer _afterWarmup;
-    private readonly Func<bool> _inWarmup;
 
     /// <param name="always">Steps every step.</param>
-    /// <param name="afterWarmup">Steps only when <paramref name="inWarmup"/> says the warm-up is over.</param>
-    /// <param name="inWarmup">Asked before each step: true while the held group must stay still.</param>
-    public WarmupOptimizer(IOptimizer always, IOptimizer afterWarmup, Func<bool> inWarmup)
+    /// <param name="afterWarmup">Steps on every step but a warm-up one (<see cref="StepKind.Warmup"/>).</param>
+    public WarmupOptimizer(IOptimizer always, IOptimizer afterWarmup)
     {
         ArgumentNullException.ThrowIfNull(always);
         ArgumentNullException.ThrowIfNull(afterWarmup);
-        ArgumentNullException.ThrowIfNull(inWarmup);
         _always = always;
         _afterWarmup = afterWarmup;
-        _inWarmup = inWarmup;
     }
 
     /// <inheritdoc/>
@@ -66,13 +62,13 @@ public sealed class WarmupOptimizer : IOptimizer, IResumable
         HeldGroupSteps = held;
     }
 
-    /// <inheritdoc/>
-    public void Step()
+    /// <summary>Steps the first group; the held group too, unless <paramref name="kind"/> is <see cref="StepKind.Warmup"/>.</summary>
+    public void Step(StepKind kind)
     {
-        _always.Step();
-        if (!_inWarmup())
+        _always.Step(kind);
+        if (kind != StepKind.Warmup)
         {
-            _afterWarmup.Step();
+            _afterWarmup.Step(kind);
             HeldGroupSteps++;
         }
     }

@@ -1,3 +1,4 @@
+using Dfa.Core.Optim;
 using Dfa.Core.Tensors;
 
 namespace Dfa.Core.Training;
@@ -13,4 +14,10 @@ public interface ITrainingAlgorithm
 
     /// <summary>Fills every parameter's gradient from <paramref name="outputGradient"/> = dLoss/dlogits (batch × classes).</summary>
     void ComputeGradients(Network network, Matrix outputGradient);
+
+    /// <summary>
+    /// The kind of the last <see cref="ComputeGradients"/> call's step, which the trainer hands to the optimizer
+    /// (HDFA's BP or DFA step, HYBRID's warm-up); <see cref="StepKind.Standard"/> for every other method.
+    /// </summary>
+    StepKind LastStep => StepKind.Standard;
 }

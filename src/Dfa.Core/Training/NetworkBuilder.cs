@@ -1,115 +1,69 @@
 using Dfa.Core.Config;
 using Dfa.Core.Layers;
+using Dfa.Core.Networks;
 using Dfa.Core.Randomness;
 
 namespace Dfa.Core.Training;
 
 /// <summary>
-/// Builds the survey's network: for each hidden width a block <c>Linear → [BatchNorm1d | LayerNorm] → activation →
-/// [Dropout]</c>, then a Linear output block. With the survey's two hidden layers that is three linear layers with an
-/// activation between them and dropout after the first and the second. With <c>model.conv</c>, convolutional blocks
-/// come first (see <see cref="AddConvBlocks"/>).
+/// Allocates a <see cref="Network"/> from its <see cref="NetworkSpec"/>: one layer per layer spec, its parameters
+/// named after it (<c>fc1.weight</c>), its initial weights or dropout masks drawn from the spec's stream of the seed.
+/// For a config that is the survey's network (<see cref="NetworkSpec.From"/>).
 /// </summary>
 public static class NetworkBuilder
 {
+    /// <summary>The network <paramref name="config"/> trains on <paramref name="inputs"/> features and <paramref name="classes"/> classes.</summary>
+    /// <exception cref="DfaInputException">The input shape does not match, or a kernel or pool does not fit.</exception>
     public static Network Build(TrainConfig config, int inputs, int classes, ulong seed)
     {
         ArgumentNullException.ThrowIfNull(config);
-        ArgumentOutOfRangeException.ThrowIfLessThan(inputs, 1);
-        ArgumentOutOfRangeException.ThrowIfLessThan(classes, 2);
-        int threads = config.EffectiveThreads;
+        return Build(NetworkSpec.From(config, inputs, classes), seed, config.EffectiveThreads);
+    }
+
+    /// <summary>Allocates <paramref name="spec"/> with its weights drawn from <paramref name="seed"/>.</summary>
+    /// <exception cref="DfaInputException">A convolution the kernels cannot run (e.g. a column matrix too large to allocate).</exception>
+    public static Network Build(NetworkSpec spec, ulong seed, int threads)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
         var blocks = new List<NetworkBlock>();
-        int width = inputs;
-        AddConvBlocks(config, inputs, seed, threads, blocks, ref width);
-        IReadOnlyList<int> hidden = config.Model.Hidden;
-        for (int i = 0; i < hidden.Count; i++)
+        int conv = 0;
+        foreach (BlockSpec block in spec.Blocks)
         {
-            int index = i + 1;
-            var layers = new List<ILayer>
+            bool convolutional = block.HasConvolution;
+            try
             {
-                Named(new Linear(width, hidden[i], Rng.Derive(seed, $"init/fc{index}"), threads), $"fc{index}"),
-            };
-            if (config.UseBatchNorm)
+                blocks.Add(new NetworkBlock(block.Name, [.. block.Layers.Select(l => Allocate(l, seed, threads))]));
+            }
+            catch (ArgumentException ex) when (convolutional)
             {
-                layers.Add(Named(new BatchNorm1d(hidden[i]), $"bn{index}"));
+                throw new DfaInputException($"model.conv[{conv}]: {ex.Message}");
             }
 
-            if (config.UseLayerNorm)
-            {
-                layers.Add(Named(new LayerNorm(hidden[i]), $"ln{index}"));
-            }
-
-            layers.Add(Named(Activations.Create(config.Model.Activation, hidden[i], config.Model), $"act{index}"));
-            if (config.DropoutP > 0)
-            {
-                layers.Add(new Dropout(hidden[i], config.DropoutP, Rng.Derive(seed, $"dropout/{index}")));
-            }
-
-            blocks.Add(new NetworkBlock($"hidden{index}", layers));
-            width = hidden[i];
+            conv += convolutional ? 1 : 0;
         }
 
-        int output = hidden.Count + 1;
-        blocks.Add(new NetworkBlock(
-            "output",
-            [Named(new Linear(width, classes, Rng.Derive(seed, $"init/fc{output}"), threads), $"fc{output}")]));
         return new Network(blocks);
     }
 
-    /// <summary>
-    /// The convolutional blocks of <c>model.conv</c>: <c>Conv2d → activation → pool</c> each, named <c>conv1</c>, …
-    /// (parameters <c>conv1.weight</c>, …), on rows laid out as <c>model.input_shape</c> (NCHW per sample). BatchNorm,
-    /// LayerNorm and dropout apply to the fully connected blocks only.
-    /// </summary>
-    /// <exception cref="DfaInputException">The input shape does not match the data, or a kernel or pool does not fit.</exception>
-    private static void AddConvBlocks(TrainConfig config, int inputs, ulong seed, int threads, List<NetworkBlock> blocks, ref int width)
+    private static ILayer Allocate(LayerSpec l, ulong seed, int threads)
     {
-        ModelConfig model = config.Model;
-        if (model.Conv.Count == 0)
+        Rng Stream() => Rng.Derive(seed, l.Stream ?? throw new InvalidOperationException($"Layer '{l.Name}' draws random numbers but names no stream."));
+        ILayer layer = l.Kind switch
         {
-            return;
-        }
-
-        var shape = new ImageShape(model.InputShape[0], model.InputShape[1], model.InputShape[2]);
-        if (shape.Size != inputs)
-        {
-            throw new DfaInputException(
-                $"model.input_shape [{shape.Channels}, {shape.Height}, {shape.Width}] has {shape.Size} values per sample, but the data has {inputs} features");
-        }
-
-        for (int i = 0; i < model.Conv.Count; i++)
-        {
-            int index = i + 1;
-            try
-            {
-                var conv = new Conv2d(
-                    shape.Channels, model.Conv[i], shape.Height, shape.Width, model.ConvKernel, Rng.Derive(seed, $"init/conv{index}"),
-                    model.ConvStride, model.ConvPadding, threads);
-                ImageShape o = conv.OutputShape;
-                var layers = new List<ILayer>
-                {
-                    Named(conv, $"conv{index}"),
-                    Named(Activations.Create(model.Activation, o.Size, model), $"cact{index}"),
-                };
-                if (model.Pool > 1)
-                {
-                    IImageLayer pool = model.PoolKind == PoolKind.Max
-                        ? new MaxPool2d(o.Channels, o.Height, o.Width, model.Pool)
-                        : new AvgPool2d(o.Channels, o.Height, o.Width, model.Pool);
-                    layers.Add(pool);
-                    o = pool.OutputShape;
-                }
-
-                blocks.Add(new NetworkBlock($"conv{index}", layers));
-                shape = o;
-            }
-            catch (ArgumentException ex)
-            {
-                throw new DfaInputException($"model.conv[{i}]: {ex.Message}");
-            }
-        }
-
-        width = shape.Size;
+            LayerKind.Linear => new Linear(l.InputSize, l.OutputSize, Stream(), threads),
+            LayerKind.Conv2d => new Conv2d(
+                l.Conv!.Input.Channels, l.Conv.OutChannels, l.Conv.Input.Height, l.Conv.Input.Width, l.Conv.Kernel, Stream(), l.Conv.Stride, l.Conv.Padding, threads),
+            LayerKind.MaxPool => new MaxPool2d(l.Pool!.Input.Channels, l.Pool.Input.Height, l.Pool.Input.Width, l.Pool.Window, l.Pool.Stride),
+            LayerKind.AvgPool => new AvgPool2d(l.Pool!.Input.Channels, l.Pool.Input.Height, l.Pool.Input.Width, l.Pool.Window, l.Pool.Stride),
+            LayerKind.BatchNorm => new BatchNorm1d(l.OutputSize),
+            LayerKind.LayerNorm => new LayerNorm(l.OutputSize),
+            LayerKind.Activation => Activations.Create(
+                l.Activation!.Value, l.OutputSize, new ModelConfig { NegativeSlope = l.NegativeSlope, PreluInit = l.PreluInit, CeluAlpha = l.CeluAlpha }),
+            LayerKind.Dropout => new Dropout(l.OutputSize, l.DropoutP, Stream()),
+            _ => throw new ArgumentOutOfRangeException(nameof(l), l.Kind, "Unknown layer kind."),
+        };
+        return layer.Parameters.Count > 0 || layer is IStatefulLayer ? Named(layer, l.Name) : layer;
     }
 
     private static ILayer Named(ILayer layer, string prefix)

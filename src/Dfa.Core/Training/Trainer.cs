@@ -219,7 +219,7 @@ public sealed class Trainer
         }
 
         ThrowIfNonFinite(parameters, gradients: true, epoch);
-        _optimizer.Step();
+        _optimizer.Step(_algorithm.LastStep);
         _steps++;
         ThrowIfNonFinite(parameters, gradients: false, epoch);
         return (loss, correct);

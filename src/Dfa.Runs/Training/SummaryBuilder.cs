@@ -2,6 +2,7 @@ using Dfa.Core.Analysis;
 using Dfa.Core.Config;
 using Dfa.Core.Data;
 using Dfa.Core.Feedback;
+using Dfa.Core.Optim;
 using Dfa.Core.Training;
 using Dfa.Runs.Files;
 
@@ -87,7 +88,7 @@ public sealed class SummaryBuilder(TrainConfig config, string configPath, Traini
     ];
 
     /// <summary>Each module, lowest first: its blocks, the width of its error and, if it projects, its projector's counted work and storage.</summary>
-    private List<object?> Modules(ModularFeedbackAlignment modular)
+    private List<object?> Modules(ModularDfa modular)
     {
         IReadOnlyList<NetworkBlock> blocks = setup.Network.Blocks;
         return modular.Modules.Select(m =>
@@ -166,20 +167,20 @@ public sealed class SummaryBuilder(TrainConfig config, string configPath, Traini
 
         switch (setup.Algorithm)
         {
-            case ModularFeedbackAlignment modular:
+            case ModularDfa modular:
                 fields.Add(new("warmup_steps", modular.WarmupSteps));
                 fields.Add(new("modules", Modules(modular)));
                 break;
-            case HybridFeedbackAlignment hdfa:
+            case HdfaAlgorithm hdfa:
                 fields.Add(new("hdfa", new List<KeyValuePair<string, object?>>
                 {
                     new("p", hdfa.BackpropProbability),
                     new("gamma", config.Hdfa.Gamma),
                     new("dfa_step", hdfa.DfaStep.Name),
-                    new("backprop_steps", hdfa.BackpropSteps),
-                    new("dfa_steps", hdfa.DfaSteps),
+                    new("backprop_steps", (setup.Optimizer as HdfaOptimizer)?.BackpropSteps),
+                    new("dfa_steps", (setup.Optimizer as HdfaOptimizer)?.DfaSteps),
                 }));
-                if (hdfa.DfaStep is ModularFeedbackAlignment steps)
+                if (hdfa.DfaStep is ModularDfa steps)
                 {
                     fields.Add(new("modules", Modules(steps)));
                 }

@@ -4,34 +4,42 @@ using Dfa.Core.Config;
 using Dfa.Core.Data;
 using Dfa.Core.Feedback;
 using Dfa.Core.Layers;
+using Dfa.Core.Methods;
+using Dfa.Core.Networks;
 using Dfa.Core.Optim;
-using Dfa.Core.Randomness;
 using Dfa.Core.Serialization;
 using Dfa.Core.Training;
 
 namespace Dfa.Runs.Training;
 
 /// <summary>
-/// Turns a config into the objects of one run: the network, the algorithm (with its feedback projector for DFA), the
-/// optimizer, the schedule and the trainer. The feedback seed is the config's <c>feedback.seed</c>, else derived from
-/// the run's seed, so a run's seed names its feedback matrices too.
+/// Turns a config into the objects of one run: the network (allocated from its <see cref="NetworkSpec"/> after checking
+/// it fits in memory), the algorithm its <see cref="MethodPlan"/> calls for (with a feedback projector per projecting
+/// module, from <c>feedback.backend</c>), the optimizer, the schedule and the trainer. The plan's feedback seed is
+/// <c>feedback.seed</c>, else derived from the run's seed, so a run's seed names its feedback matrices too.
 /// </summary>
 public sealed record TrainingSetup(
+    NetworkSpec Spec,
+    MethodPlan Plan,
     Network Network,
     ITrainingAlgorithm Algorithm,
     IFeedbackProjector? Projector,
     string BackendName,
-    ulong FeedbackSeed,
     IOptimizer Optimizer,
     Trainer Trainer,
     ModelLoadReport? InitializedFrom = null)
 {
+    /// <summary>The seed that names the run's feedback matrices.</summary>
+    public ulong FeedbackSeed => Plan.FeedbackSeed;
+
     /// <summary>The run's objects for training on <paramref name="train"/>, after checking that its batches suit the network.</summary>
     /// <exception cref="DfaInputException">
-    /// BatchNorm with a last batch of one sample (no batch statistics), or the network is too large to allocate here.
+    /// BatchNorm with a last batch of one sample (no batch statistics), or the network is too large to train here.
     /// </exception>
     public static TrainingSetup For(TrainConfig config, Dataset train, FeedbackBackendRegistry registry)
     {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(train);
         if (config.UseBatchNorm && train.Count % config.BatchSize == 1)
         {
             throw new DfaInputException(
@@ -42,17 +50,26 @@ public sealed record TrainingSetup(
         return Build(config, train.Features, train.Classes, registry);
     }
 
-    /// <exception cref="DfaInputException">The network (or its feedback matrices) is too large to allocate here.</exception>
+    /// <summary>
+    /// The run's objects for <paramref name="inputs"/> features and <paramref name="classes"/> classes. The network's
+    /// memory is checked against what this process may use before anything is allocated (<see cref="MemoryCheck"/>).
+    /// </summary>
+    /// <exception cref="DfaInputException">A bad method or backend setting, or the network is too large to train here.</exception>
     public static TrainingSetup Build(TrainConfig config, int inputs, int classes, FeedbackBackendRegistry registry)
     {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(registry);
+        NetworkSpec spec = NetworkSpec.From(config, inputs, classes);
+        MethodPlan plan = MethodPlan.For(config, spec);
+        IFeedbackBackend? backend = plan.UsesFeedbackBackend ? registry.Get(config.Feedback.Backend) : null;
+        MemoryCheck.ThrowIfTooLarge(spec, plan, config, backend);
         try
         {
-            return BuildUnchecked(config, inputs, classes, registry);
+            return Allocate(config, spec, plan, backend);
         }
         catch (Exception ex) when (ex is OverflowException or OutOfMemoryException)
         {
-            throw new DfaInputException(
-                $"the network {inputs}-{string.Join("-", config.Model.Hidden)}-{classes} is too large to allocate here ({ex.GetType().Name})");
+            throw new DfaInputException($"the network {MemoryCheck.Describe(spec)} is too large to allocate here ({ex.GetType().Name})");
         }
     }
 
@@ -60,33 +77,35 @@ public sealed record TrainingSetup(
     public static bool UsesFeedbackBackend(TrainConfig config) =>
         config.Algorithm is TrainingAlgorithmKind.Dfa or TrainingAlgorithmKind.Modular or TrainingAlgorithmKind.Hybrid or TrainingAlgorithmKind.Hdfa;
 
-    private static TrainingSetup BuildUnchecked(TrainConfig config, int inputs, int classes, FeedbackBackendRegistry registry)
+    private static TrainingSetup Allocate(TrainConfig config, NetworkSpec spec, MethodPlan plan, IFeedbackBackend? backend)
     {
-        Network network = NetworkBuilder.Build(config, inputs, classes, config.Seed);
-        network = network.WithFrozenBlocks(FrozenBlockCount(config, network));
-        ModelLoadReport? initializedFrom = ModelLoader.Apply(config, network);
-        ulong feedbackSeed = config.Feedback.Seed ?? Rng.Derive(config.Seed, "feedback").NextUInt64();
         int threads = config.EffectiveThreads;
-        IFeedbackProjector CreateProjector(FeedbackShape shape, ulong seed) =>
-            registry.Get(config.Feedback.Backend).Create(shape, config.Feedback, seed, threads);
-        ModularFeedbackAlignment Modular(int[] starts, long warmupSteps = 0, int warmupFrom = 0, string name = "MODULAR") =>
-            new(network, starts, (m, shape) => CreateProjector(shape, ModuleSeed(network, starts, m, feedbackSeed)), warmupSteps, warmupFrom, name);
+        Network network = NetworkBuilder.Build(spec, config.Seed, threads).WithFrozenBlocks(plan.Frozen);
+        ModelLoadReport? initializedFrom = ModelLoader.Apply(config, network);
+        IFeedbackProjector Project(ModulePlan module) => backend!.Create(module.Shape!, config.Feedback, module.Seed, threads);
 
         IFeedbackProjector? projector = null;
-        ITrainingAlgorithm algorithm;
         IOptimizer? optimizer = null;
-        string method = config.Algorithm.ToString().ToUpperInvariant();
-        switch (config.Algorithm)
+        ITrainingAlgorithm PureDfa()
         {
-            case TrainingAlgorithmKind.Dfa:
-                projector = CreateProjector(FeedbackShapeOf(network, classes, method), feedbackSeed);
-                algorithm = new DirectFeedbackAlignment(projector);
+            projector = Project(plan.MainStep.Modules.Single());
+            return new DirectFeedbackAlignment(projector);
+        }
+
+        ModularDfa Modular(long warmupSteps = 0, int warmupFrom = 0, string name = "MODULAR") =>
+            new(network, [.. plan.MainStep.Modules.Select(m => m.Start)], (m, shape) => Project(plan.MainStep.Modules[m]), warmupSteps, warmupFrom, name);
+
+        ITrainingAlgorithm algorithm;
+        switch (plan.Kind)
+        {
+            case TrainingAlgorithmKind.Bp:
+                algorithm = new Backpropagation();
                 break;
             case TrainingAlgorithmKind.Fa:
                 // FA's matrices replace each Wᵀ inside the network, so no feedback backend applies: feedback.backend is ignored.
                 try
                 {
-                    algorithm = new FeedbackAlignment(network, feedbackSeed, config.Feedback.Scale, threads);
+                    algorithm = new FeedbackAlignment(network, plan.FeedbackSeed, config.Feedback.Scale, threads);
                 }
                 catch (NotSupportedException ex)
                 {
@@ -94,158 +113,42 @@ public sealed record TrainingSetup(
                 }
 
                 break;
-            case TrainingAlgorithmKind.Bp:
-                algorithm = new Backpropagation();
+            case TrainingAlgorithmKind.Dfa:
+                algorithm = PureDfa();
                 break;
             case TrainingAlgorithmKind.Modular:
-                {
-                    algorithm = Modular(ModuleStarts(config, network));
-                    break;
-                }
-
+                algorithm = Modular();
+                break;
             case TrainingAlgorithmKind.Hybrid:
+                algorithm = Modular(plan.WarmupSteps, plan.WarmupFrom, plan.Name);
+                if (plan.WarmupSteps > 0 && plan.WarmupFrom > network.FrozenBlocks)
                 {
-                    (int[] starts, int firstDense) = HybridModules(network);
-                    ModularFeedbackAlignment hybrid = Modular(starts, config.Hybrid.WarmupSteps, firstDense, "HYBRID");
-                    algorithm = hybrid;
-                    if (config.Hybrid.WarmupSteps > 0 && firstDense > network.FrozenBlocks)
-                    {
-                        // The conv blocks' optimizer starts when the warm-up ends (see WarmupOptimizer).
-                        Parameter[] dense = network.Blocks.Skip(firstDense).SelectMany(b => b.Layers).SelectMany(l => l.Parameters).ToArray();
-                        Parameter[] held = network.TrainableParameters.Except(dense).ToArray();
-                        optimizer = new WarmupOptimizer(Optimizers.Create(config, dense), Optimizers.Create(config, held), () => hybrid.LastStepInWarmup);
-                    }
-
-                    break;
+                    // The conv blocks' optimizer starts when the warm-up ends (see WarmupOptimizer).
+                    Parameter[] dense = network.Blocks.Skip(plan.WarmupFrom).SelectMany(b => b.Layers).SelectMany(l => l.Parameters).ToArray();
+                    Parameter[] held = network.TrainableParameters.Except(dense).ToArray();
+                    optimizer = new WarmupOptimizer(Optimizers.Create(config, dense), Optimizers.Create(config, held));
                 }
 
+                break;
             case TrainingAlgorithmKind.Hdfa:
-                {
-                    // With modular.boundaries the DFA steps are Han et al.'s modular DFA, else pure DFA.
-                    ITrainingAlgorithm dfaStep;
-                    if (config.Modular.Boundaries.Count > 0)
-                    {
-                        dfaStep = Modular(ModuleStarts(config, network));
-                    }
-                    else
-                    {
-                        projector = CreateProjector(FeedbackShapeOf(network, classes, method), feedbackSeed);
-                        dfaStep = new DirectFeedbackAlignment(projector);
-                    }
-
-                    var hdfa = new HybridFeedbackAlignment(dfaStep, config.Hdfa.P, Rng.Derive(config.Seed, "hdfa"));
-                    algorithm = hdfa;
-                    optimizer = config.Optimizer == OptimizerKind.Adam
-                        ? HdfaOptimizer.Adam(
-                            network.TrainableParameters, config.LearningRate, config.Adam.Beta1, config.Adam.Beta2, config.Adam.Eps, config.Hdfa.Gamma,
-                            config.WeightDecay, () => hdfa.LastStepUsedBackprop, threads)
-                        : HdfaOptimizer.Sgd(
-                            network.TrainableParameters, config.LearningRate, config.Sgd.Momentum, config.Sgd.Dampening, config.Hdfa.Gamma,
-                            config.WeightDecay, () => hdfa.LastStepUsedBackprop, threads);
-                    break;
-                }
-
+                // With modular.boundaries the DFA steps are Han et al.'s modular DFA, else pure DFA.
+                algorithm = new HdfaAlgorithm(
+                    plan.Boundaries.Count > 0 ? Modular() : PureDfa(),
+                    plan.HdfaP,
+                    Core.Randomness.Rng.Derive(config.Seed, "hdfa"));
+                optimizer = config.Optimizer == OptimizerKind.Adam
+                    ? HdfaOptimizer.Adam(
+                        network.TrainableParameters, config.LearningRate, config.Adam.Beta1, config.Adam.Beta2, config.Adam.Eps, plan.HdfaGamma, config.WeightDecay, threads)
+                    : HdfaOptimizer.Sgd(
+                        network.TrainableParameters, config.LearningRate, config.Sgd.Momentum, config.Sgd.Dampening, plan.HdfaGamma, config.WeightDecay, threads);
+                break;
             default:
-                throw new DfaInputException($"backward_method {method} is not supported");
+                throw new DfaInputException($"backward_method {plan.Name} is not supported");
         }
 
         optimizer ??= Optimizers.Create(config, network.TrainableParameters);
         ILearningRateSchedule schedule = LearningRateSchedules.Create(config.LearningRate, config.LrScheduler);
         var trainer = new Trainer(network, algorithm, optimizer, schedule, config);
-        return new TrainingSetup(network, algorithm, projector, UsesFeedbackBackend(config) ? registry.Get(config.Feedback.Backend).Name : "none", feedbackSeed, optimizer, trainer, initializedFrom);
+        return new TrainingSetup(spec, plan, network, algorithm, projector, backend?.Name ?? "none", optimizer, trainer, initializedFrom);
     }
-
-    /// <summary>DFA's projection onto every trained hidden block.</summary>
-    private static FeedbackShape FeedbackShapeOf(Network network, int classes, string method)
-    {
-        if (network.FeedbackBlocks.Count == 0)
-        {
-            throw new DfaInputException($"backward_method {method}: freeze leaves only the output block to train, so there is no hidden block to send feedback to; use BP");
-        }
-
-        return new FeedbackShape(classes, network.FeedbackBlocks.Select(b => b.OutputSize).ToArray());
-    }
-
-    /// <summary>The number of blocks <c>freeze</c> names, after checking they are the network's first blocks.</summary>
-    private static int FrozenBlockCount(TrainConfig config, Network network)
-    {
-        IReadOnlyList<string> frozen = config.Freeze;
-        IReadOnlyList<NetworkBlock> blocks = network.Blocks;
-        for (int i = 0; i < frozen.Count; i++)
-        {
-            int index = network.IndexOf(frozen[i]);
-            if (index < 0)
-            {
-                throw new DfaInputException($"freeze: '{frozen[i]}' is not a block of this network ({BlockList(network)})");
-            }
-
-            if (index >= frozen.Count || index == blocks.Count - 1)
-            {
-                throw new DfaInputException(
-                    $"freeze: the frozen blocks must be the network's first blocks and leave the output block training; "
-                    + $"freezing '{frozen[i]}' needs every block before it frozen too ({BlockList(network)})");
-            }
-        }
-
-        return frozen.Count;
-    }
-
-    /// <summary>Block indexes where <c>modular.boundaries</c> start modules, the first trained block included.</summary>
-    private static int[] ModuleStarts(TrainConfig config, Network network)
-    {
-        var starts = new SortedSet<int> { network.FrozenBlocks };
-        foreach (string name in config.Modular.Boundaries)
-        {
-            int index = network.IndexOf(name);
-            if (index < 0)
-            {
-                throw new DfaInputException($"modular.boundaries: '{name}' is not a block of this network ({BlockList(network)})");
-            }
-
-            if (index < network.FrozenBlocks)
-            {
-                throw new DfaInputException($"modular.boundaries: '{name}' is frozen; modules split the blocks that train");
-            }
-
-            starts.Add(index);
-        }
-
-        return [.. starts];
-    }
-
-    /// <summary>Han &amp; Yoo's hybrid as modules: every trained convolutional block alone, then one module of the fully connected blocks.</summary>
-    private static (int[] Starts, int FirstDense) HybridModules(Network network)
-    {
-        IReadOnlyList<NetworkBlock> blocks = network.Blocks;
-        int firstDense = 0;
-        while (firstDense < blocks.Count && blocks[firstDense].Layers.OfType<Conv2d>().Any())
-        {
-            firstDense++;
-        }
-
-        if (firstDense == 0)
-        {
-            throw new DfaInputException("backward_method HYBRID trains convolutional blocks by BP below DFA-trained dense blocks; this network has no model.conv blocks (use DFA)");
-        }
-
-        int[] starts = Enumerable.Range(network.FrozenBlocks, Math.Max(0, firstDense - network.FrozenBlocks)).Append(Math.Max(firstDense, network.FrozenBlocks)).Distinct().ToArray();
-        return (starts, Math.Max(firstDense, network.FrozenBlocks));
-    }
-
-    /// <summary>
-    /// The top module (the one holding the output block) uses the feedback seed itself, so a single module is DFA bit for
-    /// bit; a lower module's matrices are named by the seed and the module's top block.
-    /// </summary>
-    private static ulong ModuleSeed(Network network, int[] starts, int module, ulong feedbackSeed)
-    {
-        if (module == starts.Length - 1)
-        {
-            return feedbackSeed;
-        }
-
-        string top = network.Blocks[starts[module + 1] - 1].Name;
-        return Rng.Derive(feedbackSeed, $"module/{top}").NextUInt64();
-    }
-
-    private static string BlockList(Network network) => "blocks: " + string.Join(", ", network.Blocks.Select(b => b.Name));
 }

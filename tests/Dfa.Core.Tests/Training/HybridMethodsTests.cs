@@ -45,7 +45,7 @@ public sealed class HybridMethodsTests
     {
         TrainConfig config = kind == "cnn" ? Cnn() : Mlp();
         float[] dfa = Train3Steps(config, n => new DirectFeedbackAlignment(Projector(n.FeedbackBlocks, 9)));
-        float[] modular = Train3Steps(config, n => new ModularFeedbackAlignment(n, [0], (_, shape) => Gaussian(shape, 9)));
+        float[] modular = Train3Steps(config, n => new ModularDfa(n, [0], (_, shape) => Gaussian(shape, 9)));
 
         Assert.That(modular, Is.EqualTo(dfa));
     }
@@ -55,7 +55,7 @@ public sealed class HybridMethodsTests
     {
         TrainConfig config = kind == "cnn" ? Cnn() : Mlp();
         float[] bp = Train3Steps(config, _ => new Backpropagation());
-        float[] modular = Train3Steps(config, n => new ModularFeedbackAlignment(
+        float[] modular = Train3Steps(config, n => new ModularDfa(
             n, Enumerable.Range(0, n.Blocks.Count).ToArray(), (_, _) => throw new AssertionException("a one-block module needs no projector")));
 
         Assert.That(modular, Is.EqualTo(bp));
@@ -69,7 +69,7 @@ public sealed class HybridMethodsTests
         TrainConfig config = Mlp();
         Network network = NetworkBuilder.Build(config, Train.Features, Train.Classes, config.Seed);
         var shapes = new List<(int Module, FeedbackShape Shape)>();
-        var algorithm = new ModularFeedbackAlignment(network, [0, 2], (m, shape) =>
+        var algorithm = new ModularDfa(network, [0, 2], (m, shape) =>
         {
             shapes.Add((m, shape));
             return Gaussian(shape, 20 + (ulong)m);
@@ -99,10 +99,10 @@ public sealed class HybridMethodsTests
     {
         Network network = NetworkBuilder.Build(Mlp(), Train.Features, Train.Classes, 3);
         IFeedbackProjector Make(int m, FeedbackShape s) => Gaussian(s, 1);
-        Assert.Throws<ArgumentException>(() => _ = new ModularFeedbackAlignment(network, [1], Make));
-        Assert.Throws<ArgumentException>(() => _ = new ModularFeedbackAlignment(network, [0, 2, 2], Make));
-        Assert.Throws<ArgumentException>(() => _ = new ModularFeedbackAlignment(network, [0, 4], Make));
-        Assert.Throws<ArgumentException>(() => _ = new ModularFeedbackAlignment(network, [0], (_, s) => Gaussian(new FeedbackShape(5, [3]), 1)));
+        Assert.Throws<ArgumentException>(() => _ = new ModularDfa(network, [1], Make));
+        Assert.Throws<ArgumentException>(() => _ = new ModularDfa(network, [0, 2, 2], Make));
+        Assert.Throws<ArgumentException>(() => _ = new ModularDfa(network, [0, 4], Make));
+        Assert.Throws<ArgumentException>(() => _ = new ModularDfa(network, [0], (_, s) => Gaussian(new FeedbackShape(5, [3]), 1)));
     }
 
     [Test]
@@ -110,10 +110,10 @@ public sealed class HybridMethodsTests
     {
         TrainConfig config = Cnn();
         Network network = NetworkBuilder.Build(config, Train.Features, Train.Classes, config.Seed);
-        var hybrid = new ModularFeedbackAlignment(network, [0, 1, 2], (_, shape) => Gaussian(shape, 9), warmupSteps: 2, warmupFrom: 2);
+        var hybrid = new ModularDfa(network, [0, 1, 2], (_, shape) => Gaussian(shape, 9), warmupSteps: 2, warmupFrom: 2);
         Parameter[] dense = network.Blocks.Skip(2).SelectMany(bl => bl.Layers).SelectMany(l => l.Parameters).ToArray();
         Parameter[] conv = network.Parameters.Except(dense).ToArray();
-        var optimizer = new WarmupOptimizer(new Adam(dense, 3e-3), new Adam(conv, 3e-3), () => hybrid.LastStepInWarmup);
+        var optimizer = new WarmupOptimizer(new Adam(dense, 3e-3), new Adam(conv, 3e-3));
         var trainer = new Trainer(network, hybrid, optimizer, new ConstantRate(3e-3), config);
         float[] convBefore = Flatten(conv);
         float[] denseBefore = Flatten(dense);
@@ -139,11 +139,11 @@ public sealed class HybridMethodsTests
 
         // γ = 1 and p = 0: every step is DFA with its own SGD momentum, i.e. plain SGD-momentum DFA.
         float[] dfa = Train3Steps(config, n => new DirectFeedbackAlignment(Projector(n.FeedbackBlocks, 9)), (n, _) => new Sgd(n.Parameters, 0.05, 0.9));
-        float[] hdfa0 = Train3Steps(config, n => new HybridFeedbackAlignment(Projector(n.FeedbackBlocks, 9), 0, new Rng(1)), SgdHdfa(1.0));
+        float[] hdfa0 = Train3Steps(config, n => new HdfaAlgorithm(Projector(n.FeedbackBlocks, 9), 0, new Rng(1)), SgdHdfa(1.0));
         Assert.That(hdfa0, Is.EqualTo(dfa).Within(1e-6f));
 
         float[] bp = Train3Steps(config, _ => new Backpropagation(), (n, _) => new Sgd(n.Parameters, 0.05, 0.9));
-        float[] hdfa1 = Train3Steps(config, n => new HybridFeedbackAlignment(Projector(n.FeedbackBlocks, 9), 1, new Rng(1)), SgdHdfa(0.3));
+        float[] hdfa1 = Train3Steps(config, n => new HdfaAlgorithm(Projector(n.FeedbackBlocks, 9), 1, new Rng(1)), SgdHdfa(0.3));
         Assert.That(hdfa1, Is.EqualTo(bp).Within(1e-6f));
     }
 
@@ -151,8 +151,8 @@ public sealed class HybridMethodsTests
     public void Hdfa_DrawsBackpropWithProbabilityP_Repeatably()
     {
         Network network = NetworkBuilder.Build(Mlp(), Train.Features, Train.Classes, 3);
-        var a = new HybridFeedbackAlignment(Projector(network.FeedbackBlocks, 9), 0.1, Rng.Derive(7, "hdfa"));
-        var b = new HybridFeedbackAlignment(Projector(network.FeedbackBlocks, 9), 0.1, Rng.Derive(7, "hdfa"));
+        var a = new HdfaAlgorithm(Projector(network.FeedbackBlocks, 9), 0.1, Rng.Derive(7, "hdfa"));
+        var b = new HdfaAlgorithm(Projector(network.FeedbackBlocks, 9), 0.1, Rng.Derive(7, "hdfa"));
         Matrix e = ForwardAndError(network, out _);
         var pattern = new List<bool>();
         for (int i = 0; i < 2000; i++)
@@ -164,9 +164,8 @@ public sealed class HybridMethodsTests
         }
 
         // Binomial(2000, 0.1): mean 200, sd 13.4; ±5 sd.
-        Assert.That(a.BackpropSteps, Is.InRange(133, 267));
-        Assert.That(a.BackpropSteps + a.DfaSteps, Is.EqualTo(2000));
-        Assert.That(pattern.Count(x => x), Is.EqualTo(a.BackpropSteps));
+        Assert.That(pattern.Count(x => x), Is.InRange(133, 267));
+        Assert.That(a.LastStep, Is.EqualTo(pattern[^1] ? StepKind.Backprop : StepKind.Dfa));
     }
 
     [Test]
@@ -175,7 +174,7 @@ public sealed class HybridMethodsTests
         // One parameter of three elements, steps DFA, BP, DFA, DFA with known gradients; reference in double.
         var p = new Parameter("w", new Matrix(1, 3, [0.5f, -1f, 2f]), isWeight: true);
         bool bpStep = false;
-        HdfaOptimizer opt = HdfaOptimizer.Sgd([p], 0.1, momentum: 0.9, dampening: 0, gamma: 0.7, weightDecay: 0.01, () => bpStep);
+        HdfaOptimizer opt = HdfaOptimizer.Sgd([p], 0.1, momentum: 0.9, dampening: 0, gamma: 0.7, weightDecay: 0.01);
         double[] w = [0.5, -1, 2];
         double[] vBp = new double[3], vDfa = new double[3];
         bool seenBp = false, seenDfa = false;
@@ -185,7 +184,7 @@ public sealed class HybridMethodsTests
         {
             bpStep = kinds[s];
             grads[s].CopyTo(p.Gradient.Span);
-            opt.Step();
+            opt.Step(bpStep ? StepKind.Backprop : StepKind.Dfa);
             double[] own = bpStep ? vBp : vDfa;
             bool first = bpStep ? !seenBp : !seenDfa;
             for (int k = 0; k < 3; k++)
@@ -212,10 +211,10 @@ public sealed class HybridMethodsTests
     {
         var p = new Parameter("w", new Matrix(1, 2, [1f, -1f]), isWeight: true);
         bool bpStep = true;
-        HdfaOptimizer opt = HdfaOptimizer.Adam([p], 0.01, 0.9, 0.999, 1e-8, gamma: 0.25, weightDecay: 0, () => bpStep);
+        HdfaOptimizer opt = HdfaOptimizer.Adam([p], 0.01, 0.9, 0.999, 1e-8, gamma: 0.25, weightDecay: 0);
         p.Gradient.Span[0] = 2f;
         p.Gradient.Span[1] = -4f;
-        opt.Step();
+        opt.Step(bpStep ? StepKind.Backprop : StepKind.Dfa);
 
         // First BP step: m̂ = g, v̂ = g², so the direction is sign(g) (up to eps).
         Assert.That(p.Value.Span[0], Is.EqualTo(1 - 0.01).Within(1e-6));
@@ -224,7 +223,7 @@ public sealed class HybridMethodsTests
         bpStep = false;
         p.Gradient.Span[0] = -3f;
         p.Gradient.Span[1] = -1f;
-        opt.Step();
+        opt.Step(bpStep ? StepKind.Backprop : StepKind.Dfa);
 
         // First DFA step: own direction sign(g_DFA) mixed with the BP direction sign(g_BP): 0.25·(−1) + 0.75·(+1) = 0.5 and
         // 0.25·(−1) + 0.75·(−1) = −1.
@@ -257,7 +256,7 @@ public sealed class HybridMethodsTests
     }
 
     private static Func<Network, ITrainingAlgorithm, IOptimizer> SgdHdfa(double gamma) =>
-        (n, a) => HdfaOptimizer.Sgd(n.Parameters, 0.05, 0.9, 0, gamma, 0, () => ((HybridFeedbackAlignment)a).LastStepUsedBackprop);
+        (n, a) => HdfaOptimizer.Sgd(n.Parameters, 0.05, 0.9, 0, gamma, 0);
 
     private static float[] Train3Steps(TrainConfig config, Func<Network, ITrainingAlgorithm> algorithm, Func<Network, ITrainingAlgorithm, IOptimizer>? optimizer = null)
     {

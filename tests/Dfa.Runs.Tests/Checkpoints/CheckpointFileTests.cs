@@ -113,7 +113,7 @@ public sealed class CheckpointFileTests
         for (; step < 3; step++)
         {
             Fill(p1, step);
-            o1.Step();
+            o1.Step(Kind(step));
         }
 
         var state = new ResumeState();
@@ -129,8 +129,8 @@ public sealed class CheckpointFileTests
         {
             Fill(p1, step);
             Fill(p2, step);
-            o1.Step();
-            o2.Step();
+            o1.Step(Kind(step));
+            o2.Step(Kind(step));
         }
 
         for (int i = 0; i < p1.Length; i++)
@@ -144,13 +144,12 @@ public sealed class CheckpointFileTests
     {
         var a = new Parameter("a", new Matrix(1, 3), isWeight: true);
         var b = new Parameter("b", new Matrix(1, 2), isWeight: true);
-        int calls = 0;
-        var warm = new WarmupOptimizer(new Adam([a], 0.1), new Adam([b], 0.1), () => calls++ < 2);
+        var warm = new WarmupOptimizer(new Adam([a], 0.1), new Adam([b], 0.1));
         for (int i = 0; i < 4; i++)
         {
             a.Gradient.Span.Fill(i + 1);
             b.Gradient.Span.Fill(i + 2);
-            warm.Step();
+            warm.Step(i < 2 ? StepKind.Warmup : StepKind.Standard);
         }
 
         var state = new ResumeState();
@@ -162,15 +161,15 @@ public sealed class CheckpointFileTests
         Assert.That(state.Floats("optimizer/held/exp_avg/0", 2), Has.Length.EqualTo(2));
     }
 
-    /// <summary>Steps 1, 4, 7, … are BP steps (period 3, so a fresh counter after 3 steps continues the same pattern).</summary>
+    /// <summary>Steps 1, 4, 7, … are BP steps, the others DFA steps.</summary>
+    private static StepKind Kind(int step) => step % 3 == 1 ? StepKind.Backprop : StepKind.Dfa;
+
     private static (Parameter[] Parameters, HdfaOptimizer Optimizer) Hdfa(bool adam)
     {
         Parameter[] ps = [new("w", new Matrix(2, 3), isWeight: true), new("b", new Matrix(1, 3), isWeight: false)];
-        int calls = 0;
-        Func<bool> bp = () => calls++ % 3 == 1;
         HdfaOptimizer o = adam
-            ? HdfaOptimizer.Adam(ps, 0.01, 0.9, 0.999, 1e-8, 0.6, 0.01, bp)
-            : HdfaOptimizer.Sgd(ps, 0.01, 0.9, 0.1, 0.6, 0.01, bp);
+            ? HdfaOptimizer.Adam(ps, 0.01, 0.9, 0.999, 1e-8, 0.6, 0.01)
+            : HdfaOptimizer.Sgd(ps, 0.01, 0.9, 0.1, 0.6, 0.01);
         return (ps, o);
     }
 

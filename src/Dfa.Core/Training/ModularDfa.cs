@@ -1,5 +1,6 @@
 using Dfa.Core.State;
 using Dfa.Core.Feedback;
+using Dfa.Core.Optim;
 using Dfa.Core.Tensors;
 
 namespace Dfa.Core.Training;
@@ -25,14 +26,14 @@ namespace Dfa.Core.Training;
 /// A warm-up may hold the blocks below <see cref="WarmupFrom"/> still for the first <see cref="WarmupSteps"/> calls:
 /// nothing is sent below that block (Han &amp; Yoo train the first fully connected layer before BP reaches the
 /// convolutional layers, so the error those layers see has settled). The caller's optimizer must leave those
-/// blocks' parameters alone meanwhile (<see cref="LastStepInWarmup"/> tells it, between this call and the optimizer's step).
+/// blocks' parameters alone meanwhile (<see cref="LastStep"/> is <see cref="StepKind.Warmup"/>, which the trainer hands to it).
 /// </para>
 /// <para>
 /// A lower module's error has the width of its output (a convolutional block's pooled map, 3 136 values for the MNIST
 /// CNN's second block), so its projector maps that many error components; the top module's maps the classes.
 /// </para>
 /// </remarks>
-public sealed class ModularFeedbackAlignment : ITrainingAlgorithm, IResumable
+public sealed class ModularDfa : ITrainingAlgorithm, IResumable
 {
     private readonly Network _network;
     private readonly Module[] _modules;
@@ -51,7 +52,7 @@ public sealed class ModularFeedbackAlignment : ITrainingAlgorithm, IResumable
     /// <param name="warmupFrom">First block that trains during the warm-up; ignored when <paramref name="warmupSteps"/> is 0.</param>
     /// <param name="name">The name summaries show: <c>MODULAR</c>, or <c>HYBRID</c> for Han &amp; Yoo's arrangement.</param>
     /// <exception cref="ArgumentException">The module starts are not ascending, out of range or do not begin at the first trained block; a projector has the wrong shape.</exception>
-    public ModularFeedbackAlignment(
+    public ModularDfa(
         Network network,
         IReadOnlyList<int> moduleStarts,
         Func<int, FeedbackShape, IFeedbackProjector> projectorFor,
@@ -122,6 +123,9 @@ public sealed class ModularFeedbackAlignment : ITrainingAlgorithm, IResumable
     /// <summary>Whether the last <see cref="ComputeGradients"/> call was inside the warm-up (its gradients skip the held blocks).</summary>
     public bool LastStepInWarmup { get; private set; }
 
+    /// <summary><see cref="StepKind.Warmup"/> while the last step held the lower blocks still, else <see cref="StepKind.Standard"/>.</summary>
+    public StepKind LastStep => LastStepInWarmup ? StepKind.Warmup : StepKind.Standard;
+
     /// <summary>Steps taken so far (calls of <see cref="ComputeGradients"/>); checkpoints restore it.</summary>
     public long Calls
     {
@@ -179,7 +183,7 @@ public sealed class ModularFeedbackAlignment : ITrainingAlgorithm, IResumable
         ArgumentNullException.ThrowIfNull(outputGradient);
         if (!ReferenceEquals(network, _network))
         {
-            throw new ArgumentException("This ModularFeedbackAlignment was built for another network; its modules belong to that one.", nameof(network));
+            throw new ArgumentException("This ModularDfa was built for another network; its modules belong to that one.", nameof(network));
         }
 
         LastStepInWarmup = InWarmup;
