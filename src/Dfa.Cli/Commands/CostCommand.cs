@@ -15,10 +15,10 @@ namespace Dfa.Cli.Commands;
 
 /// <summary>
 /// <c>dfa cost --workload vgg16 --outputs 10,1000 --backend all --profile all --batch 128 --format table|csv|json|md</c>:
-/// the simulated price of one training step for every combination (see <see cref="CostModel"/> for the model).
+/// the simulated price of one training step for every combination: BP, or DFA on each backend, with SGD.
 /// <c>dfa cost --config a.yaml,b.yaml [--profile ...] [--batch ...]</c> prices instead the network and method each config
-/// trains, with each block's schedule and the critical path (see <see cref="MethodCostModel"/>); the batch defaults to
-/// each config's <c>batch_size</c>.
+/// trains, with each block's schedule; the batch defaults to each config's <c>batch_size</c>. Both go through the one
+/// cost engine (<see cref="CostModel"/>), so the same network gives the same critical path either way.
 /// </summary>
 internal static class CostCommand
 {
@@ -55,7 +55,7 @@ internal static class CostCommand
                 }
 
                 bool batchGiven = parse.GetResult(batches) is { Implicit: false };
-                IReadOnlyList<PricedConfig> priced = PriceConfigs(
+                IReadOnlyList<PricedConfig> priced = CostTables.Configs(
                     registry, catalog, Distinct(CommaList.Strings(configList, "--config")), Distinct(CommaList.Strings(parse.GetRequiredValue(profiles), "--profile")),
                     batchGiven ? Distinct(CommaList.Ints(parse.GetRequiredValue(batches), "--batch")) : null, out IReadOnlyList<string> notes);
                 string configFormat = parse.GetRequiredValue(format).ToLowerInvariant();
@@ -94,7 +94,7 @@ internal static class CostCommand
                 return ExitCodes.Success;
             }
 
-            IReadOnlyList<CostRow> rows = Compute(
+            IReadOnlyList<MethodCost> rows = CostTables.Workloads(
                 registry, catalog, Distinct(CommaList.Strings(parse.GetRequiredValue(workloads), "--workload")), Distinct(CommaList.Ints(parse.GetRequiredValue(outputs), "--outputs")),
                 Distinct(CommaList.Strings(parse.GetRequiredValue(backends), "--backend")), Distinct(CommaList.Strings(parse.GetRequiredValue(profiles), "--profile")),
                 Distinct(CommaList.Ints(parse.GetRequiredValue(batches), "--batch")), parse.GetValue(input), out IReadOnlyList<string> skipped);
@@ -134,85 +134,6 @@ internal static class CostCommand
             return ExitCodes.Success;
         });
         return command;
-    }
-
-    /// <summary>Every combination, in workload, e, profile, batch, backend order; combinations that cannot run are listed in <paramref name="skipped"/>.</summary>
-    public static IReadOnlyList<CostRow> Compute(
-        FeedbackBackendRegistry registry, ProfileCatalog catalog, IReadOnlyList<string> workloads, IReadOnlyList<int> outputs,
-        IReadOnlyList<string> backends, IReadOnlyList<string> profiles, IReadOnlyList<int> batches, bool feedbackAtInput,
-        out IReadOnlyList<string> skipped)
-    {
-        IReadOnlyList<string> backendNames = backends.Contains("all") ? CostPlans.AllNames(registry) : backends;
-        IReadOnlyList<string> profileNames = profiles.Contains("all") ? catalog.Names : profiles;
-        Prices[] prices = profileNames.Select(n => new Prices(catalog.Load(n))).ToArray();
-        var rows = new List<CostRow>();
-        var notes = new List<string>();
-        foreach (string w in workloads)
-        {
-            foreach (int e in outputs)
-            {
-                Workload workload = WorkloadCatalog.Create(w, e, feedbackAtInput);
-                foreach (Prices p in prices)
-                {
-                    foreach (int batch in batches)
-                    {
-                        foreach (string b in backendNames)
-                        {
-                            if (!CostPlans.Runs(b, p, registry))
-                            {
-                                string note = $"{b} is priced on optical profiles only; skipped on {p.Name}";
-                                if (!notes.Contains(note))
-                                {
-                                    notes.Add(note);
-                                }
-
-                                continue;
-                            }
-
-                            rows.Add(CostModel.Price(workload, batch, CostPlans.Plan(b, workload.FeedbackShape, batch, p, registry), p));
-                        }
-                    }
-                }
-            }
-        }
-
-        skipped = notes;
-        return rows;
-    }
-
-    /// <summary>
-    /// Every config on every profile at every batch (null: each config's <c>batch_size</c>), in config, profile, batch
-    /// order; a config whose backend a profile cannot run is listed in <paramref name="skipped"/>.
-    /// </summary>
-    public static IReadOnlyList<PricedConfig> PriceConfigs(
-        FeedbackBackendRegistry registry, ProfileCatalog catalog, IReadOnlyList<string> configs, IReadOnlyList<string> profiles,
-        IReadOnlyList<int>? batches, out IReadOnlyList<string> skipped)
-    {
-        IReadOnlyList<string> profileNames = profiles.Contains("all") ? catalog.Names : profiles;
-        Prices[] prices = profileNames.Select(n => new Prices(catalog.Load(n))).ToArray();
-        var rows = new List<PricedConfig>();
-        var notes = new List<string>();
-        foreach (string path in configs)
-        {
-            TrainConfig config = ConfigLoader.Load(path, null, registry.Schema);
-            string label = path;
-            foreach (Prices p in prices)
-            {
-                if (!ConfigCosts.Runs(config, p, registry))
-                {
-                    notes.Add($"{path}: the {config.Feedback.Backend} backend is priced on optical profiles only; skipped on {p.Name}");
-                    continue;
-                }
-
-                foreach (int batch in batches ?? [config.BatchSize])
-                {
-                    rows.Add(new PricedConfig(label, ConfigCosts.Price(config, label, batch, p, registry), StepMethod.From(config)));
-                }
-            }
-        }
-
-        skipped = notes;
-        return rows;
     }
 
     /// <summary>Writes the report atomically, creating its folder; a path that cannot be written is bad input.</summary>

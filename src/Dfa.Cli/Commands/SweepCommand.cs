@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Dfa.Backends.Registry;
 using Dfa.Cli.Costing;
+using Dfa.Core.Networks;
 using Dfa.Core;
 using Dfa.Runs.Costing;
 using Dfa.Runs.Files;
@@ -87,7 +88,7 @@ internal static class SweepCommand
                 _ = prices.With(a.Path, a.Start).With(a.Path, a.Stop); // unknown fields and bad values fail before any work
             }
 
-            Workload w = WorkloadCatalog.Create(parse.GetRequiredValue(workload), parse.GetValue(outputs));
+            NetworkSpec w = WorkloadCatalog.Create(parse.GetRequiredValue(workload), parse.GetValue(outputs));
             string[] names = parse.GetRequiredValue(backends).Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Distinct().ToArray();
             IReadOnlyList<string> list = names.Contains("all") ? CostPlans.AllNames(registry) : names;
             var sweep = new Sweep(registry, w, parse.GetValue(batch), list, prices, m == "energy");
@@ -129,7 +130,7 @@ internal static class SweepCommand
     }
 
     /// <summary>The options that define a sweep's grid, normalised (axes in round-trip numbers), for its shards' manifests.</summary>
-    private static List<KeyValuePair<string, object?>> GridOptions(Workload w, Prices prices, SweepAxis x, SweepAxis? y, Sweep sweep, string metric, IReadOnlyList<string> sets) =>
+    private static List<KeyValuePair<string, object?>> GridOptions(NetworkSpec w, Prices prices, SweepAxis x, SweepAxis? y, Sweep sweep, string metric, IReadOnlyList<string> sets) =>
     [
         new("workload", w.Name),
         new("outputs", w.Outputs.ToString(CultureInfo.InvariantCulture)),

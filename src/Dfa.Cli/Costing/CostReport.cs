@@ -18,11 +18,11 @@ internal static class CostReport
 
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
-    public static string Csv(IReadOnlyList<CostRow> rows)
+    public static string Csv(IReadOnlyList<MethodCost> rows)
     {
         var sb = new StringBuilder();
         sb.AppendLine(string.Join(",", Columns));
-        foreach (CostRow r in rows)
+        foreach (MethodCost r in rows)
         {
             sb.AppendLine(string.Join(",", Cells(r).Select(CsvCell)));
         }
@@ -30,21 +30,21 @@ internal static class CostReport
         return sb.ToString();
     }
 
-    public static string Markdown(IReadOnlyList<CostRow> rows) =>
+    public static string Markdown(IReadOnlyList<MethodCost> rows) =>
         Output.MarkdownTable.Render(Columns, rows.Select(r => (IReadOnlyList<string>)Cells(r).ToArray()));
 
-    public static string Json(IReadOnlyList<CostRow> rows)
+    public static string Json(IReadOnlyList<MethodCost> rows)
     {
         using var stream = new MemoryStream();
         using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
         {
             w.WriteStartArray();
-            foreach (CostRow r in rows)
+            foreach (MethodCost r in rows)
             {
                 w.WriteStartObject();
                 w.WriteString("workload", r.Workload);
                 w.WriteNumber("outputs", r.Outputs);
-                w.WriteString("backend", r.Backend);
+                w.WriteString("backend", Backend(r));
                 w.WriteString("profile", r.Profile);
                 w.WriteNumber("batch", r.Batch);
                 w.WriteString("layout", r.Layout);
@@ -71,7 +71,7 @@ internal static class CostReport
         return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
     }
 
-    public static void Table(IReadOnlyList<CostRow> rows, IAnsiConsole console)
+    public static void Table(IReadOnlyList<MethodCost> rows, IAnsiConsole console)
     {
         var table = new Table().Border(TableBorder.Simple);
         string[] shown = ["workload", "e", "backend", "profile", "batch", "feedback B", "fits", "time/step", "critical", "energy/step", "samples/s"];
@@ -80,10 +80,10 @@ internal static class CostReport
             table.AddColumn(new TableColumn(c) { Alignment = c is "workload" or "backend" or "profile" or "fits" ? Justify.Left : Justify.Right });
         }
 
-        foreach (CostRow r in rows)
+        foreach (MethodCost r in rows)
         {
             table.AddRow(
-                Markup.Escape(r.Workload), r.Outputs.ToString(Inv), Markup.Escape(r.Backend), Markup.Escape(r.Profile), r.Batch.ToString(Inv),
+                Markup.Escape(r.Workload), r.Outputs.ToString(Inv), Markup.Escape(Backend(r)), Markup.Escape(r.Profile), r.Batch.ToString(Inv),
                 Commands.BackendsCommand.Bytes(r.FeedbackStorageBytes), r.Fits ? Markup.Escape(r.Residence) : "[red]no[/]",
                 Seconds(r.TimeSeconds), Seconds(r.CriticalPathSeconds), Joules(r.EnergyJ), r.SamplesPerSecond.ToString("G4", Inv));
         }
@@ -91,9 +91,12 @@ internal static class CostReport
         console.Write(table);
     }
 
-    private static IEnumerable<string> Cells(CostRow r) =>
+    /// <summary>The priced name: the feedback backend (or its fp16 variant), else the method (<c>bp</c>).</summary>
+    private static string Backend(MethodCost r) => r.Backend ?? r.Method.ToLowerInvariant();
+
+    private static IEnumerable<string> Cells(MethodCost r) =>
     [
-        r.Workload, r.Outputs.ToString(Inv), r.Backend, r.Profile, r.Batch.ToString(Inv), r.Layout, r.Precision,
+        r.Workload, r.Outputs.ToString(Inv), Backend(r), r.Profile, r.Batch.ToString(Inv), r.Layout, r.Precision,
         r.FeedbackStorageBytes.ToString(Inv), r.Fits ? "true" : "false", r.Residence, Num(r.Cycles), Num(r.TimeSeconds),
         Num(r.CriticalPathSeconds), Num(r.EnergyJ), Num(r.SamplesPerSecond),
     ];

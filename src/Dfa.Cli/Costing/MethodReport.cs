@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text;
 using Dfa.Cli.Output;
+using Dfa.Core.Methods;
 using Dfa.Runs.Costing;
 using Dfa.Sim.Cost;
 using Spectre.Console;
@@ -155,7 +156,7 @@ internal static class MethodReport
     /// The method as the tables name it: <c>DFA (dense)</c>, <c>BP, frozen conv1+conv2</c>; with <paramref name="method"/>
     /// also HDFA's <c>p</c> and MODULAR's boundaries (<c>MODULAR at hidden1 (dense)</c>).
     /// </summary>
-    public static string Method(MethodCost c, StepMethod? method = null)
+    public static string Method(MethodCost c, MethodPlan? method = null)
     {
         string name = method?.Kind switch
         {

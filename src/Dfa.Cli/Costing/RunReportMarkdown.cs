@@ -23,7 +23,7 @@ internal static class RunReportMarkdown
             rows.Select(r => (IReadOnlyList<string>)
             [
                 r.Run.Folder,
-                MethodReport.Method(r.Cost, StepMethod.From(r.Run.Config)),
+                MethodReport.Method(r.Cost, ConfigCosts.Plan(r.Run.Config)),
                 r.Run.TestAccuracy is { } acc ? (acc * 100).ToString("0.00", Inv) + " %" : "—",
                 CostReport.Seconds(r.Cost.TimeSeconds),
                 CostReport.Seconds(r.Cost.CriticalPathSeconds),

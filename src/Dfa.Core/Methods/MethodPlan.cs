@@ -66,7 +66,7 @@ public sealed record MethodPlan
     /// <summary>HDFA's <c>γ</c>: the weight of the DFA momentum in a DFA step's update.</summary>
     public double HdfaGamma { get; private init; }
 
-    /// <summary>The modules of <c>modular.boundaries</c> that HDFA's DFA steps use, null for pure DFA steps.</summary>
+    /// <summary>MODULAR's <c>modular.boundaries</c>, and HDFA's when its DFA steps are modular (empty: pure DFA steps).</summary>
     public IReadOnlyList<string> Boundaries { get; private init; } = [];
 
     /// <summary>True when some step projects an error through the feedback backend (DFA and its hybrids).</summary>
@@ -101,7 +101,10 @@ public sealed record MethodPlan
             case TrainingAlgorithmKind.Dfa:
                 return new MethodPlan(config.Algorithm, network, frozen, seed, [Step("step", 1, [frozen])]);
             case TrainingAlgorithmKind.Modular:
-                return new MethodPlan(config.Algorithm, network, frozen, seed, [Step("step", 1, Starts(config.Modular.Boundaries, network, frozen))]);
+                return new MethodPlan(config.Algorithm, network, frozen, seed, [Step("step", 1, Starts(config.Modular.Boundaries, network, frozen))])
+                {
+                    Boundaries = config.Modular.Boundaries,
+                };
             case TrainingAlgorithmKind.Hybrid:
                 {
                     int firstDense = 0;
@@ -162,7 +165,7 @@ public sealed record MethodPlan
             int[] fed = [.. Enumerable.Range(start, top - start).Where(i => i >= frozen)];
             bool inputPoint = network.FeedbackAtInput && start == 0 && frozen == 0;
             FeedbackShape? shape = !projects ? null
-                : fed.Length > 0 || inputPoint ? new FeedbackShape(errorSize, [.. inputPoint ? fed.Select(i => blocks[i].OutputSize).Prepend(network.Inputs) : fed.Select(i => blocks[i].OutputSize)])
+                : fed.Length > 0 || inputPoint ? new FeedbackShape(errorSize, [.. inputPoint ? fed.Select(i => blocks[i].FeedbackSize).Prepend(network.Inputs) : fed.Select(i => blocks[i].FeedbackSize)])
                 : null;
             if (requireFeedback && shape is null)
             {

@@ -8,7 +8,14 @@ namespace Dfa.Core.Networks;
 public sealed record BlockSpec
 {
     /// <exception cref="ArgumentException">No layers, or a layer whose input is not the previous layer's output.</exception>
-    public BlockSpec(string name, IReadOnlyList<LayerSpec> layers)
+    /// <param name="name">The block's name, e.g. <c>hidden1</c>.</param>
+    /// <param name="layers">Its layers in forward order.</param>
+    /// <param name="feedbackLayer">
+    /// The layer whose output is the block's feedback point, null for the last. The networks a config builds take
+    /// DFA's signal at their output; the simulator's VGG-16 and AlexNet take it at each convolution's output before
+    /// the pooling that closes a stage, as Launay et al. (2019) count those networks' feedback matrices.
+    /// </param>
+    public BlockSpec(string name, IReadOnlyList<LayerSpec> layers, int? feedbackLayer = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentNullException.ThrowIfNull(layers);
@@ -27,8 +34,12 @@ public sealed record BlockSpec
             }
         }
 
+        int point = feedbackLayer ?? layers.Count - 1;
+        ArgumentOutOfRangeException.ThrowIfNegative(point, nameof(feedbackLayer));
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(point, layers.Count, nameof(feedbackLayer));
         Name = name;
         Layers = [.. layers];
+        FeedbackLayer = point;
     }
 
     public string Name { get; }
@@ -37,8 +48,14 @@ public sealed record BlockSpec
 
     public int InputSize => Layers[0].InputSize;
 
-    /// <summary>Output elements per sample; for a hidden block, the size <c>n_l</c> of its feedback point.</summary>
+    /// <summary>Output elements per sample.</summary>
     public int OutputSize => Layers[^1].OutputSize;
+
+    /// <summary>The index of the layer whose output is the block's feedback point (the last, unless the block says otherwise).</summary>
+    public int FeedbackLayer { get; }
+
+    /// <summary>For a hidden block, the size <c>n_l</c> of its feedback point: the signal DFA gives it.</summary>
+    public int FeedbackSize => Layers[FeedbackLayer].OutputSize;
 
     /// <summary>The layers that are tensors between layers for pricing: not <see cref="LayerSpec.Fused"/>.</summary>
     public IEnumerable<LayerSpec> PricedLayers => Layers.Where(l => !l.Fused);
@@ -62,7 +79,8 @@ public sealed record BlockSpec
 
     public bool HasLinear => Layers.Any(l => l.Kind == LayerKind.Linear);
 
-    public bool Equals(BlockSpec? other) => other is not null && other.Name == Name && other.Layers.SequenceEqual(Layers);
+    public bool Equals(BlockSpec? other) =>
+        other is not null && other.Name == Name && other.FeedbackLayer == FeedbackLayer && other.Layers.SequenceEqual(Layers);
 
     public override int GetHashCode() => HashCode.Combine(Name, Layers.Count);
 }

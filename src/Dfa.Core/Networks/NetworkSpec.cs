@@ -88,7 +88,7 @@ public sealed record NetworkSpec
     {
         get
         {
-            IEnumerable<int> sizes = HiddenBlocks.Select(b => b.OutputSize);
+            IEnumerable<int> sizes = HiddenBlocks.Select(b => b.FeedbackSize);
             return new FeedbackShape(Outputs, [.. FeedbackAtInput ? sizes.Prepend(Inputs) : sizes]);
         }
     }

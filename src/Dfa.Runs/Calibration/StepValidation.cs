@@ -1,5 +1,6 @@
 using Dfa.Backends.Registry;
 using Dfa.Core.Config;
+using Dfa.Core.Networks;
 using Dfa.Runs.Bench;
 using Dfa.Runs.Costing;
 using Dfa.Sim.Cost;
@@ -13,7 +14,7 @@ namespace Dfa.Runs.Calibration;
 /// <param name="Measured">Mean seconds per step of real training steps (the best of three timed runs), as training sees it.</param>
 /// <param name="Fastest">The fastest single step: the statistic to compare with a profile calibrated with <c>--statistic best</c>.</param>
 /// <param name="Row">The priced row, for its phase breakdown.</param>
-public sealed record StepComparison(string Algorithm, double Predicted, double Measured, double Fastest, CostRow Row)
+public sealed record StepComparison(string Algorithm, double Predicted, double Measured, double Fastest, MethodCost Row)
 {
     /// <summary><c>(predicted − measured) / measured</c>, against the mean step.</summary>
     public double RelativeError => (Predicted - Measured) / Measured;
@@ -49,12 +50,11 @@ public static class StepValidation
     {
         ArgumentNullException.ThrowIfNull(prices);
         ArgumentNullException.ThrowIfNull(registry);
-        Workload workload = WorkloadCatalog.MnistMlp(10);
+        NetworkSpec workload = WorkloadCatalog.MnistMlp(10);
         var results = new List<StepComparison>();
         foreach ((string name, TrainingAlgorithmKind kind) in new[] { ("bp", TrainingAlgorithmKind.Bp), ("dfa", TrainingAlgorithmKind.Dfa) })
         {
-            FeedbackPlan? plan = kind == TrainingAlgorithmKind.Bp ? null : CostPlans.Plan(registry.Default.Name, workload.FeedbackShape, Batch, prices, registry);
-            CostRow row = CostModel.Price(workload, Batch, plan, prices, OptimizerKind.Adam);
+            MethodCost row = CostPlans.Price(kind == TrainingAlgorithmKind.Bp ? CostPlans.Bp : registry.Default.Name, workload, Batch, prices, registry, optimizer: OptimizerKind.Adam);
             StepTimes times = TrainingStepBench.MeasureSteps(kind, threads, Batch, seconds, registry);
             results.Add(new StepComparison(name, row.TimeSeconds, Batch / times.SamplesPerSecond, times.FastestStepSeconds, row));
         }

@@ -1,9 +1,9 @@
 using Dfa.Backends.Registry;
 using Dfa.Core.Config;
+using Dfa.Core.Networks;
 using Dfa.Runs.Costing;
 using Dfa.Sim.Cost;
 using Dfa.Sim.Profiles;
-using Dfa.Sim.Workloads;
 
 namespace Dfa.Runs.Compare;
 
@@ -11,28 +11,35 @@ namespace Dfa.Runs.Compare;
 /// <param name="Profile">The hardware profile's name.</param>
 /// <param name="Outputs">e: the trained network's classes, or the ImageNet-size what-if.</param>
 /// <param name="BackwardSeconds">The feedback phase for DFA (<c>B_l·e</c> for every layer), the backward pass for BP.</param>
-/// <param name="Row">The full priced row (phases, energy split, operations) for the report's JSON.</param>
-public sealed record MemberCost(string Profile, int Outputs, double BackwardSeconds, CostRow Row);
+/// <param name="Row">The full price (phases, schedule, energy split, operations) for the report's JSON.</param>
+public sealed record MemberCost(string Profile, int Outputs, double BackwardSeconds, MethodCost Row);
 
 /// <summary>
-/// Prices every compared member with the simulator: the trained network as an MLP workload (its input and hidden
-/// widths) with its own output size and with e = 1000, at the run's batch size and optimizer, on each chosen profile.
-/// The feedback work comes from the same <c>Predict</c> the backend's counters are tested against, at the feedback
-/// options the member trained with, so these are the prices of counted work (see <see cref="CostModel"/>). A backend a profile cannot run (the optical unit on a digital
-/// profile) has no entry.
+/// Prices every compared member with the one cost engine: the network its config trains (its own spec) with its own
+/// output size and with e = 1000, at the run's batch size and optimizer, on each chosen profile, by BP or by DFA on the
+/// member's backend. The feedback work comes from the same <c>Predict</c> the backend's counters are tested against,
+/// at the feedback options the member trained with, so these are the prices of counted work (see
+/// <see cref="CostModel"/>). A backend a profile cannot run (the optical unit on a digital profile) has no entry.
 /// </summary>
 public static class CompareCosts
 {
     public const int ImageNetOutputs = 1000;
 
+    /// <param name="backend"><c>bp</c>, or the feedback backend a DFA member trained with.</param>
+    /// <param name="config">The member's config.</param>
+    /// <param name="inputs">Features per sample.</param>
+    /// <param name="classes">The trained network's classes.</param>
+    /// <param name="profiles">The profiles to price on.</param>
+    /// <param name="registry">The feedback backends.</param>
     public static IReadOnlyList<MemberCost> Price(
         string backend, TrainConfig config, int inputs, int classes, IReadOnlyList<HardwareProfile> profiles, FeedbackBackendRegistry registry)
     {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(profiles);
         var costs = new List<MemberCost>();
-        int[] widths = [inputs, .. config.Model.Hidden];
         foreach (int e in classes == ImageNetOutputs ? [classes] : new[] { classes, ImageNetOutputs })
         {
-            Workload workload = WorkloadCatalog.Mlp(widths, e);
+            NetworkSpec network = NetworkSpec.From(config, inputs, e);
             foreach (HardwareProfile profile in profiles)
             {
                 var prices = new Prices(profile);
@@ -41,9 +48,8 @@ public static class CompareCosts
                     continue;
                 }
 
-                CostRow row = CostModel.Price(
-                    workload, config.BatchSize, CostPlans.Plan(backend, workload.FeedbackShape, config.BatchSize, prices, registry, config.Feedback), prices, config.Optimizer);
-                costs.Add(new MemberCost(profile.Name, e, row.Phases[1].Seconds, row));
+                MethodCost cost = CostPlans.Price(backend, network, config.BatchSize, prices, registry, config.Feedback, config.Optimizer);
+                costs.Add(new MemberCost(profile.Name, e, cost.Phases[1].Seconds, cost));
             }
         }
 

@@ -1,7 +1,9 @@
 using Dfa.Backends.Registry;
+using Dfa.Core;
 using Dfa.Core.Config;
+using Dfa.Core.Methods;
+using Dfa.Core.Networks;
 using Dfa.Sim.Cost;
-using Dfa.Sim.Workloads;
 
 namespace Dfa.Runs.Costing;
 
@@ -9,12 +11,13 @@ namespace Dfa.Runs.Costing;
 /// <param name="Label">The config file (or run folder) the price belongs to.</param>
 /// <param name="Cost">The method's step, its schedule and expected numbers.</param>
 /// <param name="Method">The method priced (for HDFA's <c>p</c> and MODULAR's boundaries in the tables).</param>
-public sealed record PricedConfig(string Label, MethodCost Cost, StepMethod? Method = null);
+public sealed record PricedConfig(string Label, MethodCost Cost, MethodPlan? Method = null);
 
 /// <summary>
-/// Prices the network and method a config trains (see <see cref="MethodCostModel"/>): its own network
-/// (<see cref="ConfigWorkload"/>), its <c>backward_method</c> with its modules, frozen blocks and HDFA settings, and for
-/// methods that project an error its feedback backend at its own options (<see cref="CostPlans.Plan"/>).
+/// Prices the network and method a config trains with the one cost engine (<see cref="CostModel"/>): its own network
+/// (<see cref="NetworkSpec.From"/>, the spec training allocates), its method as training plans it
+/// (<see cref="MethodPlan.For"/>: modules, frozen blocks, HDFA's steps), and for methods that project an error its
+/// feedback backend at its own options (<see cref="CostPlans.Plan"/>).
 /// </summary>
 public static class ConfigCosts
 {
@@ -32,9 +35,22 @@ public static class ConfigCosts
         return (inputs, mnist ? 10 : config.Data.Synthetic.Classes);
     }
 
+    /// <summary>The method <paramref name="config"/> trains, planned on its own network.</summary>
+    /// <exception cref="DfaInputException">The network or the method's settings are invalid (one line naming the key).</exception>
+    public static MethodPlan Plan(TrainConfig config, string name = "config", (int Inputs, int Classes)? shape = null)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        (int inputs, int classes) = shape ?? Shape(config);
+        return MethodPlan.For(config, NetworkSpec.From(config, inputs, classes, name));
+    }
+
     /// <summary>Whether <paramref name="prices"/> can run the config's method (an optical backend needs an optical profile).</summary>
-    public static bool Runs(TrainConfig config, Prices prices, FeedbackBackendRegistry registry) =>
-        !StepMethod.From(config).UsesFeedback || CostPlans.Runs(registry.Get(config.Feedback.Backend).Name, prices, registry);
+    public static bool Runs(TrainConfig config, Prices prices, FeedbackBackendRegistry registry)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(registry);
+        return !Training.TrainingSetup.UsesFeedbackBackend(config) || CostPlans.Runs(registry.Get(config.Feedback.Backend).Name, prices, registry);
+    }
 
     /// <summary>The config's step at <paramref name="batch"/> on <paramref name="prices"/>.</summary>
     /// <param name="config">The training config.</param>
@@ -43,23 +59,21 @@ public static class ConfigCosts
     /// <param name="prices">The profile.</param>
     /// <param name="registry">The feedback backends.</param>
     /// <param name="shape">Features and classes; null derives them from the config (<see cref="Shape"/>).</param>
-    /// <exception cref="Core.DfaInputException">The network, method or backend cannot be priced (one line naming the key).</exception>
+    /// <exception cref="DfaInputException">The network, method or backend cannot be priced (one line naming the key).</exception>
     public static MethodCost Price(TrainConfig config, string name, int batch, Prices prices, FeedbackBackendRegistry registry, (int Inputs, int Classes)? shape = null)
     {
         ArgumentNullException.ThrowIfNull(config);
-        (int inputs, int classes) = shape ?? Shape(config);
-        Workload workload = ConfigWorkload.From(config, inputs, classes, name);
-        StepMethod method = StepMethod.From(config);
-        return MethodCostModel.Price(
-            workload, batch, method, s => CostPlans.Plan(registry.Get(config.Feedback.Backend).Name, s, batch, prices, registry, config.Feedback)
-                ?? throw new Core.DfaInputException($"feedback.backend: '{config.Feedback.Backend}' is not a feedback backend; {method.Name} needs one"),
-            prices, config.Optimizer);
+        ArgumentNullException.ThrowIfNull(registry);
+        MethodPlan plan = Plan(config, name, shape);
+        string backend = registry.Get(config.Feedback.Backend).Name;
+        return CostModel.Price(
+            plan, batch, plan.UsesFeedbackBackend ? s => CostPlans.Plan(backend, s, batch, prices, registry, config.Feedback)! : null, prices, config.Optimizer);
     }
 
     /// <summary>The parameter count of the config's network on its own <see cref="Shape"/>.</summary>
     public static long Parameters(TrainConfig config)
     {
         (int inputs, int classes) = Shape(config);
-        return ConfigWorkload.From(config, inputs, classes).Parameters;
+        return NetworkSpec.From(config, inputs, classes).Parameters;
     }
 }

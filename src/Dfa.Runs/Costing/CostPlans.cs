@@ -2,6 +2,8 @@ using Dfa.Backends.Registry;
 using Dfa.Core;
 using Dfa.Core.Config;
 using Dfa.Core.Feedback;
+using Dfa.Core.Methods;
+using Dfa.Core.Networks;
 using Dfa.Sim.Cost;
 
 namespace Dfa.Runs.Costing;
@@ -49,6 +51,24 @@ public static class CostPlans
         FeedbackConfig priced = prices.Runs(backend.Device) ? backend.OnDevice(given, prices) : given;
         var plan = new FeedbackPlan(backend.Name, backend.Predict(shape, priced, batch), backend.Device);
         return name.Length > backend.Name.Length ? plan.AsFp16(name) : plan;
+    }
+
+    /// <summary>The method a priced name stands for on <paramref name="network"/>: BP for <c>bp</c>, else DFA.</summary>
+    public static MethodPlan MethodFor(string name, NetworkSpec network) =>
+        MethodPlan.For(new TrainConfig { Algorithm = name == Bp ? TrainingAlgorithmKind.Bp : TrainingAlgorithmKind.Dfa }, network);
+
+    /// <summary>
+    /// One step of <paramref name="network"/> trained by BP (<c>bp</c>) or by DFA on the named backend (at
+    /// <paramref name="options"/>, else its defaults) at <paramref name="batch"/> on <paramref name="prices"/>, through the one
+    /// cost engine (<see cref="CostModel"/>).
+    /// </summary>
+    /// <exception cref="DfaInputException">An unknown name, or a backend whose device the profile cannot run.</exception>
+    public static MethodCost Price(
+        string name, NetworkSpec network, int batch, Prices prices, FeedbackBackendRegistry registry, FeedbackConfig? options = null, OptimizerKind optimizer = OptimizerKind.Sgd)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        MethodPlan plan = MethodFor(name, network);
+        return CostModel.Price(plan, batch, name == Bp ? null : shape => Plan(name, shape, batch, prices, registry, options)!, prices, optimizer);
     }
 
     /// <summary>The backend a priced name belongs to (<c>dense-fp16</c> → <c>dense</c>).</summary>

@@ -24,7 +24,7 @@ public sealed record FinishedRun(string Folder, TrainConfig Config, double? Test
 
 /// <summary>
 /// <c>dfa report</c>'s table: for each finished run, its method, final test accuracy and the simulated step of its own
-/// network and method on one profile (<see cref="MethodCostModel"/>), with the critical path relative to the BP run's
+/// network and method on one profile (<see cref="Sim.Cost.CostModel"/>), with the critical path relative to the BP run's
 /// (the first run whose method is BP with nothing frozen). The accuracy-against-critical-path table.
 /// </summary>
 public static class RunReport

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Dfa.Backends.Registry;
+using Dfa.Core.Networks;
 using Dfa.Core;
 using Dfa.Sim.Cost;
 using Dfa.Sim.Workloads;
@@ -68,7 +69,7 @@ public sealed record SweepPoint(double X, double? Y, IReadOnlyDictionary<string,
 /// <see cref="CostModel"/>, the cheapest backend by time or energy per step, and the crossovers, refined by bisection
 /// between grid points to where the two backends cost the same.
 /// </summary>
-public sealed class Sweep(FeedbackBackendRegistry registry, Workload workload, int batch, IReadOnlyList<string> backends, Prices prices, bool energy)
+public sealed class Sweep(FeedbackBackendRegistry registry, NetworkSpec workload, int batch, IReadOnlyList<string> backends, Prices prices, bool energy)
 {
     public IReadOnlyList<string> Backends { get; } = backends.Where(b => CostPlans.Runs(b, prices, registry)).ToArray();
 
@@ -78,8 +79,8 @@ public sealed class Sweep(FeedbackBackendRegistry registry, Workload workload, i
 
     public double Metric(string backend, Prices p)
     {
-        CostRow row = CostModel.Price(workload, batch, CostPlans.Plan(backend, workload.FeedbackShape, batch, p, registry), p);
-        return energy ? row.EnergyJ : row.TimeSeconds;
+        MethodCost cost = CostPlans.Price(backend, workload, batch, p, registry);
+        return energy ? cost.EnergyJ : cost.TimeSeconds;
     }
 
     public SweepPoint Evaluate(SweepAxis x, double xv, SweepAxis? y, double? yv)

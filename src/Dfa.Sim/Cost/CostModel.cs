@@ -1,34 +1,77 @@
 using Dfa.Core;
 using Dfa.Core.Config;
 using Dfa.Core.Feedback;
+using Dfa.Core.Methods;
+using Dfa.Core.Networks;
 using Dfa.Sim.Profiles;
-using Dfa.Sim.Workloads;
 
 namespace Dfa.Sim.Cost;
 
 /// <summary>
-/// Prices one training step: counted work (a <see cref="Workload"/>'s layer arithmetic and a backend's predicted
-/// feedback work) times the prices of a profile (<see cref="Prices"/>). Per step of <c>b</c> samples, with
-/// <c>P</c> parameters, <c>A</c> activations per sample and <c>H</c> hidden feedback-point units:
+/// The one cost engine: prices one training step of any method (BP included) as a graph of per-block tasks, counted
+/// work × the prices of a profile, with the roofline and energy rules below applied to every task. A block is a
+/// <see cref="BlockSpec"/> of the <see cref="NetworkSpec"/> (<c>conv1</c> = convolution, activation and pooling); a
+/// module is a run of consecutive blocks, as the <see cref="MethodPlan"/> decides them for training too. With batch <c>b</c>, a block <c>B</c>'s forward, weight-gradient and input-gradient MACs
+/// <c>F_B, G_B, I_B</c> per sample, parameters <c>P_B</c>, activations <c>a_B</c> (its layers' outputs), feedback-point
+/// size <c>n_B</c>, and <c>w_B = 4·P_B</c> (0 on neuromorphic and compute-in-memory profiles, whose weights never move):
 /// <list type="bullet">
-/// <item><b>forward</b>: <c>b·F</c> fp32 MACs; bytes <c>4P + 8bA</c> (weights read; each activation written and read once).</item>
-/// <item><b>feedback</b> (DFA): the backend's predicted work for one projection of the batch (its MACs, adds, popcounts,
-/// index reads, optical frames ... and its feedback bits, error bytes and signal bytes) plus <c>b·H</c> fp32
-/// multiplies by the activation derivative.</item>
-/// <item><b>backward</b> (BP): <c>b·Σ_{l&gt;1} I_l</c> fp32 MACs (the input-gradient chain) plus <c>b·H</c> multiplies;
-/// bytes <c>4P + 12bA</c> (weights, activations, deltas written and read).</item>
-/// <item><b>update</b> (both): <c>b·G</c> weight-gradient MACs plus <c>2P</c> for the optimizer (SGD with momentum:
-/// two multiply-adds per parameter); bytes <c>8bA + 24P</c> (layer inputs and deltas; gradient written; weight,
-/// gradient and velocity read, weight and velocity written).</item>
-/// <item><b>optimizer</b> (Adam only, a phase of its own because <c>Adam.Step</c> is a separate pass over every
-/// parameter after all gradients exist): per parameter, as counted in <c>Dfa.Core.Optim.Adam.Update</c>,
-/// <see cref="AdamMulsPerParameter"/> multiply-class operations (7 multiplies, 2 divisions and a square root; the
-/// divisions and the root priced as multiplies, which is optimistic) and <see cref="AdamAddsPerParameter"/> adds;
-/// bytes <c>28P</c> (weight, gradient and both moments read; weight and both moments written). The update phase
-/// then keeps only its weight-gradient MACs and bytes <c>8bA + 4P</c> (gradient written).</item>
+/// <item><c>forward:B</c>: <c>b·F_B</c> MACs; <c>w_B + 8b·a_B</c> bytes (the first block also <c>8b·n_input</c>).
+/// Waits on the forward of the block below.</item>
+/// <item><c>projection:M</c>, per module <c>M</c> with a block to feed: the backend's predicted work for
+/// <c>FeedbackShape(e_M → n_B of every trainable block of M but its top)</c>, priced by
+/// <see cref="FeedbackWork"/>. <c>e_M</c> is <c>dL/dlogits</c> (size <c>e</c>) for the top module, else the gradient at the
+/// module's output (size: its top block's output). Waits on the module's error.</item>
+/// <item><c>delta:B</c>: <c>b·n_B</c> derivative multiplies (none for the output block, whose error is <c>e</c>) plus
+/// the input-gradient MACs of the block's layers after its first (0 in every shipped workload: pooling). A block on a
+/// BP chain (it computes an input gradient, or its error arrives as one) also moves <c>w_B + 12b·a_B</c> bytes (the
+/// first block also <c>12b·n_input</c>): weights, activations and deltas.
+/// The top block of a module waits on the module's error, every other block on the module's projection.</item>
+/// <item><c>input-grad:B</c>: <c>b·I</c> MACs of the block's first layer, for the lowest block of a module when the
+/// block below trains; its output is the error of the module below. Waits on <c>delta:B</c>.</item>
+/// <item><c>weight-grad:B</c>: <c>b·G_B</c> MACs; <c>8b·a_B + w_B</c> bytes (the first block also <c>8b·n_input</c>).
+/// Waits on <c>delta:B</c>.</item>
+/// <item><c>update:B</c>: SGD with momentum <c>2·P_B</c> MACs and <c>5·w_B</c> bytes, or Adam's
+/// <see cref="AdamMulsPerParameter"/> multiplies and <see cref="AdamAddsPerParameter"/> adds per
+/// parameter and <c>7·w_B</c> bytes; <c>P_B</c> parameter writes. Waits on <c>weight-grad:B</c> only: Adam's separate
+/// pass over all parameters is a software choice, not a dependency.</item>
 /// </list>
 /// <para>
-/// <b>Roofline per phase</b>: time = <c>max(Σ ops/rate, bytes/bandwidth) + optical</c>. Rates on digital and optical
+/// <b>Methods</b> differ only in their modules and frozen blocks (<see cref="MethodPlan"/>). BP and FA: every block is
+/// a module (a chain of input gradients). DFA: one module. MODULAR: modules start at the first block and at each
+/// <c>modular.boundaries</c> name. HYBRID (Han &amp; Yoo 2019): each convolutional block is a module, the fully connected
+/// blocks form one; priced in its steady state, after the warm-up steps (in which the convolutional blocks are idle and
+/// the step is cheaper, not priced here). FA has BP's tasks and counts; it reads its <c>B</c> where BP reads <c>W</c>
+/// (the same bytes) and stores <c>4·in·out</c> bytes of <c>B</c> for every Linear layer that passes an input gradient.
+/// HDFA: a BP step with probability <c>p</c>, else a DFA step whose update also mixes the two momenta,
+/// <c>u = γ·v_DFA + (1 − γ)·v_BP</c> (2 multiplies, 1 add and 4 bytes read per parameter); every expected number
+/// (time, critical path, energy, operations) is <c>p·BP + (1 − p)·DFA</c>. Frozen blocks (a prefix) run
+/// <c>forward:B</c> only: no feedback, no delta, no gradient in or out, no update, no optimizer state.
+/// </para>
+/// <para>
+/// <b>Step time</b>: the tasks summed into phases (forward; feedback, backward, or feedback+backward for the
+/// projections, deltas and input gradients; update with the weight gradients, and the SGD update; optimizer with
+/// Adam's), each phase a roofline, the phases one after another, as if the whole device ran one phase at a time.
+/// <b>Critical path</b>: each task
+/// starts when the tasks it waits on have finished (every block on its own compute) and takes its own roofline time
+/// scaled by <c>phase time / Σ of its phase's task rooflines</c> (≤ 1: the phase roofline lets one task's memory
+/// traffic hide behind another's arithmetic), so a phase's tasks add up to the phase and the critical path is never
+/// longer than the step time. For BP it is the forward chain, the input-gradient chain and the lowest block's weight
+/// gradient and update (the upper blocks' weight gradients and updates run beside the chain); for DFA the forward, the
+/// projection and the slowest block's delta, weight gradient and update.
+/// <b>Working set</b>: <c>12·P_t</c> (SGD; Adam <c>16·P_t</c>) for the trainable parameters, <c>4·P_f</c> for the
+/// frozen ones, <c>4b·A</c> activations, the feedback matrices (0 with <c>feedback_prng</c>; FA's <c>B</c> always),
+/// and for HDFA the second momentum (<c>4·P_t</c>, Adam's second pair of moments <c>8·P_t</c>). The step's memory
+/// traffic is charged to the closest level that holds the working set (when none does, to the largest, and the
+/// price says it does not fit). <b>Energy</b>: operations × prices, bytes × the residence level's price, frames × frame time × power,
+/// static power × step time.
+/// </para>
+/// <para>
+/// <b>Left out of the task graph</b>: the softmax and loss between the forward and the first
+/// delta, communication between blocks' compute units on the critical path, and the warm-up steps of HYBRID. A pooled
+/// block's derivative multiplies are counted at its feedback point (the pooled map), though the activation's derivative applies to the map before pooling (4× larger for 2×2 pooling).
+/// </para>
+/// <para>
+/// <b>Rates and energy</b> (every task and phase): time = <c>max(Σ ops/rate, bytes/bandwidth) + optical</c>. Rates on digital and optical
 /// (host) profiles: MACs at <c>fp32_flops_per_s/2</c> (FP16 plans at <c>fp16_flops_per_s/2</c>), adds, multiplies and
 /// compares at <c>fp32_flops_per_s</c>, integer adds, index reads and popcounts at <c>int_add_ops_per_s</c> and
 /// <c>popcount_words_per_s</c> when the profile has them (else the FP32 rate), all times <c>gemm_efficiency</c> when
@@ -37,10 +80,8 @@ namespace Dfa.Sim.Cost;
 /// every parameter change as a synaptic update; compute-in-memory profiles do every operation as an in-array MAC
 /// (<c>arrays·rows·cols</c> per read pulse) and write <c>P</c> cells per step. Optical frames take
 /// <c>frame_time_s</c> each (and at least the host link's transfer time of mirror bits and camera bytes).
-/// Memory traffic is charged to the closest level that holds the step's working set <c>12P + 4bA + B</c> (weights,
-/// gradients and the momentum, or Adam's two moments: <c>16P</c>; B: the
-/// feedback matrix; 0 on a profile with <c>feedback_prng</c>, whose feedback bits are also never read); when no
-/// level holds it, to the largest level, and the row says it does not fit. On neuromorphic and compute-in-memory
+/// On a profile with <c>feedback_prng</c> the feedback matrix is regenerated on chip: it takes no storage and its
+/// bits are never read. On neuromorphic and compute-in-memory
 /// profiles the weights and feedback weights sit in the synapses or cells that compute with them, so only
 /// activations, errors and signals move, and a row fits only if every parameter has its synapse or cell (one weight
 /// each); in-array MACs run at <c>arrays·rows·cols / (read_pulse_s·columns_per_adc)</c>.
@@ -51,7 +92,7 @@ namespace Dfa.Sim.Cost;
 /// optical frames × <c>frame_time_s × power_w</c>, and <c>static_w</c> × the step time.
 /// </para>
 /// <para>
-/// <b>Left out</b>: overlap of phases, caches below the residence level (every byte is charged once at that level),
+/// <b>Left out</b> (besides the task graph's list above): overlap of phases, caches below the residence level (every byte is charged once at that level),
 /// kernel-launch and synchronisation latency, activation functions' own arithmetic (only their derivative
 /// multiplies are counted), the softmax and loss, the OPU's idle power outside the projection and its one-off
 /// calibration frames (a backend's setup work), reprogramming crossbars when a model exceeds them, and the
@@ -73,141 +114,105 @@ public static class CostModel
     /// <summary>Adam's bytes per parameter: four float arrays read, three written.</summary>
     public const int AdamBytesPerParameter = 28;
 
-    /// <summary>
-    /// Prices one step of <paramref name="workload"/> at <paramref name="batch"/>: DFA with <paramref name="feedback"/>, or
-    /// BP when it is null. <paramref name="optimizer"/>: <see cref="OptimizerKind.Sgd"/> (SGD with momentum, inside the
-    /// update phase) or <see cref="OptimizerKind.Adam"/> (its own optimizer phase).
-    /// </summary>
-    /// <exception cref="DfaInputException">An optical plan on a profile that is not optical.</exception>
-    public static CostRow Price(Workload workload, int batch, FeedbackPlan? feedback, Prices prices, OptimizerKind optimizer = OptimizerKind.Sgd)
+    /// <summary>HDFA's momentum mix per parameter on a DFA step: <c>γ·v_DFA</c>, <c>(1 − γ)·v_BP</c>.</summary>
+    public const int HdfaMixMulsPerParameter = 2;
+
+    /// <summary>HDFA's momentum mix per parameter on a DFA step: the sum.</summary>
+    public const int HdfaMixAddsPerParameter = 1;
+
+    /// <summary>Prices one step of <paramref name="plan"/>'s method on its network at <paramref name="batch"/>.</summary>
+    /// <param name="plan">The method on its network: its modules, frozen blocks and kinds of step.</param>
+    /// <param name="batch">Samples per step.</param>
+    /// <param name="feedback">
+    /// The backend's plan for a projection of a given shape (a module's); called once per projecting module, never
+    /// for BP and FA, which may pass null.
+    /// </param>
+    /// <param name="prices">The profile.</param>
+    /// <param name="optimizer">SGD with momentum or Adam.</param>
+    /// <exception cref="DfaInputException">FA through a convolution, or a backend's device on a profile that cannot run it.</exception>
+    public static MethodCost Price(MethodPlan plan, int batch, Func<FeedbackShape, FeedbackPlan>? feedback, Prices prices, OptimizerKind optimizer = OptimizerKind.Sgd)
     {
-        ArgumentNullException.ThrowIfNull(workload);
+        ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(prices);
         ArgumentOutOfRangeException.ThrowIfLessThan(batch, 1);
-        if (feedback is not null)
+        if (plan.Steps.Any(s => s.Projects) && feedback is null)
         {
-            prices.ThrowIfCannotRun(feedback);
+            throw new ArgumentNullException(nameof(feedback), $"{plan.Name} projects errors; it needs a feedback plan.");
         }
 
-        double b = batch;
-        double p = workload.Parameters;
-        double a = workload.ActivationsPerSample;
-        double h = workload.FeedbackPoints.Sum(l => (double)l.OutputSize);
-        bool prng = prices.Has(ProfileCapability.FeedbackPrng);
-        long storage = feedback is null || prng ? 0 : feedback.Prediction.Storage.MatrixBytes;
-        bool adam = optimizer == OptimizerKind.Adam;
-        double workingSet = ((adam ? 16 : 12) * p) + (4 * b * a) + storage; // weights, gradients, optimizer state
-        Prices.Level? residence = prices.Levels.FirstOrDefault(l => l.CapacityBytes >= workingSet);
+        NetworkSpec network = plan.Network;
+        if (network.FeedbackAtInput && plan.Kind != TrainingAlgorithmKind.Dfa)
+        {
+            throw new ArgumentException($"A feedback point at the input is priced for DFA only, not {plan.Name}.", nameof(plan));
+        }
 
-        // Hardware that computes in its synapses or cells must also hold every weight there (one per synapse or cell).
+        int frozen = plan.Frozen;
+        var step = new Context(network, frozen, batch, prices, optimizer);
+
+        // Plans first: the feedback matrices are part of the working set, which decides the memory level every task reads from.
+        TaskGraph[] graphs = [.. plan.Steps.Select(s => step.Graph(s, feedback))];
+        bool prng = prices.Has(ProfileCapability.FeedbackPrng);
+        long storage = plan.Kind == TrainingAlgorithmKind.Fa
+            ? FaStorage(network.Blocks, frozen)
+            : graphs.Max(g => g.Plans.Sum(p => prng ? 0 : p.Prediction.Storage.MatrixBytes));
+        bool adam = optimizer == OptimizerKind.Adam;
+        double trainable = network.Blocks.Skip(frozen).Sum(b => (double)b.Parameters);
+        double frozenParameters = network.Blocks.Take(frozen).Sum(b => (double)b.Parameters);
+        double hdfaState = plan.Kind == TrainingAlgorithmKind.Hdfa ? (adam ? 8 : 4) * trainable : 0;
+        double workingSet = ((adam ? 16 : 12) * trainable) + (4 * frozenParameters) + (4.0 * batch * network.ActivationsPerSample) + storage + hdfaState;
+        Prices.Level? residence = prices.Levels.FirstOrDefault(l => l.CapacityBytes >= workingSet);
         double? cells = prices.Kind switch
         {
             ProfileKind.Neuromorphic => prices["neuromorphic.synapses"],
             ProfileKind.Cim => prices["cim.arrays"] * prices["cim.array_rows"] * prices["cim.array_cols"],
             _ => null,
         };
-        bool weightsFit = cells is not { } c || p <= c;
+        bool weightsFit = cells is not { } c || network.Parameters <= c;
         Prices.Level home = residence ?? prices.Levels[^1];
         var model = new RateModel(prices, home, batch >= GemmBatchThreshold);
 
-        // Synapses and crossbar cells compute where the weights are: weights and feedback weights never move there.
-        bool inPlace = prices.Kind is ProfileKind.Neuromorphic or ProfileKind.Cim;
-        double weightBytes = inPlace ? 0 : 4 * p;
-
-        var forward = new StepWork("forward");
-        forward.Add(StepOp.Fp32Mac, b * workload.ForwardMacs);
-        forward.Bytes = weightBytes + (8 * b * a);
-
-        StepWork middle;
-        if (feedback is null)
-        {
-            middle = new StepWork("backward");
-            middle.Add(StepOp.Fp32Mac, b * (workload.BackpropBackwardMacs - workload.WeightGradientMacs));
-            middle.Add(StepOp.Fp32Mul, b * h);
-            middle.Bytes = weightBytes + (12 * b * a);
-        }
-        else
-        {
-            middle = FeedbackWork(feedback, prices, prng || inPlace);
-            middle.Add(StepOp.Fp32Mul, b * h);
-        }
-
-        var update = new StepWork("update");
-        update.Add(StepOp.Fp32Mac, (b * workload.WeightGradientMacs) + (adam ? 0 : 2 * p));
-        update.Bytes = (8 * b * a) + ((adam ? 1 : 6) * weightBytes);
-        StepWork[] work;
-        if (adam)
-        {
-            var step = new StepWork("optimizer");
-            step.Add(StepOp.Fp32Mul, AdamMulsPerParameter * p);
-            step.Add(StepOp.Fp32Add, AdamAddsPerParameter * p);
-            step.Add(StepOp.ParameterWrite, p);
-            step.Bytes = AdamBytesPerParameter / 4.0 * weightBytes;
-            work = [forward, middle, update, step];
-        }
-        else
-        {
-            update.Add(StepOp.ParameterWrite, p);
-            work = [forward, middle, update];
-        }
-
-        PhaseCost[] phases = work.Select(model.Time).ToArray();
-        double time = phases.Sum(ph => ph.Seconds);
-
-        double critical = time;
-        if (feedback is not null)
-        {
-            // Layers update in parallel: only the largest layer's share of the update (and optimizer) phase is on the path.
-            double total = (b * workload.WeightGradientMacs) + (adam ? 0 : 2 * p);
-            double largest = workload.Layers.Max(l => (b * l.WeightGradientMacs) + (adam ? 0 : 2.0 * l.Parameters));
-            critical = phases[0].Seconds + phases[1].Seconds + (total > 0 ? phases[2].Seconds * largest / total : 0);
-            if (adam && p > 0)
-            {
-                critical += phases[3].Seconds * workload.Layers.Max(l => (double)l.Parameters) / p;
-            }
-        }
-
-        double computeJ = work.Sum(model.ComputeEnergy);
-        double bytes = work.Sum(w => w.Bytes);
-        double memoryJ = bytes * home.EnergyJPerByte;
-        double opticalJ = work.Sum(w => w.Frames) * (prices.Find("optical.frame_time_s") ?? 0) * (prices.Find("optical.power_w") ?? 0);
-        double staticJ = prices["energy.static_w"] * time;
-        var energy = new EnergySplit(computeJ, home.OffChip ? 0 : memoryJ, home.OffChip ? memoryJ : 0, opticalJ, staticJ);
-
+        StepSchedule[] steps = [.. graphs.Select((g, i) => step.Schedule(g, plan.Steps[i].Label, plan.Steps[i].Probability, model, home))];
         var operations = new SortedDictionary<string, double>(StringComparer.Ordinal);
-        foreach (StepWork w in work)
+        var bytesByLevel = new SortedDictionary<string, double>(StringComparer.Ordinal);
+        foreach (StepSchedule s in steps.Where(s => s.Probability > 0))
         {
-            foreach ((StepOp op, double count) in w.Counts)
+            foreach ((string op, double count) in s.Operations)
             {
-                operations[OpName(op)] = operations.GetValueOrDefault(OpName(op)) + count;
+                operations[op] = operations.GetValueOrDefault(op) + (s.Probability * count);
             }
 
-            if (w.Frames > 0)
-            {
-                operations["optical_frames"] = operations.GetValueOrDefault("optical_frames") + w.Frames;
-            }
+            bytesByLevel[home.Name] = bytesByLevel.GetValueOrDefault(home.Name) + (s.Probability * s.Bytes);
         }
 
-        return new CostRow
+        FeedbackPlan? first = graphs.SelectMany(g => g.Plans).FirstOrDefault();
+        double time = steps.Sum(s => s.Probability * s.TimeSeconds);
+        return new MethodCost
         {
-            Workload = workload.FeedbackAtInput ? workload.Name + "+input" : workload.Name,
-            Outputs = workload.Outputs,
-            Backend = feedback?.Backend ?? "bp",
+            Workload = network.FeedbackAtInput ? network.Name + "+input" : network.Name,
+            Outputs = network.Outputs,
+            Method = plan.Name,
+            Backend = first?.Backend,
+            Layout = first is null ? "none" : prng ? "regenerated on chip (PRNG)" : first.Prediction.Storage.Layout,
+            Precision = first is null ? "fp32" : PrecisionName(first.Precision),
+            Frozen = plan.FrozenBlocks,
             Profile = prices.Name,
             Batch = batch,
-            Layout = feedback is null ? "none" : (prng ? "regenerated on chip (PRNG)" : feedback.Prediction.Storage.Layout),
-            Precision = feedback is null ? "fp32" : PrecisionName(feedback.Precision),
             FeedbackStorageBytes = storage,
             WorkingSetBytes = workingSet,
             Fits = residence is not null && weightsFit,
             Residence = residence?.Name ?? "none",
-            Phases = phases,
             TimeSeconds = time,
-            CriticalPathSeconds = critical,
+            CriticalPathSeconds = steps.Sum(s => s.Probability * s.CriticalPathSeconds),
             Cycles = time * prices["clock_hz"],
-            Energy = energy,
+            Energy = new EnergySplit(
+                steps.Sum(s => s.Probability * s.Energy.Compute),
+                steps.Sum(s => s.Probability * s.Energy.OnChip),
+                steps.Sum(s => s.Probability * s.Energy.OffChip),
+                steps.Sum(s => s.Probability * s.Energy.Optical),
+                steps.Sum(s => s.Probability * s.Energy.Static)),
             Operations = operations,
-            BytesByLevel = new SortedDictionary<string, double>(StringComparer.Ordinal) { [home.Name] = bytes },
+            BytesByLevel = bytesByLevel,
+            Steps = steps,
         };
     }
 
@@ -250,4 +255,244 @@ public static class CostModel
         StepOp.IndexRead => "index_read",
         _ => "parameter_write",
     };
+
+    /// <summary>FA's <c>B</c> bytes: <c>4·in·out</c> for each Linear layer that passes an input gradient (every trainable block but the lowest).</summary>
+    private static long FaStorage(IReadOnlyList<BlockSpec> blocks, int frozen)
+    {
+        long bytes = 0;
+        for (int i = frozen + 1; i < blocks.Count; i++)
+        {
+            LayerSpec first = blocks[i].PricedLayers.First();
+            if (first.Kind == LayerKind.Conv2d)
+            {
+                throw new DfaInputException($"backward_method FA: block {blocks[i].Name} is a convolution; FA passes errors back through Linear layers only");
+            }
+
+            if (first.Kind == LayerKind.Linear)
+            {
+                bytes += checked(4L * first.ForwardMacs);
+            }
+        }
+
+        return bytes;
+    }
+
+    /// <summary>A task before scheduling: its phase, its work, the tasks it waits on.</summary>
+    private sealed record Node(string Name, string Block, string Phase, StepWork Work, int[] WaitsOn);
+
+    /// <summary>The tasks of one kind of step, in an order where every task follows those it waits on, and the plans they used.</summary>
+    private sealed record TaskGraph(List<Node> Nodes, List<FeedbackPlan> Plans);
+
+    private sealed class Context(NetworkSpec network, int frozen, int batch, Prices prices, OptimizerKind optimizer)
+    {
+        private readonly bool _inPlace = prices.Kind is ProfileKind.Neuromorphic or ProfileKind.Cim;
+        private readonly bool _prng = prices.Has(ProfileCapability.FeedbackPrng);
+        private readonly bool _adam = optimizer == OptimizerKind.Adam;
+
+        private readonly IReadOnlyList<BlockSpec> _blocks = network.Blocks;
+
+        private double WeightBytes(BlockSpec block) => _inPlace ? 0 : 4.0 * block.Parameters;
+
+        /// <summary>Activations of a block's priced layers, and of the input for the first block.</summary>
+        private double Activations(int i) => _blocks[i].Activations + (i == 0 ? network.Inputs : 0);
+
+        public TaskGraph Graph(StepPlan stepPlan, Func<FeedbackShape, FeedbackPlan>? feedback)
+        {
+            IReadOnlyList<BlockSpec> blocks = _blocks;
+            bool mix = stepPlan.MixesMomenta;
+            double b = batch;
+            var nodes = new List<Node>();
+            var plans = new List<FeedbackPlan>();
+            int Add(Node node)
+            {
+                nodes.Add(node);
+                return nodes.Count - 1;
+            }
+
+            int previous = -1;
+            for (int k = 0; k < blocks.Count; k++)
+            {
+                BlockSpec block = blocks[k];
+                var work = new StepWork("forward");
+                work.Add(StepOp.Fp32Mac, b * block.ForwardMacs);
+                work.Bytes = WeightBytes(block) + (8 * b * Activations(k));
+                previous = Add(new Node($"forward:{block.Name}", block.Name, "forward", work, previous < 0 ? [] : [previous]));
+            }
+
+            int error = previous; // dL/dlogits, after the output's forward
+            IReadOnlyList<ModulePlan> modules = stepPlan.Modules;
+            for (int m = modules.Count - 1; m >= 0; m--)
+            {
+                ModulePlan module = modules[m];
+                int lo = module.Start, hi = module.Top;
+                int projection = -1;
+                if (module.Shape is { } shape)
+                {
+                    FeedbackPlan plan = feedback!(shape);
+                    prices.ThrowIfCannotRun(plan);
+                    plans.Add(plan);
+                    projection = Add(new Node(
+                        $"projection:{blocks[lo].Name}..{blocks[hi].Name}", blocks[hi].Name, "feedback", CostModel.FeedbackWork(plan, prices, _prng || _inPlace), [error]));
+                }
+
+                int nextError = -1;
+                for (int i = hi; i >= lo; i--)
+                {
+                    BlockSpec block = blocks[i];
+                    bool sendsDown = i == lo && i > frozen;
+                    bool onChain = sendsDown || (i == hi && m < modules.Count - 1);
+                    var delta = new StepWork("delta");
+                    delta.Add(StepOp.Fp32Mul, b * (i == blocks.Count - 1 ? 0 : block.FeedbackSize));
+                    delta.Add(StepOp.Fp32Mac, b * block.InnerInputGradientMacs);
+                    delta.Bytes = onChain ? WeightBytes(block) + (12 * b * Activations(i)) : 0;
+                    int d = Add(new Node($"delta:{block.Name}", block.Name, "backward", delta, [i == hi ? error : projection]));
+
+                    var gradient = new StepWork("weight-grad");
+                    gradient.Add(StepOp.Fp32Mac, b * block.WeightGradientMacs);
+                    gradient.Bytes = (8 * b * Activations(i)) + WeightBytes(block);
+                    int g = Add(new Node($"weight-grad:{block.Name}", block.Name, "update", gradient, [d]));
+
+                    double p = block.Parameters;
+                    var update = new StepWork("update");
+                    if (_adam)
+                    {
+                        update.Add(StepOp.Fp32Mul, CostModel.AdamMulsPerParameter * p);
+                        update.Add(StepOp.Fp32Add, CostModel.AdamAddsPerParameter * p);
+                        update.Bytes = CostModel.AdamBytesPerParameter / 4.0 * WeightBytes(block);
+                    }
+                    else
+                    {
+                        update.Add(StepOp.Fp32Mac, 2 * p);
+                        update.Bytes = 5 * WeightBytes(block);
+                    }
+
+                    if (mix)
+                    {
+                        update.Add(StepOp.Fp32Mul, HdfaMixMulsPerParameter * p);
+                        update.Add(StepOp.Fp32Add, HdfaMixAddsPerParameter * p);
+                        update.Bytes += WeightBytes(block);
+                    }
+
+                    update.Add(StepOp.ParameterWrite, p);
+                    Add(new Node($"update:{block.Name}", block.Name, _adam ? "optimizer" : "update", update, [g]));
+
+                    if (sendsDown)
+                    {
+                        var input = new StepWork("input-grad");
+                        input.Add(StepOp.Fp32Mac, b * block.InputGradientMacs);
+                        nextError = Add(new Node($"input-grad:{block.Name}", block.Name, "backward", input, [d]));
+                    }
+                }
+
+                if (nextError < 0)
+                {
+                    break; // nothing below trains
+                }
+
+                error = nextError;
+            }
+
+            return new TaskGraph(nodes, plans);
+        }
+
+        public StepSchedule Schedule(TaskGraph graph, string label, double probability, RateModel model, Prices.Level home)
+        {
+            List<Node> nodes = graph.Nodes;
+            bool projects = nodes.Any(n => n.Phase == "feedback");
+            bool chains = nodes.Any(n => n.Name.StartsWith("input-grad:", StringComparison.Ordinal));
+            string middle = projects ? (chains ? "feedback+backward" : "feedback") : "backward";
+            string[] order = _adam ? ["forward", middle, "update", "optimizer"] : ["forward", middle, "update"];
+            string PhaseOf(Node n) => n.Phase is "feedback" or "backward" ? middle : n.Phase;
+            var phases = new List<PhaseCost>();
+            var phaseWork = new List<StepWork>();
+            foreach (string name in order)
+            {
+                var work = new StepWork(name);
+                foreach (Node n in nodes.Where(n => PhaseOf(n) == name))
+                {
+                    work.Add(n.Work);
+                }
+
+                phaseWork.Add(work);
+                phases.Add(model.Time(work));
+            }
+
+            // Each task's own roofline, scaled so a phase's tasks add up to the phase's roofline (in which one task's
+            // memory traffic hides behind another's arithmetic): the critical path is then never longer than the step.
+            double[] raw = [.. nodes.Select(n => model.Time(n.Work).Seconds)];
+            var seconds = new double[nodes.Count];
+            var start = new double[nodes.Count];
+            var finish = new double[nodes.Count];
+            for (int i = 0; i < nodes.Count; i++)
+            {
+                int phase = Array.IndexOf(order, PhaseOf(nodes[i]));
+                double sum = Enumerable.Range(0, nodes.Count).Where(j => PhaseOf(nodes[j]) == order[phase]).Sum(j => raw[j]);
+                seconds[i] = sum > 0 ? raw[i] * phases[phase].Seconds / sum : 0;
+                start[i] = nodes[i].WaitsOn.Length == 0 ? 0 : nodes[i].WaitsOn.Max(j => finish[j]);
+                finish[i] = start[i] + seconds[i];
+            }
+
+            // The path: back from the last task to finish, each time through the task it waited on longest.
+            int at = Enumerable.Range(0, nodes.Count).MaxBy(i => finish[i]);
+            var path = new List<string>();
+            while (true)
+            {
+                path.Add(nodes[at].Name);
+                if (nodes[at].WaitsOn.Length == 0)
+                {
+                    break;
+                }
+
+                at = nodes[at].WaitsOn.MaxBy(j => finish[j]);
+            }
+
+            path.Reverse();
+
+            double time = phases.Sum(p => p.Seconds);
+            double memoryJ = phaseWork.Sum(w => w.Bytes) * home.EnergyJPerByte;
+            var energy = new EnergySplit(
+                phaseWork.Sum(model.ComputeEnergy),
+                home.OffChip ? 0 : memoryJ,
+                home.OffChip ? memoryJ : 0,
+                phaseWork.Sum(w => w.Frames) * (prices.Find("optical.frame_time_s") ?? 0) * (prices.Find("optical.power_w") ?? 0),
+                prices["energy.static_w"] * time);
+
+            var operations = new SortedDictionary<string, double>(StringComparer.Ordinal);
+            foreach (StepWork w in phaseWork)
+            {
+                foreach ((StepOp op, double count) in w.Counts)
+                {
+                    operations[CostModel.OpName(op)] = operations.GetValueOrDefault(CostModel.OpName(op)) + count;
+                }
+
+                if (w.Frames > 0)
+                {
+                    operations["optical_frames"] = operations.GetValueOrDefault("optical_frames") + w.Frames;
+                }
+            }
+
+            ScheduledTask[] tasks = [.. nodes.Select((n, i) => new ScheduledTask(n.Name, n.Block, seconds[i], start[i], finish[i], [.. n.WaitsOn.Select(j => nodes[j].Name)]))];
+            BlockSpan[] spans = [.. _blocks.Select((block, i) =>
+            {
+                ScheduledTask forward = tasks.First(t => t.Name == $"forward:{block.Name}");
+                ScheduledTask? delta = tasks.FirstOrDefault(t => t.Name == $"delta:{block.Name}");
+                double end = tasks.Where(t => t.Block == block.Name && !t.Name.StartsWith("projection:", StringComparison.Ordinal)).Max(t => t.Finish);
+                return new BlockSpan(block.Name, i < frozen, forward.Start, forward.Finish, delta?.Start, end, delta?.WaitsOn[0]);
+            })];
+            return new StepSchedule
+            {
+                Label = label,
+                Probability = probability,
+                Phases = phases,
+                TimeSeconds = time,
+                CriticalPathSeconds = finish.Max(),
+                CriticalPath = path,
+                Tasks = tasks,
+                Blocks = spans,
+                Energy = energy,
+                Operations = operations,
+                Bytes = phaseWork.Sum(w => w.Bytes),
+            };
+        }
+    }
 }

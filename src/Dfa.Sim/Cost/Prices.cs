@@ -63,6 +63,15 @@ public sealed class Prices : IDeviceFigures
         _ => false,
     };
 
+    /// <summary>The kind of profile <paramref name="device"/> needs, as tables name it (<c>optical</c>).</summary>
+    public static string KindOf(FeedbackDevice device) => device switch
+    {
+        FeedbackDevice.Optical => "optical",
+        FeedbackDevice.InMemory => "compute-in-memory",
+        FeedbackDevice.Neuromorphic => "neuromorphic",
+        _ => "any",
+    };
+
     /// <summary>The kind of profile <paramref name="device"/> needs, as messages name it (<c>an optical profile</c>).</summary>
     public static string ProfileFor(FeedbackDevice device) => device switch
     {

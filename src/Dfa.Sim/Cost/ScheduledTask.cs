@@ -11,7 +11,7 @@ namespace Dfa.Sim.Cost;
 /// <param name="Block">The block the task belongs to (a projection: its module's top block).</param>
 /// <param name="Seconds">
 /// The task's roofline time, <c>max(ops/rate, bytes/bandwidth) + optical</c>, scaled so the tasks of its phase add up to
-/// the phase's roofline time (see <see cref="MethodCostModel"/>).
+/// the phase's roofline time (see <see cref="CostModel"/>).
 /// </param>
 /// <param name="Start">Earliest start: the latest finish of the tasks it waits on (0 for the first forward).</param>
 /// <param name="Finish"><c>Start + Seconds</c>.</param>

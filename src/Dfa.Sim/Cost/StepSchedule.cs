@@ -2,7 +2,7 @@ namespace Dfa.Sim.Cost;
 
 /// <summary>
 /// One kind of step of a method (HDFA has a BP step and a DFA step; every other method one), priced two ways: the
-/// whole-device time of its phases one after another (<see cref="TimeSeconds"/>, <see cref="CostModel"/>'s rules), and
+/// whole-device time of its phases one after another (<see cref="TimeSeconds"/>), and
 /// the critical path of its task graph when every block has its own compute (<see cref="CriticalPathSeconds"/>).
 /// </summary>
 public sealed record StepSchedule
@@ -33,6 +33,9 @@ public sealed record StepSchedule
 
     public required EnergySplit Energy { get; init; }
 
-    /// <summary>Counted operations of this step by kind, as in <see cref="CostRow.Operations"/>.</summary>
+    /// <summary>Counted operations of this step by kind, as in <see cref="MethodCost.Operations"/>.</summary>
     public required IReadOnlyDictionary<string, double> Operations { get; init; }
+
+    /// <summary>Bytes moved at the residence level during the step.</summary>
+    public required double Bytes { get; init; }
 }

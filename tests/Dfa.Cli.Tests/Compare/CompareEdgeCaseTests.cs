@@ -1,8 +1,10 @@
-using Dfa.Backends.Sparse;
 using System.Text.Json;
 using Dfa.Backends.Registry;
+using Dfa.Backends.Sparse;
 using Dfa.Core.Config;
 using Dfa.Core.Feedback;
+using Dfa.Core.Networks;
+using Dfa.Runs.Costing;
 using Dfa.Sim.Cost;
 using Dfa.Sim.Profiles;
 using Dfa.Sim.Workloads;
@@ -74,9 +76,9 @@ public sealed class CompareEdgeCaseTests
         foreach (JsonElement c in costs.EnumerateArray())
         {
             int e = c.GetProperty("outputs").GetInt32();
-            Workload w = WorkloadCatalog.Mlp([20, 32, 24], e);
-            var plan = new FeedbackPlan("sparse", registry.Get("sparse").Predict(w.FeedbackShape, trained, 32));
-            CostRow expected = CostModel.Price(w, 32, plan, prices, OptimizerKind.Adam);
+            NetworkSpec w = WorkloadCatalog.Mlp([20, 32, 24], e);
+            MethodCost expected = CostModel.Price(
+                CostPlans.MethodFor("sparse", w), 32, s => new FeedbackPlan("sparse", registry.Get("sparse").Predict(s, trained, 32)), prices, OptimizerKind.Adam);
             Assert.That(c.GetProperty("feedback_s").GetDouble(), Is.EqualTo(expected.Phases[1].Seconds), $"e={e}");
             Assert.That(c.GetProperty("step_s").GetDouble(), Is.EqualTo(expected.TimeSeconds), $"e={e}");
             Assert.That(c.GetProperty("critical_path_s").GetDouble(), Is.EqualTo(expected.CriticalPathSeconds), $"e={e}");

@@ -56,9 +56,10 @@ public sealed class ConfigCostTests
         TrainConfig config = ConfigLoader.Load(RepoPaths.Combine("configs", "mnist-bp-tanh.yaml"));
         var prices = new Prices(ProfileCatalog.Open(RepoPaths.Combine("hardware-profiles")).Load(Profile));
         MethodCost priced = ConfigCosts.Price(config, "mlp", config.BatchSize, prices, Registry);
-        CostRow row = CostModel.Price(WorkloadCatalog.MnistMlp(10), config.BatchSize, null, prices, config.Optimizer);
+        MethodCost row = CostPlans.Price(CostPlans.Bp, WorkloadCatalog.MnistMlp(10), config.BatchSize, prices, Registry, optimizer: config.Optimizer);
         Assert.That(priced.Operations, Is.EqualTo(row.Operations));
         Assert.That(priced.TimeSeconds, Is.EqualTo(row.TimeSeconds).Within(1e-12 * row.TimeSeconds));
+        Assert.That(priced.CriticalPathSeconds, Is.EqualTo(row.CriticalPathSeconds).Within(1e-12 * row.CriticalPathSeconds), "one engine: one critical path");
     }
 
     private static IEnumerable<string> ShippedMethodConfigs() =>

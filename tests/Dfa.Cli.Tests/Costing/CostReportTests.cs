@@ -21,8 +21,8 @@ public sealed class CostReportTests
     private static IEnumerable<string> ProfileNames() => Catalog.Names;
 
     private static Dictionary<string, long> Storage(string workload, int e, bool atInput, params string[] backends) =>
-        CostCommand.Compute(Registry, Catalog, [workload], [e], backends, ["gpu-a100-80gb-sxm4"], [128], atInput, out _)
-            .ToDictionary(r => r.Backend, r => r.FeedbackStorageBytes);
+        CostTables.Workloads(Registry, Catalog, [workload], [e], backends, ["gpu-a100-80gb-sxm4"], [128], atInput, out _)
+            .ToDictionary(r => r.Backend!, r => r.FeedbackStorageBytes);
 
     [Test]
     public void LaunayMemoryTable_IsReproduced()
@@ -60,7 +60,7 @@ public sealed class CostReportTests
         double frames = tiles * prices["optical.frames_per_projection_anchor"] * prices["optical.signed_split"] * 128;
         Assert.That(tiles, Is.EqualTo(7));
         Assert.That(plan.Prediction.PerProjection[Dfa.Core.Feedback.HardwareAction.OpticalFrames], Is.EqualTo(frames));
-        CostRow row = CostModel.Price(workload, 128, plan, prices);
+        MethodCost row = CostPlans.Price("optical", workload, 128, prices, Registry);
         PhaseCost feedback = row.Phases[1];
         var c = plan.Prediction.PerProjection;
         double linkSeconds = ((c[Dfa.Core.Feedback.HardwareAction.MirrorPixelsWritten] / 8.0) + c[Dfa.Core.Feedback.HardwareAction.CameraPixelsRead]) / prices["optical.host_link_bytes_per_s"];
@@ -72,11 +72,11 @@ public sealed class CostReportTests
     [TestCaseSource(nameof(ProfileNames))]
     public void FullReport_PerProfile_MatchesItsSnapshot(string profile)
     {
-        IReadOnlyList<CostRow> rows = CostCommand.Compute(
+        IReadOnlyList<MethodCost> rows = CostTables.Workloads(
             Registry, Catalog, ["mnist-mlp", "vgg16"], [10, 1000], ["all"], [profile], [128], false, out _);
 
         Assert.That(rows, Is.Not.Empty);
-        foreach (CostRow r in rows)
+        foreach (MethodCost r in rows)
         {
             Assert.That(r.TimeSeconds, Is.GreaterThan(0).And.LessThan(double.PositiveInfinity), $"{r.Workload} {r.Backend}");
             Assert.That(r.EnergyJ, Is.GreaterThan(0).And.LessThan(double.PositiveInfinity), $"{r.Workload} {r.Backend}");
@@ -160,7 +160,7 @@ public sealed class CostReportTests
     [Test]
     public void WholeMatrix_AllWorkloadsOutputsBackendsProfiles_Computes()
     {
-        IReadOnlyList<CostRow> rows = CostCommand.Compute(
+        IReadOnlyList<MethodCost> rows = CostTables.Workloads(
             Registry, Catalog, ["mnist-mlp", "vgg16", "alexnet", "mlp:784-4096-4096"], [10, 1000], ["all"], ["all"], [128], false, out _);
         int profiles = Catalog.Names.Count;
         int perProfile = CostPlans.AllNames(Registry).Count;

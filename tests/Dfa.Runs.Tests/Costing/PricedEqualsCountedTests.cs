@@ -2,6 +2,7 @@ using Dfa.Backends.Registry;
 using Dfa.Core.Config;
 using Dfa.Core.Data;
 using Dfa.Core.Feedback;
+using Dfa.Core.Networks;
 using Dfa.Runs.Costing;
 using Dfa.Runs.Training;
 using Dfa.Sim.Cost;
@@ -32,7 +33,7 @@ public sealed class PricedEqualsCountedTests
         HardwareProfile profile = ProfileCatalog.Open(RepoPaths.Combine("hardware-profiles"))
             .Load(backend == "optical" ? "lighton-opu-aurora" : "gpu-a100-80gb-sxm4");
         var prices = new Prices(profile);
-        Workload workload = WorkloadCatalog.Mlp([Inputs, .. Hidden], Classes);
+        NetworkSpec workload = WorkloadCatalog.Mlp([Inputs, .. Hidden], Classes);
         FeedbackPlan plan = CostPlans.Plan(backend, workload.FeedbackShape, Batch, prices, Registry)!;
 
         // Train the same network with the backend the plan was predicted for (the optical one with the profile's device).
@@ -69,7 +70,7 @@ public sealed class PricedEqualsCountedTests
         Assert.That(projector.Storage, Is.EqualTo(plan.Prediction.Storage));
 
         // And the priced step carries exactly those counts, next to the layer arithmetic of the workload.
-        CostRow row = CostModel.Price(workload, Batch, plan, prices);
+        MethodCost row = CostPlans.Price(backend, workload, Batch, prices, Registry);
         ActionCounts c = plan.Prediction.PerProjection;
         double b = Batch, h = Hidden.Sum();
         double macs = (b * workload.ForwardMacs) + c[HardwareAction.Fp32MultiplyAdd] + (b * workload.WeightGradientMacs) + (2.0 * workload.Parameters);

@@ -1,12 +1,15 @@
 using Dfa.Core;
+using Dfa.Core.Config;
 using Dfa.Core.Feedback;
+using Dfa.Core.Methods;
+using Dfa.Core.Networks;
 using Dfa.Sim.Cost;
 using Dfa.Sim.Profiles;
 using Dfa.Sim.Workloads;
 
 namespace Dfa.Sim.Tests.Cost;
 
-/// <summary>The cost model against hand-computed rooflines on small, fully known profiles.</summary>
+/// <summary>The one cost engine's phases, rates and energy against hand-computed rooflines on small, fully known profiles.</summary>
 public sealed class CostModelTests
 {
     // A toy digital device: 1 TFLOP/s fp32 at full efficiency, 100 GB/s, 1 MB on-chip then 1 GB off-chip.
@@ -54,11 +57,17 @@ public sealed class CostModelTests
         return new FeedbackPlan("dense", new FeedbackPrediction(new FeedbackStorage("float32", 32 * e * n, 0, 0, 0), new ActionCounts(), perCall, FeedbackPrecision.Fp32));
     }
 
+    /// <summary>One step of BP (<paramref name="feedback"/> null) or of DFA through <paramref name="feedback"/> on <paramref name="network"/>.</summary>
+    private static MethodCost Step(NetworkSpec network, int batch, FeedbackPlan? feedback, Prices prices, OptimizerKind optimizer = OptimizerKind.Sgd) =>
+        CostModel.Price(
+            MethodPlan.For(new TrainConfig { Algorithm = feedback is null ? TrainingAlgorithmKind.Bp : TrainingAlgorithmKind.Dfa }, network),
+            batch, feedback is null ? null : _ => feedback, prices, optimizer);
+
     [Test]
     public void Bp_OnTheToyDevice_IsTheHandComputedRoofline()
     {
-        Workload w = WorkloadCatalog.Mlp([100, 50], 10); // 100-50-10: P = 5050 + 510 = 5560, F = 5500, A = 160
-        CostRow row = CostModel.Price(w, 32, null, ToyPrices);
+        NetworkSpec w = WorkloadCatalog.Mlp([100, 50], 10); // 100-50-10: P = 5050 + 510 = 5560, F = 5500, A = 160
+        MethodCost row = Step(w, 32, null, ToyPrices);
 
         double p = 5560, a = 160, b = 32;
         double workingSet = (12 * p) + (4 * b * a); // weights, gradients, momentum, activations
@@ -77,7 +86,8 @@ public sealed class CostModelTests
         // update: b·5500 weight-gradient MACs + 2P optimizer MACs.
         Assert.That(row.Phases[2].ComputeSeconds, Is.EqualTo(((b * 5500) + (2 * p)) / 0.5e12).Within(1e-18));
         Assert.That(row.TimeSeconds, Is.EqualTo(row.Phases.Sum(ph => Math.Max(ph.ComputeSeconds, ph.MemorySeconds))).Within(1e-18));
-        Assert.That(row.CriticalPathSeconds, Is.EqualTo(row.TimeSeconds), "BP's layers run in sequence");
+        Assert.That(row.CriticalPathSeconds, Is.LessThan(row.TimeSeconds), "the upper block's weight gradient and update run beside the chain");
+        Assert.That(row.Steps[0].CriticalPath, Is.EqualTo(new[] { "forward:fc1", "forward:fc2", "delta:fc2", "input-grad:fc2", "delta:fc1", "weight-grad:fc1", "update:fc1" }));
         Assert.That(row.Cycles, Is.EqualTo(row.TimeSeconds * 1e9).Within(1e-6));
 
         double macs = (b * 5500) + (b * 500) + (b * 5500) + (2 * p);
@@ -94,9 +104,9 @@ public sealed class CostModelTests
     [Test]
     public void Dfa_PricesTheBackendsPredictedWork_AndUpdatesLayersInParallel()
     {
-        Workload w = WorkloadCatalog.Mlp([100, 50, 50], 10);
+        NetworkSpec w = WorkloadCatalog.Mlp([100, 50, 50], 10);
         FeedbackPlan plan = DensePlan(w.FeedbackShape, 32);
-        CostRow row = CostModel.Price(w, 32, plan, ToyPrices);
+        MethodCost row = Step(w, 32, plan, ToyPrices);
 
         PhaseCost feedback = row.Phases[1];
         Assert.That(feedback.Name, Is.EqualTo("feedback"));
@@ -105,17 +115,16 @@ public sealed class CostModelTests
         double bytes = (32.0 * 10 * 100 / 8) + (4.0 * 32 * 10 * 2) + (4.0 * 32 * 100);
         Assert.That(feedback.MemorySeconds, Is.EqualTo(bytes / 1e12).Within(1e-18));
         Assert.That(row.FeedbackStorageBytes, Is.EqualTo(4000));
-        Assert.That(row.CriticalPathSeconds, Is.LessThan(row.TimeSeconds), "only the largest layer's update is on DFA's path");
-        double largestShare = ((32.0 * 5000) + (2 * 5050)) / ((32.0 * (5000 + 2500 + 500)) + (2 * w.Parameters));
-        Assert.That(row.CriticalPathSeconds, Is.EqualTo(row.Phases[0].Seconds + feedback.Seconds + (row.Phases[2].Seconds * largestShare)).Within(1e-15));
+        Assert.That(row.CriticalPathSeconds, Is.LessThan(row.TimeSeconds), "the blocks' updates run side by side after the projection");
+        Assert.That(row.Steps[0].CriticalPath, Is.EqualTo(new[] { "forward:fc1", "forward:fc2", "forward:fc3", "projection:fc1..fc3", "delta:fc1", "weight-grad:fc1", "update:fc1" }));
     }
 
     [Test]
     public void Adam_IsAnOptimizerPhase_OfCountedElementwiseWork_AndTheUpdateKeepsOnlyItsGemms()
     {
-        Workload w = WorkloadCatalog.Mlp([100, 50], 10); // P = 5560, F = 5500, A = 160
-        CostRow sgd = CostModel.Price(w, 32, null, ToyPrices);
-        CostRow adam = CostModel.Price(w, 32, null, ToyPrices, Dfa.Core.Config.OptimizerKind.Adam);
+        NetworkSpec w = WorkloadCatalog.Mlp([100, 50], 10); // P = 5560, F = 5500, A = 160
+        MethodCost sgd = Step(w, 32, null, ToyPrices);
+        MethodCost adam = Step(w, 32, null, ToyPrices, OptimizerKind.Adam);
 
         double p = 5560, a = 160, b = 32;
         Assert.That(adam.Phases.Select(ph => ph.Name), Is.EqualTo(new[] { "forward", "backward", "update", "optimizer" }));
@@ -143,31 +152,31 @@ public sealed class CostModelTests
     }
 
     [Test]
-    public void Adam_WithDfa_PutsOnlyTheLargestLayersShareOfTheOptimizerOnThePath()
+    public void Adam_WithDfa_PutsOnlyTheSlowestBlocksOptimizerOnThePath()
     {
-        Workload w = WorkloadCatalog.Mlp([100, 50, 50], 10); // layers 5050, 2550, 510 parameters
-        CostRow row = CostModel.Price(w, 32, DensePlan(w.FeedbackShape, 32), ToyPrices, Dfa.Core.Config.OptimizerKind.Adam);
-
-        double gradientShare = 5000.0 / (5000 + 2500 + 500);
-        double optimizerShare = 5050.0 / w.Parameters;
-        double expected = row.Phases[0].Seconds + row.Phases[1].Seconds + (row.Phases[2].Seconds * gradientShare) + (row.Phases[3].Seconds * optimizerShare);
-        Assert.That(row.CriticalPathSeconds, Is.EqualTo(expected).Within(1e-15));
+        NetworkSpec w = WorkloadCatalog.Mlp([100, 50, 50], 10); // blocks of 5050, 2550, 510 parameters
+        MethodCost row = Step(w, 32, DensePlan(w.FeedbackShape, 32), ToyPrices, OptimizerKind.Adam);
+        StepSchedule s = row.Steps[0];
+        Assert.That(s.CriticalPath[^1], Is.EqualTo("update:fc1"), "the largest block's optimizer pass ends the step");
+        ScheduledTask[] updates = [.. s.Tasks.Where(t => t.Name.StartsWith("update:", StringComparison.Ordinal))];
+        Assert.That(updates.Sum(t => t.Seconds), Is.EqualTo(row.Phases[3].Seconds).Within(1e-15), "the optimizer phase is its tasks' sum");
+        Assert.That(row.CriticalPathSeconds, Is.LessThan(row.TimeSeconds - updates.Where(t => t.Name != "update:fc1").Sum(t => t.Seconds) + 1e-15));
     }
 
     [Test]
     public void Sgd_IsTheDefault()
     {
-        Workload w = WorkloadCatalog.Mlp([100, 50], 10);
+        NetworkSpec w = WorkloadCatalog.Mlp([100, 50], 10);
         Assert.That(
-            CostModel.Price(w, 32, null, ToyPrices, Dfa.Core.Config.OptimizerKind.Sgd).TimeSeconds,
-            Is.EqualTo(CostModel.Price(w, 32, null, ToyPrices).TimeSeconds));
+            CostModel.Price(MethodPlan.For(new TrainConfig { Algorithm = TrainingAlgorithmKind.Bp }, w), 32, null, ToyPrices).TimeSeconds,
+            Is.EqualTo(Step(w, 32, null, ToyPrices, OptimizerKind.Sgd).TimeSeconds));
     }
 
     [Test]
     public void WorkingSetBeyondEveryLevel_IsAVerdict_PricedAtTheLargestLevel()
     {
-        Workload w = WorkloadCatalog.Mlp([100_000, 10_000], 10); // 1e9 weights: 8 GB of weights and gradients
-        CostRow row = CostModel.Price(w, 1, null, ToyPrices);
+        NetworkSpec w = WorkloadCatalog.Mlp([100_000, 10_000], 10); // 1e9 weights: 8 GB of weights and gradients
+        MethodCost row = Step(w, 1, null, ToyPrices);
         Assert.That(row.Fits, Is.False);
         Assert.That(row.Residence, Is.EqualTo("none"));
         Assert.That(row.BytesByLevel.Keys, Is.EqualTo(new[] { "dram" }));
@@ -177,24 +186,24 @@ public sealed class CostModelTests
     [Test]
     public void SmallBatches_RunAtTheGemvEfficiency()
     {
-        Workload w = WorkloadCatalog.Mlp([100, 50], 10);
-        CostRow small = CostModel.Price(w, CostModel.GemmBatchThreshold - 1, null, ToyPrices);
+        NetworkSpec w = WorkloadCatalog.Mlp([100, 50], 10);
+        MethodCost small = Step(w, CostModel.GemmBatchThreshold - 1, null, ToyPrices);
         Assert.That(small.Phases[0].ComputeSeconds, Is.EqualTo((CostModel.GemmBatchThreshold - 1) * 5500.0 / 0.25e12).Within(1e-18));
     }
 
     [Test]
     public void OneBitAdds_AreIntegerAdds_OnlyOnAdderOnlyHardware()
     {
-        Workload w = WorkloadCatalog.Mlp([100, 50], 10);
+        NetworkSpec w = WorkloadCatalog.Mlp([100, 50], 10);
         var perCall = new ActionCounts();
         perCall.Add(HardwareAction.Fp32Add, 32 * 10 * 50);
         var plan = new FeedbackPlan("binary", new FeedbackPrediction(new FeedbackStorage("1-bit", 500, 0, 0, 0), new ActionCounts(), perCall, FeedbackPrecision.OneBit));
 
-        CostRow plain = CostModel.Price(w, 32, plan, ToyPrices);
+        MethodCost plain = Step(w, 32, plan, ToyPrices);
         Assert.That(plain.Operations["fp32_add"], Is.EqualTo(16000));
 
         string adderOnly = Toy.Replace("kind: digital", "kind: digital\ncapabilities: [adder_only_feedback]", StringComparison.Ordinal);
-        CostRow asic = CostModel.Price(w, 32, plan, new Prices(ProfileLoader.Parse(adderOnly, "toy.yaml")));
+        MethodCost asic = Step(w, 32, plan, new Prices(ProfileLoader.Parse(adderOnly, "toy.yaml")));
         Assert.That(asic.Operations["int_add"], Is.EqualTo(16000));
         Assert.That(asic.Operations.ContainsKey("fp32_add"), Is.False);
         Assert.That(asic.Phases[1].ComputeSeconds, Is.LessThan(plain.Phases[1].ComputeSeconds), "4 T int adds/s against 1 T fp32 adds/s");
@@ -203,9 +212,9 @@ public sealed class CostModelTests
     [Test]
     public void PrngFeedback_StoresAndReadsNoMatrix()
     {
-        Workload w = WorkloadCatalog.Mlp([100, 50], 10);
+        NetworkSpec w = WorkloadCatalog.Mlp([100, 50], 10);
         string prng = Toy.Replace("kind: digital", "kind: digital\ncapabilities: [feedback_prng]", StringComparison.Ordinal);
-        CostRow row = CostModel.Price(w, 32, DensePlan(w.FeedbackShape, 32), new Prices(ProfileLoader.Parse(prng, "toy.yaml")));
+        MethodCost row = Step(w, 32, DensePlan(w.FeedbackShape, 32), new Prices(ProfileLoader.Parse(prng, "toy.yaml")));
         Assert.That(row.FeedbackStorageBytes, Is.Zero);
         Assert.That(row.Layout, Does.Contain("PRNG"));
         Assert.That(row.Phases[1].MemorySeconds, Is.EqualTo(((4.0 * 32 * 10) + (4.0 * 32 * 50)) / 1e12).Within(1e-18));
@@ -214,9 +223,9 @@ public sealed class CostModelTests
     [Test]
     public void InMemoryHardware_MovesActivationsButNoWeights()
     {
-        Workload w = WorkloadCatalog.Mlp([100, 50], 10);
+        NetworkSpec w = WorkloadCatalog.Mlp([100, 50], 10);
         HardwareProfile rram = ProfileCatalog.Open(Dfa.Testing.RepoPaths.Combine("hardware-profiles")).Load("rram-cim-crossbar");
-        CostRow row = CostModel.Price(w, 32, DensePlan(w.FeedbackShape, 32), new Prices(rram));
+        MethodCost row = Step(w, 32, DensePlan(w.FeedbackShape, 32), new Prices(rram));
         double a = 160, b = 32;
         Assert.That(row.Phases[0].MemorySeconds * rram.Memory.First(m => m.Name == row.BytesByLevel.Keys.Single()).BandwidthBytesPerS.Value,
             Is.EqualTo(8 * b * a).Within(1e-6), "forward moves activations only");
@@ -230,10 +239,10 @@ public sealed class CostModelTests
     {
         HardwareProfile rram = ProfileCatalog.Open(Dfa.Testing.RepoPaths.Combine("hardware-profiles")).Load("rram-cim-crossbar");
         double cells = rram.Cim!.Arrays.Value * rram.Cim.ArrayRows.Value * rram.Cim.ArrayCols.Value;
-        Assert.That(CostModel.Price(WorkloadCatalog.Mlp([100, 50], 10), 1, null, new Prices(rram)).Fits, Is.True);
-        Workload vgg = WorkloadCatalog.Vgg16(1000);
+        Assert.That(Step(WorkloadCatalog.Mlp([100, 50], 10), 1, null, new Prices(rram)).Fits, Is.True);
+        NetworkSpec vgg = WorkloadCatalog.Vgg16(1000);
         Assert.That(vgg.Parameters, Is.GreaterThan(cells));
-        Assert.That(CostModel.Price(vgg, 1, null, new Prices(rram)).Fits, Is.False);
+        Assert.That(Step(vgg, 1, null, new Prices(rram)).Fits, Is.False);
     }
 
     [Test]
@@ -253,8 +262,8 @@ public sealed class CostModelTests
     [Test]
     public void AnalogPlan_OnADigitalProfile_IsAUserError()
     {
-        Workload w = WorkloadCatalog.Mlp([100, 50], 10);
+        NetworkSpec w = WorkloadCatalog.Mlp([100, 50], 10);
         var plan = new FeedbackPlan("optical", new FeedbackPrediction(new FeedbackStorage("optical", 0, 0, 0, 0), new ActionCounts(), new ActionCounts(), FeedbackPrecision.Analog), FeedbackDevice.Optical);
-        Assert.That(() => CostModel.Price(w, 1, plan, ToyPrices), Throws.InstanceOf<DfaInputException>().With.Message.Contains("needs an optical profile"));
+        Assert.That(() => Step(w, 1, plan, ToyPrices), Throws.InstanceOf<DfaInputException>().With.Message.Contains("needs an optical profile"));
     }
 }

@@ -1,6 +1,7 @@
 using Dfa.Core;
 using Dfa.Core.Config;
 using Dfa.Core.Feedback;
+using Dfa.Core.Networks;
 using Dfa.Core.Training;
 using Dfa.Sim.Workloads;
 
@@ -18,25 +19,25 @@ public class CatalogTests
     [Test]
     public void Vgg16_HasLaunaysFifteenFeedbackPoints()
     {
-        Workload vgg = WorkloadCatalog.Create("vgg16", 1000);
+        NetworkSpec vgg = WorkloadCatalog.Create("vgg16", 1000);
         FeedbackShape shape = vgg.FeedbackShape;
 
         Assert.That(shape.ErrorSize, Is.EqualTo(1000));
         Assert.That(shape.LayerSizes, Is.EqualTo(Vgg16FeedbackSizes));
         Assert.That(shape.TotalLayerSize, Is.EqualTo(13_555_712));
         Assert.That(shape.MaxLayerSize, Is.EqualTo(3_211_264));
-        Assert.That(vgg.FeedbackPoints.Select(l => l.Name), Is.EqualTo(new[]
+        Assert.That(vgg.HiddenBlocks.Select(b => b.Name), Is.EqualTo(new[]
         {
             "conv1_1", "conv1_2", "conv2_1", "conv2_2", "conv3_1", "conv3_2", "conv3_3",
             "conv4_1", "conv4_2", "conv4_3", "conv5_1", "conv5_2", "conv5_3", "fc6", "fc7",
         }));
-        Assert.That(vgg.Layers.Where(l => l.Kind == WorkloadLayerKind.MaxPool).Any(l => l.IsFeedbackPoint), Is.False);
+        Assert.That(vgg.HiddenBlocks.Select(b => b.Layers[b.FeedbackLayer].Kind), Is.All.Not.EqualTo(LayerKind.MaxPool), "a pooled stage is fed at its convolution");
     }
 
     [Test]
     public void Vgg16_MatchesTorchvisionParametersAndMacs()
     {
-        Workload vgg = WorkloadCatalog.Vgg16(1000);
+        NetworkSpec vgg = WorkloadCatalog.Vgg16(1000);
 
         // torchvision VGG16_Weights.IMAGENET1K_V1 meta: num_params 138357544, _ops 15.47 (GMACs).
         Assert.That(vgg.Parameters, Is.EqualTo(138_357_544));
@@ -44,7 +45,7 @@ public class CatalogTests
         // Exact count, derived: Σ conv H·W·C_out·C_in·9 = 15,346,630,656 plus FC 25088·4096 + 4096² + 4096·1000
         // = 123,633,664; published ≈ 15.47 G (torchvision) / "15.5 GMACs".
         Assert.That(vgg.ForwardMacs, Is.EqualTo(15_470_264_320));
-        Assert.That(vgg.Layers.Where(l => l.Kind == WorkloadLayerKind.Conv2d).Sum(l => l.ForwardMacs),
+        Assert.That(Layers(vgg).Where(l => l.Kind == LayerKind.Conv2d).Sum(l => l.ForwardMacs),
             Is.EqualTo(15_346_630_656));
         Assert.That(vgg.ForwardMacs / 1e9, Is.EqualTo(15.47).Within(0.005));
     }
@@ -52,45 +53,45 @@ public class CatalogTests
     [Test]
     public void Vgg16_BackwardCountsFollowTheFormulas()
     {
-        Workload vgg = WorkloadCatalog.Vgg16(1000);
+        NetworkSpec vgg = WorkloadCatalog.Vgg16(1000);
         long conv1 = 224L * 224 * 64 * 3 * 3 * 3;
 
-        Assert.That(vgg.Layers[0].ForwardMacs, Is.EqualTo(conv1));
-        Assert.That(vgg.DfaWeightUpdateMacs, Is.EqualTo(15_470_264_320));
+        Assert.That(Layers(vgg)[0].ForwardMacs, Is.EqualTo(conv1));
+        Assert.That(vgg.WeightGradientMacs, Is.EqualTo(15_470_264_320));
         Assert.That(vgg.WeightGradientMacs, Is.EqualTo(vgg.ForwardMacs));
-        Assert.That(vgg.BackpropBackwardMacs, Is.EqualTo((2 * 15_470_264_320) - conv1));
+        Assert.That(BackpropBackwardMacs(vgg), Is.EqualTo((2 * 15_470_264_320) - conv1));
     }
 
     [Test]
     public void Vgg16_ActivationsPerSample_IsEveryTensorBetweenLayersOnce()
     {
-        Workload vgg = WorkloadCatalog.Vgg16(1000);
+        NetworkSpec vgg = WorkloadCatalog.Vgg16(1000);
 
         // Derived: input 150,528 + conv outputs 13,547,520 + pool outputs 1,530,368 + FC outputs 4096 + 4096 + 1000.
         Assert.That(vgg.ActivationsPerSample, Is.EqualTo(150_528 + 13_547_520 + 1_530_368 + 4096 + 4096 + 1000));
-        Assert.That(vgg.Layers.Where(l => l.Kind == WorkloadLayerKind.MaxPool).Sum(l => (long)l.OutputSize),
+        Assert.That(Layers(vgg).Where(l => l.Kind == LayerKind.MaxPool).Sum(l => (long)l.OutputSize),
             Is.EqualTo(1_530_368));
     }
 
     [Test]
     public void Vgg16_WithInputFeedbackPoint_AddsTheImage()
     {
-        Workload plain = WorkloadCatalog.Create("vgg16", 1000);
-        Workload withInput = WorkloadCatalog.Create("vgg16", 1000, feedbackAtInput: true);
+        NetworkSpec plain = WorkloadCatalog.Create("vgg16", 1000);
+        NetworkSpec withInput = WorkloadCatalog.Create("vgg16", 1000, feedbackAtInput: true);
 
         Assert.That(withInput.FeedbackShape.LayerSizes, Has.Count.EqualTo(16));
         Assert.That(withInput.FeedbackShape.LayerSizes[0], Is.EqualTo(3 * 224 * 224));
         Assert.That(withInput.FeedbackShape.TotalLayerSize, Is.EqualTo(13_555_712 + 150_528));
         Assert.That(withInput.FeedbackShape.MaxLayerSize, Is.EqualTo(3_211_264));
         Assert.That(withInput.Parameters, Is.EqualTo(plain.Parameters));
-        Assert.That(withInput.BackpropBackwardMacs, Is.EqualTo(plain.BackpropBackwardMacs));
+        Assert.That(BackpropBackwardMacs(withInput), Is.EqualTo(BackpropBackwardMacs(plain)));
         Assert.That(plain.WithFeedbackAtInput(), Is.EqualTo(withInput));
     }
 
     [Test]
     public void AlexNet_MatchesTorchvision()
     {
-        Workload alexnet = WorkloadCatalog.Create("alexnet", 1000);
+        NetworkSpec alexnet = WorkloadCatalog.Create("alexnet", 1000);
 
         // torchvision AlexNet_Weights.IMAGENET1K_V1 meta: num_params 61100840, _ops 0.714 (GMACs).
         Assert.That(alexnet.Parameters, Is.EqualTo(61_100_840));
@@ -103,13 +104,13 @@ public class CatalogTests
         {
             64 * 55 * 55, 192 * 27 * 27, 384 * 13 * 13, 256 * 13 * 13, 256 * 13 * 13, 4096, 4096,
         }));
-        Assert.That(alexnet.Layers.Single(l => l.Name == "fc6").InputSize, Is.EqualTo(256 * 6 * 6));
+        Assert.That(Layers(alexnet).Single(l => l.Name == "fc6").InputSize, Is.EqualTo(256 * 6 * 6));
     }
 
     [Test]
     public void MnistMlp_MatchesTheTrainingNetwork()
     {
-        Workload mlp = WorkloadCatalog.Create("mnist-mlp", 10);
+        NetworkSpec mlp = WorkloadCatalog.Create("mnist-mlp", 10);
         var config = new TrainConfig { Model = new ModelConfig { Hidden = [800, 800] }, Threads = 1 };
         Network network = NetworkBuilder.Build(config, inputs: 784, classes: 10, seed: 1);
 
@@ -117,20 +118,20 @@ public class CatalogTests
         Assert.That(mlp.Parameters, Is.EqualTo(network.ParameterCount));
         Assert.That(mlp.FeedbackShape, Is.EqualTo(new FeedbackShape(10, [800, 800])));
         Assert.That(mlp.ForwardMacs, Is.EqualTo((784 * 800) + (800 * 800) + (800 * 10)));
-        Assert.That(mlp.BackpropBackwardMacs, Is.EqualTo((800 * 800) + (800 * 10) + mlp.ForwardMacs));
-        Assert.That(mlp.DfaWeightUpdateMacs, Is.EqualTo(mlp.ForwardMacs));
+        Assert.That(BackpropBackwardMacs(mlp), Is.EqualTo((800 * 800) + (800 * 10) + mlp.ForwardMacs));
+        Assert.That(mlp.WeightGradientMacs, Is.EqualTo(mlp.ForwardMacs));
         Assert.That(mlp.ActivationsPerSample, Is.EqualTo(784 + 800 + 800 + 10));
     }
 
     [Test]
     public void Mlp_ParsesWidthsAndAppendsTheOutputLayer()
     {
-        Workload mlp = WorkloadCatalog.Create("mlp:784-800-800", 10);
+        NetworkSpec mlp = WorkloadCatalog.Create("mlp:784-800-800", 10);
 
         Assert.That(mlp.Name, Is.EqualTo("mlp:784-800-800"));
-        Assert.That(mlp.Layers.Select(l => (l.InputSize, l.OutputSize)),
+        Assert.That(mlp.Blocks.Select(b => (b.InputSize, b.OutputSize)),
             Is.EqualTo(new[] { (784, 800), (800, 800), (800, 10) }));
-        Assert.That(mlp.Layers.Select(l => l.IsFeedbackPoint), Is.EqualTo(new[] { true, true, false }));
+        Assert.That(mlp.HiddenBlocks.Select(b => b.Name), Is.EqualTo(new[] { "fc1", "fc2" }));
         Assert.That(mlp.Parameters, Is.EqualTo(WorkloadCatalog.MnistMlp(10).Parameters));
         Assert.That(WorkloadCatalog.Mlp([5, 3], 2).FeedbackShape, Is.EqualTo(new FeedbackShape(2, [3])));
     }
@@ -143,8 +144,8 @@ public class CatalogTests
     {
         foreach (int e in new[] { 1, 10, 100, 1000, 21841 })
         {
-            Workload workload = WorkloadCatalog.Create(name, e);
-            WorkloadLayer output = workload.Layers[^1];
+            NetworkSpec workload = WorkloadCatalog.Create(name, e);
+            LayerSpec output = Layers(workload)[^1];
 
             Assert.That(workload.Outputs, Is.EqualTo(e));
             Assert.That(workload.FeedbackShape.ErrorSize, Is.EqualTo(e));
@@ -154,12 +155,22 @@ public class CatalogTests
     }
 
     [Test]
+    public void MnistCnn_IsTheNetworkOfTheCnnConfigs()
+    {
+        NetworkSpec cnn = WorkloadCatalog.Create("mnist-cnn", 10);
+        var config = ConfigLoader.Load(Dfa.Testing.RepoPaths.Combine("configs", "cnn", "bp.yaml"));
+        Assert.That(cnn.Blocks, Is.EqualTo(NetworkSpec.From(config, 784, 10).Blocks));
+        Assert.That(cnn.Parameters, Is.EqualTo(3_274_634));
+        Assert.That(() => WorkloadCatalog.Create("mnist-cnn", 1), Throws.TypeOf<DfaInputException>().With.Message.Contains("at least 2"));
+    }
+
+    [Test]
     public void Create_UnknownName_ListsTheValidNames()
     {
         var ex = Assert.Throws<DfaInputException>(() => WorkloadCatalog.Create("resnet50", 1000))!;
 
         Assert.That(ex.Message, Does.Contain("resnet50"));
-        foreach (string name in new[] { "mlp:", "mnist-mlp", "vgg16", "alexnet" })
+        foreach (string name in new[] { "mlp:", "mnist-mlp", "mnist-cnn", "vgg16", "alexnet" })
         {
             Assert.That(ex.Message, Does.Contain(name));
         }
@@ -184,4 +195,10 @@ public class CatalogTests
         Assert.That(() => WorkloadCatalog.Create("vgg16", 0),
             Throws.TypeOf<DfaInputException>().With.Message.Contains("got 0"));
     }
+
+    private static IReadOnlyList<LayerSpec> Layers(NetworkSpec network) => [.. network.Blocks.SelectMany(b => b.Layers)];
+
+    /// <summary>BP's backward MACs per sample: every layer's weight gradient and every input gradient but the first layer's.</summary>
+    private static long BackpropBackwardMacs(NetworkSpec network) =>
+        Layers(network).Skip(1).Sum(l => l.InputGradientMacs) + network.WeightGradientMacs;
 }

@@ -1,0 +1,94 @@
+using Dfa.Backends.Registry;
+using Dfa.Core.Config;
+using Dfa.Core.Networks;
+using Dfa.Sim.Cost;
+using Dfa.Sim.Profiles;
+using Dfa.Sim.Workloads;
+
+namespace Dfa.Runs.Costing;
+
+/// <summary>
+/// What <c>dfa cost</c> prices: named workloads × output sizes × profiles × batches × backends, or configs ×
+/// profiles × batches, every row through the one cost engine.
+/// </summary>
+public static class CostTables
+{
+    /// <summary>Every combination, in workload, e, profile, batch, backend order; combinations that cannot run are listed in <paramref name="skipped"/>.</summary>
+    public static IReadOnlyList<MethodCost> Workloads(
+        FeedbackBackendRegistry registry, ProfileCatalog catalog, IReadOnlyList<string> workloads, IReadOnlyList<int> outputs,
+        IReadOnlyList<string> backends, IReadOnlyList<string> profiles, IReadOnlyList<int> batches, bool feedbackAtInput,
+        out IReadOnlyList<string> skipped)
+    {
+        IReadOnlyList<string> backendNames = backends.Contains("all") ? CostPlans.AllNames(registry) : backends;
+        IReadOnlyList<string> profileNames = profiles.Contains("all") ? catalog.Names : profiles;
+        Prices[] prices = profileNames.Select(n => new Prices(catalog.Load(n))).ToArray();
+        var rows = new List<MethodCost>();
+        var notes = new List<string>();
+        foreach (string w in workloads)
+        {
+            foreach (int e in outputs)
+            {
+                NetworkSpec workload = WorkloadCatalog.Create(w, e, feedbackAtInput);
+                foreach (Prices p in prices)
+                {
+                    foreach (int batch in batches)
+                    {
+                        foreach (string b in backendNames)
+                        {
+                            if (!CostPlans.Runs(b, p, registry))
+                            {
+                                string note = $"{b} is priced on {Prices.KindOf(registry.Get(b.EndsWith("-fp16", StringComparison.Ordinal) ? b[..^5] : b).Device)} profiles only; skipped on {p.Name}";
+                                if (!notes.Contains(note))
+                                {
+                                    notes.Add(note);
+                                }
+
+                                continue;
+                            }
+
+                            rows.Add(CostPlans.Price(b, workload, batch, p, registry));
+                        }
+                    }
+                }
+            }
+        }
+
+        skipped = notes;
+        return rows;
+    }
+
+    /// <summary>
+    /// Every config on every profile at every batch (null: each config's <c>batch_size</c>), in config, profile, batch
+    /// order; a config whose backend a profile cannot run is listed in <paramref name="skipped"/>.
+    /// </summary>
+    public static IReadOnlyList<PricedConfig> Configs(
+        FeedbackBackendRegistry registry, ProfileCatalog catalog, IReadOnlyList<string> configs, IReadOnlyList<string> profiles,
+        IReadOnlyList<int>? batches, out IReadOnlyList<string> skipped)
+    {
+        IReadOnlyList<string> profileNames = profiles.Contains("all") ? catalog.Names : profiles;
+        Prices[] prices = profileNames.Select(n => new Prices(catalog.Load(n))).ToArray();
+        var rows = new List<PricedConfig>();
+        var notes = new List<string>();
+        foreach (string path in configs)
+        {
+            TrainConfig config = ConfigLoader.Load(path, null, registry.Schema);
+            string label = path;
+            foreach (Prices p in prices)
+            {
+                if (!ConfigCosts.Runs(config, p, registry))
+                {
+                    notes.Add($"{path}: the {config.Feedback.Backend} backend is priced on {Prices.KindOf(registry.Get(config.Feedback.Backend).Device)} profiles only; skipped on {p.Name}");
+                    continue;
+                }
+
+                foreach (int batch in batches ?? [config.BatchSize])
+                {
+                    rows.Add(new PricedConfig(label, ConfigCosts.Price(config, label, batch, p, registry), ConfigCosts.Plan(config, label)));
+                }
+            }
+        }
+
+        skipped = notes;
+        return rows;
+    }
+}
