@@ -9,15 +9,25 @@ namespace Dfa.Cli;
 
 /// <summary>
 /// The <c>dfa</c> command: the composition root (DI container, commands) and the one place where exceptions become
-/// exit codes and one-line messages. Tests run it in-process with their own console and error writer.
+/// exit codes and one-line messages. Tests run it in-process with their own console and error writer; a program that
+/// brings its own feedback backends runs it with them registered (<c>services.AddFeedbackBackend&lt;T&gt;()</c>), and
+/// every command then lists, trains, compares and prices them as it does the built-in ones.
 /// </summary>
-internal static class DfaApp
+public static class DfaApp
 {
-    public static async Task<int> RunAsync(string[] args, IAnsiConsole console, TextWriter error)
+    /// <summary>Runs <c>dfa</c> with <paramref name="args"/>; returns its exit code (see <see cref="ExitCodes"/>).</summary>
+    /// <param name="args">The command line, e.g. <c>["train", "--config", "a.yaml"]</c>.</param>
+    /// <param name="console">Where tables, progress and results go.</param>
+    /// <param name="error">Where error messages go, one line each.</param>
+    /// <param name="configureServices">Registers more services after the built-in backends, e.g. a plug-in backend.</param>
+    public static async Task<int> RunAsync(string[] args, IAnsiConsole console, TextWriter error, Action<IServiceCollection>? configureServices = null)
     {
-        using ServiceProvider services = new ServiceCollection()
-            .AddFeedbackBackends()
-            .BuildServiceProvider();
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(console);
+        ArgumentNullException.ThrowIfNull(error);
+        IServiceCollection collection = new ServiceCollection().AddFeedbackBackends();
+        configureServices?.Invoke(collection);
+        using ServiceProvider services = collection.BuildServiceProvider();
         var registry = services.GetRequiredService<FeedbackBackendRegistry>();
 
         var root = new RootCommand("dfa: train networks with BP and Direct Feedback Alignment on simulated feedback hardware.")

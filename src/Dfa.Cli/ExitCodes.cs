@@ -1,7 +1,7 @@
 namespace Dfa.Cli;
 
 /// <summary>The process exit codes of <c>dfa</c>.</summary>
-internal static class ExitCodes
+public static class ExitCodes
 {
     public const int Success = 0;
 
