@@ -24,9 +24,16 @@ internal static class BackendsCommand
         var hidden = new Option<string>("--hidden") { Description = "Hidden layer widths (the feedback points), comma-separated.", DefaultValueFactory = _ => "800,800" };
         var outputs = new Option<string>("--outputs") { Description = "Output (error) sizes e, comma-separated.", DefaultValueFactory = _ => "10,1000" };
         var batch = new Option<int>("--batch") { Description = "Samples per projection call the work is predicted for.", DefaultValueFactory = _ => 128 };
-        var command = new Command("backends", "List the feedback backends with their predicted storage and work per sample.") { hidden, outputs, batch };
+        var reference = new Option<bool>("--reference") { Description = "Print the config reference of the feedback keys (every backend's section) as a Markdown table, and exit." };
+        var command = new Command("backends", "List the feedback backends with their config keys, predicted storage and work per sample.") { hidden, outputs, batch, reference };
         command.SetAction(parse =>
         {
+            if (parse.GetValue(reference))
+            {
+                console.Profile.Out.Writer.Write(Reference(registry));
+                return ExitCodes.Success;
+            }
+
             int[] layers = CommaList.Ints(parse.GetRequiredValue(hidden), "--hidden", MaxSize);
             int[] sizes = CommaList.Ints(parse.GetRequiredValue(outputs), "--outputs", MaxSize);
             int b = parse.GetValue(batch);
@@ -39,6 +46,25 @@ internal static class BackendsCommand
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    /// <summary>
+    /// The README's table of <c>feedback.*</c> keys, from the registry: the backends <c>feedback.backend</c> takes, and
+    /// every key of every backend's own section with its type, default and meaning.
+    /// </summary>
+    internal static string Reference(FeedbackBackendRegistry registry)
+    {
+        IEnumerable<IReadOnlyList<string>> rows = ConfigLoader.Document(registry.Schema)
+            .Where(d => d.Path.StartsWith("feedback.", StringComparison.Ordinal))
+            .Select(d => (IReadOnlyList<string>)
+            [
+                $"`{d.Path}`",
+                d.Default,
+                d.Path == "feedback.backend"
+                    ? $"one of {string.Join(", ", registry.Names.Select(n => $"`{n}`"))}: {d.Doc}"
+                    : $"{d.Type}: {d.Doc}",
+            ]);
+        return Output.MarkdownTable.Render(["key", "default", "meaning"], rows);
     }
 
     private static void Render(FeedbackBackendRegistry registry, int[] layers, int[] sizes, int batch, IAnsiConsole console)

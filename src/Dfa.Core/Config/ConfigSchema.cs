@@ -114,10 +114,14 @@ internal static class ConfigSchema
     {
         Field<FeedbackConfig>[] feedback =
         [
-            Keys<FeedbackConfig>.F("backend", c => c.Backend, (c, v) => c with { Backend = v! }, StringType.Required),
-            Keys<FeedbackConfig>.F("init", c => c.Init, (c, v) => c with { Init = v }, FeedbackInitType),
-            Keys<FeedbackConfig>.F("scale", c => c.Scale, (c, v) => c with { Scale = v }, new NullableType<double>(DoubleType.Positive)),
-            Keys<FeedbackConfig>.F("seed", c => c.Seed, (c, v) => c with { Seed = v }, new NullableType<ulong>(ULongType.Instance)),
+            Keys<FeedbackConfig>.F("backend", c => c.Backend, (c, v) => c with { Backend = v! }, StringType.Required,
+                "the feedback backend of DFA and its hybrids (--backend NAME); does not apply to BP or FA"),
+            Keys<FeedbackConfig>.F("init", c => c.Init, (c, v) => c with { Init = v }, FeedbackInitType,
+                "the feedback weights' distribution where a backend offers a choice: N(0,1)/√n_l, U(−1,1)/√n_l, or Xavier-uniform"),
+            Keys<FeedbackConfig>.F("scale", c => c.Scale, (c, v) => c with { Scale = v }, new NullableType<double>(DoubleType.Positive),
+                "overrides the distribution's default scale; null: the backend's own"),
+            Keys<FeedbackConfig>.F("seed", c => c.Seed, (c, v) => c with { Seed = v }, new NullableType<ulong>(ULongType.Instance),
+                "names the feedback matrices; null: derived from the run's seed"),
             .. backends.Sections.Select(section => new BackendSectionField(section)),
         ];
         return new Section<TrainConfig>(
