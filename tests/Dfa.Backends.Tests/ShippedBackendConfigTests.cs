@@ -1,5 +1,5 @@
-using Dfa.Backends.Sparse;
 using Dfa.Backends.Registry;
+using Dfa.Backends.Sparse;
 using Dfa.Core.Config;
 using Dfa.Core.Feedback;
 using Dfa.Testing;

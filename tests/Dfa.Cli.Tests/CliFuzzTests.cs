@@ -1,8 +1,8 @@
 using Dfa.Core;
 using Dfa.Core.Config;
+using Dfa.Core.Yaml;
 using Dfa.Testing;
 using Dfa.Testing.Fuzzing;
-using Dfa.Core.Yaml;
 
 namespace Dfa.Cli.Tests;
 

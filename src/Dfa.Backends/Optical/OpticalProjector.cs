@@ -1,8 +1,8 @@
 using Dfa.Backends.Encoding;
 using Dfa.Core;
-using Dfa.Core.State;
 using Dfa.Core.Feedback;
 using Dfa.Core.Randomness;
+using Dfa.Core.State;
 using Dfa.Core.Tensors;
 
 namespace Dfa.Backends.Optical;

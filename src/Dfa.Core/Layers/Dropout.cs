@@ -1,6 +1,6 @@
 using System.Numerics.Tensors;
-using Dfa.Core.State;
 using Dfa.Core.Randomness;
+using Dfa.Core.State;
 using Dfa.Core.Tensors;
 
 namespace Dfa.Core.Layers;

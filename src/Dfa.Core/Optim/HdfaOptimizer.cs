@@ -1,5 +1,5 @@
-using Dfa.Core.State;
 using Dfa.Core.Layers;
+using Dfa.Core.State;
 
 namespace Dfa.Core.Optim;
 

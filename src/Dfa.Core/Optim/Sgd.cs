@@ -1,7 +1,7 @@
 using System.Numerics;
 using System.Runtime.InteropServices;
-using Dfa.Core.State;
 using Dfa.Core.Layers;
+using Dfa.Core.State;
 
 namespace Dfa.Core.Optim;
 

@@ -1,5 +1,5 @@
-using Dfa.Core.State;
 using Dfa.Core.Feedback;
+using Dfa.Core.State;
 using Dfa.Core.Tensors;
 
 namespace Dfa.Core.Training;

@@ -1,7 +1,7 @@
-using Dfa.Core.State;
 using Dfa.Core.Feedback;
 using Dfa.Core.Optim;
 using Dfa.Core.Randomness;
+using Dfa.Core.State;
 using Dfa.Core.Tensors;
 
 namespace Dfa.Core.Training;

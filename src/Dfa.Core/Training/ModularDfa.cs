@@ -1,6 +1,6 @@
-using Dfa.Core.State;
 using Dfa.Core.Feedback;
 using Dfa.Core.Optim;
+using Dfa.Core.State;
 using Dfa.Core.Tensors;
 
 namespace Dfa.Core.Training;

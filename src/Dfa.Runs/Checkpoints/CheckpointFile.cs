@@ -1,9 +1,9 @@
 using System.Buffers.Binary;
 using System.Text;
+using Dfa.Core;
 using Dfa.Core.Serialization;
 using Dfa.Core.State;
 using Dfa.Core.Training;
-using Dfa.Core;
 
 namespace Dfa.Runs.Checkpoints;
 

@@ -1,10 +1,10 @@
-using Dfa.Core.Config.Schema;
+using Dfa.Core;
 using Dfa.Core.Config;
+using Dfa.Core.Config.Schema;
 using Dfa.Core.Data;
 using Dfa.Core.Serialization;
 using Dfa.Core.State;
 using Dfa.Core.Training;
-using Dfa.Core;
 using Dfa.Runs.Training;
 
 namespace Dfa.Runs.Checkpoints;

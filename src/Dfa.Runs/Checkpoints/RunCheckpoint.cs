@@ -1,13 +1,13 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using Dfa.Core;
 using Dfa.Core.Analysis;
 using Dfa.Core.Config;
 using Dfa.Core.Layers;
 using Dfa.Core.Serialization;
 using Dfa.Core.State;
 using Dfa.Core.Training;
-using Dfa.Core;
 using Dfa.Runs.Training;
 
 namespace Dfa.Runs.Checkpoints;

@@ -1,11 +1,11 @@
 using System.Globalization;
-using System.Text.Json;
 using System.Text;
+using System.Text.Json;
 using Dfa.Backends.Registry;
-using Dfa.Core.Config.Schema;
-using Dfa.Core.Config;
-using Dfa.Core.Yaml;
 using Dfa.Core;
+using Dfa.Core.Config;
+using Dfa.Core.Config.Schema;
+using Dfa.Core.Yaml;
 using Dfa.Runs.Training;
 using Dfa.Sim.Cost;
 

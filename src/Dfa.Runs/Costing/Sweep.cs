@@ -1,7 +1,7 @@
 using System.Globalization;
 using Dfa.Backends.Registry;
-using Dfa.Core.Networks;
 using Dfa.Core;
+using Dfa.Core.Networks;
 using Dfa.Sim.Cost;
 using Dfa.Sim.Workloads;
 

@@ -2,10 +2,10 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Reflection;
 using Dfa.Backends.Registry;
-using Dfa.Core.Config.Schema;
-using Dfa.Core.Config;
-using Dfa.Core.Yaml;
 using Dfa.Core;
+using Dfa.Core.Config;
+using Dfa.Core.Config.Schema;
+using Dfa.Core.Yaml;
 using Dfa.Runs.Files;
 using Dfa.Runs.Training;
 

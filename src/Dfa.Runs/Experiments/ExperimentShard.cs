@@ -1,8 +1,8 @@
-using System.Text.Json;
 using System.Text;
+using System.Text.Json;
 using Dfa.Backends.Registry;
-using Dfa.Core.Training;
 using Dfa.Core;
+using Dfa.Core.Training;
 using Dfa.Runs.Files;
 using Dfa.Runs.Sharding;
 using Dfa.Runs.Training;

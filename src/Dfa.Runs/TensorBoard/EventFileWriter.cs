@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
-using Dfa.Core.Serialization;
 using System.Globalization;
 using System.Text;
+using Dfa.Core.Serialization;
 
 namespace Dfa.Runs.TensorBoard;
 

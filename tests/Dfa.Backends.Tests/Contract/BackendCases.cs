@@ -1,10 +1,10 @@
-using Dfa.Backends.Registry;
 using Dfa.Backends.Binary;
 using Dfa.Backends.Optical;
+using Dfa.Backends.Registry;
 using Dfa.Backends.Sparse;
 using Dfa.Core.Config;
-using Dfa.Testing.Contract;
 using Dfa.Core.Feedback;
+using Dfa.Testing.Contract;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Dfa.Backends.Tests.Contract;

@@ -1,7 +1,7 @@
 using System.Text;
 using Dfa.Core.Config;
-using Dfa.Testing.Fuzzing;
 using Dfa.Core.Yaml;
+using Dfa.Testing.Fuzzing;
 
 namespace Dfa.Core.Tests.Config;
 

@@ -1,10 +1,10 @@
 using System.Buffers.Binary;
 using System.Text;
-using static Dfa.Testing.ModelTestNetworks;
 using Dfa.Core.Randomness;
 using Dfa.Core.Serialization;
 using Dfa.Core.Training;
 using Dfa.Testing;
+using static Dfa.Testing.ModelTestNetworks;
 
 namespace Dfa.Core.Tests.Serialization;
 

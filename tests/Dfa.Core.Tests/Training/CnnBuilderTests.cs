@@ -4,8 +4,8 @@ using Dfa.Core.Feedback;
 using Dfa.Core.Layers;
 using Dfa.Core.Optim;
 using Dfa.Core.Training;
-using Dfa.Testing;
 using Dfa.Core.Yaml;
+using Dfa.Testing;
 
 namespace Dfa.Core.Tests.Training;
 

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using Dfa.Core;
 using Dfa.Core.Layers;
 using Dfa.Core.Optim;
 using Dfa.Core.Randomness;
@@ -6,7 +7,6 @@ using Dfa.Core.Serialization;
 using Dfa.Core.State;
 using Dfa.Core.Tensors;
 using Dfa.Core.Training;
-using Dfa.Core;
 using Dfa.Runs.Checkpoints;
 using static Dfa.Testing.ModelTestNetworks;
 

@@ -3,10 +3,10 @@ using System.Text;
 using Dfa.Core.Serialization;
 using Dfa.Runs.TensorBoard;
 using Dfa.Testing;
-using Google.Protobuf.WellKnownTypes;
 using Google.Protobuf;
-using Tensorboard.Hparams;
+using Google.Protobuf.WellKnownTypes;
 using Tensorboard;
+using Tensorboard.Hparams;
 using HParamsType = Tensorboard.Hparams.DataType;
 using TensorType = Tensorboard.DataType;
 

@@ -1,11 +1,11 @@
 using Dfa.Core;
 using Dfa.Core.Config;
 using Dfa.Core.Feedback;
+using Dfa.Core.Methods;
+using Dfa.Core.Networks;
 using Dfa.Sim.Cost;
 using Dfa.Sim.Profiles;
 using Dfa.Sim.Workloads;
-using Dfa.Core.Methods;
-using Dfa.Core.Networks;
 
 namespace Dfa.Sim.Tests.Cost;
 

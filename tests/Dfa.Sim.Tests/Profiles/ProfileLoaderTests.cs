@@ -1,8 +1,8 @@
 using Dfa.Core;
 using Dfa.Core.Config;
+using Dfa.Core.Yaml;
 using Dfa.Sim.Profiles;
 using Dfa.Testing;
-using Dfa.Core.Yaml;
 
 namespace Dfa.Sim.Tests.Profiles;
 
