@@ -100,6 +100,7 @@ public sealed class OpticalProjector : IFeedbackProjector, IResumable
     private readonly double _readVariance;
     private readonly double _adcMax;
     private readonly Workspace[] _workspaces;
+    private readonly CameraModel _cameraModel;
     private long _calls;
     private double _drift;
     private int[] _litIndex = [];
@@ -136,6 +137,7 @@ public sealed class OpticalProjector : IFeedbackProjector, IResumable
         _fullWell = o.FullWellElectrons;
         _readVariance = o.ReadNoiseElectrons * o.ReadNoiseElectrons;
         _adcMax = o.BitDepth > 0 ? (1 << o.BitDepth) - 1 : 0;
+        _cameraModel = new CameraModel(o.Exposure, _fullWell, _readVariance, _adcMax);
         _refRe = new double[_n];
         _refIm = new double[_n];
         _calibration = new float[_n];
@@ -381,7 +383,7 @@ public sealed class OpticalProjector : IFeedbackProjector, IResumable
             return;
         }
 
-        Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, p =>
+        WorkerPool.Run(workers, workers, p =>
         {
             int first = (int)((long)blocks * p / workers);
             int last = (int)((long)blocks * (p + 1) / workers);
@@ -501,49 +503,34 @@ public sealed class OpticalProjector : IFeedbackProjector, IResumable
                 ReadOnlySpan<float> mRe = ws.FieldRe.AsSpan(((2 * b) + 1) * w, w);
                 ReadOnlySpan<float> mIm = ws.FieldIm.AsSpan(((2 * b) + 1) * w, w);
                 Span<double> yb = y.Slice(b * w, w);
-                if (!_camera)
-                {
-                    for (int j = 0; j < w; j++)
-                    {
-                        double lPlus = (Anchored(pRe[j], pIm[j], rRe[j], rIm[j]) - Plain(pRe[j], pIm[j]) - reference[j]) * 0.5;
-                        double lMinus = (Anchored(mRe[j], mIm[j], rRe[j], rIm[j]) - Plain(mRe[j], mIm[j]) - reference[j]) * 0.5;
-                        yb[j] += lPlus - lMinus;
-                    }
-
-                    continue;
-                }
-
                 Span<float> noise = ws.Noise.AsSpan(0, 4 * w);
                 if (shot)
                 {
                     KeyedGaussian.FillNormals(KeyedGaussian.Key(_seed, DomainNoise, call, b, ti, bc), noise, ws.Sin);
                 }
-                else
+                else if (_camera)
                 {
                     noise.Clear();
                 }
 
                 int litPlus = _lit[2 * ((b * tin) + ti)];
                 int litMinus = _lit[(2 * ((b * tin) + ti)) + 1];
-                for (int j = 0; j < w; j++)
+                var lit = new Frames(litPlus + anchors, litPlus, litMinus + anchors, litMinus);
+
+                // Pixels of one output tile share their frames' drift: one call per tile the block touches.
+                for (int j0 = 0; j0 < w;)
                 {
-                    int frame = ((((((c0 + j) / o.CameraPixels) * tin) + ti) * batch) + b) * 4;
-                    double d0 = 0, d1 = 0, d2 = 0, d3 = 0;
-                    if (o.Drift > 0)
+                    int tile = (c0 + j0) / o.CameraPixels;
+                    int j1 = (int)Math.Min(w, ((long)(tile + 1) * o.CameraPixels) - c0);
+                    var drift = default(FrameDrift);
+                    if (_camera && o.Drift > 0)
                     {
-                        d0 = _drifts[frame];
-                        d1 = _drifts[frame + 1];
-                        d2 = _drifts[frame + 2];
-                        d3 = _drifts[frame + 3];
+                        int frame = ((((tile * tin) + ti) * batch) + b) * 4;
+                        drift = new FrameDrift(_drifts[frame], _drifts[frame + 1], _drifts[frame + 2], _drifts[frame + 3]);
                     }
 
-                    double pa = Camera(Anchored(pRe[j], pIm[j], rRe[j], rIm[j]), litPlus + anchors, d0, noise[j]);
-                    double pp = Camera(Plain(pRe[j], pIm[j]), litPlus, d1, noise[w + j]);
-                    double ma = Camera(Anchored(mRe[j], mIm[j], rRe[j], rIm[j]), litMinus + anchors, d2, noise[(2 * w) + j]);
-                    double mp = Camera(Plain(mRe[j], mIm[j]), litMinus, d3, noise[(3 * w) + j]);
-                    double lPlus = (pa - pp - reference[j]) * 0.5;
-                    double lMinus = (ma - mp - reference[j]) * 0.5;
-                    yb[j] += lPlus - lMinus;
+                    CameraKernel.Accumulate(_cameraModel, _camera, pRe, pIm, mRe, mIm, rRe, rIm, reference, noise, lit, drift, yb, j0, j1);
+                    j0 = j1;
                 }
             }
         }
@@ -578,35 +565,8 @@ public sealed class OpticalProjector : IFeedbackProjector, IResumable
         }
     }
 
-    private static double Anchored(float fRe, float fIm, double rRe, double rIm)
-    {
-        double re = fRe + rRe;
-        double im = fIm + rIm;
-        return (re * re) + (im * im);
-    }
-
-    private static double Plain(float fRe, float fIm) => ((double)fRe * fRe) + ((double)fIm * fIm);
-
     /// <summary>One pixel of one frame through the camera: drift, shot + read noise, ADC; returns intensity units.</summary>
-    private double Camera(double intensity, int lit, double drift, float z)
-    {
-        var o = _geo.Options;
-        double fullScale = Math.Max(lit, 1) / o.Exposure;
-        double v = (1 + drift) * intensity / fullScale;
-        if (_fullWell > 0)
-        {
-            double mu = v * _fullWell;
-            double electrons = Math.Max(0, mu + (Math.Sqrt(mu + _readVariance) * z));
-            v = electrons / _fullWell;
-        }
-
-        if (_adcMax > 0)
-        {
-            v = Math.Clamp(Math.Round(v * _adcMax), 0, _adcMax) / _adcMax;
-        }
-
-        return v * fullScale;
-    }
+    private double Camera(double intensity, int lit, double drift, float z) => _cameraModel.Apply(intensity, lit, drift, z);
 
     /// <summary>Per-worker scratch, reused across calls.</summary>
     private sealed class Workspace

@@ -441,7 +441,7 @@ public sealed class Conv2d : IImageLayer
             return;
         }
 
-        Parallel.For(0, groups, new ParallelOptions { MaxDegreeOfParallelism = tasks }, body);
+        WorkerPool.Run(groups, tasks, body);
     }
 
     /// <summary>A per-thread scratch buffer of at least <paramref name="count"/> floats; it only grows.</summary>

@@ -16,12 +16,14 @@ public static unsafe partial class Gemm
     private const int MC = 96;
     private const int NC = 2048;
 
-    // Handing a task to a pool thread costs tens of µs here (waking a worker), so a task must carry about 1 M
-    // multiply-adds (~25 µs) to pay for itself; products under 2 M stay on the calling thread. Measured: DFA's
-    // feedback product 128×10·10×800 (1 M) took 2.3× longer split over two threads than on one.
-    private const long MinWorkPerTask = 1L << 20;
+    // A task goes to a WorkerPool thread that is usually still spinning from the previous fork-join (a few µs to
+    // hand over, against tens of µs to wake a .NET thread-pool worker), so 256 K multiply-adds (~6 µs) pay for it.
+    private const long MinWorkPerTask = 1L << 18;
 
-    private const int ChunksPerTask = 4;
+    // Chunks are taken dynamically, so the last one decides how long the other thread idles at the join: many small
+    // chunks (two panels wide at least) keep that under ~8 % of the MLP's 800-wide products.
+    private const int ChunksPerTask = 8;
+    private const int MinChunkPanels = 2;
 
     [ThreadStatic]
     private static float[]? t_packA;
@@ -103,7 +105,7 @@ public static unsafe partial class Gemm
 
         // Several chunks per worker, taken dynamically: on a shared machine one worker often starts late or loses
         // its core for a while, and the others then take over its chunks instead of waiting for it.
-        int chunk = Math.Max(RoundUp((extent + (tasks * ChunksPerTask) - 1) / (tasks * ChunksPerTask), align), 4 * align);
+        int chunk = Math.Max(RoundUp((extent + (tasks * ChunksPerTask) - 1) / (tasks * ChunksPerTask), align), MinChunkPanels * align);
         int chunks = (extent + chunk - 1) / chunk;
         tasks = Math.Min(tasks, chunks);
 
@@ -117,7 +119,7 @@ public static unsafe partial class Gemm
         // a buffer of the calling thread and shared read-only. It is cut into portions (one per slice and task);
         // each task packs its own portions, then claims any portion nobody has started and waits only for portions
         // another task is packing right now. So there is one fork-join per call, and no task ever waits for a task
-        // that has not started (Parallel.For may run them one after another). Who packs a portion does not change
+        // that has not started (the pool may run them one after another). Who packs a portion does not change
         // its bits. Past SharedPackLimit the repacking is a negligible share of the work and not worth the memory.
         int kcMax = SliceWidth(p.K);
         int shared = RoundUp(splitN ? p.M : p.N, splitN ? mr : nr);
@@ -134,7 +136,7 @@ public static unsafe partial class Gemm
         }
 
         Problem q = p;
-        Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
+        WorkerPool.Run(chunks, threads, t =>
         {
             if (portionState is not null)
             {
