@@ -39,7 +39,7 @@ public static class NetworkBuilder
                 layers.Add(Named(new LayerNorm(hidden[i]), $"ln{index}"));
             }
 
-            layers.Add(Named(Activations.Create(config.Model.Activation, hidden[i], config.Model), $"act{index}"));
+            layers.Add(Named(Threaded(Activations.Create(config.Model.Activation, hidden[i], config.Model), threads), $"act{index}"));
             if (config.DropoutP > 0)
             {
                 layers.Add(new Dropout(hidden[i], config.DropoutP, Rng.Derive(seed, $"dropout/{index}")));
@@ -89,7 +89,7 @@ public static class NetworkBuilder
                 var layers = new List<ILayer>
                 {
                     Named(conv, $"conv{index}"),
-                    Named(Activations.Create(model.Activation, o.Size, model), $"cact{index}"),
+                    Named(Threaded(Activations.Create(model.Activation, o.Size, model), threads), $"cact{index}"),
                 };
                 if (model.Pool > 1)
                 {
@@ -110,6 +110,17 @@ public static class NetworkBuilder
         }
 
         width = shape.Size;
+    }
+
+    /// <summary>Lets an element-wise activation split its passes over <paramref name="threads"/> (results do not depend on it).</summary>
+    private static ILayer Threaded(ILayer layer, int threads)
+    {
+        if (layer is Activation activation)
+        {
+            activation.Threads = threads;
+        }
+
+        return layer;
     }
 
     private static ILayer Named(ILayer layer, string prefix)

@@ -290,6 +290,37 @@ public sealed class OpticalProjectorTests
         }
     }
 
+    [TestCase(true, 0.0)]
+    [TestCase(false, 0.0)]
+    [TestCase(false, 0.05)]
+    public void CameraKernel_ScalarFallbackGivesTheSameBits(bool idealCamera, double drift)
+    {
+        // Odd widths so the vector body and the scalar tail both run; a camera that saturates and clips some pixels.
+        var shape = new FeedbackShape(300, [257, 43]);
+        Matrix error = TestData.RandomMatrix(7, 300, seed: 12);
+        var optical = idealCamera
+            ? new OpticalFeedbackConfig { Mirrors = 120, BitDepth = 0, FullWellElectrons = 0, Drift = 0 }
+            : new OpticalFeedbackConfig { Mirrors = 120, Exposure = 0.5, Drift = drift, CameraPixels = 100 };
+        bool saved = CameraKernel.UseVector256;
+        Matrix[] vector, scalar;
+        try
+        {
+            CameraKernel.UseVector256 = true;
+            vector = Run(Create(shape, optical), error);
+            CameraKernel.UseVector256 = false;
+            scalar = Run(Create(shape, optical), error);
+        }
+        finally
+        {
+            CameraKernel.UseVector256 = saved;
+        }
+
+        for (int l = 0; l < vector.Length; l++)
+        {
+            Assert.That(scalar[l].Data, Is.EqualTo(vector[l].Data));
+        }
+    }
+
     [Test]
     public void KeyedGaussian_IsStandardNormal()
     {
