@@ -13,6 +13,9 @@ public static unsafe partial class Gemm
     // MC: an MC×KC packed A block (384 KB) stays in a 512 KB L2 beside the streaming B micro-panel.
     // NC: a KC×NC packed B block lives in L3; a multiple of every NR.
     private const int KC = 1024;
+
+    /// <summary>The deepest k slice: a product with k up to this is one slice, so its rounding is one dot product per element.</summary>
+    internal const int MaxSliceWidth = KC;
     private const int MC = 96;
     private const int NC = 2048;
 
@@ -60,7 +63,7 @@ public static unsafe partial class Gemm
 
     private readonly struct Problem(
         Transpose transA, Transpose transB, int m, int n, int k, float alpha,
-        float* a, int lda, float* b, int ldb, float beta, float* c, int ldc)
+        float* a, int lda, float* b, int ldb, float beta, float* c, int ldc, int sliceWidth = 0)
     {
         public readonly Transpose TransA = transA;
         public readonly Transpose TransB = transB;
@@ -75,12 +78,15 @@ public static unsafe partial class Gemm
         public readonly float Beta = beta;
         public readonly float* C = c;
         public readonly int Ldc = ldc;
+
+        /// <summary>KC of every slice but the last: <see cref="SliceWidth"/> of k, or the width a caller forced.</summary>
+        public readonly int SliceK = sliceWidth > 0 ? sliceWidth : SliceWidth(k);
     }
 
     private static void Run(in Problem p, int threads)
     {
         GemmIsa isa = ForcedIsa ?? BestIsa;
-        if (p.M == 1 && p.TransB == Transpose.No)
+        if (p.M == 1 && p.TransB == Transpose.No && p.SliceK == SliceWidth(p.K))
         {
             RowTimesMatrix(p, isa, threads);
             return;
@@ -121,7 +127,7 @@ public static unsafe partial class Gemm
         // another task is packing right now. So there is one fork-join per call, and no task ever waits for a task
         // that has not started (the pool may run them one after another). Who packs a portion does not change
         // its bits. Past SharedPackLimit the repacking is a negligible share of the work and not worth the memory.
-        int kcMax = SliceWidth(p.K);
+        int kcMax = p.SliceK;
         int shared = RoundUp(splitN ? p.M : p.N, splitN ? mr : nr);
         nint sharedAddress = 0;
         int slices = (p.K + kcMax - 1) / kcMax;
@@ -218,7 +224,7 @@ public static unsafe partial class Gemm
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void RunBlock(in Problem p, GemmIsa isa, int mr, int nr, int m0, int m1, int n0, int n1, float* sharedA, float* sharedB)
     {
-        int kcMax = SliceWidth(p.K);
+        int kcMax = p.SliceK;
         int mcMax = Math.Min(MC, RoundUp(m1 - m0, mr));
         int ncMax = Math.Min(NC, RoundUp(n1 - n0, nr));
         float* packA = sharedA == null ? Rent(ref t_packA, mcMax * kcMax) : null;

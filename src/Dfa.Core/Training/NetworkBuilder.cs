@@ -53,7 +53,7 @@ public static class NetworkBuilder
         blocks.Add(new NetworkBlock(
             "output",
             [Named(new Linear(width, classes, Rng.Derive(seed, $"init/fc{output}"), threads), $"fc{output}")]));
-        return new Network(blocks);
+        return new Network(blocks) { Threads = threads };
     }
 
     /// <summary>
@@ -94,7 +94,7 @@ public static class NetworkBuilder
                 if (model.Pool > 1)
                 {
                     IImageLayer pool = model.PoolKind == PoolKind.Max
-                        ? new MaxPool2d(o.Channels, o.Height, o.Width, model.Pool)
+                        ? new MaxPool2d(o.Channels, o.Height, o.Width, model.Pool) { Threads = threads }
                         : new AvgPool2d(o.Channels, o.Height, o.Width, model.Pool);
                     layers.Add(pool);
                     o = pool.OutputShape;
