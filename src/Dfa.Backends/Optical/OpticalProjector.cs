@@ -368,7 +368,7 @@ public sealed class OpticalProjector : IFeedbackProjector, IResumable
         }
     }
 
-    /// <summary>Runs <paramref name="body"/> over every column block: a fixed contiguous share per worker.</summary>
+    /// <summary>Runs <paramref name="body"/> over every column block, each worker with its own workspace.</summary>
     private void ForEachBlock(Action<int, Workspace> body)
     {
         int blocks = (_n + BlockColumns - 1) / BlockColumns;
@@ -383,11 +383,12 @@ public sealed class OpticalProjector : IFeedbackProjector, IResumable
             return;
         }
 
+        // Each worker takes the next unclaimed block, so a worker that loses its core on a shared machine leaves its
+        // blocks to the others. A block's result depends only on its index (the workspace is scratch, reset per block).
+        int next = 0;
         WorkerPool.Run(workers, workers, p =>
         {
-            int first = (int)((long)blocks * p / workers);
-            int last = (int)((long)blocks * (p + 1) / workers);
-            for (int bc = first; bc < last; bc++)
+            for (int bc = Interlocked.Increment(ref next) - 1; bc < blocks; bc = Interlocked.Increment(ref next) - 1)
             {
                 body(bc, _workspaces[p]);
             }
