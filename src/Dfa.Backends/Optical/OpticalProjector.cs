@@ -86,6 +86,9 @@ public sealed class OpticalProjector : IFeedbackProjector, IResumable
     private const ulong DomainCalibration = 3;
     private static readonly float InvSqrt2 = (float)(1 / Math.Sqrt(2));
 
+    /// <summary>Test hook: false keeps every tile on the per-row sums (the reference the GEMM fields must match bit for bit).</summary>
+    internal static bool UseDenseFields { get; set; } = true;
+
     private readonly OpticalGeometry _geo;
     private readonly ulong _seed;
     private readonly int _threads;
@@ -111,6 +114,8 @@ public sealed class OpticalProjector : IFeedbackProjector, IResumable
     private int[] _lit = [];
     private double[] _drifts = [];
     private sbyte[] _signs = [];
+    private bool[] _denseTile = [];
+    private float[][] _frameMatrices = [];
 
     internal OpticalProjector(OpticalGeometry geometry, ulong seed, int threads)
     {
@@ -278,6 +283,7 @@ public sealed class OpticalProjector : IFeedbackProjector, IResumable
             }
         }
 
+        PrepareDenseTiles(batch);
         long call = _calls;
         ForEachBlock((bc, ws) => ProjectBlock(bc, ws, batch, call, signals));
         _calls++;
@@ -441,6 +447,84 @@ public sealed class OpticalProjector : IFeedbackProjector, IResumable
         }
     }
 
+    /// <summary>
+    /// Marks the input tiles whose frames light at least a quarter of their mirrors on average, and builds their 0/1
+    /// frame matrices X (frames × tile inputs). For those tiles the fields are two GEMMs, <c>X·Re R</c> and
+    /// <c>X·Im R</c>, instead of a sum per lit row: with k up to <see cref="Gemm.SingleSliceDepth"/> each field element
+    /// is one multiply-add chain over the rows in ascending order, where a dark row adds an exact zero and a lit row
+    /// adds its value exactly as the sum did, so the fields (and everything after them) keep their bits. Dense errors
+    /// light most mirrors; there the blocked GEMM runs near the machine's peak while the row sums run at its load rate.
+    /// </summary>
+    private void PrepareDenseTiles(int batch)
+    {
+        int tin = _geo.InputTiles;
+        int frames = 2 * batch;
+        if (_denseTile.Length != tin)
+        {
+            _denseTile = new bool[tin];
+            _frameMatrices = new float[tin][];
+        }
+
+        for (int ti = 0; ti < tin; ti++)
+        {
+            int inputs = _geo.TileInputs(ti);
+            long lit = 0;
+            for (int b = 0; b < batch; b++)
+            {
+                lit += _lit[2 * ((b * tin) + ti)] + _lit[(2 * ((b * tin) + ti)) + 1];
+            }
+
+            _denseTile[ti] = UseDenseFields && inputs <= Gemm.SingleSliceDepth && 4 * lit >= (long)frames * inputs;
+            if (!_denseTile[ti])
+            {
+                continue;
+            }
+
+            int i0 = ti * _geo.Capacity;
+            float[] x = _frameMatrices[ti] is { } m && m.Length == frames * inputs ? m : new float[frames * inputs];
+            Array.Clear(x);
+            for (int r = 0; r < frames; r++)
+            {
+                foreach (int i in _litIndex.AsSpan(_litStart[r], _litEnd[r] - _litStart[r]))
+                {
+                    if (i >= i0 && i < i0 + inputs)
+                    {
+                        x[(r * inputs) + i - i0] = 1f;
+                    }
+                }
+            }
+
+            _frameMatrices[ti] = x;
+        }
+    }
+
+    /// <summary>The fields of every frame over one tile by GEMM (see <see cref="PrepareDenseTiles"/>).</summary>
+    private void DenseTileFields(int bc, Workspace ws, int ti, int frames, int w)
+    {
+        int i0 = ti * _geo.Capacity;
+        int inputs = _geo.TileInputs(ti);
+        ws.EnsureTile(inputs);
+        for (int g = i0; g < i0 + inputs; g++)
+        {
+            Span<float> re = ws.TileRe.AsSpan((g - i0) * BlockStride, w);
+            Span<float> im = ws.TileIm.AsSpan((g - i0) * BlockStride, w);
+            if (_rowLit[g])
+            {
+                KeyedGaussian.FillPairs(KeyedGaussian.Key(_seed, DomainMatrix, g, bc), InvSqrt2, re, im);
+            }
+            else
+            {
+                // Dark in every frame: its column of X is zero, and zeros keep the products exact.
+                re.Clear();
+                im.Clear();
+            }
+        }
+
+        float[] x = _frameMatrices[ti];
+        Gemm.Multiply(Transpose.No, Transpose.No, frames, w, inputs, 1f, x, inputs, ws.TileRe, BlockStride, 0f, ws.FieldRe, w);
+        Gemm.Multiply(Transpose.No, Transpose.No, frames, w, inputs, 1f, x, inputs, ws.TileIm, BlockStride, 0f, ws.FieldIm, w);
+    }
+
     private void ProjectBlock(int bc, Workspace ws, int batch, long call, IReadOnlyList<Matrix> signals)
     {
         int tin = _geo.InputTiles;
@@ -461,9 +545,26 @@ public sealed class OpticalProjector : IFeedbackProjector, IResumable
         {
             int i0 = ti * _geo.Capacity;
             int i1 = i0 + _geo.TileInputs(ti);
-            ws.FieldRe.AsSpan(0, rows * w).Clear();
-            ws.FieldIm.AsSpan(0, rows * w).Clear();
-            for (int k0 = i0; k0 < i1; k0 += BlockRows)
+            if (_denseTile[ti])
+            {
+                DenseTileFields(bc, ws, ti, rows, w);
+
+                // Later tiles' sparse sums start past this tile's lit rows.
+                for (int r = 0; r < rows; r++)
+                {
+                    while (cursor[r] < _litEnd[r] && _litIndex[cursor[r]] < i1)
+                    {
+                        cursor[r]++;
+                    }
+                }
+            }
+            else
+            {
+                ws.FieldRe.AsSpan(0, rows * w).Clear();
+                ws.FieldIm.AsSpan(0, rows * w).Clear();
+            }
+
+            for (int k0 = i0; k0 < i1 && !_denseTile[ti]; k0 += BlockRows)
             {
                 int k1 = Math.Min(k0 + BlockRows, i1);
                 for (int g = k0; g < k1; g++)
@@ -591,6 +692,20 @@ public sealed class OpticalProjector : IFeedbackProjector, IResumable
         public float[] FieldIm { get; private set; } = [];
 
         public double[] Y { get; private set; } = [];
+
+        /// <summary>A whole input tile's rows of the block (dense tiles only), <see cref="BlockStride"/> apart.</summary>
+        public float[] TileRe { get; private set; } = [];
+
+        public float[] TileIm { get; private set; } = [];
+
+        public void EnsureTile(int inputs)
+        {
+            if (TileRe.Length < inputs * BlockStride)
+            {
+                TileRe = new float[inputs * BlockStride];
+                TileIm = new float[inputs * BlockStride];
+            }
+        }
 
         public void Ensure(int batch)
         {

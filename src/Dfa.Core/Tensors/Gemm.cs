@@ -91,6 +91,13 @@ public static partial class Gemm
     }
 
     /// <summary>
+    /// The deepest product computed as one k slice: for k up to this, every element of <c>op(A)·op(B)</c> is one
+    /// fused multiply-add chain over k ascending from 0, so a caller may rely on that rounding (e.g. a sum of 0/1-weighted
+    /// rows equals the plain sum of the selected rows in order).
+    /// </summary>
+    public static int SingleSliceDepth => MaxSliceWidth;
+
+    /// <summary>
     /// <see cref="Multiply(Transpose, Transpose, int, int, int, float, ReadOnlySpan{float}, int, ReadOnlySpan{float}, int, float, Span{float}, int, int)"/>
     /// with k cut into slices of <paramref name="sliceWidth"/> (the last may be shorter) instead of the width k alone
     /// picks: C is written from the first slice with β, and each later slice is added onto it, so the result is bit for

@@ -321,6 +321,41 @@ public sealed class OpticalProjectorTests
         }
     }
 
+    [TestCase(1, 0)]
+    [TestCase(2, 0)]
+    [TestCase(2, 120)]
+    public void DenseErrors_FieldsByGemm_GiveTheBitsOfTheRowSums(int threads, int mirrors)
+    {
+        // Gaussian errors light most mirrors, so every tile takes the GEMM path; with 120 mirrors the 300 inputs span
+        // three tiles. Camera noise and drift on, several calls (the noise is keyed by call).
+        var shape = new FeedbackShape(300, [257, 43]);
+        var optical = mirrors > 0
+            ? new OpticalFeedbackConfig { Mirrors = mirrors, Drift = 0.02, CameraPixels = 100 }
+            : new OpticalFeedbackConfig { Drift = 0.02, CameraPixels = 100 };
+        Matrix error = TestData.RandomMatrix(6, 300, seed: 21);
+        OpticalProjector viaGemm = Create(shape, optical, threads: threads);
+        OpticalProjector viaSums = Create(shape, optical, threads: threads);
+        for (int call = 0; call < 3; call++)
+        {
+            Matrix[] expected, actual;
+            try
+            {
+                OpticalProjector.UseDenseFields = false;
+                expected = Run(viaSums, error);
+            }
+            finally
+            {
+                OpticalProjector.UseDenseFields = true;
+            }
+
+            actual = Run(viaGemm, error);
+            for (int l = 0; l < actual.Length; l++)
+            {
+                Assert.That(actual[l].Data, Is.EqualTo(expected[l].Data), $"call {call}, layer {l}");
+            }
+        }
+    }
+
     [Test]
     public void KeyedGaussian_IsStandardNormal()
     {
