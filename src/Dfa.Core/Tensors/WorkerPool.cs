@@ -18,6 +18,8 @@ namespace Dfa.Core.Tensors;
 /// waited for (on a loaded machine it may not get a core for a whole time slice). Calls made from inside a body, from
 /// a worker, or while another thread's call is in flight run all their indices on the calling thread. None of this
 /// changes results: callers split work so that an element's arithmetic does not depend on who computes it.</para>
+/// <para>No call uses more threads than the machine has cores (<see cref="Environment.ProcessorCount"/>): on a 2-core
+/// machine <c>threads: 4</c> runs on two.</para>
 /// </remarks>
 public static class WorkerPool
 {
