@@ -86,6 +86,9 @@ public sealed class OpticalProjector : IFeedbackProjector, IResumable
     private const ulong DomainCalibration = 3;
     private static readonly float InvSqrt2 = (float)(1 / Math.Sqrt(2));
 
+    /// <summary>Test hook: false keeps every tile on the per-row sums (the reference the GEMM fields must match bit for bit).</summary>
+    internal static bool UseDenseFields { get; set; } = true;
+
     private readonly OpticalGeometry _geo;
     private readonly ulong _seed;
     private readonly int _threads;
@@ -100,6 +103,7 @@ public sealed class OpticalProjector : IFeedbackProjector, IResumable
     private readonly double _readVariance;
     private readonly double _adcMax;
     private readonly Workspace[] _workspaces;
+    private readonly CameraModel _cameraModel;
     private long _calls;
     private double _drift;
     private int[] _litIndex = [];
@@ -110,6 +114,8 @@ public sealed class OpticalProjector : IFeedbackProjector, IResumable
     private int[] _lit = [];
     private double[] _drifts = [];
     private sbyte[] _signs = [];
+    private bool[] _denseTile = [];
+    private float[][] _frameMatrices = [];
 
     internal OpticalProjector(OpticalGeometry geometry, ulong seed, int threads)
     {
@@ -136,6 +142,7 @@ public sealed class OpticalProjector : IFeedbackProjector, IResumable
         _fullWell = o.FullWellElectrons;
         _readVariance = o.ReadNoiseElectrons * o.ReadNoiseElectrons;
         _adcMax = o.BitDepth > 0 ? (1 << o.BitDepth) - 1 : 0;
+        _cameraModel = new CameraModel(o.Exposure, _fullWell, _readVariance, _adcMax);
         _refRe = new double[_n];
         _refIm = new double[_n];
         _calibration = new float[_n];
@@ -276,6 +283,7 @@ public sealed class OpticalProjector : IFeedbackProjector, IResumable
             }
         }
 
+        PrepareDenseTiles(batch);
         long call = _calls;
         ForEachBlock((bc, ws) => ProjectBlock(bc, ws, batch, call, signals));
         _calls++;
@@ -366,7 +374,7 @@ public sealed class OpticalProjector : IFeedbackProjector, IResumable
         }
     }
 
-    /// <summary>Runs <paramref name="body"/> over every column block: a fixed contiguous share per worker.</summary>
+    /// <summary>Runs <paramref name="body"/> over every column block, each worker with its own workspace.</summary>
     private void ForEachBlock(Action<int, Workspace> body)
     {
         int blocks = (_n + BlockColumns - 1) / BlockColumns;
@@ -381,11 +389,12 @@ public sealed class OpticalProjector : IFeedbackProjector, IResumable
             return;
         }
 
-        Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, p =>
+        // Each worker takes the next unclaimed block, so a worker that loses its core on a shared machine leaves its
+        // blocks to the others. A block's result depends only on its index (the workspace is scratch, reset per block).
+        int next = 0;
+        WorkerPool.Run(workers, workers, p =>
         {
-            int first = (int)((long)blocks * p / workers);
-            int last = (int)((long)blocks * (p + 1) / workers);
-            for (int bc = first; bc < last; bc++)
+            for (int bc = Interlocked.Increment(ref next) - 1; bc < blocks; bc = Interlocked.Increment(ref next) - 1)
             {
                 body(bc, _workspaces[p]);
             }
@@ -438,6 +447,84 @@ public sealed class OpticalProjector : IFeedbackProjector, IResumable
         }
     }
 
+    /// <summary>
+    /// Marks the input tiles whose frames light at least a quarter of their mirrors on average, and builds their 0/1
+    /// frame matrices X (frames × tile inputs). For those tiles the fields are two GEMMs, <c>X·Re R</c> and
+    /// <c>X·Im R</c>, instead of a sum per lit row: with k up to <see cref="Gemm.SingleSliceDepth"/> each field element
+    /// is one multiply-add chain over the rows in ascending order, where a dark row adds an exact zero and a lit row
+    /// adds its value exactly as the sum did, so the fields (and everything after them) keep their bits. Dense errors
+    /// light most mirrors; there the blocked GEMM runs near the machine's peak while the row sums run at its load rate.
+    /// </summary>
+    private void PrepareDenseTiles(int batch)
+    {
+        int tin = _geo.InputTiles;
+        int frames = 2 * batch;
+        if (_denseTile.Length != tin)
+        {
+            _denseTile = new bool[tin];
+            _frameMatrices = new float[tin][];
+        }
+
+        for (int ti = 0; ti < tin; ti++)
+        {
+            int inputs = _geo.TileInputs(ti);
+            long lit = 0;
+            for (int b = 0; b < batch; b++)
+            {
+                lit += _lit[2 * ((b * tin) + ti)] + _lit[(2 * ((b * tin) + ti)) + 1];
+            }
+
+            _denseTile[ti] = UseDenseFields && inputs <= Gemm.SingleSliceDepth && 4 * lit >= (long)frames * inputs;
+            if (!_denseTile[ti])
+            {
+                continue;
+            }
+
+            int i0 = ti * _geo.Capacity;
+            float[] x = _frameMatrices[ti] is { } m && m.Length == frames * inputs ? m : new float[frames * inputs];
+            Array.Clear(x);
+            for (int r = 0; r < frames; r++)
+            {
+                foreach (int i in _litIndex.AsSpan(_litStart[r], _litEnd[r] - _litStart[r]))
+                {
+                    if (i >= i0 && i < i0 + inputs)
+                    {
+                        x[(r * inputs) + i - i0] = 1f;
+                    }
+                }
+            }
+
+            _frameMatrices[ti] = x;
+        }
+    }
+
+    /// <summary>The fields of every frame over one tile by GEMM (see <see cref="PrepareDenseTiles"/>).</summary>
+    private void DenseTileFields(int bc, Workspace ws, int ti, int frames, int w)
+    {
+        int i0 = ti * _geo.Capacity;
+        int inputs = _geo.TileInputs(ti);
+        ws.EnsureTile(inputs);
+        for (int g = i0; g < i0 + inputs; g++)
+        {
+            Span<float> re = ws.TileRe.AsSpan((g - i0) * BlockStride, w);
+            Span<float> im = ws.TileIm.AsSpan((g - i0) * BlockStride, w);
+            if (_rowLit[g])
+            {
+                KeyedGaussian.FillPairs(KeyedGaussian.Key(_seed, DomainMatrix, g, bc), InvSqrt2, re, im);
+            }
+            else
+            {
+                // Dark in every frame: its column of X is zero, and zeros keep the products exact.
+                re.Clear();
+                im.Clear();
+            }
+        }
+
+        float[] x = _frameMatrices[ti];
+        Gemm.Multiply(Transpose.No, Transpose.No, frames, w, inputs, 1f, x, inputs, ws.TileRe, BlockStride, 0f, ws.FieldRe, w);
+        Gemm.Multiply(Transpose.No, Transpose.No, frames, w, inputs, 1f, x, inputs, ws.TileIm, BlockStride, 0f, ws.FieldIm, w);
+    }
+
     private void ProjectBlock(int bc, Workspace ws, int batch, long call, IReadOnlyList<Matrix> signals)
     {
         int tin = _geo.InputTiles;
@@ -458,9 +545,26 @@ public sealed class OpticalProjector : IFeedbackProjector, IResumable
         {
             int i0 = ti * _geo.Capacity;
             int i1 = i0 + _geo.TileInputs(ti);
-            ws.FieldRe.AsSpan(0, rows * w).Clear();
-            ws.FieldIm.AsSpan(0, rows * w).Clear();
-            for (int k0 = i0; k0 < i1; k0 += BlockRows)
+            if (_denseTile[ti])
+            {
+                DenseTileFields(bc, ws, ti, rows, w);
+
+                // Later tiles' sparse sums start past this tile's lit rows.
+                for (int r = 0; r < rows; r++)
+                {
+                    while (cursor[r] < _litEnd[r] && _litIndex[cursor[r]] < i1)
+                    {
+                        cursor[r]++;
+                    }
+                }
+            }
+            else
+            {
+                ws.FieldRe.AsSpan(0, rows * w).Clear();
+                ws.FieldIm.AsSpan(0, rows * w).Clear();
+            }
+
+            for (int k0 = i0; k0 < i1 && !_denseTile[ti]; k0 += BlockRows)
             {
                 int k1 = Math.Min(k0 + BlockRows, i1);
                 for (int g = k0; g < k1; g++)
@@ -501,49 +605,34 @@ public sealed class OpticalProjector : IFeedbackProjector, IResumable
                 ReadOnlySpan<float> mRe = ws.FieldRe.AsSpan(((2 * b) + 1) * w, w);
                 ReadOnlySpan<float> mIm = ws.FieldIm.AsSpan(((2 * b) + 1) * w, w);
                 Span<double> yb = y.Slice(b * w, w);
-                if (!_camera)
-                {
-                    for (int j = 0; j < w; j++)
-                    {
-                        double lPlus = (Anchored(pRe[j], pIm[j], rRe[j], rIm[j]) - Plain(pRe[j], pIm[j]) - reference[j]) * 0.5;
-                        double lMinus = (Anchored(mRe[j], mIm[j], rRe[j], rIm[j]) - Plain(mRe[j], mIm[j]) - reference[j]) * 0.5;
-                        yb[j] += lPlus - lMinus;
-                    }
-
-                    continue;
-                }
-
                 Span<float> noise = ws.Noise.AsSpan(0, 4 * w);
                 if (shot)
                 {
                     KeyedGaussian.FillNormals(KeyedGaussian.Key(_seed, DomainNoise, call, b, ti, bc), noise, ws.Sin);
                 }
-                else
+                else if (_camera)
                 {
                     noise.Clear();
                 }
 
                 int litPlus = _lit[2 * ((b * tin) + ti)];
                 int litMinus = _lit[(2 * ((b * tin) + ti)) + 1];
-                for (int j = 0; j < w; j++)
+                var lit = new Frames(litPlus + anchors, litPlus, litMinus + anchors, litMinus);
+
+                // Pixels of one output tile share their frames' drift: one call per tile the block touches.
+                for (int j0 = 0; j0 < w;)
                 {
-                    int frame = ((((((c0 + j) / o.CameraPixels) * tin) + ti) * batch) + b) * 4;
-                    double d0 = 0, d1 = 0, d2 = 0, d3 = 0;
-                    if (o.Drift > 0)
+                    int tile = (c0 + j0) / o.CameraPixels;
+                    int j1 = (int)Math.Min(w, ((long)(tile + 1) * o.CameraPixels) - c0);
+                    var drift = default(FrameDrift);
+                    if (_camera && o.Drift > 0)
                     {
-                        d0 = _drifts[frame];
-                        d1 = _drifts[frame + 1];
-                        d2 = _drifts[frame + 2];
-                        d3 = _drifts[frame + 3];
+                        int frame = ((((tile * tin) + ti) * batch) + b) * 4;
+                        drift = new FrameDrift(_drifts[frame], _drifts[frame + 1], _drifts[frame + 2], _drifts[frame + 3]);
                     }
 
-                    double pa = Camera(Anchored(pRe[j], pIm[j], rRe[j], rIm[j]), litPlus + anchors, d0, noise[j]);
-                    double pp = Camera(Plain(pRe[j], pIm[j]), litPlus, d1, noise[w + j]);
-                    double ma = Camera(Anchored(mRe[j], mIm[j], rRe[j], rIm[j]), litMinus + anchors, d2, noise[(2 * w) + j]);
-                    double mp = Camera(Plain(mRe[j], mIm[j]), litMinus, d3, noise[(3 * w) + j]);
-                    double lPlus = (pa - pp - reference[j]) * 0.5;
-                    double lMinus = (ma - mp - reference[j]) * 0.5;
-                    yb[j] += lPlus - lMinus;
+                    CameraKernel.Accumulate(_cameraModel, _camera, pRe, pIm, mRe, mIm, rRe, rIm, reference, noise, lit, drift, yb, j0, j1);
+                    j0 = j1;
                 }
             }
         }
@@ -578,35 +667,8 @@ public sealed class OpticalProjector : IFeedbackProjector, IResumable
         }
     }
 
-    private static double Anchored(float fRe, float fIm, double rRe, double rIm)
-    {
-        double re = fRe + rRe;
-        double im = fIm + rIm;
-        return (re * re) + (im * im);
-    }
-
-    private static double Plain(float fRe, float fIm) => ((double)fRe * fRe) + ((double)fIm * fIm);
-
     /// <summary>One pixel of one frame through the camera: drift, shot + read noise, ADC; returns intensity units.</summary>
-    private double Camera(double intensity, int lit, double drift, float z)
-    {
-        var o = _geo.Options;
-        double fullScale = Math.Max(lit, 1) / o.Exposure;
-        double v = (1 + drift) * intensity / fullScale;
-        if (_fullWell > 0)
-        {
-            double mu = v * _fullWell;
-            double electrons = Math.Max(0, mu + (Math.Sqrt(mu + _readVariance) * z));
-            v = electrons / _fullWell;
-        }
-
-        if (_adcMax > 0)
-        {
-            v = Math.Clamp(Math.Round(v * _adcMax), 0, _adcMax) / _adcMax;
-        }
-
-        return v * fullScale;
-    }
+    private double Camera(double intensity, int lit, double drift, float z) => _cameraModel.Apply(intensity, lit, drift, z);
 
     /// <summary>Per-worker scratch, reused across calls.</summary>
     private sealed class Workspace
@@ -630,6 +692,20 @@ public sealed class OpticalProjector : IFeedbackProjector, IResumable
         public float[] FieldIm { get; private set; } = [];
 
         public double[] Y { get; private set; } = [];
+
+        /// <summary>A whole input tile's rows of the block (dense tiles only), <see cref="BlockStride"/> apart.</summary>
+        public float[] TileRe { get; private set; } = [];
+
+        public float[] TileIm { get; private set; } = [];
+
+        public void EnsureTile(int inputs)
+        {
+            if (TileRe.Length < inputs * BlockStride)
+            {
+                TileRe = new float[inputs * BlockStride];
+                TileIm = new float[inputs * BlockStride];
+            }
+        }
 
         public void Ensure(int batch)
         {
