@@ -144,6 +144,8 @@ internal static class CompareCommand
                 Sparse = Is("sparse") ? f.Sparse : null,
                 Binary = Is("binary") ? f.Binary : null,
                 Optical = Is("optical") ? f.Optical : null,
+                Crossbar = Is("crossbar") ? f.Crossbar : null,
+                Spiking = Is("spiking") ? f.Spiking : null,
             },
         };
     }

@@ -86,7 +86,7 @@ public static class ConfigLoader
         Describe(new TrainConfig
         {
             EarlyStopping = new(),
-            Feedback = new() { Sparse = new(), Binary = new(), Optical = new() },
+            Feedback = new() { Sparse = new(), Binary = new(), Optical = new(), Crossbar = new(), Spiking = new() },
             InitFrom = new(),
         }).Select(p => p.Key).ToArray().AsReadOnly();
 

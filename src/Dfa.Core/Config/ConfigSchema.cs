@@ -102,6 +102,8 @@ internal static class ConfigSchema
 
     private static readonly Section<OpticalFeedbackConfig> OpticalFeedback = new(
         Keys<OpticalFeedbackConfig>.F("threshold", c => c.Threshold, (c, v) => c with { Threshold = v }, Fraction),
+        Keys<OpticalFeedbackConfig>.F("ternary_scale", c => c.TernaryScale, (c, v) => c with { TernaryScale = v }, new EnumType<TernaryScale>(
+            [("per_sign", TernaryScale.PerSign), ("shared", TernaryScale.Shared)])),
         Keys<OpticalFeedbackConfig>.F("mirrors", c => c.Mirrors, (c, v) => c with { Mirrors = v }, new IntType(2)),
         Keys<OpticalFeedbackConfig>.F("camera_pixels", c => c.CameraPixels, (c, v) => c with { CameraPixels = v }, new IntType(1)),
         Keys<OpticalFeedbackConfig>.F("frame_time_s", c => c.FrameTimeSeconds, (c, v) => c with { FrameTimeSeconds = v }, DoubleType.Positive),
@@ -113,6 +115,38 @@ internal static class ConfigSchema
         Keys<OpticalFeedbackConfig>.F("drift", c => c.Drift, (c, v) => c with { Drift = v }, new DoubleType(0, minInclusive: true, 0.5)),
         Keys<OpticalFeedbackConfig>.F("drift_frames", c => c.DriftFrames, (c, v) => c with { DriftFrames = v }, new DoubleType(1)),
         Keys<OpticalFeedbackConfig>.F("calibration_frames", c => c.CalibrationFrames, (c, v) => c with { CalibrationFrames = v }, new IntType(1, 1 << 20)));
+
+    private static readonly Section<CrossbarFeedbackConfig> CrossbarFeedback = new(
+        Keys<CrossbarFeedbackConfig>.F("preset", c => c.Preset, (c, v) => c with { Preset = v }, StringType.Optional),
+        Keys<CrossbarFeedbackConfig>.F("g_max_us", c => c.GMaxUs, (c, v) => c with { GMaxUs = v }, new NullableType<double>(DoubleType.Positive)),
+        Keys<CrossbarFeedbackConfig>.F("on_off_ratio", c => c.OnOffRatio, (c, v) => c with { OnOffRatio = v }, new NullableType<double>(DoubleType.NonNegative)),
+        Keys<CrossbarFeedbackConfig>.F("levels", c => c.Levels, (c, v) => c with { Levels = v }, new NullableType<int>(new IntType(0))),
+        Keys<CrossbarFeedbackConfig>.F("programming_noise_scale", c => c.ProgrammingNoiseScale, (c, v) => c with { ProgrammingNoiseScale = v }, new NullableType<double>(DoubleType.NonNegative)),
+        Keys<CrossbarFeedbackConfig>.F("programming_sigma", c => c.ProgrammingSigma, (c, v) => c with { ProgrammingSigma = v }, new NullableType<double>(DoubleType.NonNegative)),
+        Keys<CrossbarFeedbackConfig>.F("read_noise_scale", c => c.ReadNoiseScale, (c, v) => c with { ReadNoiseScale = v }, new NullableType<double>(DoubleType.NonNegative)),
+        Keys<CrossbarFeedbackConfig>.F("read_noise_relative", c => c.ReadNoiseRelative, (c, v) => c with { ReadNoiseRelative = v }, new NullableType<double>(DoubleType.NonNegative)),
+        Keys<CrossbarFeedbackConfig>.F("drift_scale", c => c.DriftScale, (c, v) => c with { DriftScale = v }, new NullableType<double>(DoubleType.NonNegative)),
+        Keys<CrossbarFeedbackConfig>.F("seconds_per_step", c => c.SecondsPerStep, (c, v) => c with { SecondsPerStep = v }, new NullableType<double>(DoubleType.NonNegative)),
+        Keys<CrossbarFeedbackConfig>.F("time_since_programming_s", c => c.TimeSinceProgrammingS, (c, v) => c with { TimeSinceProgrammingS = v }, new NullableType<double>(DoubleType.NonNegative)),
+        Keys<CrossbarFeedbackConfig>.F("drift_compensation", c => c.DriftCompensation, (c, v) => c with { DriftCompensation = v }, new NullableType<bool>(BoolType.Instance)),
+        Keys<CrossbarFeedbackConfig>.F("dac_bits", c => c.DacBits, (c, v) => c with { DacBits = v }, new NullableType<int>(new IntType(0))),
+        Keys<CrossbarFeedbackConfig>.F("adc_bits", c => c.AdcBits, (c, v) => c with { AdcBits = v }, new NullableType<int>(new IntType(0))),
+        Keys<CrossbarFeedbackConfig>.F("adc_range", c => c.AdcRange, (c, v) => c with { AdcRange = v }, new NullableType<double>(DoubleType.Positive)),
+        Keys<CrossbarFeedbackConfig>.F("tile_rows", c => c.TileRows, (c, v) => c with { TileRows = v }, new NullableType<int>(new IntType(1))),
+        Keys<CrossbarFeedbackConfig>.F("tile_cols", c => c.TileCols, (c, v) => c with { TileCols = v }, new NullableType<int>(new IntType(1))),
+        Keys<CrossbarFeedbackConfig>.F("stuck_at_min", c => c.StuckAtMin, (c, v) => c with { StuckAtMin = v }, new NullableType<double>(DoubleType.NonNegative)),
+        Keys<CrossbarFeedbackConfig>.F("stuck_at_max", c => c.StuckAtMax, (c, v) => c with { StuckAtMax = v }, new NullableType<double>(DoubleType.NonNegative)));
+
+    private static readonly Section<SpikingFeedbackConfig> SpikingFeedback = new(
+        Keys<SpikingFeedbackConfig>.F("encoding", c => c.Encoding, (c, v) => c with { Encoding = v }, StringType.Optional),
+        Keys<SpikingFeedbackConfig>.F("time_steps", c => c.TimeSteps, (c, v) => c with { TimeSteps = v }, new NullableType<int>(new IntType(0))),
+        Keys<SpikingFeedbackConfig>.F("events", c => c.Events, (c, v) => c with { Events = v }, new NullableType<int>(new IntType(0))),
+        Keys<SpikingFeedbackConfig>.F("payload_bits", c => c.PayloadBits, (c, v) => c with { PayloadBits = v }, new NullableType<int>(new IntType(0))),
+        Keys<SpikingFeedbackConfig>.F("weight_bits", c => c.WeightBits, (c, v) => c with { WeightBits = v }, new NullableType<int>(new IntType(0))),
+        Keys<SpikingFeedbackConfig>.F("cores", c => c.Cores, (c, v) => c with { Cores = v }, new NullableType<int>(new IntType(0))),
+        Keys<SpikingFeedbackConfig>.F("synapses_per_core", c => c.SynapsesPerCore, (c, v) => c with { SynapsesPerCore = v }, new NullableType<int>(new IntType(0))),
+        Keys<SpikingFeedbackConfig>.F("neurons_per_core", c => c.NeuronsPerCore, (c, v) => c with { NeuronsPerCore = v }, new NullableType<int>(new IntType(0))),
+        Keys<SpikingFeedbackConfig>.F("fan_out", c => c.FanOut, (c, v) => c with { FanOut = v }, new NullableType<int>(new IntType(0))));
 
     private static readonly Section<FeedbackConfig> Feedback = new(
         Keys<FeedbackConfig>.F("backend", c => c.Backend, (c, v) => c with { Backend = v! }, StringType.Required),
@@ -126,7 +160,11 @@ internal static class ConfigSchema
         new OptionalSectionField<FeedbackConfig, BinaryFeedbackConfig>(
             "binary", BinaryFeedback, c => c.Binary, (c, v) => c with { Binary = v }, () => new()),
         new OptionalSectionField<FeedbackConfig, OpticalFeedbackConfig>(
-            "optical", OpticalFeedback, c => c.Optical, (c, v) => c with { Optical = v }, () => new()));
+            "optical", OpticalFeedback, c => c.Optical, (c, v) => c with { Optical = v }, () => new()),
+        new OptionalSectionField<FeedbackConfig, CrossbarFeedbackConfig>(
+            "crossbar", CrossbarFeedback, c => c.Crossbar, (c, v) => c with { Crossbar = v }, () => new()),
+        new OptionalSectionField<FeedbackConfig, SpikingFeedbackConfig>(
+            "spiking", SpikingFeedback, c => c.Spiking, (c, v) => c with { Spiking = v }, () => new()));
 
     private static readonly NameListType BlockNames = new(MaxHiddenLayers * 2 + 1);
 
@@ -215,6 +253,8 @@ internal static class ConfigSchema
             ("sparse", c.Feedback.Sparse is not null),
             ("binary", c.Feedback.Binary is not null),
             ("optical", c.Feedback.Optical is not null),
+            ("crossbar", c.Feedback.Crossbar is not null),
+            ("spiking", c.Feedback.Spiking is not null),
         })
         {
             if (present && !string.Equals(c.Feedback.Backend, section, StringComparison.OrdinalIgnoreCase))

@@ -422,6 +422,12 @@ public sealed record FeedbackConfig
 
     /// <summary><c>optical</c>: options of the <c>optical</c> backend; null when the key is absent.</summary>
     public OpticalFeedbackConfig? Optical { get; init; }
+
+    /// <summary><c>crossbar</c>: options of the <c>crossbar</c> backend; null when the key is absent.</summary>
+    public CrossbarFeedbackConfig? Crossbar { get; init; }
+
+    /// <summary><c>spiking</c>: options of the <c>spiking</c> backend; null when the key is absent.</summary>
+    public SpikingFeedbackConfig? Spiking { get; init; }
 }
 
 /// <summary><c>feedback.sparse</c>: sparse feedback (Crafton et al. 2019, SDFA/SSDFA).</summary>
@@ -450,6 +456,16 @@ public enum ErrorEncoding
     Ternary,
 }
 
+/// <summary>How a ternarised error is scaled back (see <c>Ternarizer</c>).</summary>
+public enum TernaryScale
+{
+    /// <summary>One scale α per sample: the mean |e_i| over the kept components.</summary>
+    Shared,
+
+    /// <summary>Two scales per sample: α⁺ over the kept positive components, α⁻ over the kept negative ones.</summary>
+    PerSign,
+}
+
 /// <summary><c>feedback.binary</c>: binary feedback weights ±1 at one bit each (Han &amp; Yoo 2019, BDFA).</summary>
 public sealed record BinaryFeedbackConfig
 {
@@ -469,6 +485,12 @@ public sealed record OpticalFeedbackConfig
 {
     /// <summary><c>threshold</c>: the ternarisation threshold, a fraction of the sample's largest |error|.</summary>
     public double Threshold { get; init; } = 0.1;
+
+    /// <summary>
+    /// <c>ternary_scale</c>: <c>per_sign</c> (the default) scales the kept positive and negative components by their own
+    /// means, applied digitally to the x⁺ and x⁻ frames; <c>shared</c> uses one mean for both (the encoding before issue 14).
+    /// </summary>
+    public TernaryScale TernaryScale { get; init; } = TernaryScale.PerSign;
 
     /// <summary><c>mirrors</c>: micro-mirrors on the input device (DMD), 912 × 1140 on the Aurora-class OPU.</summary>
     public int Mirrors { get; init; } = 1_039_680;
@@ -512,4 +534,76 @@ public sealed record OpticalFeedbackConfig
         Drift = 0,
         CalibrationFrames = 1,
     };
+}
+
+/// <summary>
+/// <c>feedback.crossbar</c>: the analog in-memory crossbar backend's keys as the config file gives them (wiring until
+/// backends own their config sections). Null means "the preset's value"; the backend resolves and validates them
+/// (<c>Dfa.Backends.Crossbar.CrossbarOptions</c>, which documents every key, its default and its source).
+/// </summary>
+public sealed record CrossbarFeedbackConfig
+{
+    public string? Preset { get; init; }
+
+    public double? GMaxUs { get; init; }
+
+    public double? OnOffRatio { get; init; }
+
+    public int? Levels { get; init; }
+
+    public double? ProgrammingNoiseScale { get; init; }
+
+    public double? ProgrammingSigma { get; init; }
+
+    public double? ReadNoiseScale { get; init; }
+
+    public double? ReadNoiseRelative { get; init; }
+
+    public double? DriftScale { get; init; }
+
+    public double? SecondsPerStep { get; init; }
+
+    public double? TimeSinceProgrammingS { get; init; }
+
+    public bool? DriftCompensation { get; init; }
+
+    public int? DacBits { get; init; }
+
+    public int? AdcBits { get; init; }
+
+    public double? AdcRange { get; init; }
+
+    public int? TileRows { get; init; }
+
+    public int? TileCols { get; init; }
+
+    public double? StuckAtMin { get; init; }
+
+    public double? StuckAtMax { get; init; }
+}
+
+/// <summary>
+/// <c>feedback.spiking</c>: the event-driven spiking backend's keys as the config file gives them (wiring until backends
+/// own their config sections). Null means the default; the backend resolves and validates them
+/// (<c>Dfa.Backends.Spiking.SpikingOptions</c> documents every key, its default and its source).
+/// </summary>
+public sealed record SpikingFeedbackConfig
+{
+    public string? Encoding { get; init; }
+
+    public int? TimeSteps { get; init; }
+
+    public int? Events { get; init; }
+
+    public int? PayloadBits { get; init; }
+
+    public int? WeightBits { get; init; }
+
+    public int? Cores { get; init; }
+
+    public int? SynapsesPerCore { get; init; }
+
+    public int? NeuronsPerCore { get; init; }
+
+    public int? FanOut { get; init; }
 }
