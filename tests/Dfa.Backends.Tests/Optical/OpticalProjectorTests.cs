@@ -82,7 +82,7 @@ public sealed class OpticalProjectorTests
     {
         Matrix[] signals = Run(projector, error);
         var encoded = new Matrix(error.Rows, error.Cols);
-        Ternarizer.Encode(error, OpticalFeedbackConfig.Ideal.Threshold, encoded);
+        Ternarizer.EncodePerSign(error, OpticalFeedbackConfig.Ideal.Threshold, encoded);
         for (int l = 0; l < signals.Length; l++)
         {
             Matrix b = projector.FeedbackMatrix(l);
@@ -385,7 +385,7 @@ public sealed class OpticalProjectorTests
         var expected = new Matrix(4, 10);
 
         projector.EncodeError(error, actual);
-        Ternarizer.Encode(error, 0.3, expected);
+        Ternarizer.EncodePerSign(error, 0.3, expected);
 
         Assert.That(actual.Data, Is.EqualTo(expected.Data));
     }
