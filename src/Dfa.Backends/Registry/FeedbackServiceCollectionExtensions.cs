@@ -1,4 +1,5 @@
 using Dfa.Backends.Binary;
+using Dfa.Backends.Crossbar;
 using Dfa.Backends.Dense;
 using Dfa.Backends.Optical;
 using Dfa.Backends.Sparse;
@@ -19,6 +20,7 @@ public static class FeedbackServiceCollectionExtensions
         services.AddFeedbackBackend<SparseBackend>();
         services.AddFeedbackBackend<BinaryBackend>();
         services.AddFeedbackBackend<OpticalBackend>();
+        services.AddFeedbackBackend<CrossbarBackend>();
         services.AddSingleton<FeedbackBackendRegistry>();
         return services;
     }

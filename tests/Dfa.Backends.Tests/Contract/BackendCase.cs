@@ -50,5 +50,20 @@ public static class BackendCases
             Optical = OpticalFeedbackConfig.Ideal with { Mirrors = 40, AnchorMirrors = 8, CameraPixels = 100 },
         }, Tolerance: 64);
         yield return new("optical-default-noise", new FeedbackConfig { Backend = "optical", Optical = new() }, Exact: false);
+        yield return new("optical-shared-scale", new FeedbackConfig { Backend = "optical", Optical = OpticalFeedbackConfig.Ideal with { TernaryScale = TernaryScale.Shared } }, Tolerance: 64);
+        yield return new("crossbar-ideal", new FeedbackConfig { Backend = "crossbar", Crossbar = new() { Preset = "ideal" } });
+        yield return new("crossbar-ideal-uniform", new FeedbackConfig { Backend = "crossbar", Init = FeedbackInit.Uniform, Scale = 0.5, Crossbar = new() { Preset = "ideal" } });
+        yield return new("crossbar-linear-dac-levels-faults", new FeedbackConfig
+        {
+            Backend = "crossbar",
+            Crossbar = new() { Preset = "ideal", DacBits = 6, Levels = 16, ProgrammingSigma = 0.05, StuckAtMin = 0.03, StuckAtMax = 0.02, OnOffRatio = 10, TileRows = 8, TileCols = 16 },
+        }, Tolerance: 4);
+        yield return new("crossbar-pcm", new FeedbackConfig { Backend = "crossbar", Crossbar = new() }, Exact: false);
+        yield return new("crossbar-pcm-aged-tiled", new FeedbackConfig
+        {
+            Backend = "crossbar",
+            Crossbar = new() { TimeSinceProgrammingS = 1e6, SecondsPerStep = 10, TileRows = 8, TileCols = 16, StuckAtMin = 0.01, AdcBits = 8 },
+        }, Exact: false);
+        yield return new("crossbar-rram", new FeedbackConfig { Backend = "crossbar", Crossbar = new() { Preset = "rram", ReadNoiseRelative = 0.02 } }, Exact: false);
     }
 }
