@@ -3,6 +3,7 @@ using Dfa.Backends.Crossbar;
 using Dfa.Backends.Dense;
 using Dfa.Backends.Optical;
 using Dfa.Backends.Sparse;
+using Dfa.Backends.Spiking;
 using Dfa.Backends.Unified;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -21,6 +22,7 @@ public static class FeedbackServiceCollectionExtensions
         services.AddFeedbackBackend<BinaryBackend>();
         services.AddFeedbackBackend<OpticalBackend>();
         services.AddFeedbackBackend<CrossbarBackend>();
+        services.AddFeedbackBackend<SpikingBackend>();
         services.AddSingleton<FeedbackBackendRegistry>();
         return services;
     }

@@ -64,6 +64,11 @@ public static class BackendCases
             Backend = "crossbar",
             Crossbar = new() { TimeSinceProgrammingS = 1e6, SecondsPerStep = 10, TileRows = 8, TileCols = 16, StuckAtMin = 0.01, AdcBits = 8 },
         }, Exact: false);
+        yield return new("spiking-ideal", new FeedbackConfig { Backend = "spiking", Spiking = new() { Encoding = "graded", PayloadBits = 0, WeightBits = 0 } }, Tolerance: 2);
+        yield return new("spiking-rate", new FeedbackConfig { Backend = "spiking", Spiking = new() }, Tolerance: 4);
+        yield return new("spiking-rate-t3-4bit-small-cores", new FeedbackConfig { Backend = "spiking", Init = FeedbackInit.Uniform, Spiking = new() { TimeSteps = 3, WeightBits = 4, NeuronsPerCore = 7, Cores = 4096, FanOut = 4096 } }, Tolerance: 4);
+        yield return new("spiking-graded-top5", new FeedbackConfig { Backend = "spiking", Spiking = new() { Encoding = "graded", Events = 5 } }, Tolerance: 4);
+        yield return new("spiking-graded-8bit", new FeedbackConfig { Backend = "spiking", Spiking = new() { Encoding = "graded" } }, Tolerance: 4);
         yield return new("crossbar-rram", new FeedbackConfig { Backend = "crossbar", Crossbar = new() { Preset = "rram", ReadNoiseRelative = 0.02 } }, Exact: false);
     }
 }
