@@ -84,9 +84,9 @@ public static class CostModel
         ArgumentNullException.ThrowIfNull(workload);
         ArgumentNullException.ThrowIfNull(prices);
         ArgumentOutOfRangeException.ThrowIfLessThan(batch, 1);
-        if (feedback is { Precision: FeedbackPrecision.Analog } && prices.Kind != ProfileKind.Optical)
+        if (feedback is not null && RequiredKind(feedback.Precision) is { } kind && prices.Kind != kind)
         {
-            throw new DfaInputException($"the {feedback.Backend} backend needs an optical profile; {prices.Name} is {prices.Kind.ToString().ToLowerInvariant()}");
+            throw new DfaInputException($"the {feedback.Backend} backend needs {Article(kind)} {kind.ToString().ToLowerInvariant()} profile; {prices.Name} is {prices.Kind.ToString().ToLowerInvariant()}");
         }
 
         double b = batch;
@@ -175,11 +175,13 @@ public static class CostModel
         var energy = new EnergySplit(computeJ, home.OffChip ? 0 : memoryJ, home.OffChip ? memoryJ : 0, opticalJ, staticJ);
 
         var operations = new SortedDictionary<string, double>(StringComparer.Ordinal);
+        var energyByOperation = new SortedDictionary<string, double>(StringComparer.Ordinal);
         foreach (StepWork w in work)
         {
             foreach ((StepOp op, double count) in w.Counts)
             {
                 operations[OpName(op)] = operations.GetValueOrDefault(OpName(op)) + count;
+                energyByOperation[OpName(op)] = energyByOperation.GetValueOrDefault(OpName(op)) + (count * model.Energy(op));
             }
 
             if (w.Frames > 0)
@@ -199,7 +201,7 @@ public static class CostModel
             Precision = feedback is null ? "fp32" : PrecisionName(feedback.Precision),
             FeedbackStorageBytes = storage,
             WorkingSetBytes = workingSet,
-            Fits = residence is not null && weightsFit,
+            Fits = residence is not null && weightsFit && feedback?.Prediction.Infeasible is null,
             Residence = residence?.Name ?? "none",
             Phases = phases,
             TimeSeconds = time,
@@ -207,12 +209,26 @@ public static class CostModel
             Cycles = time * prices["clock_hz"],
             Energy = energy,
             Operations = operations,
+            EnergyByOperation = energyByOperation,
             BytesByLevel = new SortedDictionary<string, double>(StringComparer.Ordinal) { [home.Name] = bytes },
         };
     }
 
+    /// <summary>The profile kind a plan of <paramref name="precision"/> can only be priced on (null: any).</summary>
+    public static ProfileKind? RequiredKind(FeedbackPrecision precision) => precision switch
+    {
+        FeedbackPrecision.Analog => ProfileKind.Optical,
+        FeedbackPrecision.InMemory => ProfileKind.Cim,
+        FeedbackPrecision.Spiking => ProfileKind.Neuromorphic,
+        _ => null,
+    };
+
+    private static string Article(ProfileKind kind) => kind == ProfileKind.Optical ? "an" : "a";
+
     public static string PrecisionName(FeedbackPrecision precision) => precision switch
     {
+        FeedbackPrecision.InMemory => "analog in-memory",
+        FeedbackPrecision.Spiking => "spike events",
         FeedbackPrecision.Fp32 => "fp32",
         FeedbackPrecision.Fp16 => "fp16",
         FeedbackPrecision.OneBit => "1-bit",
@@ -231,6 +247,14 @@ public static class CostModel
         work.Add(StepOp.IntAdd, c[HardwareAction.Int32Add]);
         work.Add(StepOp.Popcount, c[HardwareAction.Popcount64]);
         work.Add(StepOp.IndexRead, c[HardwareAction.IndexReads]);
+        work.Add(StepOp.ArrayActivation, c[HardwareAction.ArrayActivations]);
+        work.Add(StepOp.CellRead, c[HardwareAction.AnalogCellReads]);
+        work.Add(StepOp.DacConversion, c[HardwareAction.DacConversions]);
+        work.Add(StepOp.AdcConversion, c[HardwareAction.AdcConversions]);
+        work.Add(StepOp.SynapticOp, c[HardwareAction.SynapticOps]);
+        work.Add(StepOp.Spike, c[HardwareAction.SpikesSent]);
+        work.Add(StepOp.CoreMessage, c[HardwareAction.CoreMessages]);
+        work.Add(StepOp.TimeStep, c[HardwareAction.SpikeTimeSteps]);
         work.Frames = c[HardwareAction.OpticalFrames];
         double outputBits = prices.Find("optical.output_bits") ?? 8;
         work.LinkBytes = (c[HardwareAction.MirrorPixelsWritten] / 8.0) + (c[HardwareAction.CameraPixelsRead] * outputBits / 8.0);
@@ -240,6 +264,14 @@ public static class CostModel
 
     internal static string OpName(StepOp op) => op switch
     {
+        StepOp.ArrayActivation => "array_activation",
+        StepOp.CellRead => "cell_read",
+        StepOp.DacConversion => "dac_conversion",
+        StepOp.AdcConversion => "adc_conversion",
+        StepOp.SynapticOp => "synaptic_op",
+        StepOp.Spike => "spike",
+        StepOp.CoreMessage => "core_message",
+        StepOp.TimeStep => "time_step",
         StepOp.Fp32Mac => "fp32_mac",
         StepOp.Fp16Mac => "fp16_mac",
         StepOp.Fp32Add => "fp32_add",

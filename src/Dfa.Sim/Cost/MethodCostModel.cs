@@ -183,7 +183,7 @@ public static class MethodCostModel
             Batch = batch,
             FeedbackStorageBytes = storage,
             WorkingSetBytes = workingSet,
-            Fits = residence is not null && weightsFit,
+            Fits = residence is not null && weightsFit && graphs.All(g => g.Plans.All(p => p.Prediction.Infeasible is null)),
             Residence = residence?.Name ?? "none",
             TimeSeconds = steps.Sum(s => s.Probability * s.TimeSeconds),
             CriticalPathSeconds = steps.Sum(s => s.Probability * s.CriticalPathSeconds),
@@ -369,9 +369,9 @@ public static class MethodCostModel
                     IEnumerable<int> sizes = fed.Select(i => blocks[i].FeedbackSize);
                     var shape = new FeedbackShape(errorSize, [.. inputPoint ? sizes.Prepend(workload.InputSize) : sizes]);
                     FeedbackPlan plan = feedback!(shape);
-                    if (plan is { Precision: FeedbackPrecision.Analog } && prices.Kind != ProfileKind.Optical)
+                    if (CostModel.RequiredKind(plan.Precision) is { } kind && prices.Kind != kind)
                     {
-                        throw new DfaInputException($"the {plan.Backend} backend needs an optical profile; {prices.Name} is {prices.Kind.ToString().ToLowerInvariant()}");
+                        throw new DfaInputException($"the {plan.Backend} backend needs {(kind == ProfileKind.Optical ? "an" : "a")} {kind.ToString().ToLowerInvariant()} profile; {prices.Name} is {prices.Kind.ToString().ToLowerInvariant()}");
                     }
 
                     plans.Add(plan);
