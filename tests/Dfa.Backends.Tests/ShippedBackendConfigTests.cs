@@ -12,7 +12,7 @@ namespace Dfa.Backends.Tests;
 /// </summary>
 public sealed class ShippedBackendConfigTests
 {
-    private static readonly string[] Expected = ["binary", "dense", "optical", "sparse-k1", "unified"];
+    private static readonly string[] Expected = ["binary", "crossbar", "crossbar-ideal", "dense", "optical", "sparse-k1", "spiking", "unified"];
 
     private static IEnumerable<string> Names() => Expected;
 
@@ -36,6 +36,15 @@ public sealed class ShippedBackendConfigTests
         var registry = new ServiceCollection().AddFeedbackBackends().BuildServiceProvider().GetRequiredService<FeedbackBackendRegistry>();
         IFeedbackProjector projector = registry.Get(config.Feedback.Backend).Create(new FeedbackShape(10, [800, 800]), config.Feedback, seed: 1, threads: 1);
         Assert.That(projector.Backend, Is.EqualTo(config.Feedback.Backend));
+    }
+
+    [Test]
+    public void Crossbar_NamesItsPreset_AndTheIdealOneIsIdeal()
+    {
+        TrainConfig crossbar = ConfigLoader.Load(RepoPaths.Combine("configs", "backends", "crossbar.yaml"));
+        TrainConfig ideal = ConfigLoader.Load(RepoPaths.Combine("configs", "backends", "crossbar-ideal.yaml"));
+        Assert.That(crossbar.Feedback.Crossbar?.Preset, Is.EqualTo("pcm"));
+        Assert.That(ideal.Feedback.Crossbar?.Preset, Is.EqualTo("ideal"));
     }
 
     [Test]

@@ -11,7 +11,9 @@ namespace Dfa.Cli.Bench;
 /// The feedback step alone, ImageNet-sized: an error of e = 1000 projected onto two hidden layers of 4096, in
 /// vectors (samples) per second. The dense backend at the same batch and thread count is every line's baseline,
 /// measured in the same run; the goals are issue 3's: binary ≥ 4× dense at batch 1 and ≥ 1× at batch 128,
-/// single-connection sparse ≥ 50× at batch 128, and the optical simulation (default noise) ≥ 1,000 vectors/s.
+/// single-connection sparse ≥ 50× at batch 128, and the optical simulation (default noise) ≥ 1,000 vectors/s; issue 14's:
+/// the crossbar (pcm preset: programming and read noise, drift, converters) and the spiking projector (rate coding)
+/// ≥ 1,000 vectors/s.
 /// </summary>
 internal static class FeedbackBench
 {
@@ -27,6 +29,8 @@ internal static class FeedbackBench
         ("sparse-k1", new FeedbackConfig { Backend = "sparse", Sparse = new() { Connections = 1 } }, 128, new BenchGoal(OnRatio: true, 50)),
         ("unified", new FeedbackConfig { Backend = "unified" }, 128, null),
         ("optical", new FeedbackConfig { Backend = "optical", Optical = new() }, 128, new BenchGoal(OnRatio: false, 1000)),
+        ("crossbar-pcm", new FeedbackConfig { Backend = "crossbar", Crossbar = new() }, 128, new BenchGoal(OnRatio: false, 1000)),
+        ("spiking-rate", new FeedbackConfig { Backend = "spiking", Spiking = new() }, 128, new BenchGoal(OnRatio: false, 1000)),
     ];
 
     /// <summary>One line per case and thread count; cases whose backend is not registered are reported in <paramref name="log"/>.</summary>

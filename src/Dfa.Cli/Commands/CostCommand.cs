@@ -159,7 +159,7 @@ internal static class CostCommand
                         {
                             if (!CostPlans.Runs(b, p))
                             {
-                                string note = $"{b} is priced on optical profiles only; skipped on {p.Name}";
+                                string note = $"{b} is priced on {CostPlans.RequiredKind(b)} profiles only; skipped on {p.Name}";
                                 if (!notes.Contains(note))
                                 {
                                     notes.Add(note);
@@ -199,7 +199,7 @@ internal static class CostCommand
             {
                 if (!ConfigCosts.Runs(config, p))
                 {
-                    notes.Add($"{path}: the {config.Feedback.Backend} backend is priced on optical profiles only; skipped on {p.Name}");
+                    notes.Add($"{path}: the {config.Feedback.Backend} backend is priced on {CostPlans.RequiredKind(config.Feedback.Backend)} profiles only; skipped on {p.Name}");
                     continue;
                 }
 

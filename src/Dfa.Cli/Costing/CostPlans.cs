@@ -23,8 +23,23 @@ internal static class CostPlans
     public static IReadOnlyList<string> AllNames(FeedbackBackendRegistry registry) =>
         [Bp, .. registry.Names.SelectMany(n => Fp16Variants.Contains(n + "-fp16") ? new[] { n, n + "-fp16" } : [n])];
 
+    /// <summary>The profile kind <paramref name="name"/> is priced on, as notes name it (<c>optical</c>), or null for any kind.</summary>
+    public static string? RequiredKind(string name) => name switch
+    {
+        "optical" => "optical",
+        "crossbar" => "cim",
+        "spiking" => "neuromorphic",
+        _ => null,
+    };
+
     /// <summary>Whether <paramref name="name"/> can run on <paramref name="prices"/> (the optical backend needs an optical profile).</summary>
-    public static bool Runs(string name, Prices prices) => name != "optical" || prices.Kind == ProfileKind.Optical;
+    public static bool Runs(string name, Prices prices) => name switch
+    {
+        "optical" => prices.Kind == ProfileKind.Optical,
+        "crossbar" => prices.Kind == ProfileKind.Cim,
+        "spiking" => prices.Kind == ProfileKind.Neuromorphic,
+        _ => true,
+    };
 
     /// <summary>The plan for <paramref name="name"/>, or null for BP.</summary>
     /// <param name="name">A priced name (see <see cref="AllNames"/>).</param>
@@ -59,13 +74,23 @@ internal static class CostPlans
         FeedbackConfig priced = name switch
         {
             "optical" => given with { Optical = OpticalOptions(prices, given.Optical) },
+            "crossbar" when prices.Kind == ProfileKind.Cim => given with { Crossbar = CrossbarOptions(prices, given.Crossbar) },
+            "spiking" when prices.Kind == ProfileKind.Neuromorphic => given with { Spiking = SpikingOptions(prices, given.Spiking) },
             _ => given,
         };
         FeedbackPrediction prediction = registry.Get(name).Predict(shape, priced, batch);
+        if (name == "spiking" && string.Equals(priced.Spiking?.Encoding, "graded", StringComparison.OrdinalIgnoreCase)
+            && prices.Kind == ProfileKind.Neuromorphic && !prices.Has(ProfileCapability.GradedSpikes) && prediction.Infeasible is null)
+        {
+            prediction = prediction with { Infeasible = $"graded spikes need a chip that sends them (capability graded_spikes); {prices.Name} sends binary spikes" };
+        }
+
         FeedbackPrecision precision = name switch
         {
             "binary" => FeedbackPrecision.OneBit,
             "optical" => FeedbackPrecision.Analog,
+            "crossbar" => FeedbackPrecision.InMemory,
+            "spiking" => FeedbackPrecision.Spiking,
             _ => FeedbackPrecision.Fp32,
         };
         return new FeedbackPlan(name, precision, prediction);
@@ -82,4 +107,24 @@ internal static class CostPlans
         FrameTimeSeconds = prices["optical.frame_time_s"],
         BitDepth = (int)Math.Clamp(prices["optical.output_bits"], 0, 16),
     };
+
+    /// <summary>The crossbar's array size from a compute-in-memory profile, so the counted activations match the priced arrays.</summary>
+    internal static CrossbarFeedbackConfig CrossbarOptions(Prices prices, CrossbarFeedbackConfig? trained = null) => (trained ?? new()) with
+    {
+        TileRows = (int)Math.Min(1 << 16, prices["cim.array_rows"]),
+        TileCols = (int)Math.Min(1 << 16, prices["cim.array_cols"]) / 2 * 2,
+    };
+
+    /// <summary>The spiking chip's cores, neurons, synapse memory (8-bit synapses) and fan-out per core from a neuromorphic profile.</summary>
+    internal static SpikingFeedbackConfig SpikingOptions(Prices prices, SpikingFeedbackConfig? trained = null)
+    {
+        int cores = (int)Math.Min(int.MaxValue, prices.Find("neuromorphic.neuron_cores") ?? 128);
+        return (trained ?? new()) with
+        {
+            Cores = cores,
+            NeuronsPerCore = (int)Math.Min(int.MaxValue, prices["neuromorphic.neurons"] / cores),
+            SynapsesPerCore = prices.Find("neuromorphic.synapse_bits_per_core") is { } bits ? (int)Math.Min(int.MaxValue, bits / 8) : trained?.SynapsesPerCore,
+            FanOut = prices.Find("neuromorphic.fan_out_cores") is { } fan ? (int)Math.Min(int.MaxValue, fan) : trained?.FanOut,
+        };
+    }
 }

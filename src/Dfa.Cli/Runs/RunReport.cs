@@ -110,7 +110,7 @@ internal static class RunReport
         {
             if (!ConfigCosts.Runs(run.Config, prices))
             {
-                throw new DfaInputException($"{run.Folder}: its {run.Config.Feedback.Backend} backend is priced on optical profiles only, not on {prices.Name}; pick one with --profile");
+                throw new DfaInputException($"{run.Folder}: its {run.Config.Feedback.Backend} backend is priced on {CostPlans.RequiredKind(run.Config.Feedback.Backend)} profiles only, not on {prices.Name}; pick one with --profile");
             }
 
             MethodCost cost = ConfigCosts.Price(run.Config, Path.GetFileName(Path.TrimEndingDirectorySeparator(run.Folder)), batch ?? run.Config.BatchSize, prices, registry);

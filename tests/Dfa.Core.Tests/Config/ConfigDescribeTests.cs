@@ -108,19 +108,22 @@ public sealed class ConfigDescribeTests
             Assert.That(d["init_from.blocks"], Is.EqualTo("[hidden1, 'hidden 2']"));
             Assert.That(d["checkpoint.enabled"], Is.EqualTo("true"));
             Assert.That(d["checkpoint.every_steps"], Is.EqualTo("0"));
-            Assert.That(d, Has.Count.EqualTo(74));
+            Assert.That(d, Has.Count.EqualTo(76));
         });
     }
 
     [Test]
     public void SupportedKeys_AreDescribesKeysWithEarlyStoppingSpelledOut()
     {
-        Assert.That(ConfigLoader.SupportedKeys, Has.Count.EqualTo(87));
+        Assert.That(ConfigLoader.SupportedKeys, Has.Count.EqualTo(116));
         Assert.That(ConfigLoader.SupportedKeys, Does.Contain("checkpoint.every_steps"));
         Assert.That(ConfigLoader.SupportedKeys, Does.Contain("logging.alignment_samples"));
         Assert.That(ConfigLoader.SupportedKeys, Does.Contain("model.conv"));
         Assert.That(ConfigLoader.SupportedKeys, Does.Contain("feedback.optical.read_noise_e"));
         Assert.That(ConfigLoader.SupportedKeys, Does.Contain("feedback.sparse.rank"));
+        Assert.That(ConfigLoader.SupportedKeys, Does.Contain("feedback.crossbar.adc_bits"));
+        Assert.That(ConfigLoader.SupportedKeys, Does.Contain("feedback.spiking.time_steps"));
+        Assert.That(ConfigLoader.SupportedKeys, Does.Contain("feedback.optical.ternary_scale"));
         Assert.That(ConfigLoader.SupportedKeys, Does.Contain("lr_schdulear.use_lr_schdulear"));
         Assert.That(ConfigLoader.SupportedKeys, Does.Contain("early_stopping.min_delta"));
         Assert.That(ConfigLoader.SupportedKeys, Does.Not.Contain("early_stopping"));
