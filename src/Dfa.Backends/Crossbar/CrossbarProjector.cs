@@ -117,6 +117,35 @@ public sealed class CrossbarProjector : IFeedbackProjector, IResumable
         }
 
         Refresh(LogAge(0));
+        if (_o.DriftCompensation)
+        {
+            // Until the first projection's calibration read, FeedbackMatrix shows the factor that read will measure,
+            // without its read noise (an analysis view; nothing is counted).
+            foreach (Layer layer in _layers)
+            {
+                for (int tr = 0; tr < layer.RowTiles; tr++)
+                {
+                    for (int c = 0; c < layer.ColTiles; c++)
+                    {
+                        int j0 = c * _o.WeightsPerTileRow, j1 = Math.Min(layer.N, j0 + _o.WeightsPerTileRow);
+                        double now = 0;
+                        for (int j = j0; j < j1; j++)
+                        {
+                            now += Math.Abs(Adc((float)layer.ColW[(tr * layer.N) + j]));
+                        }
+
+                        int t = (tr * layer.ColTiles) + c;
+                        layer.Factor[t] = layer.TileScale[t] * (now > 0 ? layer.Reference[t] / now : 1);
+                    }
+                }
+
+                if (_linear)
+                {
+                    UpdateEffective(layer);
+                }
+            }
+        }
+
         Counts.Add(_geo.Setup());
     }
 
