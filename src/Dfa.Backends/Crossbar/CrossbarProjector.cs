@@ -329,82 +329,93 @@ public sealed class CrossbarProjector : IFeedbackProjector, IResumable
         int cw = _o.WeightsPerTileRow;
         for (int i = 0; i < e; i++)
         {
-            int tr = i / _o.TileRows;
-            for (int j = 0; j < n; j++)
+            int tileRow = (i / _o.TileRows) * layer.ColTiles;
+            ReadOnlySpan<float> row = b.Row(i);
+            for (int c = 0; c < layer.ColTiles; c++)
             {
-                int t = (tr * layer.ColTiles) + (j / cw);
-                layer.TileScale[t] = Math.Max(layer.TileScale[t], Math.Abs(b[i, j]));
+                int j0 = c * cw;
+                float m = MathF.Abs(System.Numerics.Tensors.TensorPrimitives.MaxMagnitude(row[j0..Math.Min(n, j0 + cw)]));
+                layer.TileScale[tileRow + c] = Math.Max(layer.TileScale[tileRow + c], m);
             }
         }
 
-        var faults = Rng.Derive(_seed, $"crossbar/{l}/faults");
-        var program = Rng.Derive(_seed, $"crossbar/{l}/program");
-        var drift = Rng.Derive(_seed, $"crossbar/{l}/drift");
+        // The random draws come first, in one fixed sequential order per stream (G⁺ then G⁻ of each weight, row-major),
+        // so the per-cell arithmetic after them can run on any number of threads with the same bits.
         bool anyFaults = _o.StuckAtMin + _o.StuckAtMax > 0;
         bool noisy = _o.ProgrammingSigma is > 0 || (_o.ProgrammingSigma is null && _o.ProgrammingNoiseScale > 0 && _o.Device != CrossbarDevice.Ideal);
+        int cells = 2 * e * n;
+        double[] faultDraws = anyFaults ? Draw(Rng.Derive(_seed, $"crossbar/{l}/faults"), cells, gaussian: false) : [];
+        double[] programDraws = noisy ? Draw(Rng.Derive(_seed, $"crossbar/{l}/program"), cells, gaussian: true) : [];
+        double[] driftDraws = _o.Drift ? Draw(Rng.Derive(_seed, $"crossbar/{l}/drift"), cells, gaussian: true) : [];
         double gMax = _o.GMaxMicroSiemens;
-        for (int i = 0; i < e; i++)
+        bool pcmRead = _o.Device == CrossbarDevice.Pcm && _o.ReadNoiseScale > 0;
+        ParallelRows(e, (i0, i1) =>
         {
-            int tr = i / _o.TileRows;
-            for (int j = 0; j < n; j++)
+            for (int i = i0; i < i1; i++)
             {
-                int idx = (i * n) + j;
-                double scale = layer.TileScale[(tr * layer.ColTiles) + (j / cw)];
-                double w = scale > 0 ? b[i, j] / scale : 0;
-                for (int side = 0; side < 2; side++)
+                int tileRow = (i / _o.TileRows) * layer.ColTiles;
+                for (int j = 0; j < n; j++)
                 {
-                    double target = Quantize(_gMin + (Math.Max(side == 0 ? w : -w, 0) * _deltaG));
-                    double g = target;
-                    bool stuck = false;
-                    if (anyFaults)
+                    int idx = (i * n) + j;
+                    double scale = layer.TileScale[tileRow + (j / cw)];
+                    double w = scale > 0 ? b.Data[idx] / scale : 0;
+                    for (int side = 0; side < 2; side++)
                     {
-                        double u = faults.NextDouble();
-                        if (u < _o.StuckAtMin)
+                        int cell = (2 * idx) + side;
+                        double target = Quantize(_gMin + (Math.Max(side == 0 ? w : -w, 0) * _deltaG));
+                        double g = target;
+                        bool stuck = false;
+                        if (anyFaults)
                         {
-                            g = _gMin;
-                            stuck = true;
+                            double u = faultDraws[cell];
+                            if (u < _o.StuckAtMin)
+                            {
+                                g = _gMin;
+                                stuck = true;
+                            }
+                            else if (u < _o.StuckAtMin + _o.StuckAtMax)
+                            {
+                                g = gMax;
+                                stuck = true;
+                            }
                         }
-                        else if (u < _o.StuckAtMin + _o.StuckAtMax)
+
+                        if (noisy && !stuck)
                         {
-                            g = gMax;
-                            stuck = true;
+                            g = Math.Max(target + (DeviceModel.ProgrammingSigma(_o, target) * programDraws[cell]), 0);
                         }
-                    }
 
-                    if (noisy)
-                    {
-                        double z = program.NextGaussian();
-                        if (!stuck)
+                        (side == 0 ? layer.GPlus : layer.GMinus)[idx] = g;
+                        if (_o.Drift)
                         {
-                            g = Math.Max(target + (DeviceModel.ProgrammingSigma(_o, target) * z), 0);
+                            double hat = target / gMax;
+                            double nu = stuck ? 0 : _o.DriftScale * Math.Abs(DeviceModel.PcmDriftMean(hat) + (DeviceModel.PcmDriftSpread(hat) * driftDraws[cell]));
+                            (side == 0 ? layer.NuPlus : layer.NuMinus)[idx] = (float)nu;
                         }
-                    }
 
-                    double nu = 0;
-                    if (_o.Drift)
-                    {
-                        double hat = target / gMax;
-                        double z = drift.NextGaussian();
-                        nu = stuck ? 0 : _o.DriftScale * Math.Abs(DeviceModel.PcmDriftMean(hat) + (DeviceModel.PcmDriftSpread(hat) * z));
-                    }
-
-                    (side == 0 ? layer.GPlus : layer.GMinus)[idx] = g;
-                    if (_o.Drift)
-                    {
-                        (side == 0 ? layer.NuPlus : layer.NuMinus)[idx] = (float)nu;
-                    }
-
-                    if (_o.Device == CrossbarDevice.Pcm && _o.ReadNoiseScale > 0)
-                    {
-                        double q = _o.ReadNoiseScale * DeviceModel.PcmReadQ(g / gMax);
-                        (side == 0 ? layer.QPlus : layer.QMinus)[idx] = (float)(q * q);
+                        if (pcmRead)
+                        {
+                            double q = _o.ReadNoiseScale * DeviceModel.PcmReadQ(g / gMax);
+                            (side == 0 ? layer.QPlus : layer.QMinus)[idx] = (float)(q * q);
+                        }
                     }
                 }
             }
-        }
+        });
 
         Array.Copy(layer.TileScale, layer.Factor, layer.Factor.Length);
         return layer;
+    }
+
+    private static double[] Draw(Rng rng, int count, bool gaussian)
+    {
+        var draws = new double[count];
+        for (int k = 0; k < count; k++)
+        {
+            draws[k] = gaussian ? rng.NextGaussian() : rng.NextDouble();
+        }
+
+        return draws;
     }
 
     private double Quantize(double g)
@@ -457,24 +468,40 @@ public sealed class CrossbarProjector : IFeedbackProjector, IResumable
             // Per tile and column: Σ_rows W and Σ_rows S, the all-ones calibration read's noise-free value and variance.
             Array.Clear(layer.ColW);
             Array.Clear(layer.ColS);
-            for (int i = 0; i < e; i++)
+            ParallelRows(layer.RowTiles, (t0, t1) =>
             {
-                int tr = i / _o.TileRows;
-                for (int j = 0; j < n; j++)
+                for (int tr = t0; tr < t1; tr++)
                 {
-                    layer.ColW[(tr * n) + j] += layer.W[(i * n) + j];
-                    if (noise)
+                    Span<double> colW = layer.ColW.AsSpan(tr * n, n);
+                    Span<double> colS = layer.ColS.AsSpan(tr * n, n);
+                    for (int i = tr * _o.TileRows; i < Math.Min(e, (tr + 1) * _o.TileRows); i++)
                     {
-                        layer.ColS[(tr * n) + j] += layer.S[(i * n) + j];
+                        ReadOnlySpan<double> w = layer.W.AsSpan(i * n, n);
+                        for (int j = 0; j < n; j++)
+                        {
+                            colW[j] += w[j];
+                        }
+
+                        if (noise)
+                        {
+                            ReadOnlySpan<float> v = layer.S.AsSpan(i * n, n);
+                            for (int j = 0; j < n; j++)
+                            {
+                                colS[j] += v[j];
+                            }
+                        }
                     }
                 }
-            }
+            });
 
             layer.WFloat ??= new float[layer.W.Length];
-            for (int idx = 0; idx < layer.W.Length; idx++)
+            ParallelRows(e, (i0, i1) =>
             {
-                layer.WFloat[idx] = (float)layer.W[idx];
-            }
+                for (int idx = i0 * n; idx < i1 * n; idx++)
+                {
+                    layer.WFloat[idx] = (float)layer.W[idx];
+                }
+            });
 
             if (_linear)
             {
@@ -486,15 +513,18 @@ public sealed class CrossbarProjector : IFeedbackProjector, IResumable
     private void UpdateEffective(Layer layer)
     {
         int n = layer.N;
-        for (int i = 0; i < Shape.ErrorSize; i++)
+        ParallelRows(Shape.ErrorSize, (i0, i1) =>
         {
-            int tr = i / _o.TileRows;
-            for (int j = 0; j < n; j++)
+            for (int i = i0; i < i1; i++)
             {
-                int idx = (i * n) + j;
-                layer.Effective[idx] = (float)(layer.Factor[(tr * layer.ColTiles) + (j / _o.WeightsPerTileRow)] * layer.W[idx]);
+                int tr = i / _o.TileRows;
+                for (int j = 0; j < n; j++)
+                {
+                    int idx = (i * n) + j;
+                    layer.Effective[idx] = (float)(layer.Factor[(tr * layer.ColTiles) + (j / _o.WeightsPerTileRow)] * layer.W[idx]);
+                }
             }
-        }
+        });
     }
 
     /// <summary>Reads every tile of layer <paramref name="l"/> with an all-ones input; writes Σ_j |Q_adc(y_j)| per tile.</summary>
