@@ -15,12 +15,20 @@ public sealed class CrossbarBackend : IFeedbackBackend
 
     public string Description => "B held as G⁺ − G⁻ conductance pairs in PCM/RRAM crossbar tiles: programming and read noise, drift, DAC/ADC, stuck cells";
 
-    /// <exception cref="DfaInputException">A <c>feedback.crossbar</c> option out of range (see <see cref="CrossbarOptions.Resolve"/>).</exception>
+    /// <exception cref="DfaInputException">
+    /// A <c>feedback.crossbar</c> option out of range (see <see cref="CrossbarOptions.Resolve"/>), or a B that needs more
+    /// arrays than <c>arrays</c> (<see cref="Predict"/> reports that as <see cref="FeedbackPrediction.Infeasible"/>).
+    /// </exception>
     public IFeedbackProjector Create(FeedbackShape shape, FeedbackConfig options, ulong seed, int threads)
     {
         ArgumentNullException.ThrowIfNull(shape);
         ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
         CrossbarOptions o = CrossbarOptions.Resolve(options);
+        if (new CrossbarGeometry(shape, o).Infeasible is { } why)
+        {
+            throw new DfaInputException($"the crossbar backend cannot hold B for {shape} on the configured chip: {why}");
+        }
+
         if ((long)shape.ErrorSize * shape.MaxLayerSize > int.MaxValue)
         {
             throw new DfaInputException(
@@ -36,6 +44,6 @@ public sealed class CrossbarBackend : IFeedbackBackend
         ArgumentNullException.ThrowIfNull(shape);
         ArgumentOutOfRangeException.ThrowIfLessThan(batch, 1);
         var geometry = new CrossbarGeometry(shape, CrossbarOptions.Resolve(options));
-        return new FeedbackPrediction(geometry.Storage(), geometry.Setup(), geometry.PerProjection(batch));
+        return new FeedbackPrediction(geometry.Storage(), geometry.Setup(), geometry.PerProjection(batch)) { Infeasible = geometry.Infeasible };
     }
 }

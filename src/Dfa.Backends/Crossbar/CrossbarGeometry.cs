@@ -21,6 +21,11 @@ internal sealed record CrossbarGeometry(FeedbackShape Shape, CrossbarOptions Opt
     /// <summary><c>Σ_l T_c,l</c>.</summary>
     public long ColTilesTotal => Enumerable.Range(0, Shape.LayerSizes.Count).Sum(ColTiles);
 
+    /// <summary>Why B does not fit the chip's <c>arrays</c>, or null.</summary>
+    public string? Infeasible => Options.Arrays > 0 && Tiles > Options.Arrays
+        ? $"B needs {Tiles} arrays of {Options.TileRows}×{Options.TileCols}, the chip has {Options.Arrays}"
+        : null;
+
     /// <summary>Cells holding weights: <c>2·e·Σn_l</c>.</summary>
     public long Cells => checked(2L * Shape.ErrorSize * Shape.TotalLayerSize);
 

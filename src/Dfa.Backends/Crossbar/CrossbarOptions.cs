@@ -53,6 +53,7 @@ public enum CrossbarDevice
 /// <item><term><c>adc_bits</c></term><description>9 / 9 / 0: per-column ADC, <c>2^(b−1) − 1</c> levels per sign over ±<c>adc_range</c>, saturating (aihwkit <c>out_res = 1/(2⁹ − 2)</c>, "9 bit ADC"); 1 is a comparator (±range/2); 0 is exact.</description></item>
 /// <item><term><c>adc_range</c></term><description>20: the ADC's full scale in units of one full-scale input on one full-scale weight pair (aihwkit <c>PresetIOParameters.out_bound = 20</c>, same units).</description></item>
 /// <item><term><c>tile_rows</c>, <c>tile_cols</c></term><description>256×256 / 128×128 / 256×256 cells per array; a weight takes two columns (G⁺, G⁻), so a tile holds rows × cols/2 weights. PCM: the 256×256 cores of IBM's 64-core PCM chip (Le Gallo et al., Nature Electronics 6, 680–693, 2023, arXiv 2212.02872); RRAM: NeuroSim V1.3's 128×128 sub-arrays (Param.cpp). When priced, the profile's array size replaces them.</description></item>
+/// <item><term><c>arrays</c></term><description>0: arrays on the chip (0: as many as needed); when B needs more, <see cref="CrossbarBackend.Predict"/> says it is infeasible. When priced, the profile's <c>cim.arrays</c> replaces it.</description></item>
 /// <item><term><c>stuck_at_min</c>, <c>stuck_at_max</c></term><description>0: fractions of cells stuck at g_min or g_max whatever they are programmed to (MemTorch's stuck-at-low/high faults); no published fraction is assumed.</description></item>
 /// </list>
 /// </summary>
@@ -97,6 +98,8 @@ public sealed record CrossbarOptions
     public int TileRows { get; init; } = 256;
 
     public int TileCols { get; init; } = 256;
+
+    public long Arrays { get; init; }
 
     public double StuckAtMin { get; init; }
 
@@ -189,6 +192,7 @@ public sealed record CrossbarOptions
             AdcRange = c.AdcRange ?? p.AdcRange,
             TileRows = c.TileRows ?? p.TileRows,
             TileCols = c.TileCols ?? p.TileCols,
+            Arrays = c.Arrays ?? p.Arrays,
             StuckAtMin = c.StuckAtMin ?? p.StuckAtMin,
             StuckAtMax = c.StuckAtMax ?? p.StuckAtMax,
         }).Validate();
@@ -213,6 +217,7 @@ public sealed record CrossbarOptions
         Require(AdcRange > 0 && double.IsFinite(AdcRange), "adc_range", "positive", AdcRange);
         Require(TileRows is >= 1 and <= 1 << 16, "tile_rows", "in 1..65536", TileRows);
         Require(TileCols is >= 2 and <= 1 << 16 && TileCols % 2 == 0, "tile_cols", "even and in 2..65536 (two cells per weight)", TileCols);
+        Require(Arrays >= 0, "arrays", "0 (unlimited) or positive", Arrays);
         Require(StuckAtMin is >= 0 and <= 1, "stuck_at_min", "a fraction in [0, 1]", StuckAtMin);
         Require(StuckAtMax is >= 0 and <= 1, "stuck_at_max", "a fraction in [0, 1]", StuckAtMax);
         Require(StuckAtMin + StuckAtMax <= 1, "stuck_at_max", $"at most 1 − stuck_at_min ({1 - StuckAtMin})", StuckAtMax);
