@@ -108,11 +108,12 @@ internal static class CostPlans
         BitDepth = (int)Math.Clamp(prices["optical.output_bits"], 0, 16),
     };
 
-    /// <summary>The crossbar's array size from a compute-in-memory profile, so the counted activations match the priced arrays.</summary>
+    /// <summary>The crossbar's array size and count from a compute-in-memory profile, so the counted activations match the priced arrays.</summary>
     internal static CrossbarFeedbackConfig CrossbarOptions(Prices prices, CrossbarFeedbackConfig? trained = null) => (trained ?? new()) with
     {
         TileRows = (int)Math.Min(1 << 16, prices["cim.array_rows"]),
         TileCols = (int)Math.Min(1 << 16, prices["cim.array_cols"]) / 2 * 2,
+        Arrays = (int)Math.Min(int.MaxValue, prices["cim.arrays"]),
     };
 
     /// <summary>The spiking chip's cores, neurons, synapse memory (8-bit synapses) and fan-out per core from a neuromorphic profile.</summary>

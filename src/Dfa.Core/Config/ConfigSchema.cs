@@ -134,6 +134,7 @@ internal static class ConfigSchema
         Keys<CrossbarFeedbackConfig>.F("adc_range", c => c.AdcRange, (c, v) => c with { AdcRange = v }, new NullableType<double>(DoubleType.Positive)),
         Keys<CrossbarFeedbackConfig>.F("tile_rows", c => c.TileRows, (c, v) => c with { TileRows = v }, new NullableType<int>(new IntType(1))),
         Keys<CrossbarFeedbackConfig>.F("tile_cols", c => c.TileCols, (c, v) => c with { TileCols = v }, new NullableType<int>(new IntType(1))),
+        Keys<CrossbarFeedbackConfig>.F("arrays", c => c.Arrays, (c, v) => c with { Arrays = v }, new NullableType<int>(new IntType(0))),
         Keys<CrossbarFeedbackConfig>.F("stuck_at_min", c => c.StuckAtMin, (c, v) => c with { StuckAtMin = v }, new NullableType<double>(DoubleType.NonNegative)),
         Keys<CrossbarFeedbackConfig>.F("stuck_at_max", c => c.StuckAtMax, (c, v) => c with { StuckAtMax = v }, new NullableType<double>(DoubleType.NonNegative)));
 

@@ -577,6 +577,8 @@ public sealed record CrossbarFeedbackConfig
 
     public int? TileCols { get; init; }
 
+    public int? Arrays { get; init; }
+
     public double? StuckAtMin { get; init; }
 
     public double? StuckAtMax { get; init; }

@@ -115,7 +115,7 @@ public sealed class ConfigDescribeTests
     [Test]
     public void SupportedKeys_AreDescribesKeysWithEarlyStoppingSpelledOut()
     {
-        Assert.That(ConfigLoader.SupportedKeys, Has.Count.EqualTo(116));
+        Assert.That(ConfigLoader.SupportedKeys, Has.Count.EqualTo(117));
         Assert.That(ConfigLoader.SupportedKeys, Does.Contain("checkpoint.every_steps"));
         Assert.That(ConfigLoader.SupportedKeys, Does.Contain("logging.alignment_samples"));
         Assert.That(ConfigLoader.SupportedKeys, Does.Contain("model.conv"));
