@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using Dfa.Backends.Dense;
 using Dfa.Backends.Optical;
 using Dfa.Core;
@@ -60,6 +61,10 @@ namespace Dfa.Backends.Crossbar;
 /// from counter-based streams keyed by the call; the GEMMs split over output elements only, and the per-sample
 /// post-processing has a fixed order, so the same seed and thread count give the same bits, and so do 1 and 2
 /// threads.</para>
+/// <para><b>Kernels.</b> Per row tile, the currents and read-noise variances are two GEMMs over the batch (inputs and
+/// their squares against the tile's W and variance rows), or, when e &gt; 64 and the DAC has at most 8 bits (a
+/// max-normalised softmax error is then mostly zeros), per sample one SIMD multiply-add of a row for each nonzero
+/// input; noise, ADC and the digital sum are SIMD passes over each sample's columns.</para>
 /// </summary>
 public sealed class CrossbarProjector : IFeedbackProjector, IResumable
 {
@@ -75,6 +80,7 @@ public sealed class CrossbarProjector : IFeedbackProjector, IResumable
     private readonly double _gMin;
     private readonly double _deltaG;
     private readonly bool _linear;
+    private readonly bool _rowKernel;
     private long _calls;
     private double _logT = double.NaN;
     private float[] _x = [];
@@ -97,6 +103,11 @@ public sealed class CrossbarProjector : IFeedbackProjector, IResumable
         _gMin = options.GMinMicroSiemens;
         _deltaG = options.GMaxMicroSiemens - _gMin;
         _linear = !options.ReadNoise && options.AdcBits == 0;
+
+        // A max-normalised error through a DAC of at most 8 bits is mostly zeros once e is large (a softmax error at
+        // e = 1000 keeps a few per cent of its components): read such arrays row by row, skipping the silent rows.
+        // The choice depends on the shape and options only, never on the data.
+        _rowKernel = shape.ErrorSize > 64 && options.DacBits is > 0 and <= 8;
 
         var dense = new DenseProjector(shape, init, scale, seed, 1);
         _layers = new Layer[shape.LayerSizes.Count];
@@ -632,10 +643,13 @@ public sealed class CrossbarProjector : IFeedbackProjector, IResumable
         {
             int r0 = tr * _o.TileRows;
             int k = Math.Min(_o.TileRows, e - r0);
-            Gemm.Multiply(Transpose.No, Transpose.No, batch, n, k, 1f, _x.AsSpan(r0), e, layer.WFloat.AsSpan(r0 * n), n, 0f, _p, n, _threads);
-            if (noise)
+            if (!_rowKernel)
             {
-                Gemm.Multiply(Transpose.No, Transpose.No, batch, n, k, 1f, _x2.AsSpan(r0), e, layer.S.AsSpan(r0 * n), n, 0f, _v, n, _threads);
+                Gemm.Multiply(Transpose.No, Transpose.No, batch, n, k, 1f, _x.AsSpan(r0), e, layer.WFloat.AsSpan(r0 * n), n, 0f, _p, n, _threads);
+                if (noise)
+                {
+                    Gemm.Multiply(Transpose.No, Transpose.No, batch, n, k, 1f, _x2.AsSpan(r0), e, layer.S.AsSpan(r0 * n), n, 0f, _v, n, _threads);
+                }
             }
 
             int tileRow = tr;
@@ -646,25 +660,42 @@ public sealed class CrossbarProjector : IFeedbackProjector, IResumable
                 for (int b = b0; b < b1; b++)
                 {
                     Span<float> p = _p.AsSpan(b * n, n);
-                    Span<float> acc = _acc.AsSpan(b * n, n);
-                    if (noise)
+                    Span<float> v = _v.AsSpan(b * n, n);
+                    if (_rowKernel)
                     {
-                        KeyedGaussian.FillNormals(KeyedGaussian.Key(_seed, DomainRead, call, l, tileRow, b), z, scratch);
-                        Span<float> v = _v.AsSpan(b * n, n);
-                        for (int j = 0; j < n; j++)
+                        // Rows whose DAC input is 0 drive no current and add no noise: skip them.
+                        p.Clear();
+                        v.Clear();
+                        for (int i = r0; i < r0 + k; i++)
                         {
-                            p[j] += MathF.Sqrt(MathF.Max(v[j], 0)) * z[j];
+                            float x = _x[(b * e) + i];
+                            if (x != 0)
+                            {
+                                TensorPrimitives.MultiplyAdd(layer.WFloat.AsSpan(i * n, n), x, p, p);
+                                if (noise)
+                                {
+                                    TensorPrimitives.MultiplyAdd(layer.S.AsSpan(i * n, n), _x2[(b * e) + i], v, v);
+                                }
+                            }
                         }
                     }
 
+                    if (noise)
+                    {
+                        KeyedGaussian.FillNormals(KeyedGaussian.Key(_seed, DomainRead, call, l, tileRow, b), z, scratch);
+                        TensorPrimitives.Max(v, 0f, v);
+                        TensorPrimitives.Sqrt(v, v);
+                        TensorPrimitives.MultiplyAdd(v, z, p, p);
+                    }
+
+                    Digitise(p);
+                    Span<float> acc = _acc.AsSpan(b * n, n);
                     for (int c = 0; c * cw < n; c++)
                     {
                         float f = (float)layer.Factor[(tileRow * layer.ColTiles) + c];
-                        int j1 = Math.Min(n, (c + 1) * cw);
-                        for (int j = c * cw; j < j1; j++)
-                        {
-                            acc[j] += f * Adc(p[j]);
-                        }
+                        int j0 = c * cw;
+                        int j1 = Math.Min(n, j0 + cw);
+                        TensorPrimitives.MultiplyAdd(p[j0..j1], f, acc[j0..j1], acc[j0..j1]);
                     }
                 }
             });
@@ -672,14 +703,36 @@ public sealed class CrossbarProjector : IFeedbackProjector, IResumable
 
         for (int b = 0; b < batch; b++)
         {
-            float s = _scale[b];
-            ReadOnlySpan<float> acc = _acc.AsSpan(b * n, n);
-            Span<float> dst = signal.Row(b);
-            for (int j = 0; j < n; j++)
-            {
-                dst[j] = s * acc[j];
-            }
+            TensorPrimitives.Multiply(_acc.AsSpan(b * n, n), _scale[b], signal.Row(b));
         }
+    }
+
+    /// <summary><see cref="Adc"/> over a span: the same IEEE operations, in SIMD.</summary>
+    private void Digitise(Span<float> y)
+    {
+        int bits = _o.AdcBits;
+        if (bits == 0)
+        {
+            return;
+        }
+
+        if (bits == 1)
+        {
+            for (int j = 0; j < y.Length; j++)
+            {
+                y[j] = Adc(y[j]);
+            }
+
+            return;
+        }
+
+        float k = (1 << (bits - 1)) - 1;
+        float step = (float)_o.AdcRange / k;
+        TensorPrimitives.Divide(y, step, y);
+        TensorPrimitives.Round(y, y);
+        TensorPrimitives.Min(y, k, y);
+        TensorPrimitives.Max(y, -k, y);
+        TensorPrimitives.Multiply(y, step, y);
     }
 
     /// <summary>Runs <paramref name="body"/> over contiguous shares of <c>[0, count)</c>, one per worker.</summary>

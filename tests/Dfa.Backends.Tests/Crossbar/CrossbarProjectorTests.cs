@@ -44,20 +44,22 @@ public sealed class CrossbarProjectorTests
         }
     }
 
-    [Test]
-    public void TiledPath_MatchesTheEncodedProduct_WithinHalfAnAdcStepPerTile()
+    [TestCase(37, 8, TestName = "TiledPath_GemmKernel_MatchesTheEncodedProduct_WithinHalfAnAdcStepPerTile")]
+    [TestCase(100, 32, TestName = "TiledPath_RowKernel_MatchesTheEncodedProduct_WithinHalfAnAdcStepPerTile")]
+    public void TiledPath_MatchesTheEncodedProduct_WithinHalfAnAdcStepPerTile(int e, int tileRows)
     {
-        // No read noise, a fine ADC over a wide range and small tiles: the tiled kernel (per-tile GEMM, ADC, digital sum)
-        // must equal EncodeError(E)·B̃ up to the ADC's rounding, ≤ s·Σ_tiles w_t·Δ/2 with w_t ≤ max|B|.
-        var shape = new FeedbackShape(37, [50, 17]);
-        var options = new CrossbarFeedbackConfig { Preset = "ideal", AdcBits = 14, AdcRange = 8, DacBits = 6, TileRows = 8, TileCols = 12 };
+        // No read noise, a fine ADC over a wide range and small tiles: the tiled kernel (per-tile GEMM or, for e > 64
+        // with a DAC of at most 8 bits, row by row; then ADC and digital sum) must equal EncodeError(E)·B̃ up to the
+        // ADC's rounding, ≤ s·Σ_tiles w_t·Δ/2 with w_t ≤ max|B|.
+        var shape = new FeedbackShape(e, [50, 17]);
+        var options = new CrossbarFeedbackConfig { Preset = "ideal", AdcBits = 14, AdcRange = 8, DacBits = 6, TileRows = tileRows, TileCols = 12 };
         IFeedbackProjector p = Create(shape, options);
-        Matrix error = TestData.RandomMatrix(9, 37, seed: 4, 0.2f);
+        Matrix error = TestData.RandomMatrix(9, e, seed: 4, 0.2f);
         Matrix[] got = Run(p, error);
-        var encoded = new Matrix(9, 37);
+        var encoded = new Matrix(9, e);
         p.EncodeError(error, encoded);
         double step = 8.0 / ((1 << 13) - 1);
-        int rowTiles = (37 + 7) / 8;
+        int rowTiles = (e + tileRows - 1) / tileRows;
         for (int l = 0; l < 2; l++)
         {
             Matrix b = p.FeedbackMatrix(l);
@@ -68,7 +70,7 @@ public sealed class CrossbarProjectorTests
                 for (int j = 0; j < b.Cols; j++)
                 {
                     double exact = 0;
-                    for (int i = 0; i < 37; i++)
+                    for (int i = 0; i < e; i++)
                     {
                         exact += (double)encoded[r, i] * b[i, j];
                     }
