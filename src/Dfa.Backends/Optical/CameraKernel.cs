@@ -23,7 +23,8 @@ internal static class CameraKernel
     internal static bool UseVector256 { get; set; } = Avx.IsSupported;
 
     /// <summary>
-    /// <paramref name="y"/>[j] += L(x⁺) − L(x⁻) for j in [<paramref name="from"/>, <paramref name="to"/>). <paramref name="noise"/> holds the four frames'
+    /// <paramref name="y"/>[j] += α⁺·L(x⁺) − α⁻·L(x⁻) for j in [<paramref name="from"/>, <paramref name="to"/>), with
+    /// <paramref name="alphaPlus"/> and <paramref name="alphaMinus"/> the sample's ternary scales. <paramref name="noise"/> holds the four frames'
     /// normals (frame k at <c>k·w</c>, w = y.Length); <paramref name="lit"/> the mirrors lit in each frame (anchors
     /// included in the anchored ones) and <paramref name="drift"/> each frame's drift. With <paramref name="camera"/>
     /// false the intensities are used as they are (no exposure, noise or ADC).
@@ -32,15 +33,15 @@ internal static class CameraKernel
         in CameraModel model, bool camera,
         ReadOnlySpan<float> pRe, ReadOnlySpan<float> pIm, ReadOnlySpan<float> mRe, ReadOnlySpan<float> mIm,
         ReadOnlySpan<double> rRe, ReadOnlySpan<double> rIm, ReadOnlySpan<float> reference, ReadOnlySpan<float> noise,
-        Frames lit, FrameDrift drift, Span<double> y, int from, int to)
+        Frames lit, FrameDrift drift, double alphaPlus, double alphaMinus, Span<double> y, int from, int to)
     {
         int w = y.Length;
         int j = from;
         if (UseVector256)
         {
             j = camera
-                ? AccumulateVector(model, pRe, pIm, mRe, mIm, rRe, rIm, reference, noise, lit, drift, y, from, to)
-                : AccumulatePlainVector(pRe, pIm, mRe, mIm, rRe, rIm, reference, y, from, to);
+                ? AccumulateVector(model, pRe, pIm, mRe, mIm, rRe, rIm, reference, noise, lit, drift, alphaPlus, alphaMinus, y, from, to)
+                : AccumulatePlainVector(pRe, pIm, mRe, mIm, rRe, rIm, reference, alphaPlus, alphaMinus, y, from, to);
         }
 
         for (; j < to; j++)
@@ -49,7 +50,7 @@ internal static class CameraKernel
             {
                 double lPlus = (Anchored(pRe[j], pIm[j], rRe[j], rIm[j]) - Plain(pRe[j], pIm[j]) - reference[j]) * 0.5;
                 double lMinus = (Anchored(mRe[j], mIm[j], rRe[j], rIm[j]) - Plain(mRe[j], mIm[j]) - reference[j]) * 0.5;
-                y[j] += lPlus - lMinus;
+                y[j] += (alphaPlus * lPlus) - (alphaMinus * lMinus);
                 continue;
             }
 
@@ -59,7 +60,7 @@ internal static class CameraKernel
             double mp = model.Apply(Plain(mRe[j], mIm[j]), lit.Minus, drift.Minus, noise[(3 * w) + j]);
             double l1 = (pa - pp - reference[j]) * 0.5;
             double l2 = (ma - mp - reference[j]) * 0.5;
-            y[j] += l1 - l2;
+            y[j] += (alphaPlus * l1) - (alphaMinus * l2);
         }
     }
 
@@ -78,10 +79,12 @@ internal static class CameraKernel
         in CameraModel model,
         ReadOnlySpan<float> pRe, ReadOnlySpan<float> pIm, ReadOnlySpan<float> mRe, ReadOnlySpan<float> mIm,
         ReadOnlySpan<double> rRe, ReadOnlySpan<double> rIm, ReadOnlySpan<float> reference, ReadOnlySpan<float> noise,
-        Frames lit, FrameDrift drift, Span<double> y, int from, int to)
+        Frames lit, FrameDrift drift, double alphaPlus, double alphaMinus, Span<double> y, int from, int to)
     {
         int w = y.Length;
         var half = Vector256.Create(0.5);
+        var ap = Vector256.Create(alphaPlus);
+        var am = Vector256.Create(alphaMinus);
         FrameConstants pa = new(model, lit.PlusAnchored, drift.PlusAnchored);
         FrameConstants pp = new(model, lit.Plus, drift.Plus);
         FrameConstants ma = new(model, lit.MinusAnchored, drift.MinusAnchored);
@@ -98,7 +101,7 @@ internal static class CameraKernel
             Vector256<double> imp = Camera(model, PlainV(fmr, fmi), mp, Widen(noise, (3 * w) + j));
             Vector256<double> l1 = (ipa - ipp - refJ) * half;
             Vector256<double> l2 = (ima - imp - refJ) * half;
-            Store(y, j, Load(y, j) + (l1 - l2));
+            Store(y, j, Load(y, j) + ((ap * l1) - (am * l2)));
         }
 
         return j;
@@ -106,9 +109,12 @@ internal static class CameraKernel
 
     private static int AccumulatePlainVector(
         ReadOnlySpan<float> pRe, ReadOnlySpan<float> pIm, ReadOnlySpan<float> mRe, ReadOnlySpan<float> mIm,
-        ReadOnlySpan<double> rRe, ReadOnlySpan<double> rIm, ReadOnlySpan<float> reference, Span<double> y, int from, int to)
+        ReadOnlySpan<double> rRe, ReadOnlySpan<double> rIm, ReadOnlySpan<float> reference, double alphaPlus, double alphaMinus,
+        Span<double> y, int from, int to)
     {
         var half = Vector256.Create(0.5);
+        var ap = Vector256.Create(alphaPlus);
+        var am = Vector256.Create(alphaMinus);
         int j = from;
         for (; j <= to - 4; j += 4)
         {
@@ -117,7 +123,7 @@ internal static class CameraKernel
             Vector256<double> refJ = Widen(reference, j);
             Vector256<double> l1 = (AnchoredV(fpr, fpi, rr, ri) - PlainV(fpr, fpi) - refJ) * half;
             Vector256<double> l2 = (AnchoredV(fmr, fmi, rr, ri) - PlainV(fmr, fmi) - refJ) * half;
-            Store(y, j, Load(y, j) + (l1 - l2));
+            Store(y, j, Load(y, j) + ((ap * l1) - (am * l2)));
         }
 
         return j;

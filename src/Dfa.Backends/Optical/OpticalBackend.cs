@@ -89,7 +89,7 @@ public sealed class OpticalBackend : IFeedbackBackend
         perCall.Add(HardwareAction.CameraPixelsRead, checked(4 * b * tin * n));
         perCall.Add(HardwareAction.Fp32Compare, checked(2 * b * e));
         perCall.Add(HardwareAction.Fp32Add, checked((b * e) + (6 * b * tin * n)));
-        perCall.Add(HardwareAction.Fp32Multiply, checked((6 * b * tin * n) + n + (2 * b * n)));
+        perCall.Add(HardwareAction.Fp32Multiply, checked((8 * b * tin * n) + n + (b * n)));
         perCall.Add(HardwareAction.ErrorBytesRead, checked(4 * b * e));
         perCall.Add(HardwareAction.SignalBytesWritten, checked(4 * b * n));
         return new FeedbackPrediction(new FeedbackStorage(Layout, 0, 0, 0, checked(4 * n)), setup, perCall, FeedbackPrecision.Analog);

@@ -1,4 +1,5 @@
 using Dfa.Backends.Encoding;
+using Dfa.Backends.Randomness;
 using Dfa.Core;
 using Dfa.Core.Feedback;
 using Dfa.Core.Randomness;
@@ -12,8 +13,10 @@ namespace Dfa.Backends.Optical;
 /// binary micro-mirror array (DMD), a multiply-scattering medium mixes the light by a fixed complex Gaussian
 /// transmission matrix R, and a camera measures intensities. A signed linear projection is recovered with an anchor
 /// (reference) field, "linear without holography" (arXiv 2305.12988).
-/// <para><b>Encoding.</b> Per sample, <see cref="Ternarizer.Ternarize"/> gives <c>t ∈ {−1, 0, +1}^e</c> and a scale
-/// α. Two binary frames <c>x⁺ = [t = +1]</c>, <c>x⁻ = [t = −1]</c> are shown on the DMD.</para>
+/// <para><b>Encoding.</b> Per sample, <see cref="Ternarizer.TernarizePerSign"/> gives <c>t ∈ {−1, 0, +1}^e</c> and
+/// two scales α⁺, α⁻ (<c>ternary_scale: per_sign</c>, the default), or <see cref="Ternarizer.Ternarize"/> one scale
+/// α = α⁺ = α⁻ (<c>shared</c>). Two binary frames <c>x⁺ = [t = +1]</c>, <c>x⁻ = [t = −1]</c> are shown on the DMD; the
+/// scales are applied digitally to their decoded projections.</para>
 /// <para><b>Geometry.</b> A anchor mirrors (see <see cref="OpticalGeometry.AutomaticAnchors"/>); a tile holds
 /// <c>cap = mirrors − A</c> inputs, <c>T_in = ⌈e/cap⌉</c>. The hidden layers are concatenated into
 /// <c>N = Σ n_l</c> outputs (layer l owns a contiguous range of camera pixels), <c>T_out = ⌈N/camera_pixels⌉</c>.
@@ -33,7 +36,7 @@ namespace Dfa.Backends.Optical;
 /// x⁻ plain; all are exposed even when dark, so the work does not depend on the data. Intensities and the
 /// subtraction are computed in double. The fields are float32 sums of the lit rows, in ascending row order
 /// (<see cref="FieldKernel"/>); rows of mirrors dark in every frame of a call are not even generated.</para>
-/// <para><b>Recovery.</b> <c>y_j = Σ_tiles [L(x⁺) − L(x⁻)]</c> and <c>S[b, j] = s_l·α_b·√2·y_j / sqrt(Î_r,j)</c> with
+/// <para><b>Recovery.</b> <c>y_j = Σ_tiles [α⁺_b·L(x⁺) − α⁻_b·L(x⁻)]</c> and <c>S[b, j] = s_l·√2·y_j / sqrt(Î_r,j)</c> with
 /// <c>s_l = feedback.scale</c> or <c>1/sqrt(n_l)</c>. Without noise this is <c>E_ternary · B_l</c> with
 /// <c>B_l[i, j] = s_l·√2·Re(r̄_j R_ij)/sqrt(Î_r,j)</c>; with an exact calibration <c>Î_r = |r|²</c> its entries are
 /// i.i.d. N(0, s_l²) (the phase of r_j is independent of the input rows, and <c>Re(e^{−iφ}R)·√2 ~ N(0, 1)</c>). A pixel
@@ -67,9 +70,9 @@ namespace Dfa.Backends.Optical;
 /// (<c>4·B·T_out·(e + T_in·A)</c> in all) and the output tile's pixels read (<c>4·B·T_in·N</c>); host work:
 /// <c>2·B·e</c> fp32 compares (the sample's max, then the threshold) and <c>B·e</c> fp32 adds (α's sum) for
 /// ternarising; decoding, per sample, tile and pixel, 4 multiplies (DN → intensity), 4 adds and 2 multiplies for the
-/// two L's, 1 add for <c>L⁺ − L⁻</c> and 1 add to accumulate y (<c>6·B·T_in·N</c> adds,
-/// <c>6·B·T_in·N</c> multiplies); then N multiplies for the column factors <c>s_l·√2/sqrt(Î_r)</c> (a reciprocal
-/// square root counted as one multiply) and <c>2·B·N</c> multiplies for <c>α_b·factor·y</c>; <c>4·B·e</c> error bytes
+/// two L's, 2 multiplies by α⁺ and α⁻, 1 add for <c>α⁺L⁺ − α⁻L⁻</c> and 1 add to accumulate y (<c>6·B·T_in·N</c> adds,
+/// <c>8·B·T_in·N</c> multiplies); then N multiplies for the column factors <c>s_l·√2/sqrt(Î_r)</c> (a reciprocal
+/// square root counted as one multiply) and <c>B·N</c> multiplies for <c>factor·y</c>; <c>4·B·e</c> error bytes
 /// read and <c>4·B·N</c> signal bytes written. No feedback bits are read: nothing is stored.</para>
 /// <para><b>Storage.</b> 0 weight, index and padding bits; <c>4·N</c> calibration bytes (Î_r as float32).</para>
 /// </summary>
@@ -110,7 +113,8 @@ public sealed class OpticalProjector : IFeedbackProjector, IResumable
     private int[] _litStart = [];
     private int[] _litEnd = [];
     private bool[] _rowLit = [];
-    private float[] _alpha = [];
+    private float[] _alphaPlus = [];
+    private float[] _alphaMinus = [];
     private int[] _lit = [];
     private double[] _drifts = [];
     private sbyte[] _signs = [];
@@ -221,7 +225,15 @@ public sealed class OpticalProjector : IFeedbackProjector, IResumable
         // then x⁻'s (the two are disjoint, so they fit), with lit counts per input tile for the camera's exposure.
         for (int b = 0; b < batch; b++)
         {
-            _alpha[b] = Ternarizer.Ternarize(error.Row(b), _geo.Options.Threshold, _signs);
+            if (_geo.Options.TernaryScale == TernaryScale.PerSign)
+            {
+                (_alphaPlus[b], _alphaMinus[b]) = Ternarizer.TernarizePerSign(error.Row(b), _geo.Options.Threshold, _signs);
+            }
+            else
+            {
+                _alphaPlus[b] = _alphaMinus[b] = Ternarizer.Ternarize(error.Row(b), _geo.Options.Threshold, _signs);
+            }
+
             int plus = b * e;
             _litStart[2 * b] = plus;
             for (int ti = 0; ti < tin; ti++)
@@ -296,16 +308,26 @@ public sealed class OpticalProjector : IFeedbackProjector, IResumable
                 Counts.Add(HardwareAction.OpticalFrames, 4L * batch);
                 Counts.Add(HardwareAction.MirrorPixelsWritten, 4L * batch * (_geo.TileInputs(ti) + anchors));
                 Counts.Add(HardwareAction.CameraPixelsRead, 4L * batch * pixels);
-                Counts.Add(HardwareAction.Fp32Multiply, 6L * batch * pixels);
+                Counts.Add(HardwareAction.Fp32Multiply, 8L * batch * pixels);
                 Counts.Add(HardwareAction.Fp32Add, 6L * batch * pixels);
             }
         }
 
-        Counts.Add(HardwareAction.Fp32Multiply, _n + (2L * batch * _n));
+        Counts.Add(HardwareAction.Fp32Multiply, _n + ((long)batch * _n));
         Counts.Add(HardwareAction.SignalBytesWritten, 4L * batch * _n);
     }
 
-    public void EncodeError(Matrix error, Matrix encoded) => Ternarizer.Encode(error, _geo.Options.Threshold, encoded);
+    public void EncodeError(Matrix error, Matrix encoded)
+    {
+        if (_geo.Options.TernaryScale == TernaryScale.PerSign)
+        {
+            Ternarizer.EncodePerSign(error, _geo.Options.Threshold, encoded);
+        }
+        else
+        {
+            Ternarizer.Encode(error, _geo.Options.Threshold, encoded);
+        }
+    }
 
     /// <summary><c>B_l[i, j] = s_l·√2·Re(r̄_j R_ij)/sqrt(Î_r,j)</c>, regenerated from the seed (allocates e × n_l floats).</summary>
     public Matrix FeedbackMatrix(int layer)
@@ -352,9 +374,10 @@ public sealed class OpticalProjector : IFeedbackProjector, IResumable
     private void EnsureBuffers(int batch)
     {
         int e = Shape.ErrorSize;
-        if (_alpha.Length != batch)
+        if (_alphaPlus.Length != batch)
         {
-            _alpha = new float[batch];
+            _alphaPlus = new float[batch];
+            _alphaMinus = new float[batch];
             _litIndex = new int[checked(batch * e)];
             _litStart = new int[2 * batch];
             _litEnd = new int[2 * batch];
@@ -605,6 +628,7 @@ public sealed class OpticalProjector : IFeedbackProjector, IResumable
                 ReadOnlySpan<float> mRe = ws.FieldRe.AsSpan(((2 * b) + 1) * w, w);
                 ReadOnlySpan<float> mIm = ws.FieldIm.AsSpan(((2 * b) + 1) * w, w);
                 Span<double> yb = y.Slice(b * w, w);
+                double aPlus = _alphaPlus[b], aMinus = _alphaMinus[b];
                 Span<float> noise = ws.Noise.AsSpan(0, 4 * w);
                 if (shot)
                 {
@@ -631,13 +655,13 @@ public sealed class OpticalProjector : IFeedbackProjector, IResumable
                         drift = new FrameDrift(_drifts[frame], _drifts[frame + 1], _drifts[frame + 2], _drifts[frame + 3]);
                     }
 
-                    CameraKernel.Accumulate(_cameraModel, _camera, pRe, pIm, mRe, mIm, rRe, rIm, reference, noise, lit, drift, yb, j0, j1);
+                    CameraKernel.Accumulate(_cameraModel, _camera, pRe, pIm, mRe, mIm, rRe, rIm, reference, noise, lit, drift, aPlus, aMinus, yb, j0, j1);
                     j0 = j1;
                 }
             }
         }
 
-        // S[b, j] = α_b · (s_l·√2/sqrt(Î_r,j)) · y_j, written into the layer that owns column j.
+        // S[b, j] = (s_l·√2/sqrt(Î_r,j)) · y_j, written into the layer that owns column j (y carries α⁺ and α⁻).
         for (int l = 0; l < Shape.LayerSizes.Count; l++)
         {
             int j0 = Math.Max(c0, _layerOffsets[l]);
@@ -656,12 +680,11 @@ public sealed class OpticalProjector : IFeedbackProjector, IResumable
             Matrix s = signals[l];
             for (int b = 0; b < batch; b++)
             {
-                double alpha = _alpha[b];
                 ReadOnlySpan<double> yb = y.Slice((b * w) + (j0 - c0), j1 - j0);
                 Span<float> dst = s.Row(b).Slice(j0 - _layerOffsets[l], j1 - j0);
                 for (int j = 0; j < dst.Length; j++)
                 {
-                    dst[j] = (float)(alpha * factor[j] * yb[j]);
+                    dst[j] = (float)(factor[j] * yb[j]);
                 }
             }
         }

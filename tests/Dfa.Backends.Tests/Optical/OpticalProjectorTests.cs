@@ -1,5 +1,6 @@
 using Dfa.Backends.Encoding;
 using Dfa.Backends.Optical;
+using Dfa.Backends.Randomness;
 using Dfa.Core;
 using Dfa.Core.Config;
 using Dfa.Core.Feedback;
@@ -82,7 +83,7 @@ public sealed class OpticalProjectorTests
     {
         Matrix[] signals = Run(projector, error);
         var encoded = new Matrix(error.Rows, error.Cols);
-        Ternarizer.Encode(error, OpticalOptions.Ideal.Threshold, encoded);
+        Ternarizer.EncodePerSign(error, OpticalOptions.Ideal.Threshold, encoded);
         for (int l = 0; l < signals.Length; l++)
         {
             Matrix b = projector.FeedbackMatrix(l);
@@ -451,7 +452,7 @@ public sealed class OpticalProjectorTests
         var expected = new Matrix(4, 10);
 
         projector.EncodeError(error, actual);
-        Ternarizer.Encode(error, 0.3, expected);
+        Ternarizer.EncodePerSign(error, 0.3, expected);
 
         Assert.That(actual.Data, Is.EqualTo(expected.Data));
     }
