@@ -42,7 +42,8 @@ public sealed record StudyOptions(
 
 /// <summary>
 /// A shipped study (<c>configs/studies/*.yaml</c>): the <c>dfa study</c> options as YAML, <c>version: 1</c> first, then
-/// <c>config</c> (a training config, relative to the study file), <c>vary</c> (a list of <c>KEY=SPEC</c>), and optionally
+/// <c>config</c> (a training config, relative to the study file), <c>vary</c> (a mapping of each key to a list of its values or
+/// to a range SPEC, or a list of <c>KEY=SPEC</c>), and optionally
 /// <c>backends</c>, <c>seeds</c>, <c>profiles</c>, <c>quick</c>, <c>set</c> (a list of <c>KEY=VALUE</c>) and <c>margin_pt</c>.
 /// Options given on the command line replace the file's (<c>--set</c> adds to them). Errors name the file, line and column.
 /// </summary>
@@ -84,7 +85,7 @@ public static class StudyFile
 
         return new StudyOptions(
             config,
-            List(map, "vary"),
+            Vary(map),
             List(map, "backends"),
             Scalar(map, "seeds") is { } seeds ? Int(map.Find("seeds")!, seeds) : null,
             List(map, "profiles"),
@@ -92,6 +93,18 @@ public static class StudyFile
             List(map, "set") ?? [],
             Scalar(map, "margin_pt") is { } margin ? Number(map.Find("margin_pt")!, margin) : null);
     }
+
+    /// <summary><c>vary</c> as a list of <c>KEY=SPEC</c>, or as a mapping of each key to its SPEC or to a list of its values.</summary>
+    private static string[]? Vary(YMapping map) => map.Find("vary") switch
+    {
+        YMapping keys => keys.Entries.Select(e => e.Value switch
+        {
+            YScalar spec => $"{e.Key.Value}={spec.Value}",
+            YSequence values => $"{e.Key.Value}={string.Join(",", values.Items.Select(i => i is YScalar v ? v.Value : throw i.Error($"vary.{e.Key.Value} lists plain values, got {i.KindName}")))}",
+            YNode n => throw n.Error($"vary.{e.Key.Value} takes a SPEC or a list of values, got {n.KindName}"),
+        }).ToArray(),
+        _ => List(map, "vary"),
+    };
 
     private static string? Scalar(YMapping map, string key) => map.Find(key) switch
     {

@@ -78,7 +78,7 @@ public static class StudyFiles
         StudyGrid g = result.Grid;
         var header = new List<string> { "kind", "point" };
         header.AddRange(g.Axes.Select(a => a.Key));
-        header.AddRange([StudyGrid.BackendKey, "seed", "run", "test_accuracy", "diverged", "test_accuracy_mean", "test_accuracy_sd", "test_accuracy_min", "test_accuracy_max", "n"]);
+        header.AddRange([StudyGrid.BackendKey, "seed", "run", "test_accuracy", "diverged", "test_accuracy_mean", "test_accuracy_sd", "test_accuracy_min", "test_accuracy_max", "n", "invalid"]);
         foreach (string p in g.Profiles)
         {
             header.AddRange([$"{p}:step_time_s", $"{p}:energy_j", $"{p}:feedback_storage_bytes"]);
@@ -99,13 +99,13 @@ public static class StudyFiles
             foreach (int run in point.Runs)
             {
                 StudyRunResult? res = result.Runs[run];
-                string[] row = ["run", .. settings, g.Runs[run].Seed.ToString(Inv), g.Runs[run].Folder, res?.TestAccuracy is { } a ? N(a) : "", res is null ? "" : res.Diverged ? "true" : "false", "", "", "", "", "", .. costs];
+                string[] row = ["run", .. settings, g.Runs[run].Seed.ToString(Inv), g.Runs[run].Folder, res?.TestAccuracy is { } a ? N(a) : "", res is null ? "" : res.Diverged ? "true" : "false", "", "", "", "", "", "", .. costs];
                 sb.AppendJoin(',', row.Select(Cell)).Append('\n');
             }
 
             Spread s = r.Accuracy;
             string[] aggregate = s.N == 0 ? ["", "", "", ""] : [N(s.Mean), N(s.Sd), N(s.Min), N(s.Max)];
-            string[] summary = ["point", .. settings, "", "", "", r.Diverged.ToString(Inv), .. aggregate, s.N.ToString(Inv), .. costs];
+            string[] summary = ["point", .. settings, "", "", "", r.Diverged.ToString(Inv), .. aggregate, s.N.ToString(Inv), point.Invalid ?? "", .. costs];
             sb.AppendJoin(',', summary.Select(Cell)).Append('\n');
         }
 
@@ -130,6 +130,7 @@ public static class StudyFiles
             new("test_accuracy", r.Accuracy.Json()),
             new("diverged", r.Diverged),
             new("missing", r.Missing),
+            new("invalid", point.Invalid),
             new("costs", point.Costs.Select(c => new KeyValuePair<string, object?>(c.Profile, new List<KeyValuePair<string, object?>>
             {
                 new("step_time_s", c.StepTimeSeconds),

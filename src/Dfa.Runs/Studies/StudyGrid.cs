@@ -16,9 +16,11 @@ public sealed record ProfileCost(string Profile, double StepTimeSeconds, double 
 
 /// <summary>
 /// One grid point: a value per varied key (axis order), the backend, its runs (one per seed, indices into
-/// <see cref="StudyGrid.Runs"/>) and its price on every profile that can run its backend.
+/// <see cref="StudyGrid.Runs"/>) and its price on every profile that can run its backend. A combination of values
+/// that are each valid but not together (sparse connections above the rank) is a result, not an error: the point
+/// says why in <paramref name="Invalid"/> and has no runs and no prices.
 /// </summary>
-public sealed record StudyPoint(IReadOnlyList<string> Values, string Backend, IReadOnlyList<int> Runs, IReadOnlyList<ProfileCost> Costs)
+public sealed record StudyPoint(IReadOnlyList<string> Values, string Backend, IReadOnlyList<int> Runs, IReadOnlyList<ProfileCost> Costs, string? Invalid = null)
 {
     public ProfileCost? Cost(string profile) => Costs.FirstOrDefault(c => c.Profile == profile);
 }
@@ -86,6 +88,7 @@ public sealed record StudyGrid(
             new("values", p.Values.ToList()),
             new("backend", p.Backend),
             new("runs", p.Runs.Cast<object?>().ToList()),
+            new("invalid", p.Invalid),
             new("costs", p.Costs.Select(c => (object?)new List<KeyValuePair<string, object?>>
             {
                 new("profile", c.Profile),
@@ -112,7 +115,8 @@ public sealed record StudyGrid(
                     c.GetProperty("profile").GetString()!,
                     ShardJson.Double(c.GetProperty("step_time_s")),
                     ShardJson.Double(c.GetProperty("energy_j")),
-                    c.GetProperty("feedback_storage_bytes").GetInt64())).ToArray())).ToArray();
+                    c.GetProperty("feedback_storage_bytes").GetInt64())).ToArray(),
+                p.GetProperty("invalid").GetString())).ToArray();
             if (points.SelectMany(p => p.Runs).Any(i => i < 0 || i >= runs.Length))
             {
                 throw new DfaInputException($"'{path}': a point names a run that is not in the grid");

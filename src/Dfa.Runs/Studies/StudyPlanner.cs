@@ -22,7 +22,8 @@ public sealed record StudyPlan(StudyGrid Grid, IReadOnlyList<RunSpec> Specs, str
 /// keys → its backend → its seed), checked by the config's schema, the method planner and the memory check, and every
 /// point priced on every profile that can run its backend, through the same <c>Predict</c> the backend's counters are
 /// tested against (<see cref="ConfigCosts.Price"/>). A bad key or value fails here in one line naming it, before any
-/// folder is made. A run trains DFA's feedback on one backend only, so the other backends' option sections are
+/// folder is made; values that are valid one by one but not together (or not on one of the backends) make an invalid
+/// point, reported with the reason and not trained. A run trains DFA's feedback on one backend only, so the other backends' option sections are
 /// dropped from its config: a key of another backend then does not split one run into several.
 /// </summary>
 public static class StudyPlanner
@@ -117,31 +118,50 @@ public static class StudyPlanner
                 string[] values = index.Select((v, a) => axes[a].Values[v]).ToArray();
                 string[] keys = [.. index.Select((v, a) => axes[a].Override(v)), .. request.Backends is null ? [] : new[] { $"feedback.backend={backend}" }];
                 var pointRuns = new List<int>();
-                TrainConfig? first = null;
-                foreach (ulong seed in seeds)
+                var pointSpecs = new List<(StudyRunRef Run, TrainConfig Config)>();
+                ProfileCost[] costs;
+                try
                 {
-                    string[] overrides = [.. common, .. keys, $"seed={seed.ToString(CultureInfo.InvariantCulture)}"];
-                    TrainConfig config = Parse(overrides);
-                    if (projects)
+                    foreach (ulong seed in seeds)
                     {
-                        config = config with { Feedback = config.Feedback with { Sections = config.Feedback.Sections.Only(backend) } };
+                        TrainConfig config = Parse([.. common, .. keys, $"seed={seed.ToString(CultureInfo.InvariantCulture)}"]);
+                        if (projects)
+                        {
+                            config = config with { Feedback = config.Feedback with { Sections = config.Feedback.Sections.Only(backend) } };
+                        }
+
+                        pointSpecs.Add((new StudyRunRef(RunIdentity.Hash(Check(config, registry)), seed), config));
                     }
 
-                    first ??= Check(config, registry, $"{string.Join(", ", keys)}");
-                    string hash = RunIdentity.Hash(config);
-                    if (!byHash.TryGetValue(hash, out int run))
-                    {
-                        run = runs.Count;
-                        byHash[hash] = run;
-                        runs.Add(new StudyRunRef(hash, seed));
-                        specs.Add(new RunSpec(new StudyRunRef(hash, seed).Folder, config, path));
-                    }
-
-                    pointRuns.Add(run);
+                    costs = Price(pointSpecs[0].Config, prices, registry);
+                }
+                catch (DfaInputException ex)
+                {
+                    // Each value passed on its own above: only the combination (or this backend) refuses it.
+                    points.Add(new StudyPoint(values, backend, [], [], ex is ConfigException c ? c.Problem : ex.Message));
+                    continue;
                 }
 
-                points.Add(new StudyPoint(values, backend, pointRuns, Price(first!, prices, registry)));
+                foreach ((StudyRunRef run, TrainConfig config) in pointSpecs)
+                {
+                    if (!byHash.TryGetValue(run.Hash, out int at))
+                    {
+                        at = runs.Count;
+                        byHash[run.Hash] = at;
+                        runs.Add(run);
+                        specs.Add(new RunSpec(run.Folder, config, path));
+                    }
+
+                    pointRuns.Add(at);
+                }
+
+                points.Add(new StudyPoint(values, backend, pointRuns, costs));
             }
+        }
+
+        if (runs.Count == 0)
+        {
+            throw new DfaInputException($"no point of the study is a valid config: {points[0].Invalid}");
         }
 
         var grid = new StudyGrid(path, axes, backends, seeds, request.Quick, mode, [.. request.Overrides], profileNames, request.MarginPoints, runs, points);
@@ -172,21 +192,14 @@ public static class StudyPlanner
     }
 
     /// <summary>The method, network and memory checks <c>dfa train</c> makes before allocating, for one run's config.</summary>
-    private static TrainConfig Check(TrainConfig config, FeedbackBackendRegistry registry, string what)
+    private static TrainConfig Check(TrainConfig config, FeedbackBackendRegistry registry)
     {
-        try
-        {
-            (int inputs, int classes) = ConfigCosts.Shape(config);
-            NetworkSpec spec = NetworkSpec.From(config, inputs, classes);
-            MethodPlan plan = MethodPlan.For(config, spec);
-            IFeedbackBackend? backend = plan.UsesFeedbackBackend ? registry.Get(config.Feedback.Backend) : null;
-            MemoryCheck.ThrowIfTooLarge(spec, plan, config, backend);
-            return config;
-        }
-        catch (DfaInputException ex) when (ex is not ConfigException && what.Length > 0)
-        {
-            throw new DfaInputException($"{what}: {ex.Message}");
-        }
+        (int inputs, int classes) = ConfigCosts.Shape(config);
+        NetworkSpec spec = NetworkSpec.From(config, inputs, classes);
+        MethodPlan plan = MethodPlan.For(config, spec);
+        IFeedbackBackend? backend = plan.UsesFeedbackBackend ? registry.Get(config.Feedback.Backend) : null;
+        MemoryCheck.ThrowIfTooLarge(spec, plan, config, backend);
+        return config;
     }
 
     /// <summary>One step of the point's config on every profile that can run its backend, at its batch size and optimizer.</summary>

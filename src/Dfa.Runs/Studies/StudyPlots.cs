@@ -115,7 +115,7 @@ public static class StudyPlots
             int column = IndexOf(x.Values, p.Values[0]), row = IndexOf(y.Values, p.Values[1]);
             PointResult r = result.Points[i];
             values[row, column] = r.Complete ? r.Accuracy.Mean * 100 : double.NaN;
-            texts[row, column] = r.Complete ? r.Accuracy.Text(100, 2) : r.Diverged > 0 ? "diverged" : "—";
+            texts[row, column] = r.Complete ? r.Accuracy.Text(100, 2) : p.Invalid is not null ? "invalid" : r.Diverged > 0 ? "diverged" : "—";
         }
 
         return new MapChart($"Test accuracy (%, mean ± sd over {Seeds(g)}), {backend}", x.Key, y.Key, x.Values, y.Values, values, texts, "test accuracy (%)");

@@ -33,7 +33,8 @@ public static class StudyReport
         {
             StudyPoint point = g.Points[r.Index];
             Spread s = r.Accuracy;
-            string accuracy = s.N == 0 ? (r.Diverged > 0 ? "diverged" : "—") : $"{s.Text(100, 2, " %")} (n = {s.N})";
+            string accuracy = point.Invalid is { } why ? $"not a valid setting: {why}"
+                : s.N == 0 ? (r.Diverged > 0 ? "diverged" : "—") : $"{s.Text(100, 2, " %")} (n = {s.N})";
             if (r.Diverged > 0 && s.N > 0)
             {
                 accuracy += $", {r.Diverged} diverged";
@@ -48,7 +49,7 @@ public static class StudyReport
             foreach (string p in g.Profiles)
             {
                 ProfileCost? c = point.Cost(p);
-                row.Add(c is null ? "— (not run there)"
+                row.Add(c is null ? (point.Invalid is null ? "— (not run there)" : "—")
                     : $"{Joules(c.EnergyJ)}{Mark(result, r.Index, p, StudyAnalysis.EnergyCost)} · {Seconds(c.StepTimeSeconds)} · {Bytes(c.FeedbackStorageBytes)}{Mark(result, r.Index, p, StudyAnalysis.MemoryCost)}");
             }
 
