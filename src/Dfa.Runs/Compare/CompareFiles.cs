@@ -3,12 +3,13 @@ using Dfa.Core.Config;
 using Dfa.Core.Training;
 using Dfa.Runs.Files;
 using Dfa.Runs.Plots;
+using Dfa.Runs.Studies;
 using Dfa.Runs.Training;
 
 namespace Dfa.Runs.Compare;
 
-/// <summary>What a comparison was asked for: the base config as loaded with the user's overrides.</summary>
-public sealed record CompareSettings(TrainConfig Config, string ConfigLabel, IReadOnlyList<string> Overrides);
+/// <summary>What a comparison was asked for: the base config as loaded with the user's overrides, and the seeds per member.</summary>
+public sealed record CompareSettings(TrainConfig Config, string ConfigLabel, IReadOnlyList<string> Overrides, int Seeds = 1);
 
 /// <summary>One compared method: BP, or DFA on one backend, with its run and its simulated costs.</summary>
 /// <param name="Label">Its run folder's name: <c>bp</c> or <c>dfa-&lt;backend&gt;</c>.</param>
@@ -19,6 +20,18 @@ public sealed record CompareSettings(TrainConfig Config, string ConfigLabel, IRe
 public sealed record CompareMember(string Label, string Backend, RunRecord Run, (long Trained, long ImageNet) StorageBytes, IReadOnlyList<MemberCost> Costs)
 {
     public RunOutcome Outcome => Run.Outcome;
+
+    /// <summary>The member's runs with the seeds after the first (<c>dfa compare --seeds N</c>), in seed order; empty for one seed.</summary>
+    public IReadOnlyList<RunRecord> OtherSeeds { get; init; } = [];
+
+    /// <summary>Every seed's run, the first seed's first.</summary>
+    public IEnumerable<RunRecord> AllSeeds => OtherSeeds.Prepend(Run);
+
+    /// <summary>Final test accuracy over the seeds whose run finished without diverging.</summary>
+    public Spread Accuracy => Spread.Of(AllSeeds.Where(r => r.Outcome.Diverged is null && r.Outcome.Last is not null).Select(r => r.Outcome.Last!.TestAccuracy));
+
+    /// <summary>How many of its seeds diverged.</summary>
+    public int DivergedSeeds => AllSeeds.Count(r => r.Outcome.Diverged is not null);
 
     public AlignmentSnapshot? Alignment => Outcome.FinalAlignment;
 }
@@ -43,6 +56,7 @@ public static class CompareFiles
         new("epochs", settings.Config.Epochs),
         new("batch_size", settings.Config.BatchSize),
         new("seed", settings.Config.Seed),
+        new("seeds", settings.Seeds),
         new("threads", settings.Config.EffectiveThreads),
         new("train_samples", members[0].Run.TrainSamples),
         new("wall_seconds", wallSeconds),
@@ -88,6 +102,9 @@ public static class CompareFiles
             new("backend", m.Backend),
             new("diverged", o.Diverged is not null),
             new("test_accuracy", last?.TestAccuracy),
+            new("test_accuracy_over_seeds", m.Accuracy.Json()),
+            new("diverged_seeds", m.DivergedSeeds),
+            new("seed_runs", m.AllSeeds.Select(r => (object?)(r.Spec.Label + "/")).ToList()),
             new("test_loss", last?.TestLoss),
             new("train_loss", last?.TrainLoss),
             new("train_seconds", o.Epochs.Sum(e => e.Seconds)),
