@@ -49,7 +49,7 @@ internal static class MergeCommand
                         ExperimentShard.Merge(set, folder, registry, new ConsoleExperimentView(console));
                         break;
                     case Runs.Studies.StudyRunner.Command:
-                        StudyCommand.Print(console, Runs.Studies.StudyRunner.Merge(set, folder, new Plots.CurvePlot()));
+                        console.Write(new Text(Runs.Studies.StudyReport.ConsoleText(Runs.Studies.StudyRunner.Merge(set, folder, new Plots.CurvePlot()))));
                         break;
                     default:
                         throw new DfaInputException($"'{set.Shards[0].Path}' is a shard of '{set.First.Command}', which dfa merge does not know");

@@ -57,36 +57,16 @@ internal static class StudyCommand
 
     public static int Execute(StudyRequest request, FeedbackBackendRegistry registry, IAnsiConsole console, CancellationToken cancellationToken)
     {
-        StudyOutcome outcome;
         try
         {
-            outcome = StudyRunner.Execute(request, registry, new ConsoleRunView(console), cancellationToken);
+            StudyOutcome outcome = StudyRunner.Execute(request, registry, new ConsoleRunView(console), cancellationToken);
+            console.Write(new Text((outcome.Result is { } result ? StudyReport.ConsoleText(result) : string.Empty) + StudyReport.OutcomeLine(outcome) + "\n"));
+            return ExitCodes.Success;
         }
         catch (BatchInterruptedException ex)
         {
             console.MarkupLine($"[yellow]interrupted[/]; the finished runs stay in {Markup.Escape(ex.Folder)}: rerun the same command to continue (they are skipped)");
             return ExitCodes.Interrupted;
-        }
-
-        if (outcome.Result is { } result)
-        {
-            Print(console, result);
-        }
-
-        console.MarkupLine($"trained {outcome.Trained}, skipped {outcome.Skipped} finished of {outcome.Items} runs; "
-            + (outcome.Result is null ? "shard done" : $"wrote {StudyReport.FileName}, {StudyFiles.JsonFileName}, {StudyFiles.CsvFileName} and {outcome.Result.Plots.Count} plots")
-            + $" in {Markup.Escape(outcome.Folder)}");
-        return ExitCodes.Success;
-    }
-
-    /// <summary>The points table (mean ± sd over seeds, prices, Pareto marks) and the knees.</summary>
-    public static void Print(IAnsiConsole console, StudyResult result)
-    {
-        (IReadOnlyList<string> header, IReadOnlyList<IReadOnlyList<string>> rows) = StudyReport.Table(result);
-        console.Write(new Text(MarkdownTable.Render(header, rows)));
-        foreach (Knee k in result.Knees)
-        {
-            console.Write(new Text("knee: " + k.Statement + "\n"));
         }
     }
 }

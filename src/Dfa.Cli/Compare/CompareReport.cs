@@ -6,7 +6,6 @@ using Dfa.Core.Analysis;
 using Dfa.Core.Config;
 using Dfa.Core.Training;
 using Dfa.Runs.Compare;
-using Dfa.Runs.Studies;
 using Dfa.Runs.Training;
 using Spectre.Console;
 
@@ -33,7 +32,7 @@ internal static class CompareReport
     {
         RunOutcome o = m.Outcome;
         EpochMetrics? last = o.Last;
-        string accuracy = m.OtherSeeds.Count > 0 ? SeedsAccuracy(m)
+        string accuracy = m.OtherSeeds.Count > 0 ? m.SeedsAccuracyText()
             : o.Diverged is { } d ? $"diverged (step {d.Step})" : last is null ? "—" : Percent(last.TestAccuracy);
         return new[]
         {
@@ -65,7 +64,7 @@ internal static class CompareReport
                 {
                     MemberCost? c = m.Costs.FirstOrDefault(x => x.Profile == p && x.Outputs == e);
                     cells.Add(c is null
-                        ? "— (needs an optical profile)"
+                        ? $"— (needs {("aeiou".Contains(m.ProfileKind[0], StringComparison.Ordinal) ? "an" : "a")} {m.ProfileKind} profile)"
                         : $"{CostReport.Seconds(c.BackwardSeconds)} · {CostReport.Seconds(c.Row.TimeSeconds)} · {CostReport.Joules(c.Row.EnergyJ)}");
                 }
 
@@ -87,9 +86,7 @@ internal static class CompareReport
         sb.Append("# dfa compare\n\n");
         sb.Append(Inv, $"Network {first.Run.Setup.Network.Describe()} ({first.Run.Setup.Network.ParameterCount:N0} parameters), ");
         sb.Append(Inv, $"{settings.Config.Optimizer.ToString().ToUpperInvariant()} lr {settings.Config.LearningRate}, batch {settings.Config.BatchSize}, ");
-        sb.Append(Inv, $"{settings.Config.Epochs} epochs, ");
-        sb.Append(settings.Seeds == 1 ? $"seed {settings.Config.Seed}" : $"seeds {settings.Config.Seed}..{settings.Config.Seed + (ulong)settings.Seeds - 1}");
-        sb.Append(Inv, $", {settings.Config.EffectiveThreads} threads; ");
+        sb.Append(Inv, $"{settings.Config.Epochs} epochs, {settings.SeedsText}, {settings.Config.EffectiveThreads} threads; ");
         sb.Append(Inv, $"{first.Run.TrainSamples} training samples. Config: `{settings.ConfigLabel}`");
         if (settings.Overrides.Count > 0)
         {
@@ -99,11 +96,7 @@ internal static class CompareReport
         sb.Append(Inv, $". Wall time {Seconds(wallSeconds)}.\n\n");
         sb.Append("## Training\n\n");
         sb.Append(MarkdownTable.Render(TrainingHeader(members), TrainingRows(members)));
-        if (settings.Seeds > 1)
-        {
-            sb.Append(Inv, $"\nTest accuracy: the final epoch's, mean ± sample sd (min – max) over {settings.Seeds} seeds, diverged seeds left out and counted; ");
-            sb.Append("every other column, the plots and the costs are the first seed's run (the other seeds' runs are the `<method>-seed<S>/` folders).\n");
-        }
+        sb.Append(settings.Seeds > 1 ? CompareFiles.SeedsNote(settings.Seeds) : string.Empty);
         sb.Append("\nAlignment: the angle between the DFA update and the true BP gradient of the same weights on a fixed probe batch ");
         sb.Append("(gradient), and between `B_l` and the product of the forward weights above the layer (weight), measured after the last step; ");
         sb.Append("90° is no alignment. Each run's `alignment.csv` has the whole curve.\n\n");
@@ -163,14 +156,6 @@ internal static class CompareReport
 
     private static int Classes(IReadOnlyList<CompareMember> members) => members[0].Run.Setup.Network.OutputSize;
 
-
-    /// <summary>Test accuracy over a member's seeds: mean ± sd (min – max), and how many diverged.</summary>
-    private static string SeedsAccuracy(CompareMember m)
-    {
-        Spread s = m.Accuracy;
-        string text = s.N == 0 ? "—" : $"{s.Text(100, 2, " %")} ({(s.Min * 100).ToString("F2", Inv)} – {(s.Max * 100).ToString("F2", Inv)})";
-        return m.DivergedSeeds == 0 ? text : $"{text}, {m.DivergedSeeds} diverged";
-    }
 
     private static string Percent(double fraction) => (fraction * 100).ToString("F2", Inv) + " %";
 

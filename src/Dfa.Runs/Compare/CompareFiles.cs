@@ -1,3 +1,4 @@
+using System.Globalization;
 using Dfa.Core.Analysis;
 using Dfa.Core.Config;
 using Dfa.Core.Training;
@@ -5,11 +6,16 @@ using Dfa.Runs.Files;
 using Dfa.Runs.Plots;
 using Dfa.Runs.Studies;
 using Dfa.Runs.Training;
+using Dfa.Sim.Cost;
 
 namespace Dfa.Runs.Compare;
 
 /// <summary>What a comparison was asked for: the base config as loaded with the user's overrides, and the seeds per member.</summary>
-public sealed record CompareSettings(TrainConfig Config, string ConfigLabel, IReadOnlyList<string> Overrides, int Seeds = 1);
+public sealed record CompareSettings(TrainConfig Config, string ConfigLabel, IReadOnlyList<string> Overrides, int Seeds = 1)
+{
+    /// <summary><c>seed S</c>, or <c>seeds S..S+N−1</c>.</summary>
+    public string SeedsText => Seeds == 1 ? $"seed {Config.Seed}" : $"seeds {Config.Seed}..{Config.Seed + (ulong)Seeds - 1}";
+}
 
 /// <summary>One compared method: BP, or DFA on one backend, with its run and its simulated costs.</summary>
 /// <param name="Label">Its run folder's name: <c>bp</c> or <c>dfa-&lt;backend&gt;</c>.</param>
@@ -33,6 +39,17 @@ public sealed record CompareMember(string Label, string Backend, RunRecord Run, 
     /// <summary>How many of its seeds diverged.</summary>
     public int DivergedSeeds => AllSeeds.Count(r => r.Outcome.Diverged is not null);
 
+    /// <summary>Test accuracy over its seeds: mean ± sd (min – max) in percent, and how many diverged.</summary>
+    public string SeedsAccuracyText()
+    {
+        Spread s = Accuracy;
+        string text = s.N == 0 ? "—" : $"{s.Text(100, 2, " %")} ({(s.Min * 100).ToString("F2", CultureInfo.InvariantCulture)} – {(s.Max * 100).ToString("F2", CultureInfo.InvariantCulture)})";
+        return DivergedSeeds == 0 ? text : $"{text}, {DivergedSeeds} diverged";
+    }
+
+    /// <summary>The kind of profile the member's feedback device needs (<see cref="Prices.KindOf"/>), named where a chosen profile cannot run it.</summary>
+    public string ProfileKind { get; init; } = "any";
+
     public AlignmentSnapshot? Alignment => Outcome.FinalAlignment;
 }
 
@@ -46,6 +63,11 @@ public static class CompareFiles
     public const string LossPlot = "compare-loss.png";
     public const string AccuracyPlot = "compare-accuracy.png";
     public const string AlignmentPlot = "compare-alignment.png";
+
+    /// <summary>The report's note under the training table of a comparison over several seeds.</summary>
+    public static string SeedsNote(int seeds) =>
+        $"\nTest accuracy: the final epoch's, mean ± sample sd (min – max) over {seeds} seeds, diverged seeds left out and counted; "
+        + "every other column, the plots and the costs are the first seed's run (the other seeds' runs are the `<method>-seed<S>/` folders).\n";
 
     /// <summary><c>summary.json</c>: the settings, then per member its results, alignment, storage and priced costs.</summary>
     public static IReadOnlyList<KeyValuePair<string, object?>> Summary(IReadOnlyList<CompareMember> members, CompareSettings settings, double wallSeconds) =>

@@ -159,4 +159,20 @@ public static class StudyReport
         };
         return $"{(v * scale).ToString("G3", Inv)} {prefix}{unit}";
     }
+
+    /// <summary>What <c>dfa study</c> prints: the points table (Markdown) and one line per knee.</summary>
+    public static string ConsoleText(StudyResult result)
+    {
+        (IReadOnlyList<string> header, IReadOnlyList<IReadOnlyList<string>> rows) = Table(result);
+        return Reports.MarkdownTable.Render(header, rows) + string.Concat(result.Knees.Select(k => "knee: " + k.Statement + "\n"));
+    }
+
+    /// <summary>The last line of <c>dfa study</c>: what was trained, skipped and written, and where.</summary>
+    public static string OutcomeLine(StudyOutcome outcome)
+    {
+        ArgumentNullException.ThrowIfNull(outcome);
+        return $"trained {outcome.Trained}, skipped {outcome.Skipped} finished of {outcome.Items} runs; "
+            + (outcome.Result is null ? "shard done" : $"wrote {FileName}, {StudyFiles.JsonFileName}, {StudyFiles.CsvFileName} and {outcome.Result.Plots.Count} plots")
+            + $" in {outcome.Folder}";
+    }
 }
