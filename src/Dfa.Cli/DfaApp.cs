@@ -30,22 +30,7 @@ public static class DfaApp
         using ServiceProvider services = collection.BuildServiceProvider();
         var registry = services.GetRequiredService<FeedbackBackendRegistry>();
 
-        var root = new RootCommand("dfa: train networks with BP and Direct Feedback Alignment on simulated feedback hardware.")
-        {
-            TrainCommand.Create(registry, console),
-            CompareCommand.Create(registry, console),
-            BenchCommand.Create(registry, console),
-            BackendsCommand.Create(registry, console),
-            CostCommand.Create(registry, console),
-            SweepCommand.Create(registry, console),
-            ProfilesCommand.Create(console),
-            CalibrateCommand.Create(registry, console),
-            CalibrateCommand.CreateValidate(registry, console),
-            ExperimentCommand.Create(registry, console),
-            MergeCommand.Create(registry, console),
-            ReportCommand.Create(registry, console),
-        };
-
+        RootCommand root = CreateRoot(registry, console);
         ParseResult parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
@@ -89,6 +74,40 @@ public static class DfaApp
             return ExitCodes.InternalError;
         }
     }
+
+    /// <summary>The console of a run whose output goes to a file or a pipe: plain text, no progress bars, no colours.</summary>
+    internal static IAnsiConsole RedirectedConsole(TextWriter output)
+    {
+        IAnsiConsole console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Ansi = AnsiSupport.No,
+            ColorSystem = ColorSystemSupport.NoColors,
+            Interactive = InteractionSupport.No,
+            Out = new AnsiConsoleOutput(output),
+        });
+
+        // Logs and CI capture whole lines; the 80-column fallback would wrap table rows.
+        console.Profile.Width = 200;
+        return console;
+    }
+
+    /// <summary>The <c>dfa</c> command tree: every command with its options.</summary>
+    internal static RootCommand CreateRoot(FeedbackBackendRegistry registry, IAnsiConsole console) =>
+        new("dfa: train networks with BP and Direct Feedback Alignment on simulated feedback hardware.")
+        {
+            TrainCommand.Create(registry, console),
+            CompareCommand.Create(registry, console),
+            BenchCommand.Create(registry, console),
+            BackendsCommand.Create(registry, console),
+            CostCommand.Create(registry, console),
+            SweepCommand.Create(registry, console),
+            ProfilesCommand.Create(console),
+            CalibrateCommand.Create(registry, console),
+            CalibrateCommand.CreateValidate(registry, console),
+            ExperimentCommand.Create(registry, console),
+            MergeCommand.Create(registry, console),
+            ReportCommand.Create(registry, console),
+        };
 
     private static string OneLine(string message) => message.ReplaceLineEndings(" ");
 }

@@ -7,7 +7,11 @@ namespace Dfa.Cli.Costing;
 internal static class SweepPlot
 {
     /// <summary>One line per backend (log axes when the sweep is logarithmic), a vertical line at each crossover.</summary>
-    public static byte[] Lines(SweepAxis x, IReadOnlyList<string> backends, IReadOnlyList<SweepPoint> points, IReadOnlyList<Crossover> crossovers, string metric, string title)
+    public static byte[] Lines(SweepAxis x, IReadOnlyList<string> backends, IReadOnlyList<SweepPoint> points, IReadOnlyList<Crossover> crossovers, string metric, string title) =>
+        BuildLines(x, backends, points, crossovers, metric, title).GetImageBytes(1000, 640, ImageFormat.Png);
+
+    /// <summary>The plot of <see cref="Lines"/>, ready to render.</summary>
+    internal static Plot BuildLines(SweepAxis x, IReadOnlyList<string> backends, IReadOnlyList<SweepPoint> points, IReadOnlyList<Crossover> crossovers, string metric, string title)
     {
         var plot = new Plot();
         double Fx(double v) => x.Log ? Math.Log10(v) : v;
@@ -41,7 +45,7 @@ internal static class SweepPlot
         plot.Axes.Left.Label.Text = metric == "time_s" ? "seconds per training step" : "joules per training step";
         plot.Title(title);
         plot.ShowLegend(Alignment.UpperLeft);
-        return plot.GetImageBytes(1000, 640, ImageFormat.Png);
+        return plot;
     }
 
     /// <summary>A map over the two varied fields, coloured by the cheapest backend (the legend names the colours).</summary>

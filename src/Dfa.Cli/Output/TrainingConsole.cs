@@ -18,8 +18,9 @@ internal sealed class TrainingConsole : ITrainingObserver
     private ProgressTask? _task;
     private Action? _finishEpoch;
 
-    public TrainingConsole(IAnsiConsole console, bool verbose, bool hasValidation)
+    public TrainingConsole(IAnsiConsole console, bool verbose, bool hasValidation, TimeProvider? time = null)
     {
+        _ = time;
         _console = console;
         _verbose = verbose;
         _hasValidation = hasValidation;

@@ -11,7 +11,12 @@ namespace Dfa.Cli.Plots;
 /// </summary>
 internal sealed class CurvePlot : ICurvePlotter
 {
-    public byte[] Png(CurveChart chart)
+    private static readonly ScottPlot.Palettes.Category10 Palette = new();
+
+    public byte[] Png(CurveChart chart) => Build(chart).GetImageBytes(900, 560, ImageFormat.Png);
+
+    /// <summary>The chart as a ScottPlot plot, ready to render.</summary>
+    internal static Plot Build(CurveChart chart)
     {
         ArgumentNullException.ThrowIfNull(chart);
         Alignment legend = chart.Legend switch
@@ -21,26 +26,8 @@ internal sealed class CurvePlot : ICurvePlotter
             LegendCorner.UpperLeft => Alignment.UpperLeft,
             _ => Alignment.UpperRight,
         };
-        return Png(chart.Title, chart.XLabel, chart.YLabel, chart.Curves, chart.LogY, chart.YMin, chart.YMax, legend);
-    }
-
-    private static readonly ScottPlot.Palettes.Category10 Palette = new();
-
-    /// <summary>A 900×560 PNG of <paramref name="curves"/>.</summary>
-    /// <param name="title">The chart's title.</param>
-    /// <param name="xLabel">The x axis label.</param>
-    /// <param name="yLabel">The y axis label.</param>
-    /// <param name="curves">The lines, in legend order.</param>
-    /// <param name="logY">Plot log10 of y (non-positive points dropped), with ticks labelled in y.</param>
-    /// <param name="yMin">Lower y limit; automatic when null.</param>
-    /// <param name="yMax">Upper y limit; automatic when null.</param>
-    /// <param name="legend">Where the legend goes: the corner the curves leave free (a falling loss: upper right; a rising
-    /// accuracy: lower right; an angle falling from 90°: lower left).</param>
-    public static byte[] Png(
-        string title, string xLabel, string yLabel, IReadOnlyList<Curve> curves, bool logY = false, double? yMin = null, double? yMax = null,
-        Alignment legend = Alignment.UpperRight)
-    {
-        ArgumentNullException.ThrowIfNull(curves);
+        IReadOnlyList<Curve> curves = chart.Curves;
+        bool logY = chart.LogY;
         var plot = new Plot();
         for (int i = 0; i < curves.Count; i++)
         {
@@ -68,21 +55,21 @@ internal sealed class CurvePlot : ICurvePlotter
             plot.Axes.Left.TickGenerator = LogTicks();
         }
 
-        if (yMin is not null || yMax is not null)
+        if (chart.YMin is not null || chart.YMax is not null)
         {
             AxisLimits limits = plot.Axes.GetLimits();
-            plot.Axes.SetLimitsY(yMin ?? limits.Bottom, yMax ?? limits.Top);
+            plot.Axes.SetLimitsY(chart.YMin ?? limits.Bottom, chart.YMax ?? limits.Top);
         }
 
-        plot.Title(title);
-        plot.Axes.Bottom.Label.Text = xLabel;
-        plot.Axes.Left.Label.Text = logY ? yLabel + " (log scale)" : yLabel;
+        plot.Title(chart.Title);
+        plot.Axes.Bottom.Label.Text = chart.XLabel;
+        plot.Axes.Left.Label.Text = logY ? chart.YLabel + " (log scale)" : chart.YLabel;
         if (curves.Count > 1)
         {
             plot.ShowLegend(legend);
         }
 
-        return plot.GetImageBytes(900, 560, ImageFormat.Png);
+        return plot;
     }
 
     /// <summary>Ticks for an axis that plots log10 of its values: labels show the values themselves.</summary>
