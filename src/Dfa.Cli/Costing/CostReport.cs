@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Dfa.Runs.Reports;
 using Dfa.Sim.Cost;
 using Spectre.Console;
 
@@ -31,7 +32,7 @@ internal static class CostReport
     }
 
     public static string Markdown(IReadOnlyList<MethodCost> rows) =>
-        Output.MarkdownTable.Render(Columns, rows.Select(r => (IReadOnlyList<string>)Cells(r).ToArray()));
+        Runs.Reports.MarkdownTable.Render(Columns, rows.Select(r => (IReadOnlyList<string>)Cells(r).ToArray()));
 
     public static string Json(IReadOnlyList<MethodCost> rows)
     {
@@ -86,7 +87,7 @@ internal static class CostReport
             table.AddRow(
                 Markup.Escape(r.Workload), r.Outputs.ToString(Inv), Markup.Escape(Backend(r)), Markup.Escape(r.Profile), r.Batch.ToString(Inv),
                 Commands.BackendsCommand.Bytes(r.FeedbackStorageBytes), r.Fits ? Markup.Escape(r.Residence) : "[red]no[/]",
-                Seconds(r.TimeSeconds), Seconds(r.CriticalPathSeconds), Joules(r.EnergyJ), r.SamplesPerSecond.ToString("G4", Inv));
+                Seconds(r.TimeSeconds), Seconds(r.CriticalPathSeconds), Joules(r.EnergyJ), Units.Number(r.SamplesPerSecond));
         }
 
         console.Write(table);
@@ -107,21 +108,10 @@ internal static class CostReport
     private static string CsvCell(string s) =>
         s.IndexOfAny([',', '"', '\n']) >= 0 ? "\"" + s.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : s;
 
-    internal static string Seconds(double s) => s switch
-    {
-        >= 1 => $"{s.ToString("G4", Inv)} s",
-        >= 1e-3 => $"{(s * 1e3).ToString("G4", Inv)} ms",
-        >= 1e-6 => $"{(s * 1e6).ToString("G4", Inv)} µs",
-        _ => $"{(s * 1e9).ToString("G4", Inv)} ns",
-    };
+    internal static string Seconds(double s) => Units.Seconds(s);
 
-    internal static string Joules(double j) => j switch
-    {
-        >= 1 => $"{j.ToString("G4", Inv)} J",
-        >= 1e-3 => $"{(j * 1e3).ToString("G4", Inv)} mJ",
-        >= 1e-6 => $"{(j * 1e6).ToString("G4", Inv)} µJ",
-        _ => $"{(j * 1e9).ToString("G4", Inv)} nJ",
-    };
+    internal static string Joules(double j) => Units.Joules(j);
+
     /// <summary><c>"energy_split_j": {compute, on_chip, off_chip, optical, static}</c>, as <c>dfa cost</c>'s JSON writes it.</summary>
     internal static void WriteEnergy(Utf8JsonWriter w, EnergySplit e)
     {

@@ -1,9 +1,9 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using Dfa.Cli.Output;
 using Dfa.Core.Methods;
 using Dfa.Runs.Costing;
+using Dfa.Runs.Reports;
 using Dfa.Sim.Cost;
 using Spectre.Console;
 

@@ -1,4 +1,5 @@
 using Dfa.Runs.Costing;
+using Dfa.Runs.Reports;
 using ScottPlot;
 
 namespace Dfa.Cli.Costing;
@@ -26,25 +27,26 @@ internal static class SweepPlot
 
         foreach (Crossover c in crossovers)
         {
+            // In the legend, not on the line: a label at the line's foot would sit on the tick labels.
             var line = plot.Add.VerticalLine(Fx(c.Value));
             line.LineStyle.Pattern = LinePattern.Dashed;
-            line.LabelText = $"{c.From} → {c.To} at {c.Value:G3}";
+            line.LegendText = $"{c.From} → {c.To} at {Units.Number(c.Value)}";
         }
 
         if (x.Log)
         {
-            plot.Axes.Bottom.TickGenerator = Plots.CurvePlot.LogTicks();
+            Plots.CurvePlot.LogAxis(plot, plot.Axes.Bottom);
         }
 
         if (logY)
         {
-            plot.Axes.Left.TickGenerator = Plots.CurvePlot.LogTicks();
+            Plots.CurvePlot.LogAxis(plot, plot.Axes.Left);
         }
 
         plot.Axes.Bottom.Label.Text = x.Path;
         plot.Axes.Left.Label.Text = metric == "time_s" ? "seconds per training step" : "joules per training step";
         plot.Title(title);
-        plot.ShowLegend(Alignment.UpperLeft);
+        plot.ShowLegend(Edge.Right);
         return plot;
     }
 
@@ -79,18 +81,18 @@ internal static class SweepPlot
 
         if (x.Log)
         {
-            plot.Axes.Bottom.TickGenerator = Plots.CurvePlot.LogTicks();
+            Plots.CurvePlot.LogAxis(plot, plot.Axes.Bottom);
         }
 
         if (y.Log)
         {
-            plot.Axes.Left.TickGenerator = Plots.CurvePlot.LogTicks();
+            Plots.CurvePlot.LogAxis(plot, plot.Axes.Left);
         }
 
         plot.Axes.Bottom.Label.Text = x.Path;
         plot.Axes.Left.Label.Text = y.Path;
         plot.Title(title);
-        plot.ShowLegend(Alignment.UpperRight);
+        plot.ShowLegend(Edge.Right);
         return plot.GetImageBytes(1000, 640, ImageFormat.Png);
     }
 }

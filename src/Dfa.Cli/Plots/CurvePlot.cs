@@ -5,9 +5,10 @@ namespace Dfa.Cli.Plots;
 
 /// <summary>
 /// Line charts of training curves (ScottPlot, PNG bytes): the run plots of <c>dfa train</c> and the overlays of
-/// <c>dfa compare</c> and <c>dfa experiment</c>. Curves keep their order in the legend, and the same curve index gets
-/// the same colour in every chart of a report (ScottPlot's category-10 palette), so one backend or setting is one
-/// colour throughout.
+/// <c>dfa compare</c> and <c>dfa experiment</c>. Curves keep their order in the legend, which sits right of the data
+/// area (never over a curve), and the same curve index gets the same colour in every chart of a report (ScottPlot's
+/// category-10 palette), so one backend or setting is one colour throughout. A log axis labels several values
+/// (<see cref="AxisTicks"/>); an axis of whole numbers (epochs, steps) has whole-number ticks only.
 /// </summary>
 internal sealed class CurvePlot : ICurvePlotter
 {
@@ -19,20 +20,13 @@ internal sealed class CurvePlot : ICurvePlotter
     internal static Plot Build(CurveChart chart)
     {
         ArgumentNullException.ThrowIfNull(chart);
-        Alignment legend = chart.Legend switch
-        {
-            LegendCorner.LowerRight => Alignment.LowerRight,
-            LegendCorner.LowerLeft => Alignment.LowerLeft,
-            LegendCorner.UpperLeft => Alignment.UpperLeft,
-            _ => Alignment.UpperRight,
-        };
         IReadOnlyList<Curve> curves = chart.Curves;
-        bool logY = chart.LogY;
         var plot = new Plot();
+        bool wholeX = true;
         for (int i = 0; i < curves.Count; i++)
         {
             (double[] xs, double[] ys) = curves[i].FinitePoints();
-            if (logY)
+            if (chart.LogY)
             {
                 // Non-positive values have no place on a log axis.
                 var keep = ys.Select((y, k) => (y, k)).Where(t => t.y > 0).Select(t => t.k).ToArray();
@@ -40,6 +34,7 @@ internal sealed class CurvePlot : ICurvePlotter
                 ys = keep.Select(k => Math.Log10(ys[k])).ToArray();
             }
 
+            wholeX &= xs.All(x => x == Math.Round(x));
             var line = plot.Add.Scatter(xs, ys, Palette.GetColor((curves[i].Color ?? i) % Palette.Colors.Length));
             line.LegendText = curves[i].Name;
             line.MarkerSize = xs.Length <= 40 ? 4 : 0;
@@ -50,33 +45,58 @@ internal sealed class CurvePlot : ICurvePlotter
             }
         }
 
-        if (logY)
-        {
-            plot.Axes.Left.TickGenerator = LogTicks();
-        }
-
         if (chart.YMin is not null || chart.YMax is not null)
         {
             AxisLimits limits = plot.Axes.GetLimits();
             plot.Axes.SetLimitsY(chart.YMin ?? limits.Bottom, chart.YMax ?? limits.Top);
         }
 
+        if (chart.LogY)
+        {
+            LogAxis(plot, plot.Axes.Left);
+        }
+
+        if (wholeX)
+        {
+            plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
+        }
+
         plot.Title(chart.Title);
         plot.Axes.Bottom.Label.Text = chart.XLabel;
-        plot.Axes.Left.Label.Text = logY ? chart.YLabel + " (log scale)" : chart.YLabel;
+        plot.Axes.Left.Label.Text = chart.LogY ? chart.YLabel + " (log scale)" : chart.YLabel;
         if (curves.Count > 1)
         {
-            plot.ShowLegend(legend);
+            plot.ShowLegend(Edge.Right);
         }
 
         return plot;
     }
 
-    /// <summary>Ticks for an axis that plots log10 of its values: labels show the values themselves.</summary>
-    public static ScottPlot.TickGenerators.NumericAutomatic LogTicks() => new()
+    /// <summary>Labels an axis that plots log10 of its values (<see cref="AxisTicks.Log"/> over the autoscaled range).</summary>
+    internal static void LogAxis(Plot plot, IAxis axis)
     {
-        MinorTickGenerator = new ScottPlot.TickGenerators.LogMinorTickGenerator(),
-        IntegerTicksOnly = true,
-        LabelFormatter = v => Math.Pow(10, v).ToString("G3", System.Globalization.CultureInfo.InvariantCulture),
-    };
+        plot.Axes.AutoScale();
+        AxisLimits limits = plot.Axes.GetLimits();
+        (double low, double high) = axis == plot.Axes.Bottom ? (limits.Left, limits.Right) : (limits.Bottom, limits.Top);
+        if (!double.IsFinite(low) || !double.IsFinite(high) || high < low)
+        {
+            // No finite point to plot (a diverged run): nothing to label.
+            return;
+        }
+
+        var ticks = new ScottPlot.TickGenerators.NumericManual();
+        foreach (AxisTick t in AxisTicks.Log(low, high))
+        {
+            if (t.Label is { } label)
+            {
+                ticks.AddMajor(t.Position, label);
+            }
+            else
+            {
+                ticks.AddMinor(t.Position);
+            }
+        }
+
+        axis.TickGenerator = ticks;
+    }
 }

@@ -71,7 +71,7 @@ public static class CostTables
         var notes = new List<string>();
         foreach (string path in configs)
         {
-            TrainConfig config = ConfigLoader.Load(path, null, registry.Schema);
+            TrainConfig config = ConfigLoader.Load(Files.ShippedFiles.Config(path), null, registry.Schema);
             string label = path;
             foreach (Prices p in prices)
             {

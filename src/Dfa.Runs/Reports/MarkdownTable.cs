@@ -1,9 +1,9 @@
 using System.Text;
 
-namespace Dfa.Cli.Output;
+namespace Dfa.Runs.Reports;
 
 /// <summary>A GitHub-flavoured Markdown table: a header row, a rule, then one row per line; pipes in cells are escaped.</summary>
-internal static class MarkdownTable
+public static class MarkdownTable
 {
     public static string Render(IReadOnlyList<string> header, IEnumerable<IReadOnlyList<string>> rows)
     {
