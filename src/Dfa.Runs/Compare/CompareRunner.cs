@@ -79,7 +79,7 @@ public static class CompareRunner
             ?? Path.Combine("runs", $"compare-{DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}");
         OutputFolder folder = OutputFolder.Claim(outPath);
         view.Info($"dfa compare {request.ConfigPath} → {folder.Path}");
-        view.Info($"  {string.Join(", ", specs.Select(s => s.Label))}: {Reports.Units.Count(baseConfig.Epochs, "epoch")} each, seed {baseConfig.Seed}, {baseConfig.EffectiveThreads} threads");
+        view.Info($"  {string.Join(", ", specs.Select(s => s.Label))}: {Reports.Units.Count(baseConfig.Epochs, "epoch")}{(specs.Count > 1 ? " each" : string.Empty)}, seed {baseConfig.Seed}, {baseConfig.EffectiveThreads} threads");
         IReadOnlyList<RunRecord> runs;
         try
         {

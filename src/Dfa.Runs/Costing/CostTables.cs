@@ -23,7 +23,7 @@ public static class CostTables
         IReadOnlyList<string> profileNames = profiles.Contains("all") ? catalog.Names : profiles;
         Prices[] prices = profileNames.Select(n => new Prices(catalog.Load(n))).ToArray();
         var rows = new List<MethodCost>();
-        var notes = new List<string>();
+        var skippedOn = new Dictionary<string, List<string>>();
         foreach (string w in workloads)
         {
             foreach (int e in outputs)
@@ -37,10 +37,12 @@ public static class CostTables
                         {
                             if (!CostPlans.Runs(b, p, registry))
                             {
-                                string note = $"{b} is priced on {Prices.KindOf(registry.Get(b.EndsWith("-fp16", StringComparison.Ordinal) ? b[..^5] : b).Device)} profiles only; skipped on {p.Name}";
-                                if (!notes.Contains(note))
+                                // One note per backend, naming every profile it was skipped on.
+                                string note = $"{b} is priced on {Prices.KindOf(registry.Get(b.EndsWith("-fp16", StringComparison.Ordinal) ? b[..^5] : b).Device)} profiles only; skipped on";
+                                List<string> on = skippedOn.TryGetValue(note, out List<string>? list) ? list : skippedOn[note] = [];
+                                if (!on.Contains(p.Name))
                                 {
-                                    notes.Add(note);
+                                    on.Add(p.Name);
                                 }
 
                                 continue;
@@ -53,7 +55,7 @@ public static class CostTables
             }
         }
 
-        skipped = notes;
+        skipped = [.. skippedOn.Select(n => $"{n.Key} {string.Join(", ", n.Value)}")];
         return rows;
     }
 

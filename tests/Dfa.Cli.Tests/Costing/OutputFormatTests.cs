@@ -88,4 +88,16 @@ public sealed class OutputFormatTests
         Assert.That(result.ExitCode, Is.EqualTo(2), result.Output);
         Assert.That(result.ErrorLines.Single(), Does.Contain("report.json").And.Contain("Markdown"));
     }
+
+    /// <summary>A backend no profile of its kind prices is one note naming every profile it was skipped on, not one line per profile.</summary>
+    [Test]
+    public void Cost_OnAllProfiles_NotesEachSkippedBackendOnce()
+    {
+        CliResult result = CliRunner.Run("cost", "--workloads", "mnist-mlp", "--outputs", "10", "--profiles", "all", "--format", "csv", "--dir", RepoPaths.Combine("hardware-profiles"));
+
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.Error);
+        string[] notes = [.. result.Output.Split('\n').Where(l => l.Contains("profiles only; skipped on", StringComparison.Ordinal))];
+        Assert.That(notes.Select(n => n.Split(' ')[0]), Is.Unique.And.Contains("optical"));
+        Assert.That(notes.Single(n => n.StartsWith("optical ", StringComparison.Ordinal)), Does.Contain("cpu-avx512-2core, ").And.Contain("gpu-a100-80gb-sxm4"));
+    }
 }
