@@ -32,12 +32,13 @@ internal static class CostCommand
         var format = new Option<string?>("--format", "-f") { Description = "table, csv, json or md (default: the --out file's extension, else table)." };
         Option<string?> output = DfaOptions.Out("Write the report to FILE (atomically) instead of the console; its extension (.csv, .json, .md) gives the format unless --format does.");
         Option<string?> dir = DfaOptions.ProfileDir();
+        var optimizer = new Option<string>("--optimizer") { Description = "The update that ends each workload step: sgd (no state) or adam (two moments, as a config with optimizer_algorithm: ADAM).", DefaultValueFactory = _ => "sgd" };
         var input = new Option<bool>("--feedback-at-input") { Description = "Add a feedback point at the input (Launay et al. 2019's 54.8 GB VGG-16 variant)." };
         Option<string?> configs = DfaOptions.Configs(
             "Training configs, comma-separated: price each config's own network and method (BP, FA, DFA, HYBRID, MODULAR, HDFA, frozen blocks) with its schedule and critical path; --batches defaults to each config's batch_size.");
         var command = new Command("cost", "Price a training step (memory, cycles, time, energy) for workloads × output sizes × backends × hardware profiles, or for training configs.")
         {
-            workloads, outputs, backends, profiles, batches, format, output, dir, input, configs,
+            workloads, outputs, backends, profiles, batches, format, output, dir, input, optimizer, configs,
         };
         command.SetAction(parse =>
         {
@@ -46,7 +47,7 @@ internal static class CostCommand
             ProfileCatalog catalog = ProfileFolder.Open(parse.GetValue(dir));
             if (parse.GetValue(configs) is { } configList)
             {
-                foreach (Option o in (Option[])[workloads, outputs, backends, input])
+                foreach (Option o in (Option[])[workloads, outputs, backends, input, optimizer])
                 {
                     if (parse.GetResult(o) is { Implicit: false })
                     {
@@ -66,7 +67,13 @@ internal static class CostCommand
             IReadOnlyList<MethodCost> rows = CostTables.Workloads(
                 registry, catalog, Distinct(CommaList.Strings(parse.GetRequiredValue(workloads), "--workloads")), Distinct(CommaList.Ints(parse.GetRequiredValue(outputs), "--outputs")),
                 Distinct(CommaList.Strings(parse.GetRequiredValue(backends), "--backends")), Distinct(CommaList.Strings(parse.GetRequiredValue(profiles), "--profiles")),
-                Distinct(CommaList.Ints(parse.GetRequiredValue(batches), "--batches")), parse.GetValue(input), out IReadOnlyList<string> skipped);
+                Distinct(CommaList.Ints(parse.GetRequiredValue(batches), "--batches")), parse.GetValue(input), out IReadOnlyList<string> skipped,
+                parse.GetRequiredValue(optimizer).ToLowerInvariant() switch
+                {
+                    "sgd" => OptimizerKind.Sgd,
+                    "adam" => OptimizerKind.Adam,
+                    string other => throw new DfaInputException($"--optimizer takes sgd or adam; got '{other}'"),
+                });
             return Emit(
                 rows.Count, skipped, outPath, console, () => CostReport.Table(rows, console),
                 fmt switch { "csv" => CostReport.Csv(rows), "json" => CostReport.Json(rows), "md" => CostReport.Markdown(rows), _ => null });

@@ -76,6 +76,7 @@ internal static class TrainCommand
             throw new DfaInputException($"--backend {request.Backend} applies to methods with a DFA feedback step; this config trains {config.Algorithm.ToString().ToUpperInvariant()}");
         }
 
+        TrainingSetup.CheckFits(config, registry);
         (Dataset train, Dataset? validation, Dataset test) =
             DataSources.Load(config, request.DataFolder, message => console.MarkupLine($"[grey]{Markup.Escape(message)}[/]"));
 
