@@ -2,6 +2,7 @@ using System.CommandLine;
 using Dfa.Backends.Registry;
 using Dfa.Cli.Commands;
 using Dfa.Core;
+using Dfa.Core.Yaml;
 using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
 
@@ -30,29 +31,13 @@ public static class DfaApp
         using ServiceProvider services = collection.BuildServiceProvider();
         var registry = services.GetRequiredService<FeedbackBackendRegistry>();
 
-        var root = new RootCommand("dfa: train networks with BP and Direct Feedback Alignment on simulated feedback hardware.")
-        {
-            TrainCommand.Create(registry, console),
-            CompareCommand.Create(registry, console),
-            BenchCommand.Create(registry, console),
-            BackendsCommand.Create(registry, console),
-            CostCommand.Create(registry, console),
-            SweepCommand.Create(registry, console),
-            ProfilesCommand.Create(console),
-            CalibrateCommand.Create(registry, console),
-            CalibrateCommand.CreateValidate(registry, console),
-            ExperimentCommand.Create(registry, console),
-            StudyCommand.Create(registry, console),
-            MergeCommand.Create(registry, console),
-            ReportCommand.Create(registry, console),
-        };
-
+        RootCommand root = CreateRoot(registry, console);
         ParseResult parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
-            foreach (System.CommandLine.Parsing.ParseError parseError in parse.Errors)
+            foreach (string message in ParseErrors(parse))
             {
-                error.WriteLine($"dfa: error: {parseError.Message}");
+                error.WriteLine($"dfa: error: {message}");
             }
 
             error.WriteLine("Run 'dfa --help' for usage.");
@@ -88,6 +73,73 @@ public static class DfaApp
                 ? ex.ToString()
                 : "Set DFA_DEBUG=1 to see the stack trace, and please report it.");
             return ExitCodes.InternalError;
+        }
+    }
+
+    /// <summary>The console of a run whose output goes to a file or a pipe: plain text, no progress bars, no colours.</summary>
+    internal static IAnsiConsole RedirectedConsole(TextWriter output)
+    {
+        IAnsiConsole console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Ansi = AnsiSupport.No,
+            ColorSystem = ColorSystemSupport.NoColors,
+            Interactive = InteractionSupport.No,
+            Out = new AnsiConsoleOutput(new Runs.Reports.LineTrimmingWriter(output)),
+        });
+
+        // Logs and CI capture whole lines: nothing wraps (the 80-column fallback would), and no line ends in padding.
+        console.Profile.Width = 4096;
+        return console;
+    }
+
+    /// <summary>The <c>dfa</c> command tree: every command with its options.</summary>
+    internal static RootCommand CreateRoot(FeedbackBackendRegistry registry, IAnsiConsole console) =>
+        new("dfa: train networks with BP and Direct Feedback Alignment on simulated feedback hardware.")
+        {
+            TrainCommand.Create(registry, console),
+            CompareCommand.Create(registry, console),
+            BenchCommand.Create(registry, console),
+            BackendsCommand.Create(registry, console),
+            CostCommand.Create(registry, console),
+            SweepCommand.Create(registry, console),
+            ProfilesCommand.Create(console),
+            CalibrateCommand.Create(registry, console),
+            CalibrateCommand.CreateValidate(registry, console),
+            ExperimentCommand.Create(registry, console),
+            StudyCommand.Create(registry, console),
+            MergeCommand.Create(registry, console),
+            ReportCommand.Create(registry, console),
+        };
+
+    /// <summary>
+    /// The parse errors, a word the parser did not know first with the closest command or option name it may have
+    /// meant ("unknown command 'trian'; did you mean 'train'?"); the errors that only follow from it are left out.
+    /// </summary>
+    private static IEnumerable<string> ParseErrors(ParseResult parse)
+    {
+        Command command = parse.CommandResult.Command;
+        if (parse.UnmatchedTokens.FirstOrDefault() is { } word)
+        {
+            bool option = word.StartsWith('-');
+            IEnumerable<string> names = option
+                ? command.Options.SelectMany(o => o.Aliases.Prepend(o.Name))
+                : command.Subcommands.SelectMany(c => c.Aliases.Prepend(c.Name));
+            string where = command is RootCommand ? "dfa" : $"dfa {command.Name}";
+            yield return (option ? $"unknown option '{word}' for {where}" : command.Subcommands.Count > 0 ? $"unknown command '{word}'" : $"unexpected argument '{word}' for {where}")
+                + Suggest.DidYouMean(word, names);
+        }
+
+        foreach (System.CommandLine.Parsing.ParseError e in parse.Errors)
+        {
+            bool missingCommand = command is RootCommand && e.Message.StartsWith("Required command", StringComparison.Ordinal);
+            if (parse.UnmatchedTokens.Count > 0 && (missingCommand || e.Message.StartsWith("Unrecognized command or argument", StringComparison.Ordinal)))
+            {
+                continue;
+            }
+
+            yield return missingCommand
+                ? $"name a command: {string.Join(", ", command.Subcommands.Where(c => !c.Hidden).Select(c => c.Name))}"
+                : e.Message;
         }
     }
 

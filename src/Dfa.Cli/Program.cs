@@ -1,11 +1,9 @@
 using Dfa.Cli;
 using Spectre.Console;
 
-IAnsiConsole console = AnsiConsole.Console;
-if (Console.IsOutputRedirected)
-{
-    // Logs and CI capture whole lines; the 80-column fallback would wrap table rows.
-    console.Profile.Width = 200;
-}
+IAnsiConsole console = Console.IsOutputRedirected ? DfaApp.RedirectedConsole(Console.Out) : AnsiConsole.Console;
+int code = await DfaApp.RunAsync(args, console, Console.Error);
 
-return await DfaApp.RunAsync(args, console, Console.Error);
+// A redirected console writes whole lines; a last line without its newline is written now.
+console.Profile.Out.Writer.Flush();
+return code;

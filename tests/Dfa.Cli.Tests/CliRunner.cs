@@ -2,21 +2,15 @@ using Spectre.Console;
 
 namespace Dfa.Cli.Tests;
 
-/// <summary>Runs <c>dfa</c> in-process with captured, non-interactive output.</summary>
+/// <summary>Runs <c>dfa</c> in-process with captured, non-interactive output (the console of a redirected <c>dfa</c>).</summary>
 internal static class CliRunner
 {
     public static CliResult Run(params string[] args)
     {
         var output = new StringWriter();
         var error = new StringWriter();
-        IAnsiConsole console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Ansi = AnsiSupport.No,
-            ColorSystem = ColorSystemSupport.NoColors,
-            Interactive = InteractionSupport.No,
-            Out = new AnsiConsoleOutput(output),
-        });
-        console.Profile.Width = 200;
+        // The console dfa uses when its output is redirected, as in a log or a pipe.
+        IAnsiConsole console = DfaApp.RedirectedConsole(output);
         int code = DfaApp.RunAsync(args, console, error).GetAwaiter().GetResult();
         return new CliResult(code, output.ToString(), error.ToString());
     }

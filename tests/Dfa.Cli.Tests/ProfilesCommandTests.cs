@@ -91,4 +91,22 @@ public sealed class ProfilesCommandTests
         Assert.That(result.ExitCode, Is.EqualTo(2));
         Assert.That(result.ErrorLines, Is.EqualTo(new[] { "dfa: error: /nonexistent/profiles: profiles folder not found" }));
     }
+
+    [Test]
+    public void Profiles_WithOneBrokenProfile_ListsTheGoodOnesAndNamesTheBadOne()
+    {
+        using var temp = new TempFolder();
+        foreach (string file in Directory.GetFiles(Shipped, "*.yaml"))
+        {
+            File.Copy(file, Path.Combine(temp.Path, Path.GetFileName(file)));
+        }
+
+        File.WriteAllText(temp.Combine("zz-broken.yaml"), "garbage: [\n");
+
+        CliResult result = CliRunner.Run("profiles", "--dir", temp.Path);
+
+        Assert.That(result.ExitCode, Is.EqualTo(2), "a broken profile is still bad input");
+        Assert.That(result.Output, Does.Contain("gpu-h100-sxm5").And.Contain("lighton-opu-aurora"));
+        Assert.That(result.ErrorLines.Single(), Does.Contain("zz-broken.yaml:2:1"));
+    }
 }

@@ -131,6 +131,106 @@ public sealed class ReportCommandTests
         Assert.That(result.ErrorLines[0], Does.Contain(kind));
     }
 
+    [Test]
+    public void Report_OnACompareFolder_PricesEveryMemberFromItsOwnResolvedConfig()
+    {
+        using var temp = new TempFolder();
+        string config = temp.Combine("c.yaml");
+        File.WriteAllText(config, string.Format(CultureInfo.InvariantCulture, Synthetic, "DFA"));
+        string cmp = temp.Combine("cmp");
+        string profiles = RepoPaths.Combine("hardware-profiles");
+        CliResult compare = CliRunner.Run("compare", "-c", config, "--hidden", "24,20", "--backends", "dense", "--profiles", "cpu-avx512-2core", "--dir", profiles, "--out", cmp);
+        Assert.That(compare.ExitCode, Is.EqualTo(0), compare.Error);
+        Assert.That(compare.Output, Does.Contain("1 epoch each").And.Not.Contain("1 epochs"));
+
+        CliResult result = CliRunner.Run("report", cmp, "--profile", "cpu-avx512-2core", "--dir", profiles);
+
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.Error);
+        var prices = new Prices(ProfileCatalog.Open(profiles).Load("cpu-avx512-2core"));
+        foreach ((string member, string method) in new[] { ("bp", "BP"), ("dfa-dense", "DFA") })
+        {
+            string row = result.Output.Split('\n').Single(l => l.StartsWith('|') && l.Contains(Path.Combine(cmp, member) + " |", StringComparison.Ordinal));
+            TrainConfig trained = ConfigLoader.Load(config, ["model.hidden=[24,20]", $"backward_method={method}"], Registry.Schema);
+            MethodCost cost = ConfigCosts.Price(trained, member, 32, prices, Registry);
+            MethodCost asTheFileReads = ConfigCosts.Price(ConfigLoader.Load(config, [$"backward_method={method}"], Registry.Schema), member, 32, prices, Registry);
+            Assert.That(cost.TimeSeconds, Is.Not.EqualTo(asTheFileReads.TimeSeconds), "the test must tell the two networks apart");
+            Assert.That(row, Does.Contain($"| {CostReport.Seconds(cost.TimeSeconds)} |"), row);
+            using JsonDocument summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(cmp, member, "summary.json")));
+            double accuracy = summary.RootElement.GetProperty("test_accuracy").GetDouble();
+            Assert.That(row, Does.Contain($"| {(accuracy * 100).ToString("0.00", CultureInfo.InvariantCulture)} % |"));
+        }
+
+        Assert.That(result.Output.Split('\n').Count(l => l.StartsWith('|')), Is.EqualTo(4), "header, rule and two members");
+    }
+
+    [Test]
+    public void Report_OnAnExperimentFolder_PricesEveryMember()
+    {
+        using var temp = new TempFolder();
+        string baseConfig = temp.Combine("base.yaml");
+        File.WriteAllText(baseConfig, string.Format(CultureInfo.InvariantCulture, Synthetic, "DFA"));
+        string outDir = temp.Combine("exp");
+        CliResult experiment = CliRunner.Run("experiment", "dropout", "--quick", "--base", baseConfig, "--set", "epochs=1", "--set", "data.train_samples=128", "--out", outDir);
+        Assert.That(experiment.ExitCode, Is.EqualTo(0), experiment.Error);
+
+        CliResult result = CliRunner.Run("report", Path.Combine(outDir, "dropout"), "--profile", "cpu-avx512-2core");
+
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.Error);
+        foreach (string member in new[] { "p0", "p0.1", "p0.3", "p0.5" })
+        {
+            string folder = Path.Combine(outDir, "dropout", member);
+            using JsonDocument summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "summary.json")));
+            double accuracy = summary.RootElement.GetProperty("test_accuracy").GetDouble();
+            Assert.That(
+                result.Output.Split('\n').Where(l => l.StartsWith($"| {folder} |", StringComparison.Ordinal)).ToArray(),
+                Has.Length.EqualTo(1).And.All.Contains($"| {(accuracy * 100).ToString("0.00", CultureInfo.InvariantCulture)} % |"),
+                member);
+        }
+    }
+
+    [Test]
+    public void Report_OnAStudyFolder_PricesEveryRunItLists()
+    {
+        using var temp = new TempFolder();
+        string study = temp.Combine("study");
+        foreach (string method in new[] { "BP", "DFA" })
+        {
+            string config = temp.Combine(method + ".yaml");
+            File.WriteAllText(config, string.Format(CultureInfo.InvariantCulture, Synthetic, method));
+            CliResult train = CliRunner.Run("train", "--config", config, "--out", Path.Combine(study, "runs", method));
+            Assert.That(train.ExitCode, Is.EqualTo(0), train.Error);
+        }
+
+        File.WriteAllText(Path.Combine(study, "study.json"), """
+            {"config": "c.yaml", "vary": [], "seeds": 1, "quick": false,
+             "points": [{"settings": {"backward_method": "BP"}, "runs": ["runs/BP"]}, {"settings": {"backward_method": "DFA"}, "runs": ["runs/DFA"]}]}
+            """);
+
+        CliResult result = CliRunner.Run("report", study, "--profile", "cpu-avx512-2core");
+
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.Error);
+        Assert.That(result.Output, Does.Contain($"| {Path.Combine(study, "runs", "BP")} | BP |"));
+        Assert.That(result.Output, Does.Contain($"| {Path.Combine(study, "runs", "DFA")} | DFA (dense) |"));
+    }
+
+    /// <summary>A summary without the resolved config names a config file; pricing that file as it reads now could be wrong, silently.</summary>
+    [Test]
+    public void Report_OnASummaryWithoutItsResolvedConfig_RefusesInOneLine()
+    {
+        using var temp = new TempFolder();
+        string config = temp.Combine("c.yaml");
+        File.WriteAllText(config, string.Format(CultureInfo.InvariantCulture, Synthetic, "DFA"));
+        string folder = temp.Combine("old-run");
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, "summary.json"), JsonSerializer.Serialize(new Dictionary<string, object> { ["config"] = config, ["test_accuracy"] = 0.5 }));
+
+        CliResult result = CliRunner.Run("report", folder);
+
+        Assert.That(result.ExitCode, Is.EqualTo(2), result.Output);
+        Assert.That(result.ErrorLines, Has.Length.EqualTo(1));
+        Assert.That(result.ErrorLines[0], Does.Contain("old-run").And.Contain("resolved_config"));
+    }
+
     private static void WriteSummary(string folder, string[] overrides, double accuracy)
     {
         TrainConfig config = ConfigLoader.Parse("{}", "t", ["data.dataset=synthetic", "data.synthetic.inputs=20", "data.synthetic.classes=5", .. overrides], Registry.Schema);

@@ -140,6 +140,69 @@ public sealed class TrainCommandTests
         Assert.That(Directory.Exists(temp.Combine("x")), Is.False);
     }
 
+    [TestCase("nosuch", "unknown feedback backend 'nosuch'")]
+    [TestCase("binary", "--backend binary")]
+    public void Train_BackendOption_OnABpConfig_IsRefused(string backend, string message)
+    {
+        using var temp = new TempFolder();
+        string config = Write(temp, "c.yaml", SyntheticConfig.Replace("backward_method: DFA", "backward_method: BP", StringComparison.Ordinal));
+
+        CliResult result = CliRunner.Run("train", "-c", config, "-o", temp.Combine("x"), "--backend", backend);
+
+        Assert.That(result.ExitCode, Is.EqualTo(2), result.Output);
+        Assert.That(result.ErrorLines.Single(), Does.Contain(message));
+        Assert.That(Directory.Exists(temp.Combine("x")), Is.False);
+    }
+
+    [Test]
+    public void Train_UnknownBackendKey_OnABpConfig_IsRefused()
+    {
+        using var temp = new TempFolder();
+        string config = Write(temp, "c.yaml", SyntheticConfig.Replace("backward_method: DFA", "backward_method: BP", StringComparison.Ordinal));
+
+        CliResult result = CliRunner.Run("train", "-c", config, "-o", temp.Combine("x"), "--set", "feedback.backend=nosuch");
+
+        Assert.That(result.ExitCode, Is.EqualTo(2), result.Output);
+        Assert.That(result.ErrorLines.Single(), Does.Contain("'nosuch'"));
+    }
+
+    [Test]
+    public void Train_ResumeFromAFolderThatDoesNotExist_SaysSo()
+    {
+        using var temp = new TempFolder();
+
+        CliResult result = CliRunner.Run("train", "--resume", temp.Combine("nosuch"));
+
+        Assert.That(result.ExitCode, Is.EqualTo(2));
+        Assert.That(result.ErrorLines.Single(), Does.Contain("does not exist").And.Not.Contain("checkpoint.bin in that folder"));
+    }
+
+    [Test]
+    public void Train_TrainSamplesAboveTheDatasetSize_IsBadInput()
+    {
+        using var temp = new TempFolder();
+        string config = Write(temp, "c.yaml", SyntheticConfig);
+
+        CliResult result = CliRunner.Run("train", "-c", config, "-o", temp.Combine("x"), "--set", "data.train_samples=501");
+
+        Assert.That(result.ExitCode, Is.EqualTo(2), result.Output);
+        Assert.That(result.ErrorLines.Single(), Does.Contain("data.train_samples").And.Contain("501").And.Contain("500"));
+        Assert.That(Directory.Exists(temp.Combine("x")), Is.False);
+    }
+
+    [Test]
+    public void Train_OneEpoch_SaysEpochInTheSingular_AndAnnouncesSyntheticData()
+    {
+        using var temp = new TempFolder();
+        string config = Write(temp, "c.yaml", SyntheticConfig);
+
+        CliResult result = CliRunner.Run("train", "-c", config, "-o", temp.Combine("x"), "--set", "epochs=1");
+
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.Error);
+        Assert.That(result.Output, Does.Contain(", 1 epoch,").And.Contain("after 1 epoch,").And.Not.Contain("1 epochs"));
+        Assert.That(result.Output, Does.Contain("generating synthetic data"));
+    }
+
     [Test]
     public void Train_MistypedBackendInTheFile_IsAnErrorAtItsPosition_WithASuggestion_EvenForBp()
     {

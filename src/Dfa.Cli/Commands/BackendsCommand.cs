@@ -64,7 +64,7 @@ internal static class BackendsCommand
                     ? $"one of {string.Join(", ", registry.Names.Select(n => $"`{n}`"))}: {d.Doc}"
                     : $"{d.Type}: {d.Doc}",
             ]);
-        return Output.MarkdownTable.Render(["key", "default", "meaning"], rows);
+        return Runs.Reports.MarkdownTable.Render(["key", "default", "meaning"], rows);
     }
 
     private static void Render(FeedbackBackendRegistry registry, int[] layers, int[] sizes, int batch, IAnsiConsole console)

@@ -26,7 +26,7 @@ internal static class BenchCommand
         var output = new Option<string?>("--out", "-o") { Description = "Also write DIR/bench.json." };
         var threads = new Option<string>("--threads") { Description = "Thread counts to measure, comma-separated.", DefaultValueFactory = _ => "1,2" };
         var seconds = new Option<double>("--seconds") { Description = "Minimum seconds per GEMM measurement (training steps take 4×).", DefaultValueFactory = _ => 0.3 };
-        var suites = new Option<string>("--suite")
+        var suites = new Option<string>("--suites", "--suite")
         {
             Description = "What to measure, comma-separated: gemm, train, feedback (the feedback step on every backend, e = 1000 → 2×4096).",
             DefaultValueFactory = _ => "gemm,train,feedback",
@@ -182,12 +182,12 @@ internal static class BenchCommand
             string name = part.ToLowerInvariant();
             if (!known.Contains(name))
             {
-                throw new DfaInputException($"--suite takes a comma-separated list of {string.Join(", ", known)}; got '{part}'");
+                throw new DfaInputException($"--suites takes a comma-separated list of {string.Join(", ", known)}; got '{part}'");
             }
 
             set.Add(name);
         }
 
-        return set.Count > 0 ? set : throw new DfaInputException("--suite is empty");
+        return set.Count > 0 ? set : throw new DfaInputException("--suites is empty");
     }
 }

@@ -29,7 +29,7 @@ internal static class CalibrateCommand
     {
         var output = new Option<string?>("--out", "-o") { Description = $"Profile file to write (default: {CpuProfile}.yaml in the profiles folder). Its name: is the file name." };
         var template = new Option<string?>("--template") { Description = $"Profile whose unmeasured fields are kept (default: {CpuProfile}.yaml in the profiles folder)." };
-        Option<string?> dir = ProfileFolderOption.Create();
+        Option<string?> dir = DfaOptions.ProfileDir();
         Option<int> threads = ThreadsOption();
         var seconds = new Option<double>("--seconds") { Description = "Minimum seconds of timed repetitions per measurement (about 6 measurements).", DefaultValueFactory = _ => 2 };
         var square = new Option<int>("--square") { Description = "n of the n×n×n GEMM whose rate is the peak.", DefaultValueFactory = _ => 2048 };
@@ -104,7 +104,7 @@ internal static class CalibrateCommand
     public static Command CreateValidate(FeedbackBackendRegistry registry, IAnsiConsole console)
     {
         var profile = new Option<string?>("--profile", "-p") { Description = $"Profile file to price with (default: {CpuProfile}.yaml in the profiles folder)." };
-        Option<string?> dir = ProfileFolderOption.Create();
+        Option<string?> dir = DfaOptions.ProfileDir();
         Option<int> threads = ThreadsOption();
         var seconds = new Option<double>("--seconds") { Description = "Minimum seconds per timed run of training steps (three runs per algorithm).", DefaultValueFactory = _ => 2 };
         var command = new Command("validate", "Compare the cost model's predicted training-step time (MNIST MLP, batch 128, BP and dense DFA) with measured steps on this machine.")

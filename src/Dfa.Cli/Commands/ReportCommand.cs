@@ -3,6 +3,7 @@ using Dfa.Backends.Registry;
 using Dfa.Cli.Costing;
 using Dfa.Core;
 using Dfa.Runs.Costing;
+using Dfa.Runs.Reports;
 using Dfa.Sim.Cost;
 using Dfa.Sim.Profiles;
 using Spectre.Console;
@@ -23,8 +24,8 @@ internal static class ReportCommand
         var runs = new Argument<string[]>("runs") { Description = "Finished run folders (each with summary.json).", Arity = ArgumentArity.OneOrMore };
         var profile = new Option<string>("--profile", "-p") { Description = "The hardware profile every run is priced on.", DefaultValueFactory = _ => DefaultProfile };
         var batch = new Option<int?>("--batch") { Description = "Samples per priced step (default: each run's batch_size)." };
-        var output = new Option<string?>("--out", "-o") { Description = "Write the Markdown report to FILE (atomically) instead of the console." };
-        Option<string?> dir = ProfileFolderOption.Create();
+        Option<string?> output = DfaOptions.Out("Write the Markdown report to FILE.md (atomically) instead of the console.");
+        Option<string?> dir = DfaOptions.ProfileDir();
         var command = new Command("report", "Table of each run's test accuracy against its simulated training step (time, critical path, energy) on one profile.")
         {
             runs, profile, batch, output, dir,
@@ -37,14 +38,15 @@ internal static class ReportCommand
                 throw new DfaInputException($"--batch must be a positive integer, got {b}");
             }
 
-            FinishedRun[] finished = [.. parse.GetRequiredValue(runs).Select(folder => RunReport.Load(folder, registry.Schema))];
+            string? outPath = parse.GetValue(output);
+            _ = ReportFile.Format(null, outPath, ["md"]);
+            FinishedRun[] finished = [.. parse.GetRequiredValue(runs).SelectMany(folder => RunReport.Load(folder, registry.Schema))];
             ProfileCatalog catalog = ProfileFolder.Open(parse.GetValue(dir));
             var prices = new Prices(catalog.Load(parse.GetRequiredValue(profile)));
             string text = RunReportMarkdown.Render(RunReport.Price(finished, prices, b, registry), prices.Name, b);
-            if (parse.GetValue(output) is { } path)
+            if (outPath is not null)
             {
-                CostCommand.WriteReport(path, text);
-                console.MarkupLine($"wrote {finished.Length} rows to {Markup.Escape(path)}");
+                CostCommand.WriteReport(outPath, text, finished.Length, console);
             }
             else
             {

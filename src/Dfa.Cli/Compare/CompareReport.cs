@@ -1,11 +1,11 @@
 using System.Globalization;
 using System.Text;
 using Dfa.Cli.Costing;
-using Dfa.Cli.Output;
 using Dfa.Core.Analysis;
 using Dfa.Core.Config;
 using Dfa.Core.Training;
 using Dfa.Runs.Compare;
+using Dfa.Runs.Reports;
 using Dfa.Runs.Training;
 using Spectre.Console;
 
@@ -86,7 +86,7 @@ internal static class CompareReport
         sb.Append("# dfa compare\n\n");
         sb.Append(Inv, $"Network {first.Run.Setup.Network.Describe()} ({first.Run.Setup.Network.ParameterCount:N0} parameters), ");
         sb.Append(Inv, $"{settings.Config.Optimizer.ToString().ToUpperInvariant()} lr {settings.Config.LearningRate}, batch {settings.Config.BatchSize}, ");
-        sb.Append(Inv, $"{settings.Config.Epochs} epochs, {settings.SeedsText}, {settings.Config.EffectiveThreads} threads; ");
+        sb.Append(Inv, $"{Units.Count(settings.Config.Epochs, "epoch")}, {settings.SeedsText}, {settings.Config.EffectiveThreads} threads; ");
         sb.Append(Inv, $"{first.Run.TrainSamples} training samples. Config: `{settings.ConfigLabel}`");
         if (settings.Overrides.Count > 0)
         {
@@ -120,10 +120,10 @@ internal static class CompareReport
                     m.Run.Setup.Network.FeedbackBlocks[l].Name,
                     $"{a.Rows}×{a.Cols}",
                     a.Rank.ToString(Inv),
-                    double.IsFinite(a.ConditionNumber) ? a.ConditionNumber.ToString("G4", Inv) : "∞",
+                    double.IsFinite(a.ConditionNumber) ? Units.Number(a.ConditionNumber) : "∞",
                     a.Sparsity.ToString("P1", Inv),
-                    a.SingularValues.Count > 0 ? a.SingularValues[0].ToString("G4", Inv) : "—",
-                    a.SingularValues.Count > 0 ? a.SingularValues[^1].ToString("G4", Inv) : "—",
+                    a.SingularValues.Count > 0 ? Units.Number(a.SingularValues[0]) : "—",
+                    a.SingularValues.Count > 0 ? Units.Number(a.SingularValues[^1]) : "—",
                 ]))));
         }
 

@@ -1,6 +1,8 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
+using System.Text;
+using Dfa.Runs.Costing;
+using Dfa.Runs.Reports;
 using Dfa.Sim.Cost;
 using Spectre.Console;
 
@@ -31,7 +33,7 @@ internal static class CostReport
     }
 
     public static string Markdown(IReadOnlyList<MethodCost> rows) =>
-        Output.MarkdownTable.Render(Columns, rows.Select(r => (IReadOnlyList<string>)Cells(r).ToArray()));
+        Runs.Reports.MarkdownTable.Render(Columns, rows.Select(r => (IReadOnlyList<string>)Cells(r).ToArray()));
 
     public static string Json(IReadOnlyList<MethodCost> rows)
     {
@@ -87,21 +89,14 @@ internal static class CostReport
             table.AddRow(
                 Markup.Escape(r.Workload), r.Outputs.ToString(Inv), Markup.Escape(Backend(r)), Markup.Escape(r.Profile), r.Batch.ToString(Inv),
                 Commands.BackendsCommand.Bytes(r.FeedbackStorageBytes), r.Fits ? Markup.Escape(r.Residence) : "[red]no[/]",
-                Seconds(r.TimeSeconds), Seconds(r.CriticalPathSeconds), Joules(r.EnergyJ), r.SamplesPerSecond.ToString("G4", Inv));
+                Seconds(r.TimeSeconds), Seconds(r.CriticalPathSeconds), Joules(r.EnergyJ), Units.Number(r.SamplesPerSecond));
         }
 
         console.Write(table);
         WriteCannotRunNotes(rows.Select(r => (Backend(r), r)), console);
     }
 
-    /// <summary><c>"cannot_run": reason</c>, written only for a step its profile's device cannot run.</summary>
-    internal static void WriteCannotRun(Utf8JsonWriter w, MethodCost r)
-    {
-        if (r.CannotRun is not null)
-        {
-            w.WriteString("cannot_run", r.CannotRun);
-        }
-    }
+    internal static void WriteCannotRun(Utf8JsonWriter w, MethodCost r) => CostJson.WriteCannotRun(w, r);
 
     /// <summary>One line under a table for each priced step whose device cannot run it, saying why (its "fits" cell says no).</summary>
     internal static void WriteCannotRunNotes(IEnumerable<(string Label, MethodCost Cost)> rows, IAnsiConsole console)
@@ -127,60 +122,13 @@ internal static class CostReport
     private static string CsvCell(string s) =>
         s.IndexOfAny([',', '"', '\n']) >= 0 ? "\"" + s.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : s;
 
-    internal static string Seconds(double s) => s switch
-    {
-        >= 1 => $"{s.ToString("G4", Inv)} s",
-        >= 1e-3 => $"{(s * 1e3).ToString("G4", Inv)} ms",
-        >= 1e-6 => $"{(s * 1e6).ToString("G4", Inv)} µs",
-        _ => $"{(s * 1e9).ToString("G4", Inv)} ns",
-    };
+    internal static string Seconds(double s) => Units.Seconds(s);
 
-    internal static string Joules(double j) => j switch
-    {
-        >= 1 => $"{j.ToString("G4", Inv)} J",
-        >= 1e-3 => $"{(j * 1e3).ToString("G4", Inv)} mJ",
-        >= 1e-6 => $"{(j * 1e6).ToString("G4", Inv)} µJ",
-        _ => $"{(j * 1e9).ToString("G4", Inv)} nJ",
-    };
-    /// <summary><c>"energy_split_j": {compute, on_chip, off_chip, optical, static}</c>, as <c>dfa cost</c>'s JSON writes it.</summary>
-    internal static void WriteEnergy(Utf8JsonWriter w, EnergySplit e)
-    {
-        w.WriteStartObject("energy_split_j");
-        w.WriteNumber("compute", e.Compute);
-        w.WriteNumber("on_chip", e.OnChip);
-        w.WriteNumber("off_chip", e.OffChip);
-        w.WriteNumber("optical", e.Optical);
-        w.WriteNumber("static", e.Static);
-        w.WriteEndObject();
-    }
+    internal static string Joules(double j) => Units.Joules(j);
 
-    /// <summary><c>"phases": [{phase, compute_s, memory_s, optical_s, time_s}, …]</c>.</summary>
-    internal static void WritePhases(Utf8JsonWriter w, IEnumerable<PhaseCost> phases)
-    {
-        w.WriteStartArray("phases");
-        foreach (PhaseCost p in phases)
-        {
-            w.WriteStartObject();
-            w.WriteString("phase", p.Name);
-            w.WriteNumber("compute_s", p.ComputeSeconds);
-            w.WriteNumber("memory_s", p.MemorySeconds);
-            w.WriteNumber("optical_s", p.OpticalSeconds);
-            w.WriteNumber("time_s", p.Seconds);
-            w.WriteEndObject();
-        }
+    internal static void WriteEnergy(Utf8JsonWriter w, EnergySplit e) => CostJson.WriteEnergy(w, e);
 
-        w.WriteEndArray();
-    }
+    internal static void WritePhases(Utf8JsonWriter w, IEnumerable<PhaseCost> phases) => CostJson.WritePhases(w, phases);
 
-    /// <summary>A JSON object of named counts, e.g. <c>"operations": {"fp32_mac": …}</c>.</summary>
-    internal static void WriteNumbers(Utf8JsonWriter w, string name, IEnumerable<KeyValuePair<string, double>> values)
-    {
-        w.WriteStartObject(name);
-        foreach ((string key, double value) in values)
-        {
-            w.WriteNumber(key, value);
-        }
-
-        w.WriteEndObject();
-    }
+    internal static void WriteNumbers(Utf8JsonWriter w, string name, IEnumerable<KeyValuePair<string, double>> values) => CostJson.WriteNumbers(w, name, values);
 }

@@ -1,9 +1,9 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using Dfa.Cli.Output;
 using Dfa.Core.Methods;
 using Dfa.Runs.Costing;
+using Dfa.Runs.Reports;
 using Dfa.Sim.Cost;
 using Spectre.Console;
 
@@ -115,49 +115,7 @@ internal static class MethodReport
         return sb.ToString();
     }
 
-    public static string Json(IReadOnlyList<PricedConfig> rows)
-    {
-        using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
-        {
-            w.WriteStartArray();
-            foreach (PricedConfig r in rows)
-            {
-                MethodCost c = r.Cost;
-                w.WriteStartObject();
-                w.WriteString("config", r.Label);
-                w.WriteString("workload", c.Workload);
-                w.WriteNumber("outputs", c.Outputs);
-                w.WriteString("method", c.Method);
-                w.WriteString("backend", c.Backend);
-                WriteStrings(w, "frozen", c.Frozen);
-                w.WriteString("profile", c.Profile);
-                w.WriteNumber("batch", c.Batch);
-                w.WriteNumber("feedback_storage_bytes", c.FeedbackStorageBytes);
-                w.WriteNumber("working_set_bytes", c.WorkingSetBytes);
-                w.WriteBoolean("fits", c.Fits);
-                CostReport.WriteCannotRun(w, c);
-                w.WriteString("residence", c.Residence);
-                w.WriteNumber("time_s", c.TimeSeconds);
-                w.WriteNumber("critical_path_s", c.CriticalPathSeconds);
-                w.WriteNumber("energy_j", c.EnergyJ);
-                CostReport.WriteEnergy(w, c.Energy);
-                CostReport.WriteNumbers(w, "operations", c.Operations);
-                w.WriteStartArray("steps");
-                foreach (StepSchedule s in c.Steps)
-                {
-                    WriteStep(w, s);
-                }
-
-                w.WriteEndArray();
-                w.WriteEndObject();
-            }
-
-            w.WriteEndArray();
-        }
-
-        return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
-    }
+    public static string Json(IReadOnlyList<PricedConfig> rows) => CostJson.Configs(rows);
 
     /// <summary>
     /// The method as the tables name it: <c>DFA (dense)</c>, <c>BP, frozen conv1+conv2</c>; with <paramref name="method"/>
@@ -175,68 +133,6 @@ internal static class MethodReport
         };
         string text = c.Backend is { } b ? $"{name} ({b})" : name;
         return c.Frozen.Count > 0 ? $"{text}, frozen {string.Join("+", c.Frozen)}" : text;
-    }
-
-    private static void WriteStep(Utf8JsonWriter w, StepSchedule s)
-    {
-        w.WriteStartObject();
-        w.WriteString("label", s.Label);
-        w.WriteNumber("probability", s.Probability);
-        w.WriteNumber("time_s", s.TimeSeconds);
-        w.WriteNumber("critical_path_s", s.CriticalPathSeconds);
-        WriteStrings(w, "critical_path", s.CriticalPath);
-        CostReport.WritePhases(w, s.Phases);
-        w.WriteStartArray("blocks");
-        foreach (BlockSpan b in s.Blocks)
-        {
-            w.WriteStartObject();
-            w.WriteString("block", b.Block);
-            w.WriteBoolean("frozen", b.Frozen);
-            w.WriteNumber("forward_start_s", b.ForwardStart);
-            w.WriteNumber("forward_finish_s", b.ForwardFinish);
-            if (b.BackwardStart is { } start)
-            {
-                w.WriteNumber("backward_start_s", start);
-            }
-            else
-            {
-                w.WriteNull("backward_start_s");
-            }
-
-            w.WriteNumber("finish_s", b.Finish);
-            w.WriteString("waits_on", b.WaitsOn);
-            w.WriteEndObject();
-        }
-
-        w.WriteEndArray();
-        w.WriteStartArray("tasks");
-        foreach (ScheduledTask t in s.Tasks)
-        {
-            w.WriteStartObject();
-            w.WriteString("task", t.Name);
-            w.WriteString("block", t.Block);
-            w.WriteNumber("time_s", t.Seconds);
-            w.WriteNumber("start_s", t.Start);
-            w.WriteNumber("finish_s", t.Finish);
-            WriteStrings(w, "waits_on", t.WaitsOn);
-            w.WriteEndObject();
-        }
-
-        w.WriteEndArray();
-        CostReport.WriteEnergy(w, s.Energy);
-        CostReport.WriteNumbers(w, "operations", s.Operations);
-        w.WriteEndObject();
-    }
-
-    private static void WriteStrings(Utf8JsonWriter w, string name, IEnumerable<string> values)
-    {
-        w.WriteStartArray(name);
-        foreach (string value in values)
-        {
-            w.WriteStringValue(value);
-        }
-
-        w.WriteEndArray();
     }
 
     private static string Heading(PricedConfig r, StepSchedule s) =>

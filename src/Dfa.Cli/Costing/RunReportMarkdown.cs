@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
-using Dfa.Cli.Output;
 using Dfa.Runs.Costing;
+using Dfa.Runs.Reports;
 using Dfa.Sim.Cost;
 
 namespace Dfa.Cli.Costing;
@@ -30,11 +30,6 @@ internal static class RunReportMarkdown
                 CostReport.Joules(r.Cost.EnergyJ),
                 bp is null ? "—" : (r.Cost.CriticalPathSeconds / bp.CriticalPathSeconds).ToString("0.00", Inv) + "×",
             ])));
-        foreach (FinishedRun run in rows.Select(r => r.Run).Where(r => r.ConfigFile is not null))
-        {
-            sb.Append($"\n{run.Folder}: its summary.json has no resolved_config, so it is priced from {run.ConfigFile} as that file reads now (any --set overrides of the run are not known).\n");
-        }
-
         return sb.ToString();
     }
 }

@@ -1,4 +1,5 @@
 using Dfa.Runs.Costing;
+using Dfa.Runs.Reports;
 using ScottPlot;
 
 namespace Dfa.Cli.Costing;
@@ -7,7 +8,11 @@ namespace Dfa.Cli.Costing;
 internal static class SweepPlot
 {
     /// <summary>One line per backend (log axes when the sweep is logarithmic), a vertical line at each crossover.</summary>
-    public static byte[] Lines(SweepAxis x, IReadOnlyList<string> backends, IReadOnlyList<SweepPoint> points, IReadOnlyList<Crossover> crossovers, string metric, string title)
+    public static byte[] Lines(SweepAxis x, IReadOnlyList<string> backends, IReadOnlyList<SweepPoint> points, IReadOnlyList<Crossover> crossovers, string metric, string title) =>
+        BuildLines(x, backends, points, crossovers, metric, title).GetImageBytes(1000, 640, ImageFormat.Png);
+
+    /// <summary>The plot of <see cref="Lines"/>, ready to render.</summary>
+    internal static Plot BuildLines(SweepAxis x, IReadOnlyList<string> backends, IReadOnlyList<SweepPoint> points, IReadOnlyList<Crossover> crossovers, string metric, string title)
     {
         var plot = new Plot();
         double Fx(double v) => x.Log ? Math.Log10(v) : v;
@@ -22,26 +27,27 @@ internal static class SweepPlot
 
         foreach (Crossover c in crossovers)
         {
+            // In the legend, not on the line: a label at the line's foot would sit on the tick labels.
             var line = plot.Add.VerticalLine(Fx(c.Value));
             line.LineStyle.Pattern = LinePattern.Dashed;
-            line.LabelText = $"{c.From} → {c.To} at {c.Value:G3}";
+            line.LegendText = $"{c.From} → {c.To} at {Units.Number(c.Value)}";
         }
 
         if (x.Log)
         {
-            plot.Axes.Bottom.TickGenerator = Plots.CurvePlot.LogTicks();
+            Plots.CurvePlot.LogAxis(plot, plot.Axes.Bottom);
         }
 
         if (logY)
         {
-            plot.Axes.Left.TickGenerator = Plots.CurvePlot.LogTicks();
+            Plots.CurvePlot.LogAxis(plot, plot.Axes.Left);
         }
 
         plot.Axes.Bottom.Label.Text = x.Path;
         plot.Axes.Left.Label.Text = metric == "time_s" ? "seconds per training step" : "joules per training step";
         plot.Title(title);
-        plot.ShowLegend(Alignment.UpperLeft);
-        return plot.GetImageBytes(1000, 640, ImageFormat.Png);
+        plot.ShowLegend(Edge.Right);
+        return plot;
     }
 
     /// <summary>A map over the two varied fields, coloured by the cheapest backend (the legend names the colours).</summary>
@@ -75,18 +81,18 @@ internal static class SweepPlot
 
         if (x.Log)
         {
-            plot.Axes.Bottom.TickGenerator = Plots.CurvePlot.LogTicks();
+            Plots.CurvePlot.LogAxis(plot, plot.Axes.Bottom);
         }
 
         if (y.Log)
         {
-            plot.Axes.Left.TickGenerator = Plots.CurvePlot.LogTicks();
+            Plots.CurvePlot.LogAxis(plot, plot.Axes.Left);
         }
 
         plot.Axes.Bottom.Label.Text = x.Path;
         plot.Axes.Left.Label.Text = y.Path;
         plot.Title(title);
-        plot.ShowLegend(Alignment.UpperRight);
+        plot.ShowLegend(Edge.Right);
         return plot.GetImageBytes(1000, 640, ImageFormat.Png);
     }
 }

@@ -1,6 +1,6 @@
-using System.Globalization;
 using Dfa.Runs.Costing;
 using Dfa.Runs.Files;
+using Dfa.Runs.Reports;
 using Spectre.Console;
 
 namespace Dfa.Cli.Costing;
@@ -33,7 +33,7 @@ internal static class SweepReport
             : SweepPlot.Map(x, y, result.Backends, points, result.Title);
         AtomicFile.WriteAllBytes(folder.PathOf(PlotFile), png);
 
-        console.MarkupLine($"[bold]{Markup.Escape(result.Title)}[/], {points.Count} points");
+        console.MarkupLine($"[bold]{Markup.Escape(result.Title)}[/], {Units.Count(points.Count, "point")}");
         var table = new Table().Border(TableBorder.Simple)
             .AddColumn(new TableColumn(Markup.Escape(y?.Path ?? ""))).AddColumn(new TableColumn(Markup.Escape(x.Path)))
             .AddColumn("cheapest from here").AddColumn(new TableColumn("its " + result.MetricName).RightAligned());
@@ -44,8 +44,8 @@ internal static class SweepReport
             {
                 if (p.Cheapest != last)
                 {
-                    string value = p.Metric.TryGetValue(p.Cheapest, out double v) ? v.ToString("G4", CultureInfo.InvariantCulture) : "-";
-                    table.AddRow(row.Key?.ToString("G4", CultureInfo.InvariantCulture) ?? "", p.X.ToString("G4", CultureInfo.InvariantCulture), Markup.Escape(p.Cheapest), value);
+                    string value = p.Metric.TryGetValue(p.Cheapest, out double v) ? Units.Number(v) : "-";
+                    table.AddRow(row.Key is { } k ? Units.Number(k) : "", Units.Number(p.X), Markup.Escape(p.Cheapest), value);
                     last = p.Cheapest;
                 }
             }
@@ -54,8 +54,8 @@ internal static class SweepReport
         console.Write(table);
         foreach (Crossover c in result.Crossovers)
         {
-            string at = c.Other is { } o ? $" ({y!.Path} = {o.ToString("G4", CultureInfo.InvariantCulture)})" : "";
-            console.MarkupLine($"crossover{Markup.Escape(at)}: {Markup.Escape(c.From)} → {Markup.Escape(c.To)} at {Markup.Escape(x.Path)} = {c.Value.ToString("G4", CultureInfo.InvariantCulture)}");
+            string at = c.Other is { } o ? $" ({y!.Path} = {Units.Number(o)})" : "";
+            console.MarkupLine($"crossover{Markup.Escape(at)}: {Markup.Escape(c.From)} → {Markup.Escape(c.To)} at {Markup.Escape(x.Path)} = {Units.Number(c.Value)}");
         }
 
         if (result.Crossovers.Count == 0)

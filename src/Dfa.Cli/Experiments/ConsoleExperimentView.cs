@@ -2,6 +2,7 @@ using System.Globalization;
 using Dfa.Cli.Output;
 using Dfa.Runs.Experiments;
 using Dfa.Runs.Files;
+using Dfa.Runs.Reports;
 using Dfa.Runs.Sharding;
 using Dfa.Runs.Training;
 using Spectre.Console;
@@ -17,7 +18,7 @@ internal sealed class ConsoleExperimentView(IAnsiConsole console) : ConsoleRunVi
     {
         string name = Markup.Escape(plan.Experiment.Name);
         _console.MarkupLine(shard is null
-            ? $"[bold]experiment {name}[/] ({(request.Quick ? "quick" : "full")}: {ExperimentReport.ModeText(plan.Mode)}; {members.Count} members) → {Markup.Escape(folder)}"
+            ? $"[bold]experiment {name}[/] ({plan.ModeName}{(plan.OnBudget ? "" : ", changed by --set")}: {plan.Ran}{(plan.OnBudget ? "" : $"; the {plan.ModeName} mode is {plan.Mode.Text}")}; {Units.Count(members.Count, "member")}) → {Markup.Escape(folder)}"
             : $"[bold]experiment {name}[/], shard {shard}: {Markup.Escape(string.Join(", ", members.Select(s => s.Label)))} ({members.Count} of {plan.Specs.Count} members) → {Markup.Escape(folder)}");
     }
 

@@ -1,10 +1,10 @@
 using System.Globalization;
 using System.Text;
-using Dfa.Cli.Output;
 using Dfa.Cli.Plots;
 using Dfa.Core.Config;
 using Dfa.Runs.Experiments;
 using Dfa.Runs.Files;
+using Dfa.Runs.Reports;
 
 namespace Dfa.Cli.Experiments;
 
@@ -15,9 +15,6 @@ namespace Dfa.Cli.Experiments;
 internal static class ExperimentReport
 {
     public const string ReportFile = "report.md";
-
-    public static string ModeText(ExperimentMode mode) =>
-        $"{mode.Epochs} epochs, {(mode.TrainSamples is { } n ? n.ToString("N0", CultureInfo.InvariantCulture) : "all 60,000")} training samples, lr {R(mode.LearningRate)}";
 
     /// <summary>Writes the experiment's <c>report.md</c> (its summary and plots are the runs library's, <see cref="ExperimentFiles"/>).</summary>
     public static void Write(ExperimentResult result, ExperimentRequest request, OutputFolder folder)
@@ -75,7 +72,7 @@ internal static class ExperimentReport
         sb.Append("\n## Setup\n\n");
         string baseName = request.BaseConfigPath ?? ExperimentCatalog.BaseConfig;
         sb.Append("Base config `").Append(baseName).Append("` (copied here as `base.yaml`); ")
-            .Append(request.Quick ? "quick" : "full").Append(" mode: ").Append(ModeText(result.Plan.Mode)).Append(". ");
+            .Append(result.Plan.ModeName).Append(" mode: ").Append(result.Plan.Mode.Text).Append(result.Plan.OnBudget ? ". " : $"; the members ran {result.Plan.Ran}. ");
         sb.Append("Overrides apply in this order: the mode's, then the command line's `--set`")
             .Append(request.Overrides.Count > 0 ? $" ({string.Join(", ", request.Overrides.Select(o => $"`{o}`"))})" : " (none)")
             .Append(", then the member's own. ").Append(e.Choices).Append("\n\n");

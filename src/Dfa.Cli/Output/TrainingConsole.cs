@@ -1,12 +1,14 @@
 using System.Globalization;
 using Dfa.Core.Training;
+using Dfa.Runs.Reports;
 using Spectre.Console;
 
 namespace Dfa.Cli.Output;
 
 /// <summary>
-/// Shows a training run: a progress bar inside each epoch (on an interactive terminal) and one aligned table row per
-/// epoch. Rows go to the console as they happen, so a long run shows its history as it goes.
+/// Shows a training run: a progress bar inside each epoch on an interactive terminal (elsewhere, a plain line about
+/// every 10 s of a long epoch) and one aligned table row per epoch, its numbers in <see cref="Units.Number"/>'s one
+/// format so a huge loss keeps its column. Rows go to the console as they happen, so a long run shows its history as it goes.
 /// </summary>
 internal sealed class TrainingConsole : ITrainingObserver
 {
@@ -15,11 +17,16 @@ internal sealed class TrainingConsole : ITrainingObserver
     private readonly IAnsiConsole _console;
     private readonly bool _verbose;
     private readonly bool _hasValidation;
+    private static readonly TimeSpan PlainProgressEvery = TimeSpan.FromSeconds(10);
+
+    private readonly TimeProvider _time;
     private ProgressTask? _task;
     private Action? _finishEpoch;
+    private long _lastLine;
 
-    public TrainingConsole(IAnsiConsole console, bool verbose, bool hasValidation)
+    public TrainingConsole(IAnsiConsole console, bool verbose, bool hasValidation, TimeProvider? time = null)
     {
+        _time = time ?? TimeProvider.System;
         _console = console;
         _verbose = verbose;
         _hasValidation = hasValidation;
@@ -40,6 +47,7 @@ internal sealed class TrainingConsole : ITrainingObserver
 
     public void OnEpochStarted(int epoch, int batches)
     {
+        _lastLine = _time.GetTimestamp();
         if (!_verbose || !_console.Profile.Capabilities.Interactive)
         {
             return;
@@ -98,6 +106,11 @@ internal sealed class TrainingConsole : ITrainingObserver
         {
             task.Value = batch;
         }
+        else if (_verbose && !_console.Profile.Capabilities.Interactive && batch < batches && _time.GetElapsedTime(_lastLine) >= PlainProgressEvery)
+        {
+            _lastLine = _time.GetTimestamp();
+            _console.WriteLine($"  epoch {epoch.ToString(CultureInfo.InvariantCulture)}: {batch.ToString(CultureInfo.InvariantCulture)}/{batches.ToString(CultureInfo.InvariantCulture)} batches");
+        }
     }
 
     public void OnEpochCompleted(EpochMetrics m)
@@ -110,9 +123,8 @@ internal sealed class TrainingConsole : ITrainingObserver
         }
 
         string row = string.Format(
-            CultureInfo.InvariantCulture, RowFormat, m.Epoch, m.TrainLoss.ToString("F4", CultureInfo.InvariantCulture),
-            Percent(m.TrainAccuracy), m.TestLoss.ToString("F4", CultureInfo.InvariantCulture), Percent(m.TestAccuracy),
-            m.Seconds.ToString("F1", CultureInfo.InvariantCulture), m.SamplesPerSecond.ToString("F0", CultureInfo.InvariantCulture),
+            CultureInfo.InvariantCulture, RowFormat, m.Epoch, Units.Number(m.TrainLoss), Percent(m.TrainAccuracy), Units.Number(m.TestLoss),
+            Percent(m.TestAccuracy), Units.Number(m.Seconds), Units.Number(m.SamplesPerSecond),
             m.ValidationAccuracy is { } v ? $"  {Percent(v),9}" : string.Empty);
         _console.WriteLine(row);
     }

@@ -5,9 +5,11 @@ namespace Dfa.Cli.Plots;
 
 /// <summary>
 /// Charts as PNG bytes (ScottPlot): line charts of training curves (the run plots of <c>dfa train</c>, the overlays of
-/// <c>dfa compare</c> and <c>dfa experiment</c>), a study's accuracy bands and Pareto scatters, and its maps. Curves keep their order in the legend, and the same curve index gets
-/// the same colour in every chart of a report (ScottPlot's category-10 palette), so one backend or setting is one
-/// colour throughout.
+/// <c>dfa compare</c> and <c>dfa experiment</c>), a study's accuracy bands and Pareto scatters, and its maps. Curves
+/// keep their order in the legend, which sits right of the data area (never over a curve), and the same curve index
+/// gets the same colour in every chart of a report (ScottPlot's category-10 palette), so one backend or setting is one
+/// colour throughout. A log axis labels several values (<see cref="AxisTicks"/>); an axis of whole numbers (epochs,
+/// steps) has whole-number ticks only.
 /// </summary>
 internal sealed class CurvePlot : ICurvePlotter
 {
@@ -17,10 +19,14 @@ internal sealed class CurvePlot : ICurvePlotter
     /// A 900×560 PNG of the chart: lines (markers when short), a shaded band or error bars where a curve has a spread,
     /// point labels, log axes with ticks labelled in the values (non-positive points dropped), named x ticks.
     /// </summary>
-    public byte[] Png(CurveChart chart)
+    public byte[] Png(CurveChart chart) => Build(chart).GetImageBytes(900, 560, ImageFormat.Png);
+
+    /// <summary>The chart as a ScottPlot plot, ready to render.</summary>
+    internal static Plot Build(CurveChart chart)
     {
         ArgumentNullException.ThrowIfNull(chart);
         var plot = new Plot();
+        bool wholeX = !chart.LogX && chart.XTicks is null;
         double Fx(double x) => chart.LogX ? Math.Log10(x) : x;
         double Fy(double y) => chart.LogY ? Math.Log10(y) : y;
         for (int i = 0; i < chart.Curves.Count; i++)
@@ -28,6 +34,7 @@ internal sealed class CurvePlot : ICurvePlotter
             Curve curve = chart.Curves[i];
             int[] kept = curve.Kept().Where(k => (!chart.LogX || curve.X[k] > 0) && (!chart.LogY || curve.Y[k] > 0)).ToArray();
             double[] xs = kept.Select(k => Fx(curve.X[k])).ToArray(), ys = kept.Select(k => Fy(curve.Y[k])).ToArray();
+            wholeX &= kept.All(k => curve.X[k] == Math.Round(curve.X[k]));
             Color color = Palette.GetColor((curve.Color ?? i) % Palette.Colors.Length);
             if (curve.Lower is { } lower && curve.Upper is { } upper && !chart.LogY && kept.Length > 0)
             {
@@ -61,16 +68,6 @@ internal sealed class CurvePlot : ICurvePlotter
             }
         }
 
-        if (chart.LogY)
-        {
-            plot.Axes.Left.TickGenerator = LogTicks();
-        }
-
-        if (chart.LogX)
-        {
-            plot.Axes.Bottom.TickGenerator = LogTicks();
-        }
-
         if (chart.XTicks is { } ticks)
         {
             plot.Axes.Bottom.SetTicks(ticks.Select((_, k) => (double)k).ToArray(), ticks.ToArray());
@@ -82,21 +79,30 @@ internal sealed class CurvePlot : ICurvePlotter
             plot.Axes.SetLimitsY(chart.YMin ?? limits.Bottom, chart.YMax ?? limits.Top);
         }
 
+        if (chart.LogY)
+        {
+            LogAxis(plot, plot.Axes.Left);
+        }
+
+        if (chart.LogX)
+        {
+            LogAxis(plot, plot.Axes.Bottom);
+        }
+
+        if (wholeX)
+        {
+            plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
+        }
+
         plot.Title(chart.Title);
         plot.Axes.Bottom.Label.Text = chart.LogX ? chart.XLabel + " (log scale)" : chart.XLabel;
         plot.Axes.Left.Label.Text = chart.LogY ? chart.YLabel + " (log scale)" : chart.YLabel;
         if (chart.Curves.Count > 1)
         {
-            plot.ShowLegend(chart.Legend switch
-            {
-                LegendCorner.LowerRight => Alignment.LowerRight,
-                LegendCorner.LowerLeft => Alignment.LowerLeft,
-                LegendCorner.UpperLeft => Alignment.UpperLeft,
-                _ => Alignment.UpperRight,
-            });
+            plot.ShowLegend(Edge.Right);
         }
 
-        return plot.GetImageBytes(900, 560, ImageFormat.Png);
+        return plot;
     }
 
     /// <summary>A 900×640 PNG of the map: a heatmap with a colour bar, each cell labelled, the settings as ticks.</summary>
@@ -131,11 +137,31 @@ internal sealed class CurvePlot : ICurvePlotter
         return plot.GetImageBytes(900, 640, ImageFormat.Png);
     }
 
-    /// <summary>Ticks for an axis that plots log10 of its values: labels show the values themselves.</summary>
-    public static ScottPlot.TickGenerators.NumericAutomatic LogTicks() => new()
+    /// <summary>Labels an axis that plots log10 of its values (<see cref="AxisTicks.Log"/> over the autoscaled range).</summary>
+    internal static void LogAxis(Plot plot, IAxis axis)
     {
-        MinorTickGenerator = new ScottPlot.TickGenerators.LogMinorTickGenerator(),
-        IntegerTicksOnly = true,
-        LabelFormatter = v => Math.Pow(10, v).ToString("G3", System.Globalization.CultureInfo.InvariantCulture),
-    };
+        plot.Axes.AutoScale();
+        AxisLimits limits = plot.Axes.GetLimits();
+        (double low, double high) = axis == plot.Axes.Bottom ? (limits.Left, limits.Right) : (limits.Bottom, limits.Top);
+        if (!double.IsFinite(low) || !double.IsFinite(high) || high < low)
+        {
+            // No finite point to plot (a diverged run): nothing to label.
+            return;
+        }
+
+        var ticks = new ScottPlot.TickGenerators.NumericManual();
+        foreach (AxisTick t in AxisTicks.Log(low, high))
+        {
+            if (t.Label is { } label)
+            {
+                ticks.AddMajor(t.Position, label);
+            }
+            else
+            {
+                ticks.AddMinor(t.Position);
+            }
+        }
+
+        axis.TickGenerator = ticks;
+    }
 }

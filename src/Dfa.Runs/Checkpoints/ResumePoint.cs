@@ -45,6 +45,11 @@ public sealed class ResumePoint
     {
         ArgumentNullException.ThrowIfNull(folder);
         string path = Path.Combine(folder, CheckpointFile.FileName);
+        if (!Directory.Exists(folder))
+        {
+            throw new DfaInputException($"--resume {folder}: that folder does not exist");
+        }
+
         if (!File.Exists(path))
         {
             throw new DfaInputException($"--resume {folder}: no {CheckpointFile.FileName} in that folder (checkpoint.enabled was false, or the run never finished a step interval or an epoch)");

@@ -92,7 +92,7 @@ public static class CompareFiles
         var loss = members.Select(m => EpochCurve(m, e => e.TrainLoss)).ToArray();
         var accuracy = members.Select(m => EpochCurve(m, e => e.TestAccuracy * 100)).ToArray();
         AtomicFile.WriteAllBytes(Path.Combine(folder, LossPlot), plotter.Png(new CurveChart("Training loss", "epoch", "cross-entropy (epoch mean)", loss, LogY: true)));
-        AtomicFile.WriteAllBytes(Path.Combine(folder, AccuracyPlot), plotter.Png(new CurveChart("Test accuracy", "epoch", "accuracy (%)", accuracy, Legend: LegendCorner.LowerRight)));
+        AtomicFile.WriteAllBytes(Path.Combine(folder, AccuracyPlot), plotter.Png(new CurveChart("Test accuracy", "epoch", "accuracy (%)", accuracy)));
         // One colour per method (the same as in the loss and accuracy plots); the first hidden layer solid, the others dashed.
         var alignment = members
             .Select((m, i) => (m, i))
@@ -105,7 +105,7 @@ public static class CompareFiles
         {
             AtomicFile.WriteAllBytes(
                 Path.Combine(folder, AlignmentPlot),
-                plotter.Png(new CurveChart("Gradient alignment: DFA update vs BP gradient (first hidden layer solid, later dashed)", "step", "angle (degrees)", alignment, YMin: 0, YMax: 100, Legend: LegendCorner.LowerLeft)));
+                plotter.Png(new CurveChart("Gradient alignment: DFA update vs BP gradient (first hidden layer solid, later dashed)", "step", "angle (degrees)", alignment, YMin: 0, YMax: 100)));
         }
         else
         {

@@ -100,7 +100,7 @@ public static class CompareRunner
             ?? Path.Combine("runs", $"compare-{DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}");
         OutputFolder folder = OutputFolder.Claim(outPath);
         view.Info($"dfa compare {request.ConfigPath} → {folder.Path}");
-        view.Info($"  {string.Join(", ", specs.Take(members).Select(s => s.Label))}: {baseConfig.Epochs} epochs each, "
+        view.Info($"  {string.Join(", ", specs.Take(members).Select(s => s.Label))}: {Reports.Units.Count(baseConfig.Epochs, "epoch")}{(members > 1 ? " each" : string.Empty)}, "
             + (request.Seeds == 1 ? $"seed {baseConfig.Seed}" : $"seeds {baseConfig.Seed}..{baseConfig.Seed + (ulong)request.Seeds - 1}") + $", {baseConfig.EffectiveThreads} threads");
         IReadOnlyList<RunRecord> runs;
         try

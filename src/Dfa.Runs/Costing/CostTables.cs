@@ -27,7 +27,7 @@ public static class CostTables
         IReadOnlyList<string> profileNames = profiles.Contains("all") ? catalog.Names : profiles;
         Prices[] prices = profileNames.Select(n => new Prices(catalog.Load(n))).ToArray();
         var rows = new List<MethodCost>();
-        var notes = new List<string>();
+        var skippedOn = new Dictionary<string, List<string>>();
         foreach (string w in workloads)
         {
             foreach (int e in outputs)
@@ -41,10 +41,12 @@ public static class CostTables
                         {
                             if (!CostPlans.Runs(b, p, registry))
                             {
-                                string note = $"{b} is priced on {Prices.KindOf(registry.Get(b.EndsWith("-fp16", StringComparison.Ordinal) ? b[..^5] : b).Device)} profiles only; skipped on {p.Name}";
-                                if (!notes.Contains(note))
+                                // One note per backend, naming every profile it was skipped on.
+                                string note = $"{b} is priced on {Prices.KindOf(registry.Get(b.EndsWith("-fp16", StringComparison.Ordinal) ? b[..^5] : b).Device)} profiles only; skipped on";
+                                List<string> on = skippedOn.TryGetValue(note, out List<string>? list) ? list : skippedOn[note] = [];
+                                if (!on.Contains(p.Name))
                                 {
-                                    notes.Add(note);
+                                    on.Add(p.Name);
                                 }
 
                                 continue;
@@ -57,7 +59,7 @@ public static class CostTables
             }
         }
 
-        skipped = notes;
+        skipped = [.. skippedOn.Select(n => $"{n.Key} {string.Join(", ", n.Value)}")];
         return rows;
     }
 
@@ -75,7 +77,7 @@ public static class CostTables
         var notes = new List<string>();
         foreach (string path in configs)
         {
-            TrainConfig config = ConfigLoader.Load(path, null, registry.Schema);
+            TrainConfig config = ConfigLoader.Load(Files.ShippedFiles.Config(path), null, registry.Schema);
             string label = path;
             foreach (Prices p in prices)
             {

@@ -11,5 +11,10 @@ public static class ProfileFolder
     public static string Locate(string? explicitFolder) =>
         ProfileCatalog.Locate(explicitFolder, Environment.GetEnvironmentVariable, Environment.CurrentDirectory, AppContext.BaseDirectory);
 
-    public static ProfileCatalog Open(string? explicitFolder) => ProfileCatalog.Open(Locate(explicitFolder));
+    /// <exception cref="Core.DfaInputException">No folder, or one with no <c>NAME.yaml</c> profile in it.</exception>
+    public static ProfileCatalog Open(string? explicitFolder)
+    {
+        ProfileCatalog catalog = ProfileCatalog.Open(Locate(explicitFolder));
+        return catalog.Names.Count > 0 ? catalog : throw new Core.DfaInputException($"no hardware profiles (NAME.yaml) in {catalog.Folder}");
+    }
 }

@@ -38,6 +38,10 @@ public sealed record SweepAxis(string Path, double Start, double Stop, bool Log,
             {
                 log = extra == "log";
             }
+            else if (!double.TryParse(extra, NumberStyles.Float, CultureInfo.InvariantCulture, out _))
+            {
+                throw new DfaInputException($"--vary: the scale must be log or lin, got '{extra}' in '{text}'");
+            }
             else if (!int.TryParse(extra, NumberStyles.None, CultureInfo.InvariantCulture, out points) || points is < 1 or > 10_000)
             {
                 throw new DfaInputException($"--vary: the point count must be 1..10000, got '{extra}' in '{text}'");

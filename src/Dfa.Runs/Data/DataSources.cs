@@ -24,11 +24,18 @@ public static class DataSources
         }
         else
         {
+            log($"generating synthetic data: {config.Data.Synthetic.Train + config.Data.Synthetic.Test} samples from a teacher network");
             (train, test) = SyntheticTeacher.Generate(config.Data.Synthetic, config.EffectiveThreads);
         }
 
-        if (config.Data.TrainSamples is { } n && n < train.Count)
+        if (config.Data.TrainSamples is { } n && n != train.Count)
         {
+            if (n > train.Count)
+            {
+                throw new Core.DfaInputException(
+                    $"data.train_samples is {n} but the training set {train.Name} has {train.Count} samples; lower it, or leave it out to train on them all");
+            }
+
             int[] order = Enumerable.Range(0, train.Count).ToArray();
             Rng.Derive(config.Seed, "train-subset").Shuffle<int>(order);
             Array.Sort(order, 0, n);

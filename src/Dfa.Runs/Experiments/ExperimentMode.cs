@@ -34,6 +34,14 @@ public sealed record ExperimentMode
 
     public double LearningRate { get; }
 
+    /// <summary>The scale in words, e.g. <c>15 epochs, 10,000 training samples, lr 0.0005</c>.</summary>
+    public string Text => Describe(Epochs, TrainSamples, LearningRate);
+
+    /// <summary>A training budget in words; null samples mean all 60,000 (MNIST's training set).</summary>
+    public static string Describe(int epochs, int? trainSamples, double? learningRate) =>
+        $"{Reports.Units.Count(epochs, "epoch")}, {(trainSamples is { } n ? Reports.Units.Count(n, "training sample") : "all 60,000 training samples")}"
+        + (learningRate is { } lr ? $", lr {lr.ToString("R", CultureInfo.InvariantCulture)}" : ", lr per member");
+
     /// <summary>The mode as <c>--set</c> overrides, applied right after the base config.</summary>
     public IReadOnlyList<string> Overrides
     {

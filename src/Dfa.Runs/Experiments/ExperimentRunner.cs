@@ -12,7 +12,29 @@ using Dfa.Runs.Training;
 namespace Dfa.Runs.Experiments;
 
 /// <summary>One experiment's members as built configs, before any training.</summary>
-public sealed record PlannedExperiment(Experiment Experiment, ExperimentMode Mode, IReadOnlyList<RunSpec> Specs, IReadOnlyList<IReadOnlyList<string>> Overrides);
+public sealed record PlannedExperiment(Experiment Experiment, ExperimentMode Mode, IReadOnlyList<RunSpec> Specs, IReadOnlyList<IReadOnlyList<string>> Overrides)
+{
+    /// <summary><c>quick</c> or <c>full</c>.</summary>
+    public string ModeName => ReferenceEquals(Mode, Experiment.Quick) ? "quick" : "full";
+
+    /// <summary>
+    /// The budget the members were built with, after <c>--set</c>: the mode's unless a <c>--set</c> changed it (a
+    /// member whose epochs or training samples differ is reported as it ran); the rate when every member shares one.
+    /// </summary>
+    public string Ran
+    {
+        get
+        {
+            TrainConfig first = Specs[0].Config;
+            bool sameBudget = Specs.All(s => s.Config.Epochs == first.Epochs && s.Config.Data.TrainSamples == first.Data.TrainSamples);
+            double? lr = Specs.All(s => s.Config.LearningRate == first.LearningRate) ? first.LearningRate : null;
+            return sameBudget ? ExperimentMode.Describe(first.Epochs, first.Data.TrainSamples, lr) : "budgets that differ by member";
+        }
+    }
+
+    /// <summary>Whether every member trains for the mode's epochs on the mode's training samples, as its verdict assumes.</summary>
+    public bool OnBudget => Specs.All(s => s.Config.Epochs == Mode.Epochs && s.Config.Data.TrainSamples == Mode.TrainSamples);
+}
 
 /// <summary>A finished experiment: its members' results and training-set sizes (member order), its verdict and how long it took.</summary>
 public sealed record ExperimentResult(PlannedExperiment Plan, IReadOnlyList<MemberResult> Members, IReadOnlyList<int> TrainSamples, Verdict Verdict, double WallSeconds, string Folder);
@@ -124,6 +146,15 @@ public static class ExperimentRunner
         ArgumentNullException.ThrowIfNull(folder);
         ArgumentNullException.ThrowIfNull(view);
         Verdict verdict = plan.Experiment.Judge(members);
+        if (!plan.OnBudget)
+        {
+            // The criteria are calibrated on the mode's budget: on other runs they are measured, not judged.
+            string measured = verdict.Line[(verdict.Line.IndexOf(" — ", StringComparison.Ordinal) + 3)..];
+            verdict = new Verdict(
+                VerdictStatus.NotJudged,
+                $"{plan.Experiment.Name}: {Verdict.Text(VerdictStatus.NotJudged)} — ran {plan.Ran}, not the {plan.ModeName} mode's {plan.Mode.Text}; measured: {measured}");
+        }
+
         var result = new ExperimentResult(plan, members, trainSamples, verdict, wallSeconds, folder.Path);
         AtomicFile.WriteAllText(folder.PathOf("base.yaml"), baseText);
         if (view.Plotter is { } plotter)

@@ -11,6 +11,9 @@ public enum VerdictStatus
 
     /// <summary>No criterion that carries the finding holds.</summary>
     NotReproduced,
+
+    /// <summary>The members did not run the experiment's budget (a <c>--set</c> changed its epochs or training samples), so no verdict is declared.</summary>
+    NotJudged,
 }
 
 /// <summary>An experiment's outcome in one line: its status and the numbers behind it.</summary>
@@ -22,6 +25,7 @@ public sealed record Verdict(VerdictStatus Status, string Line)
     {
         VerdictStatus.Reproduced => "reproduced",
         VerdictStatus.Partly => "partly",
+        VerdictStatus.NotJudged => "not judged",
         _ => "not reproduced",
     };
 

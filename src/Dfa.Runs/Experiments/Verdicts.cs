@@ -255,9 +255,10 @@ public static class Verdicts
         ? (fraction >= 0 ? "+" : string.Empty) + (fraction * 100).ToString("0.#", CultureInfo.InvariantCulture) + " %"
         : "n/a";
 
-    /// <summary>Three significant digits, invariant culture; non-finite values spelled out.</summary>
+    /// <summary>Three significant digits, invariant culture, no exponent from 0.001 to 1000 (beyond: <see cref="Reports.Units.Number"/>); non-finite values spelled out.</summary>
     public static string N(double v) =>
-        double.IsNaN(v) ? "n/a" : double.IsPositiveInfinity(v) ? "∞" : v.ToString("G3", CultureInfo.InvariantCulture);
+        double.IsNaN(v) ? "n/a" : double.IsPositiveInfinity(v) ? "∞"
+        : v == 0 || Math.Abs(v) is >= 1e-3 and < 1000 ? v.ToString("G3", CultureInfo.InvariantCulture) : Reports.Units.Number(v);
 
     private static string F(double v) => v.ToString("0.###", CultureInfo.InvariantCulture);
 }

@@ -72,7 +72,7 @@ public static class StudyPlots
 
         return new CurveChart(
             $"Test accuracy against {key} ({Seeds(g)}{(g.Quick ? ", quick mode" : "")})", key, "test accuracy (%)", curves,
-            Legend: LegendCorner.LowerRight, LogX: logX, XTicks: numeric ? null : values);
+            LogX: logX, XTicks: numeric ? null : values);
     }
 
     /// <summary>Every complete point's mean accuracy (± sd) against its cost on one profile, labelled; the front as a line.</summary>
@@ -93,7 +93,7 @@ public static class StudyPlots
         var line = new Curve("Pareto front", front.Points.Select(Cost).ToArray(), front.Points.Select(i => result.Points[i].Accuracy.Mean * 100).ToArray(), Color: 3);
         string what = front.Cost == StudyAnalysis.EnergyCost ? "energy per training step (J)" : "feedback memory (bytes)";
         return new CurveChart($"Accuracy against {(front.Cost == StudyAnalysis.EnergyCost ? "energy" : "feedback memory")} on {front.Profile} ({Seeds(g)})", what, "test accuracy (%)", [points, line],
-            Legend: LegendCorner.LowerRight, LogX: logX);
+            LogX: logX);
     }
 
     /// <summary>Mean accuracy over the two varied keys for one backend: columns the first key, rows the second.</summary>

@@ -106,7 +106,7 @@ public static class TrainingRun
             observer.MeasureFinal(run.Setup.Trainer.Steps, result.Last.Epoch);
             recorder.WriteWeights(run.Setup.Network);
             WritePlots(recorder, config.Logging, observer, plotter);
-            var outcome = new RunOutcome(result.Epochs, result, observer.Alignment, monitor?.Feedback, null, Stopwatch.GetElapsedTime(start).TotalSeconds);
+            var outcome = new RunOutcome(result.Epochs, result, observer.Alignment, monitor?.Feedback, null, Stopwatch.GetElapsedTime(start).TotalSeconds, checkpointed);
             recorder.WriteSummary(summary.Completed(result, outcome));
             succeeded = true;
             return outcome;
@@ -177,12 +177,12 @@ public static class TrainingRun
         }
 
         recorder.WritePlot(RunRecorder.LossPlot, plotter.Png(new CurveChart("Loss", "epoch", "cross-entropy", loss, LogY: true)));
-        recorder.WritePlot(RunRecorder.AccuracyPlot, plotter.Png(new CurveChart("Accuracy", "epoch", "accuracy (%)", accuracy, Legend: LegendCorner.LowerRight)));
+        recorder.WritePlot(RunRecorder.AccuracyPlot, plotter.Png(new CurveChart("Accuracy", "epoch", "accuracy (%)", accuracy)));
         if (observer.Alignment.Count > 0)
         {
             recorder.WritePlot(RunRecorder.AlignmentPlot, plotter.Png(new CurveChart(
                 "Alignment: DFA update vs BP gradient (solid), B_l vs forward weights (dashed)",
-                "step", "angle (degrees)", AlignmentCurves(observer.Alignment), YMin: 0, YMax: 100, Legend: LegendCorner.LowerLeft)));
+                "step", "angle (degrees)", AlignmentCurves(observer.Alignment), YMin: 0, YMax: 100)));
         }
     }
 

@@ -73,6 +73,7 @@ public sealed class DivergenceTests
         CliResult changed = CliRunner.Run("train", "--resume", run, "--set", "lr=0.01");
         CliResult shrunk = CliRunner.Run("train", "--resume", run, "--set", "epochs=1");
         CliResult none = CliRunner.Run("train", "--resume", temp.Combine("nowhere"));
+        CliResult empty = CliRunner.Run("train", "--resume", temp.Path);
 
         Assert.Multiple(() =>
         {
@@ -82,7 +83,9 @@ public sealed class DivergenceTests
             Assert.That(shrunk.ExitCode, Is.EqualTo(2));
             Assert.That(shrunk.Error, Does.Contain("epochs can only grow"));
             Assert.That(none.ExitCode, Is.EqualTo(2));
-            Assert.That(none.Error, Does.Contain("no checkpoint.bin"));
+            Assert.That(none.Error, Does.Contain("that folder does not exist"));
+            Assert.That(empty.ExitCode, Is.EqualTo(2));
+            Assert.That(empty.Error, Does.Contain("no checkpoint.bin"));
         });
 
         CliResult grown = CliRunner.Run("train", "--resume", run, "--set", "epochs=3");

@@ -144,6 +144,19 @@ public sealed class CostReportTests
         Assert.That(result.ErrorLines.Single(), Does.Contain("nothing to price: optical is priced on optical profiles only"));
     }
 
+    [TestCase]
+    [TestCase("--config", "configs/seed.yaml")]
+    public void CostCommand_EmptyProfileFolder_SaysItHasNoProfiles(params string[] more)
+    {
+        using var temp = new TempFolder();
+        string[] config = more.Length == 0 ? [] : [more[0], RepoPaths.Combine(more[1])];
+
+        CliResult result = CliRunner.Run(["cost", "--dir", temp.Path, .. config]);
+
+        Assert.That(result.ExitCode, Is.EqualTo(2));
+        Assert.That(result.ErrorLines.Single(), Does.Contain($"no hardware profiles (NAME.yaml) in {temp.Path}"));
+    }
+
     [TestCase("--workload", "resnet", "Unknown workload 'resnet'")]
     [TestCase("--backend", "gpu", "unknown backend 'gpu'")]
     [TestCase("--profile", "tpu", "no profile 'tpu'")]

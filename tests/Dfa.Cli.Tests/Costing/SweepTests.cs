@@ -28,6 +28,15 @@ public sealed class SweepTests
         Assert.That(() => SweepAxis.Parse(text), Throws.InstanceOf<DfaInputException>().With.Message.StartsWith("--vary"));
     }
 
+    [TestCase("x=1:2:logg:61")]
+    [TestCase("x=1:2:logg")]
+    public void Axis_BadScale_SaysTheScaleIsWrong(string text)
+    {
+        Assert.That(
+            () => SweepAxis.Parse(text),
+            Throws.InstanceOf<DfaInputException>().With.Message.Contains("the scale must be log or lin").And.Message.Not.Contains("point count"));
+    }
+
     [Test]
     public void Sweep_FindsTheOpticalCrossover_AndWritesCsvAndPng()
     {

@@ -13,6 +13,7 @@ public sealed class ExperimentCommandTests
     [
         "--set", "data.dataset=synthetic",
         "--set", "data.synthetic.train=600",
+        "--set", "data.train_samples=600",
         "--set", "data.synthetic.test=200",
         "--set", "data.synthetic.inputs=20",
         "--set", "data.synthetic.classes=5",
@@ -54,6 +55,28 @@ public sealed class ExperimentCommandTests
         Assert.That(report, Does.Contain(line));
         Assert.That(report, Does.Contain("dfa train --config configs/experiments/base.yaml --set epochs=30 --set data.train_samples=10000 --set lr=0.005 --set epochs=4"));
         Assert.That(report, Does.Contain("--set backward_method=BP --out bp"));
+    }
+
+    /// <summary><c>--set epochs=1</c> on a 15-epoch quick experiment: say what ran, and judge nothing on it.</summary>
+    [Test]
+    public void Experiment_OffItsBudget_SaysWhatRan_AndDeclaresNoVerdict()
+    {
+        using var temp = new TempFolder();
+        string outDir = temp.Combine("out");
+
+        CliResult result = CliRunner.Run(["experiment", "dropout", "--quick", "--out", outDir, "--set", "epochs=1", .. Tiny]);
+
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.Error);
+        string header = result.Output.Split('\n').First(l => l.StartsWith("experiment dropout", StringComparison.Ordinal));
+        Assert.That(header, Does.Contain("1 epoch, 600 training samples"), header);
+        Assert.That(header, Does.Not.Contain("quick: 15 epochs"));
+        using JsonDocument summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "dropout", "summary.json")));
+        JsonElement verdict = summary.RootElement.GetProperty("verdict");
+        Assert.That(verdict.GetProperty("status").GetString(), Is.EqualTo("not judged"));
+        string line = verdict.GetProperty("line").GetString()!;
+        Assert.That(line, Does.StartWith("dropout: not judged").And.Contain("15 epochs").And.Contain("10,000"));
+        Assert.That(result.Output, Does.Contain(line));
+        Assert.That(File.ReadAllText(Path.Combine(outDir, "dropout", "report.md")), Does.Contain("1 epoch, 600 training samples"));
     }
 
     [Test]

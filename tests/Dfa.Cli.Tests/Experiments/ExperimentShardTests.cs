@@ -22,6 +22,7 @@ public sealed class ExperimentShardTests
         "--quick",
         "--set", "data.dataset=synthetic",
         "--set", "data.synthetic.train=320",
+        "--set", "data.train_samples=320",
         "--set", "data.synthetic.test=100",
         "--set", "data.synthetic.inputs=20",
         "--set", "data.synthetic.classes=5",
