@@ -25,6 +25,7 @@ internal static class CompareCommand
         var config = new Option<string>("--config", "-c") { Description = $"Base config (default {DefaultConfig}: MNIST, 784-800-800-10 tanh, Adam, 6 epochs).", DefaultValueFactory = _ => DefaultConfig };
         var backends = new Option<string>("--backends", "-b") { Description = $"Feedback backends for DFA, comma-separated ({string.Join(", ", registry.Names)}), all, or none (BP alone).", DefaultValueFactory = _ => "all" };
         var noBp = new Option<bool>("--no-bp") { Description = "Leave BP out." };
+        var methods = new Option<string?>("--methods", "-m") { Description = "backward_method names to train, comma-separated (bp, fa, usf, brsf, frsf, kp, dfa, drtp, …), or all; DFA runs once per --backends entry." };
         var profiles = new Option<string>("--profiles", "-p") { Description = "Hardware profiles to price on, comma-separated, or all.", DefaultValueFactory = _ => DefaultProfiles };
         var epochs = new Option<int?>("--epochs") { Description = "Epochs (same as --set epochs=N)." };
         var hidden = new Option<string?>("--hidden") { Description = "Hidden widths, e.g. 800,800 (same as --set model.hidden=[800,800])." };
@@ -34,7 +35,7 @@ internal static class CompareCommand
         Option<string?> dir = ProfileFolderOption.Create();
         var command = new Command("compare", "Train BP and DFA on every feedback backend with the same seed and data, and compare accuracy, alignment, storage and simulated cost.")
         {
-            config, backends, noBp, profiles, epochs, hidden, set, output, data, dir,
+            config, backends, noBp, methods, profiles, epochs, hidden, set, output, data, dir,
         };
         command.SetAction((parse, cancellationToken) =>
         {
@@ -51,7 +52,10 @@ internal static class CompareCommand
 
             var request = new CompareRequest(
                 parse.GetRequiredValue(config), overrides, CommaList.Strings(parse.GetRequiredValue(backends), "--backends"), !parse.GetValue(noBp),
-                CommaList.Strings(parse.GetRequiredValue(profiles), "--profiles"), parse.GetValue(output), parse.GetValue(data), parse.GetValue(dir));
+                CommaList.Strings(parse.GetRequiredValue(profiles), "--profiles"), parse.GetValue(output), parse.GetValue(data), parse.GetValue(dir))
+            {
+                Methods = parse.GetValue(methods) is { } m ? CommaList.Strings(m, "--methods") : null,
+            };
             return Task.Run(() => Execute(request, registry, console, cancellationToken), CancellationToken.None);
         });
         return command;

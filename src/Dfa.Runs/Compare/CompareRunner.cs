@@ -4,9 +4,12 @@ using Dfa.Backends.Registry;
 using Dfa.Core;
 using Dfa.Core.Config;
 using Dfa.Core.Feedback;
+using Dfa.Core.Methods;
+using Dfa.Core.Networks;
 using Dfa.Runs.Costing;
 using Dfa.Runs.Files;
 using Dfa.Runs.Training;
+using Dfa.Sim.Cost;
 using Dfa.Sim.Profiles;
 
 namespace Dfa.Runs.Compare;
@@ -20,13 +23,22 @@ public sealed record CompareRequest(
     IReadOnlyList<string> Profiles,
     string? OutputFolder,
     string? DataFolder,
-    string? ProfileFolder);
+    string? ProfileFolder)
+{
+    /// <summary>
+    /// <c>--methods</c>: the <c>backward_method</c> names to train, in order (<c>all</c>: BP, FA, USF, BRSF, FRSF,
+    /// KOLEN_POLLACK, DFA, DRTP); DFA runs once per <see cref="Backends"/> entry, every other method once on the base
+    /// config's feedback settings. Null: BP (unless <see cref="IncludeBp"/> is false) and DFA per backend.
+    /// </summary>
+    public IReadOnlyList<string>? Methods { get; init; }
+}
 
 /// <summary>A finished comparison: its members in run order, the profiles it priced on, its settings and wall time.</summary>
 public sealed record CompareResult(IReadOnlyList<CompareMember> Members, IReadOnlyList<string> Profiles, CompareSettings Settings, double WallSeconds, string Folder);
 
 /// <summary>
-/// Trains one network with BP and with DFA on every chosen backend (same config, seed and data), prices every member
+/// Trains one network with BP and with DFA on every chosen backend, or with the chosen methods (<c>--methods</c>; same
+/// config, seed and data), prices every member
 /// on the chosen profiles, and writes <c>summary.json</c> and the overlay plots into the comparison's folder, one run
 /// folder per member beside them. The host renders the report and tables from the result.
 /// </summary>
@@ -54,25 +66,33 @@ public static class CompareRunner
             _ = registry.Get(b);
         }
 
-        if (backends.Length == 0 && !request.IncludeBp)
+        TrainingAlgorithmKind[] methods = Methods(request, registry);
+        if (!methods.Contains(TrainingAlgorithmKind.Dfa))
         {
-            throw new DfaInputException("nothing to compare: --no-bp and no backends");
+            backends = [];
+        }
+
+        if (methods.Length == 0 || (methods.All(m => m == TrainingAlgorithmKind.Dfa) && backends.Length == 0))
+        {
+            throw new DfaInputException(request.Methods is null ? "nothing to compare: --no-bp and no backends" : "nothing to compare: --methods dfa with --backends none");
         }
 
         ProfileCatalog catalog = ProfileFolder.Open(request.ProfileFolder);
         string[] profileNames = request.Profiles.Contains("all") ? [.. catalog.Names] : [.. request.Profiles.Distinct()];
         HardwareProfile[] profiles = profileNames.Select(catalog.Load).ToArray();
 
-        // Members: BP, then DFA per backend; each is the base config plus the method's own keys.
+        // Members in the order asked (BP, then DFA per backend by default); each is the base config plus the method's own keys.
         var specs = new List<RunSpec>();
-        if (request.IncludeBp)
+        foreach (TrainingAlgorithmKind method in methods)
         {
-            specs.Add(new RunSpec("bp", ConfigLoader.Load(request.ConfigPath, [.. request.Overrides, "backward_method=BP"], registry.Schema), request.ConfigPath));
-        }
+            if (method == TrainingAlgorithmKind.Dfa)
+            {
+                specs.AddRange(backends.Select(b => new RunSpec($"dfa-{b}", ForBackend(baseConfig, b), request.ConfigPath)));
+                continue;
+            }
 
-        foreach (string b in backends)
-        {
-            specs.Add(new RunSpec($"dfa-{b}", ForBackend(baseConfig, b), request.ConfigPath));
+            string name = MethodNames.Of(method);
+            specs.Add(new RunSpec(name.ToLowerInvariant(), ConfigLoader.Load(request.ConfigPath, [.. request.Overrides, $"backward_method={name}"], registry.Schema), request.ConfigPath));
         }
 
         string outPath = request.OutputFolder
@@ -121,18 +141,64 @@ public static class CompareRunner
         };
     }
 
+    /// <summary>The methods a request trains, in order; the names are <c>backward_method</c>'s, case-insensitively.</summary>
+    /// <exception cref="DfaInputException">A name that is not a method, listing the valid ones.</exception>
+    public static TrainingAlgorithmKind[] Methods(CompareRequest request, FeedbackBackendRegistry registry)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(registry);
+        if (request.Methods is null)
+        {
+            return request.IncludeBp ? [TrainingAlgorithmKind.Bp, TrainingAlgorithmKind.Dfa] : [TrainingAlgorithmKind.Dfa];
+        }
+
+        var methods = new List<TrainingAlgorithmKind>();
+        foreach (string name in request.Methods)
+        {
+            if (name.Equals("all", StringComparison.OrdinalIgnoreCase))
+            {
+                methods.AddRange(AllMethods);
+                continue;
+            }
+
+            try
+            {
+                methods.Add(ConfigLoader.Parse("{}", "--methods", [$"backward_method={name}"], registry.Schema).Algorithm);
+            }
+            catch (DfaInputException)
+            {
+                throw new DfaInputException(
+                    $"--methods: unknown method '{name}'; valid: {string.Join(", ", Enum.GetValues<TrainingAlgorithmKind>().Select(MethodNames.Of))}, all");
+            }
+        }
+
+        return [.. methods.Distinct().Where(m => request.IncludeBp || m != TrainingAlgorithmKind.Bp)];
+    }
+
+    /// <summary><c>--methods all</c>: BP and every feedback-alignment rule that trains any network without further settings.</summary>
+    public static IReadOnlyList<TrainingAlgorithmKind> AllMethods { get; } =
+    [
+        TrainingAlgorithmKind.Bp, TrainingAlgorithmKind.Fa, TrainingAlgorithmKind.Usf, TrainingAlgorithmKind.Brsf, TrainingAlgorithmKind.Frsf,
+        TrainingAlgorithmKind.KolenPollack, TrainingAlgorithmKind.Dfa, TrainingAlgorithmKind.Drtp,
+    ];
+
     private static CompareMember Member(RunRecord run, IReadOnlyList<HardwareProfile> profiles, FeedbackBackendRegistry registry)
     {
         TrainConfig config = run.Spec.Config;
         int inputs = run.Setup.Network.InputSize, classes = run.Setup.Network.OutputSize;
-        string backend = config.Algorithm == TrainingAlgorithmKind.Dfa ? registry.Get(config.Feedback.Backend).Name : config.Algorithm.ToString().ToLowerInvariant();
+        string backend = config.Algorithm == TrainingAlgorithmKind.Dfa ? registry.Get(config.Feedback.Backend).Name : MethodNames.Of(config.Algorithm).ToLowerInvariant();
         (long, long) storage = (0, 0);
         if (run.Setup.Projector is { } projector)
         {
             var imageNet = new FeedbackShape(CompareCosts.ImageNetOutputs, projector.Shape.LayerSizes);
-            storage = (projector.Storage.MatrixBytes, registry.Get(backend).Predict(imageNet, config.Feedback, config.BatchSize).Storage.MatrixBytes);
+            storage = (projector.Storage.MatrixBytes, registry.Get(config.Feedback.Backend).Predict(imageNet, config.Feedback, config.BatchSize).Storage.MatrixBytes);
+        }
+        else if (config.Algorithm != TrainingAlgorithmKind.Bp)
+        {
+            long Stored(int e) => CostModel.BackwardStorageBytes(MethodPlan.For(config, NetworkSpec.From(config, inputs, e)));
+            storage = (Stored(classes), Stored(CompareCosts.ImageNetOutputs));
         }
 
-        return new CompareMember(run.Spec.Label, backend, run, storage, CompareCosts.Price(backend, config, inputs, classes, profiles, registry));
+        return new CompareMember(run.Spec.Label, backend, run, storage, CompareCosts.Price(config, inputs, classes, profiles, registry));
     }
 }

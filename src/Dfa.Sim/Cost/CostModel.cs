@@ -272,6 +272,14 @@ public static class CostModel
         _ => "parameter_write",
     };
 
+    /// <summary>The bytes of backward weights a chain rule (FA, sign symmetry, Kolen–Pollack) stores on <paramref name="plan"/>'s network; 0 for every other method.</summary>
+    public static long BackwardStorageBytes(MethodPlan plan)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        BackwardWeights backward = plan.MainStep.Backward;
+        return backward == BackwardWeights.Transposed ? 0 : BackwardStorage(backward, plan.Network.Blocks, plan.Frozen);
+    }
+
     /// <summary>
     /// The stored backward weights of a chain rule: <c>4·|W|</c> bytes for every Linear or Conv2d weight that passes an
     /// error (the first priced layer of every trained block but the lowest) for FA's fixed <c>B</c>, frSF's magnitudes
