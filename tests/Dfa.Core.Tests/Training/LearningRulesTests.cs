@@ -347,6 +347,25 @@ public sealed class LearningRulesTests
         }
     }
 
+    [TestCase("fa.yaml", TrainingAlgorithmKind.Fa)]
+    [TestCase("usf.yaml", TrainingAlgorithmKind.Usf)]
+    [TestCase("brsf.yaml", TrainingAlgorithmKind.Brsf)]
+    [TestCase("frsf.yaml", TrainingAlgorithmKind.Frsf)]
+    [TestCase("kp.yaml", TrainingAlgorithmKind.KolenPollack)]
+    [TestCase("drtp.yaml", TrainingAlgorithmKind.Drtp)]
+    public void ShippedMlpRuleConfigs_AreTheDfaRunsNetworkAndBudget(string file, TrainingAlgorithmKind algorithm)
+    {
+        // configs/rules/*.yaml: 784-800-800-10 tanh, Adam, 30 epochs, as configs/mnist-dfa-tanh.yaml; only the rule's keys differ.
+        TrainConfig config = ConfigLoader.Load(RepoPaths.Combine("configs", "rules", file));
+        TrainConfig dfa = ConfigLoader.Load(RepoPaths.Combine("configs", "mnist-dfa-tanh.yaml"));
+        string[] methodKeys = ["backward_method", "feedback", "sign_symmetry", "kolen_pollack"];
+        bool Shared(KeyValuePair<string, string> kv) => !methodKeys.Any(k => kv.Key == k || kv.Key.StartsWith(k + ".", StringComparison.Ordinal));
+
+        Assert.That(config.Algorithm, Is.EqualTo(algorithm));
+        Assert.That(ConfigLoader.Describe(config).Where(Shared), Is.EqualTo(ConfigLoader.Describe(dfa).Where(Shared)));
+        Assert.That((config.Epochs, config.Optimizer, config.Model.Hidden), Is.EqualTo((30, OptimizerKind.Adam, (IReadOnlyList<int>)[800, 800])));
+    }
+
     private static void AssertHiddenGradientsFollow(Network network, ITrainingAlgorithm rule, Matrix b3, Matrix b2, Matrix inputs)
     {
         // The reference runs forward on the same network first: the rule's own step then recomputes the same values.
