@@ -46,7 +46,7 @@ public sealed record RunOutcome(
 
 /// <summary>
 /// Trains one configured network into its run folder: <c>metrics.csv</c> after every epoch, <c>alignment.csv</c> at the
-/// configured step interval (every rule but BP, MODULAR, HYBRID and HDFA), a TensorBoard event file (see <see cref="RunEvents"/>), PNG curves,
+/// configured step interval (every rule but BP, MODULAR, HYBRID and modular HDFA), a TensorBoard event file (see <see cref="RunEvents"/>), PNG curves,
 /// <c>weights.bin</c> and <c>summary.json</c> at the end (or the summary of a diverged run). <c>dfa train</c> runs one; <c>dfa compare</c> and <c>dfa experiment</c> run many.
 /// </summary>
 public static class TrainingRun
@@ -136,8 +136,9 @@ public static class TrainingRun
 
     /// <summary>
     /// The run's alignment monitor (see <see cref="AlignmentMonitor"/>): for DFA and DRTP a second projector of the same
-    /// backend, options and seed; for FA, sign symmetry and Kolen–Pollack the training algorithm itself. None for BP (its
-    /// update is the gradient), for MODULAR, HYBRID and HDFA (not measured yet), or with <c>logging.alignment_every: 0</c>.
+    /// backend, options and seed (HDFA with pure DFA steps: its DFA step's); for FA, sign symmetry and Kolen–Pollack the
+    /// training algorithm itself. None for BP (its update is the gradient), for MODULAR, HYBRID and HDFA with modular DFA
+    /// steps (not measured), or with <c>logging.alignment_every: 0</c>.
     /// </summary>
     private static AlignmentMonitor? CreateMonitor(RunInputs run, FeedbackBackendRegistry registry)
     {
@@ -152,7 +153,8 @@ public static class TrainingRun
         {
             case FeedbackChainAlgorithm chain:
                 return AlignmentMonitor.ForChain(chain, run.Train, samples, config.Seed);
-            case DirectFeedbackAlignment or DirectRandomTargetProjection when run.Setup.Projector is { } projector:
+            // HDFA with pure DFA steps is probed through its DFA step (its BP steps are the gradient itself).
+            case DirectFeedbackAlignment or DirectRandomTargetProjection or HdfaAlgorithm when run.Setup.Projector is { } projector:
                 IFeedbackProjector probe = registry.Get(config.Feedback.Backend)
                     .Create(projector.Shape, config.Feedback, run.Setup.FeedbackSeed, config.EffectiveThreads);
                 return AlignmentMonitor.ForProjection(
