@@ -14,7 +14,7 @@ public sealed class FeedbackBackendRegistryTests
         using ServiceProvider services = new ServiceCollection().AddFeedbackBackends().BuildServiceProvider();
         var registry = services.GetRequiredService<FeedbackBackendRegistry>();
 
-        Assert.That(registry.Names, Is.EqualTo(new[] { "binary", "dense", "optical", "sparse", "unified" }));
+        Assert.That(registry.Names, Is.EqualTo(new[] { "binary", "crossbar", "dense", "optical", "sparse", "spiking", "unified" }));
         Assert.That(registry.Get("DENSE").Name, Is.EqualTo("dense"));
     }
 

@@ -1,3 +1,4 @@
+using Dfa.Backends.Crossbar;
 using Dfa.Backends.Registry;
 using Dfa.Backends.Sparse;
 using Dfa.Core.Config;
@@ -16,7 +17,7 @@ public sealed class ShippedBackendConfigTests
     private static readonly FeedbackBackendRegistry Registry =
         new ServiceCollection().AddFeedbackBackends().BuildServiceProvider().GetRequiredService<FeedbackBackendRegistry>();
 
-    private static readonly string[] Expected = ["binary", "dense", "optical", "sparse-k1", "unified"];
+    private static readonly string[] Expected = ["binary", "crossbar", "crossbar-ideal", "dense", "optical", "sparse-k1", "spiking", "unified"];
 
     private static IEnumerable<string> Names() => Expected;
 
@@ -39,6 +40,15 @@ public sealed class ShippedBackendConfigTests
 
         IFeedbackProjector projector = Registry.Get(config.Feedback.Backend).Create(new FeedbackShape(10, [800, 800]), config.Feedback, seed: 1, threads: 1);
         Assert.That(projector.Backend, Is.EqualTo(config.Feedback.Backend));
+    }
+
+    [Test]
+    public void Crossbar_NamesItsPreset_AndTheIdealOneIsIdeal()
+    {
+        TrainConfig crossbar = ConfigLoader.Load(RepoPaths.Combine("configs", "backends", "crossbar.yaml"), null, Registry.Schema);
+        TrainConfig ideal = ConfigLoader.Load(RepoPaths.Combine("configs", "backends", "crossbar-ideal.yaml"), null, Registry.Schema);
+        Assert.That(crossbar.Feedback.Options<CrossbarSettings>()?.Preset, Is.EqualTo(CrossbarDevice.Pcm));
+        Assert.That(ideal.Feedback.Options<CrossbarSettings>()?.Preset, Is.EqualTo(CrossbarDevice.Ideal));
     }
 
     [Test]

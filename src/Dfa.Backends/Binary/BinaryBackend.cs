@@ -15,12 +15,12 @@ public sealed class BinaryBackend : IFeedbackBackend
     public IBackendSection Section => BinaryOptions.Section;
 
     /// <summary>
-    /// Issue 3's targets against the dense backend at e = 1000 → 2 × 4096: at least 4× at batch 1 and 1× at batch 128
+    /// Targets against the dense backend at e = 1000 → 2 × 4096: at least 4× at batch 1 (issue 3) and 1.2× at batch 128 (issue 16)
     /// with the float error; the ternary (popcount) path is measured without a target.
     /// </summary>
     public IReadOnlyList<BackendVariant> Variants { get; } =
     [
-        new("binary", null, [new SpeedTarget(1, OnRatio: true, 4), new SpeedTarget(128, OnRatio: true, 1)]),
+        new("binary", null, [new SpeedTarget(1, OnRatio: true, 4), new SpeedTarget(128, OnRatio: true, 1.2)]),
         new("binary-ternary", new BinaryOptions { Error = ErrorEncoding.Ternary }, [new SpeedTarget(128)]),
     ];
 

@@ -58,7 +58,6 @@ public sealed unsafe class BinaryProjector : IFeedbackProjector
     private readonly ulong[][] _bits;
     private readonly int[] _wordsPerLine;
     private readonly int _threads;
-    private readonly ParallelOptions _parallel;
     private readonly Action<int> _floatTask;
     private readonly Action<int> _ternaryTask;
 
@@ -97,7 +96,6 @@ public sealed unsafe class BinaryProjector : IFeedbackProjector
         _error = error;
         _threshold = threshold;
         _threads = threads;
-        _parallel = new ParallelOptions { MaxDegreeOfParallelism = threads };
         _floatTask = FloatTask;
         _ternaryTask = TernaryTask;
         int e = shape.ErrorSize;
@@ -296,7 +294,7 @@ public sealed unsafe class BinaryProjector : IFeedbackProjector
             }
             else
             {
-                Parallel.For(0, chunks, _parallel, task);
+                WorkerPool.Run(chunks, _threads, task);
             }
         }
         finally

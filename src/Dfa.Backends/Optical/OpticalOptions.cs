@@ -1,3 +1,4 @@
+using Dfa.Backends.Encoding;
 using Dfa.Core.Config.Schema;
 
 namespace Dfa.Backends.Optical;
@@ -11,6 +12,12 @@ public sealed record OpticalOptions : BackendOptions
 {
     /// <summary><c>threshold</c>: the ternarisation threshold, a fraction of the sample's largest |error|.</summary>
     public double Threshold { get; init; } = 0.1;
+
+    /// <summary>
+    /// <c>ternary_scale</c>: <c>per_sign</c> (the default) scales the kept positive and negative components by their own
+    /// means, applied digitally to the x⁺ and x⁻ frames; <c>shared</c> uses one mean for both.
+    /// </summary>
+    public TernaryScale TernaryScale { get; init; } = TernaryScale.PerSign;
 
     /// <summary><c>mirrors</c>: micro-mirrors on the input device (DMD), 912 × 1140 on the Aurora-class OPU.</summary>
     public int Mirrors { get; init; } = 1_039_680;
@@ -61,6 +68,9 @@ public sealed record OpticalOptions : BackendOptions
         new Section<OpticalOptions>(
             Keys<OpticalOptions>.F("threshold", o => o.Threshold, (o, v) => o with { Threshold = v }, new DoubleType(0, minInclusive: true, 1, maxInclusive: false),
                 "ternarisation threshold of the error shown on the micro-mirrors (a fraction of the sample's largest |e|)"),
+            Keys<OpticalOptions>.F("ternary_scale", o => o.TernaryScale, (o, v) => o with { TernaryScale = v },
+                new EnumType<TernaryScale>([("per_sign", TernaryScale.PerSign), ("shared", TernaryScale.Shared)]),
+                "per_sign: the kept positive and negative components scaled by their own means (α⁺, α⁻, applied digitally to the x⁺ and x⁻ frames); shared: one mean α for both"),
             Keys<OpticalOptions>.F("mirrors", o => o.Mirrors, (o, v) => o with { Mirrors = v }, new IntType(2),
                 "micro-mirrors on the input device (DMD 912×1140); priced runs take the profile's optical.dmd_pixels"),
             Keys<OpticalOptions>.F("camera_pixels", o => o.CameraPixels, (o, v) => o with { CameraPixels = v }, new IntType(1),

@@ -1,4 +1,5 @@
 using Dfa.Backends.Encoding;
+using Dfa.Backends.Randomness;
 using Dfa.Core;
 using Dfa.Core.Feedback;
 using Dfa.Core.Randomness;
@@ -12,8 +13,10 @@ namespace Dfa.Backends.Optical;
 /// binary micro-mirror array (DMD), a multiply-scattering medium mixes the light by a fixed complex Gaussian
 /// transmission matrix R, and a camera measures intensities. A signed linear projection is recovered with an anchor
 /// (reference) field, "linear without holography" (arXiv 2305.12988).
-/// <para><b>Encoding.</b> Per sample, <see cref="Ternarizer.Ternarize"/> gives <c>t ∈ {−1, 0, +1}^e</c> and a scale
-/// α. Two binary frames <c>x⁺ = [t = +1]</c>, <c>x⁻ = [t = −1]</c> are shown on the DMD.</para>
+/// <para><b>Encoding.</b> Per sample, <see cref="Ternarizer.TernarizePerSign"/> gives <c>t ∈ {−1, 0, +1}^e</c> and
+/// two scales α⁺, α⁻ (<c>ternary_scale: per_sign</c>, the default), or <see cref="Ternarizer.Ternarize"/> one scale
+/// α = α⁺ = α⁻ (<c>shared</c>). Two binary frames <c>x⁺ = [t = +1]</c>, <c>x⁻ = [t = −1]</c> are shown on the DMD; the
+/// scales are applied digitally to their decoded projections.</para>
 /// <para><b>Geometry.</b> A anchor mirrors (see <see cref="OpticalGeometry.AutomaticAnchors"/>); a tile holds
 /// <c>cap = mirrors − A</c> inputs, <c>T_in = ⌈e/cap⌉</c>. The hidden layers are concatenated into
 /// <c>N = Σ n_l</c> outputs (layer l owns a contiguous range of camera pixels), <c>T_out = ⌈N/camera_pixels⌉</c>.
@@ -33,7 +36,7 @@ namespace Dfa.Backends.Optical;
 /// x⁻ plain; all are exposed even when dark, so the work does not depend on the data. Intensities and the
 /// subtraction are computed in double. The fields are float32 sums of the lit rows, in ascending row order
 /// (<see cref="FieldKernel"/>); rows of mirrors dark in every frame of a call are not even generated.</para>
-/// <para><b>Recovery.</b> <c>y_j = Σ_tiles [L(x⁺) − L(x⁻)]</c> and <c>S[b, j] = s_l·α_b·√2·y_j / sqrt(Î_r,j)</c> with
+/// <para><b>Recovery.</b> <c>y_j = Σ_tiles [α⁺_b·L(x⁺) − α⁻_b·L(x⁻)]</c> and <c>S[b, j] = s_l·√2·y_j / sqrt(Î_r,j)</c> with
 /// <c>s_l = feedback.scale</c> or <c>1/sqrt(n_l)</c>. Without noise this is <c>E_ternary · B_l</c> with
 /// <c>B_l[i, j] = s_l·√2·Re(r̄_j R_ij)/sqrt(Î_r,j)</c>; with an exact calibration <c>Î_r = |r|²</c> its entries are
 /// i.i.d. N(0, s_l²) (the phase of r_j is independent of the input rows, and <c>Re(e^{−iφ}R)·√2 ~ N(0, 1)</c>). A pixel
@@ -67,9 +70,9 @@ namespace Dfa.Backends.Optical;
 /// (<c>4·B·T_out·(e + T_in·A)</c> in all) and the output tile's pixels read (<c>4·B·T_in·N</c>); host work:
 /// <c>2·B·e</c> fp32 compares (the sample's max, then the threshold) and <c>B·e</c> fp32 adds (α's sum) for
 /// ternarising; decoding, per sample, tile and pixel, 4 multiplies (DN → intensity), 4 adds and 2 multiplies for the
-/// two L's, 1 add for <c>L⁺ − L⁻</c> and 1 add to accumulate y (<c>6·B·T_in·N</c> adds,
-/// <c>6·B·T_in·N</c> multiplies); then N multiplies for the column factors <c>s_l·√2/sqrt(Î_r)</c> (a reciprocal
-/// square root counted as one multiply) and <c>2·B·N</c> multiplies for <c>α_b·factor·y</c>; <c>4·B·e</c> error bytes
+/// two L's, 2 multiplies by α⁺ and α⁻, 1 add for <c>α⁺L⁺ − α⁻L⁻</c> and 1 add to accumulate y (<c>6·B·T_in·N</c> adds,
+/// <c>8·B·T_in·N</c> multiplies); then N multiplies for the column factors <c>s_l·√2/sqrt(Î_r)</c> (a reciprocal
+/// square root counted as one multiply) and <c>B·N</c> multiplies for <c>factor·y</c>; <c>4·B·e</c> error bytes
 /// read and <c>4·B·N</c> signal bytes written. No feedback bits are read: nothing is stored.</para>
 /// <para><b>Storage.</b> 0 weight, index and padding bits; <c>4·N</c> calibration bytes (Î_r as float32).</para>
 /// </summary>
@@ -86,6 +89,9 @@ public sealed class OpticalProjector : IFeedbackProjector, IResumable
     private const ulong DomainCalibration = 3;
     private static readonly float InvSqrt2 = (float)(1 / Math.Sqrt(2));
 
+    /// <summary>Test hook: false keeps every tile on the per-row sums (the reference the GEMM fields must match bit for bit).</summary>
+    internal static bool UseDenseFields { get; set; } = true;
+
     private readonly OpticalGeometry _geo;
     private readonly ulong _seed;
     private readonly int _threads;
@@ -100,16 +106,20 @@ public sealed class OpticalProjector : IFeedbackProjector, IResumable
     private readonly double _readVariance;
     private readonly double _adcMax;
     private readonly Workspace[] _workspaces;
+    private readonly CameraModel _cameraModel;
     private long _calls;
     private double _drift;
     private int[] _litIndex = [];
     private int[] _litStart = [];
     private int[] _litEnd = [];
     private bool[] _rowLit = [];
-    private float[] _alpha = [];
+    private float[] _alphaPlus = [];
+    private float[] _alphaMinus = [];
     private int[] _lit = [];
     private double[] _drifts = [];
     private sbyte[] _signs = [];
+    private bool[] _denseTile = [];
+    private float[][] _frameMatrices = [];
 
     internal OpticalProjector(OpticalGeometry geometry, ulong seed, int threads)
     {
@@ -136,6 +146,7 @@ public sealed class OpticalProjector : IFeedbackProjector, IResumable
         _fullWell = o.FullWellElectrons;
         _readVariance = o.ReadNoiseElectrons * o.ReadNoiseElectrons;
         _adcMax = o.BitDepth > 0 ? (1 << o.BitDepth) - 1 : 0;
+        _cameraModel = new CameraModel(o.Exposure, _fullWell, _readVariance, _adcMax);
         _refRe = new double[_n];
         _refIm = new double[_n];
         _calibration = new float[_n];
@@ -214,7 +225,15 @@ public sealed class OpticalProjector : IFeedbackProjector, IResumable
         // then x⁻'s (the two are disjoint, so they fit), with lit counts per input tile for the camera's exposure.
         for (int b = 0; b < batch; b++)
         {
-            _alpha[b] = Ternarizer.Ternarize(error.Row(b), _geo.Options.Threshold, _signs);
+            if (_geo.Options.TernaryScale == TernaryScale.PerSign)
+            {
+                (_alphaPlus[b], _alphaMinus[b]) = Ternarizer.TernarizePerSign(error.Row(b), _geo.Options.Threshold, _signs);
+            }
+            else
+            {
+                _alphaPlus[b] = _alphaMinus[b] = Ternarizer.Ternarize(error.Row(b), _geo.Options.Threshold, _signs);
+            }
+
             int plus = b * e;
             _litStart[2 * b] = plus;
             for (int ti = 0; ti < tin; ti++)
@@ -276,6 +295,7 @@ public sealed class OpticalProjector : IFeedbackProjector, IResumable
             }
         }
 
+        PrepareDenseTiles(batch);
         long call = _calls;
         ForEachBlock((bc, ws) => ProjectBlock(bc, ws, batch, call, signals));
         _calls++;
@@ -288,16 +308,26 @@ public sealed class OpticalProjector : IFeedbackProjector, IResumable
                 Counts.Add(HardwareAction.OpticalFrames, 4L * batch);
                 Counts.Add(HardwareAction.MirrorPixelsWritten, 4L * batch * (_geo.TileInputs(ti) + anchors));
                 Counts.Add(HardwareAction.CameraPixelsRead, 4L * batch * pixels);
-                Counts.Add(HardwareAction.Fp32Multiply, 6L * batch * pixels);
+                Counts.Add(HardwareAction.Fp32Multiply, 8L * batch * pixels);
                 Counts.Add(HardwareAction.Fp32Add, 6L * batch * pixels);
             }
         }
 
-        Counts.Add(HardwareAction.Fp32Multiply, _n + (2L * batch * _n));
+        Counts.Add(HardwareAction.Fp32Multiply, _n + ((long)batch * _n));
         Counts.Add(HardwareAction.SignalBytesWritten, 4L * batch * _n);
     }
 
-    public void EncodeError(Matrix error, Matrix encoded) => Ternarizer.Encode(error, _geo.Options.Threshold, encoded);
+    public void EncodeError(Matrix error, Matrix encoded)
+    {
+        if (_geo.Options.TernaryScale == TernaryScale.PerSign)
+        {
+            Ternarizer.EncodePerSign(error, _geo.Options.Threshold, encoded);
+        }
+        else
+        {
+            Ternarizer.Encode(error, _geo.Options.Threshold, encoded);
+        }
+    }
 
     /// <summary><c>B_l[i, j] = s_l·√2·Re(r̄_j R_ij)/sqrt(Î_r,j)</c>, regenerated from the seed (allocates e × n_l floats).</summary>
     public Matrix FeedbackMatrix(int layer)
@@ -344,9 +374,10 @@ public sealed class OpticalProjector : IFeedbackProjector, IResumable
     private void EnsureBuffers(int batch)
     {
         int e = Shape.ErrorSize;
-        if (_alpha.Length != batch)
+        if (_alphaPlus.Length != batch)
         {
-            _alpha = new float[batch];
+            _alphaPlus = new float[batch];
+            _alphaMinus = new float[batch];
             _litIndex = new int[checked(batch * e)];
             _litStart = new int[2 * batch];
             _litEnd = new int[2 * batch];
@@ -366,7 +397,7 @@ public sealed class OpticalProjector : IFeedbackProjector, IResumable
         }
     }
 
-    /// <summary>Runs <paramref name="body"/> over every column block: a fixed contiguous share per worker.</summary>
+    /// <summary>Runs <paramref name="body"/> over every column block, each worker with its own workspace.</summary>
     private void ForEachBlock(Action<int, Workspace> body)
     {
         int blocks = (_n + BlockColumns - 1) / BlockColumns;
@@ -381,11 +412,12 @@ public sealed class OpticalProjector : IFeedbackProjector, IResumable
             return;
         }
 
-        Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, p =>
+        // Each worker takes the next unclaimed block, so a worker that loses its core on a shared machine leaves its
+        // blocks to the others. A block's result depends only on its index (the workspace is scratch, reset per block).
+        int next = 0;
+        WorkerPool.Run(workers, workers, p =>
         {
-            int first = (int)((long)blocks * p / workers);
-            int last = (int)((long)blocks * (p + 1) / workers);
-            for (int bc = first; bc < last; bc++)
+            for (int bc = Interlocked.Increment(ref next) - 1; bc < blocks; bc = Interlocked.Increment(ref next) - 1)
             {
                 body(bc, _workspaces[p]);
             }
@@ -438,6 +470,84 @@ public sealed class OpticalProjector : IFeedbackProjector, IResumable
         }
     }
 
+    /// <summary>
+    /// Marks the input tiles whose frames light at least a quarter of their mirrors on average, and builds their 0/1
+    /// frame matrices X (frames × tile inputs). For those tiles the fields are two GEMMs, <c>X·Re R</c> and
+    /// <c>X·Im R</c>, instead of a sum per lit row: with k up to <see cref="Gemm.SingleSliceDepth"/> each field element
+    /// is one multiply-add chain over the rows in ascending order, where a dark row adds an exact zero and a lit row
+    /// adds its value exactly as the sum did, so the fields (and everything after them) keep their bits. Dense errors
+    /// light most mirrors; there the blocked GEMM runs near the machine's peak while the row sums run at its load rate.
+    /// </summary>
+    private void PrepareDenseTiles(int batch)
+    {
+        int tin = _geo.InputTiles;
+        int frames = 2 * batch;
+        if (_denseTile.Length != tin)
+        {
+            _denseTile = new bool[tin];
+            _frameMatrices = new float[tin][];
+        }
+
+        for (int ti = 0; ti < tin; ti++)
+        {
+            int inputs = _geo.TileInputs(ti);
+            long lit = 0;
+            for (int b = 0; b < batch; b++)
+            {
+                lit += _lit[2 * ((b * tin) + ti)] + _lit[(2 * ((b * tin) + ti)) + 1];
+            }
+
+            _denseTile[ti] = UseDenseFields && inputs <= Gemm.SingleSliceDepth && 4 * lit >= (long)frames * inputs;
+            if (!_denseTile[ti])
+            {
+                continue;
+            }
+
+            int i0 = ti * _geo.Capacity;
+            float[] x = _frameMatrices[ti] is { } m && m.Length == frames * inputs ? m : new float[frames * inputs];
+            Array.Clear(x);
+            for (int r = 0; r < frames; r++)
+            {
+                foreach (int i in _litIndex.AsSpan(_litStart[r], _litEnd[r] - _litStart[r]))
+                {
+                    if (i >= i0 && i < i0 + inputs)
+                    {
+                        x[(r * inputs) + i - i0] = 1f;
+                    }
+                }
+            }
+
+            _frameMatrices[ti] = x;
+        }
+    }
+
+    /// <summary>The fields of every frame over one tile by GEMM (see <see cref="PrepareDenseTiles"/>).</summary>
+    private void DenseTileFields(int bc, Workspace ws, int ti, int frames, int w)
+    {
+        int i0 = ti * _geo.Capacity;
+        int inputs = _geo.TileInputs(ti);
+        ws.EnsureTile(inputs);
+        for (int g = i0; g < i0 + inputs; g++)
+        {
+            Span<float> re = ws.TileRe.AsSpan((g - i0) * BlockStride, w);
+            Span<float> im = ws.TileIm.AsSpan((g - i0) * BlockStride, w);
+            if (_rowLit[g])
+            {
+                KeyedGaussian.FillPairs(KeyedGaussian.Key(_seed, DomainMatrix, g, bc), InvSqrt2, re, im);
+            }
+            else
+            {
+                // Dark in every frame: its column of X is zero, and zeros keep the products exact.
+                re.Clear();
+                im.Clear();
+            }
+        }
+
+        float[] x = _frameMatrices[ti];
+        Gemm.Multiply(Transpose.No, Transpose.No, frames, w, inputs, 1f, x, inputs, ws.TileRe, BlockStride, 0f, ws.FieldRe, w);
+        Gemm.Multiply(Transpose.No, Transpose.No, frames, w, inputs, 1f, x, inputs, ws.TileIm, BlockStride, 0f, ws.FieldIm, w);
+    }
+
     private void ProjectBlock(int bc, Workspace ws, int batch, long call, IReadOnlyList<Matrix> signals)
     {
         int tin = _geo.InputTiles;
@@ -458,9 +568,26 @@ public sealed class OpticalProjector : IFeedbackProjector, IResumable
         {
             int i0 = ti * _geo.Capacity;
             int i1 = i0 + _geo.TileInputs(ti);
-            ws.FieldRe.AsSpan(0, rows * w).Clear();
-            ws.FieldIm.AsSpan(0, rows * w).Clear();
-            for (int k0 = i0; k0 < i1; k0 += BlockRows)
+            if (_denseTile[ti])
+            {
+                DenseTileFields(bc, ws, ti, rows, w);
+
+                // Later tiles' sparse sums start past this tile's lit rows.
+                for (int r = 0; r < rows; r++)
+                {
+                    while (cursor[r] < _litEnd[r] && _litIndex[cursor[r]] < i1)
+                    {
+                        cursor[r]++;
+                    }
+                }
+            }
+            else
+            {
+                ws.FieldRe.AsSpan(0, rows * w).Clear();
+                ws.FieldIm.AsSpan(0, rows * w).Clear();
+            }
+
+            for (int k0 = i0; k0 < i1 && !_denseTile[ti]; k0 += BlockRows)
             {
                 int k1 = Math.Min(k0 + BlockRows, i1);
                 for (int g = k0; g < k1; g++)
@@ -501,54 +628,40 @@ public sealed class OpticalProjector : IFeedbackProjector, IResumable
                 ReadOnlySpan<float> mRe = ws.FieldRe.AsSpan(((2 * b) + 1) * w, w);
                 ReadOnlySpan<float> mIm = ws.FieldIm.AsSpan(((2 * b) + 1) * w, w);
                 Span<double> yb = y.Slice(b * w, w);
-                if (!_camera)
-                {
-                    for (int j = 0; j < w; j++)
-                    {
-                        double lPlus = (Anchored(pRe[j], pIm[j], rRe[j], rIm[j]) - Plain(pRe[j], pIm[j]) - reference[j]) * 0.5;
-                        double lMinus = (Anchored(mRe[j], mIm[j], rRe[j], rIm[j]) - Plain(mRe[j], mIm[j]) - reference[j]) * 0.5;
-                        yb[j] += lPlus - lMinus;
-                    }
-
-                    continue;
-                }
-
+                double aPlus = _alphaPlus[b], aMinus = _alphaMinus[b];
                 Span<float> noise = ws.Noise.AsSpan(0, 4 * w);
                 if (shot)
                 {
                     KeyedGaussian.FillNormals(KeyedGaussian.Key(_seed, DomainNoise, call, b, ti, bc), noise, ws.Sin);
                 }
-                else
+                else if (_camera)
                 {
                     noise.Clear();
                 }
 
                 int litPlus = _lit[2 * ((b * tin) + ti)];
                 int litMinus = _lit[(2 * ((b * tin) + ti)) + 1];
-                for (int j = 0; j < w; j++)
+                var lit = new Frames(litPlus + anchors, litPlus, litMinus + anchors, litMinus);
+
+                // Pixels of one output tile share their frames' drift: one call per tile the block touches.
+                for (int j0 = 0; j0 < w;)
                 {
-                    int frame = ((((((c0 + j) / o.CameraPixels) * tin) + ti) * batch) + b) * 4;
-                    double d0 = 0, d1 = 0, d2 = 0, d3 = 0;
-                    if (o.Drift > 0)
+                    int tile = (c0 + j0) / o.CameraPixels;
+                    int j1 = (int)Math.Min(w, ((long)(tile + 1) * o.CameraPixels) - c0);
+                    var drift = default(FrameDrift);
+                    if (_camera && o.Drift > 0)
                     {
-                        d0 = _drifts[frame];
-                        d1 = _drifts[frame + 1];
-                        d2 = _drifts[frame + 2];
-                        d3 = _drifts[frame + 3];
+                        int frame = ((((tile * tin) + ti) * batch) + b) * 4;
+                        drift = new FrameDrift(_drifts[frame], _drifts[frame + 1], _drifts[frame + 2], _drifts[frame + 3]);
                     }
 
-                    double pa = Camera(Anchored(pRe[j], pIm[j], rRe[j], rIm[j]), litPlus + anchors, d0, noise[j]);
-                    double pp = Camera(Plain(pRe[j], pIm[j]), litPlus, d1, noise[w + j]);
-                    double ma = Camera(Anchored(mRe[j], mIm[j], rRe[j], rIm[j]), litMinus + anchors, d2, noise[(2 * w) + j]);
-                    double mp = Camera(Plain(mRe[j], mIm[j]), litMinus, d3, noise[(3 * w) + j]);
-                    double lPlus = (pa - pp - reference[j]) * 0.5;
-                    double lMinus = (ma - mp - reference[j]) * 0.5;
-                    yb[j] += lPlus - lMinus;
+                    CameraKernel.Accumulate(_cameraModel, _camera, pRe, pIm, mRe, mIm, rRe, rIm, reference, noise, lit, drift, aPlus, aMinus, yb, j0, j1);
+                    j0 = j1;
                 }
             }
         }
 
-        // S[b, j] = α_b · (s_l·√2/sqrt(Î_r,j)) · y_j, written into the layer that owns column j.
+        // S[b, j] = (s_l·√2/sqrt(Î_r,j)) · y_j, written into the layer that owns column j (y carries α⁺ and α⁻).
         for (int l = 0; l < Shape.LayerSizes.Count; l++)
         {
             int j0 = Math.Max(c0, _layerOffsets[l]);
@@ -567,46 +680,18 @@ public sealed class OpticalProjector : IFeedbackProjector, IResumable
             Matrix s = signals[l];
             for (int b = 0; b < batch; b++)
             {
-                double alpha = _alpha[b];
                 ReadOnlySpan<double> yb = y.Slice((b * w) + (j0 - c0), j1 - j0);
                 Span<float> dst = s.Row(b).Slice(j0 - _layerOffsets[l], j1 - j0);
                 for (int j = 0; j < dst.Length; j++)
                 {
-                    dst[j] = (float)(alpha * factor[j] * yb[j]);
+                    dst[j] = (float)(factor[j] * yb[j]);
                 }
             }
         }
     }
 
-    private static double Anchored(float fRe, float fIm, double rRe, double rIm)
-    {
-        double re = fRe + rRe;
-        double im = fIm + rIm;
-        return (re * re) + (im * im);
-    }
-
-    private static double Plain(float fRe, float fIm) => ((double)fRe * fRe) + ((double)fIm * fIm);
-
     /// <summary>One pixel of one frame through the camera: drift, shot + read noise, ADC; returns intensity units.</summary>
-    private double Camera(double intensity, int lit, double drift, float z)
-    {
-        var o = _geo.Options;
-        double fullScale = Math.Max(lit, 1) / o.Exposure;
-        double v = (1 + drift) * intensity / fullScale;
-        if (_fullWell > 0)
-        {
-            double mu = v * _fullWell;
-            double electrons = Math.Max(0, mu + (Math.Sqrt(mu + _readVariance) * z));
-            v = electrons / _fullWell;
-        }
-
-        if (_adcMax > 0)
-        {
-            v = Math.Clamp(Math.Round(v * _adcMax), 0, _adcMax) / _adcMax;
-        }
-
-        return v * fullScale;
-    }
+    private double Camera(double intensity, int lit, double drift, float z) => _cameraModel.Apply(intensity, lit, drift, z);
 
     /// <summary>Per-worker scratch, reused across calls.</summary>
     private sealed class Workspace
@@ -630,6 +715,20 @@ public sealed class OpticalProjector : IFeedbackProjector, IResumable
         public float[] FieldIm { get; private set; } = [];
 
         public double[] Y { get; private set; } = [];
+
+        /// <summary>A whole input tile's rows of the block (dense tiles only), <see cref="BlockStride"/> apart.</summary>
+        public float[] TileRe { get; private set; } = [];
+
+        public float[] TileIm { get; private set; } = [];
+
+        public void EnsureTile(int inputs)
+        {
+            if (TileRe.Length < inputs * BlockStride)
+            {
+                TileRe = new float[inputs * BlockStride];
+                TileIm = new float[inputs * BlockStride];
+            }
+        }
 
         public void Ensure(int batch)
         {

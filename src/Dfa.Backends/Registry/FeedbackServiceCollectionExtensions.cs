@@ -1,7 +1,9 @@
 using Dfa.Backends.Binary;
+using Dfa.Backends.Crossbar;
 using Dfa.Backends.Dense;
 using Dfa.Backends.Optical;
 using Dfa.Backends.Sparse;
+using Dfa.Backends.Spiking;
 using Dfa.Backends.Unified;
 using Dfa.Core.Feedback;
 using Microsoft.Extensions.DependencyInjection;
@@ -20,6 +22,8 @@ public static class FeedbackServiceCollectionExtensions
         services.AddFeedbackBackend<SparseBackend>();
         services.AddFeedbackBackend<BinaryBackend>();
         services.AddFeedbackBackend<OpticalBackend>();
+        services.AddFeedbackBackend<CrossbarBackend>();
+        services.AddFeedbackBackend<SpikingBackend>();
         services.AddSingleton<FeedbackBackendRegistry>();
         return services;
     }

@@ -73,7 +73,6 @@ public sealed class SparseProjector : IFeedbackProjector
     private readonly int[][] _index;
     private readonly float[][] _weight;
     private readonly int _threads;
-    private readonly ParallelOptions _parallel;
     private readonly Action<int> _tile;
 
     // The call being split across threads; set before Parallel.For, read by _tile.
@@ -94,7 +93,6 @@ public sealed class SparseProjector : IFeedbackProjector
         Connections = o.Connections;
         Rank = o.Rank;
         _threads = threads;
-        _parallel = new ParallelOptions { MaxDegreeOfParallelism = threads };
         _tile = RunTile;
         int layers = shape.LayerSizes.Count;
         _index = new int[layers][];
@@ -156,7 +154,7 @@ public sealed class SparseProjector : IFeedbackProjector
                 _callChunks = chunks;
                 _callSimd = simd;
                 _callRows = batch;
-                Parallel.For(0, ((batch + RowTile - 1) / RowTile) * chunks, _parallel, _tile);
+                WorkerPool.Run(((batch + RowTile - 1) / RowTile) * chunks, _threads, _tile);
                 _callError = null;
                 _callSignal = null;
             }

@@ -61,6 +61,7 @@ internal static class CostReport
                 WriteEnergy(w, r.Energy);
                 WritePhases(w, r.Phases);
                 WriteNumbers(w, "operations", r.Operations);
+                WriteNumbers(w, "energy_by_operation_j", r.EnergyByOperation);
                 WriteNumbers(w, "bytes_by_level", r.BytesByLevel);
                 w.WriteEndObject();
             }

@@ -28,13 +28,16 @@ public sealed class ActionCounts
     /// <summary>Every count in enum order, zeros included (for checkpoints).</summary>
     public long[] ToArray() => (long[])_counts.Clone();
 
-    /// <summary>Replaces every count with <paramref name="counts"/>, in enum order (as <see cref="ToArray"/> gives them).</summary>
-    /// <exception cref="ArgumentException">Not one count per action, or a negative count.</exception>
+    /// <summary>
+    /// Replaces every count with <paramref name="counts"/>, in enum order (as <see cref="ToArray"/> gives them). Fewer
+    /// counts than actions is an older build's list (actions are only ever appended): the missing ones are zero.
+    /// </summary>
+    /// <exception cref="ArgumentException">More counts than actions, or a negative count.</exception>
     public void CopyFrom(ReadOnlySpan<long> counts)
     {
-        if (counts.Length != _counts.Length)
+        if (counts.Length > _counts.Length)
         {
-            throw new ArgumentException($"Expected {_counts.Length} counts, got {counts.Length}.", nameof(counts));
+            throw new ArgumentException($"Expected at most {_counts.Length} counts, got {counts.Length}.", nameof(counts));
         }
 
         foreach (long c in counts)
@@ -42,6 +45,7 @@ public sealed class ActionCounts
             ArgumentOutOfRangeException.ThrowIfNegative(c, nameof(counts));
         }
 
+        Array.Clear(_counts);
         counts.CopyTo(_counts);
     }
 

@@ -11,6 +11,12 @@ public enum FeedbackPrecision
     /// <summary>±1 weights: adds and subtracts (adder-only on hardware that has that path).</summary>
     OneBit,
 
-    /// <summary>The projection happens in an analog medium (light, conductances); the host only encodes and decodes.</summary>
+    /// <summary>The projection happens in an optical medium; the host only encodes and decodes.</summary>
     Analog,
+
+    /// <summary>The projection happens in analog in-memory arrays (array activations, cell reads, DAC/ADC conversions).</summary>
+    InMemory,
+
+    /// <summary>The projection happens as spike events on a neuromorphic chip (spikes, synaptic ops, messages, time steps).</summary>
+    Spiking,
 }

@@ -44,4 +44,33 @@ public enum HardwareAction
 
     /// <summary>One 32-bit integer add or subtract.</summary>
     Int32Add,
+
+    // Appended after Int32Add: ActionCounts are stored in checkpoints in enum order, so new actions only ever go last.
+
+    /// <summary>One memory cell read in an analog array (one analog multiply: input voltage × cell conductance).</summary>
+    AnalogCellReads,
+
+    /// <summary>One activation of an analog array (tile): every row driven once, every column integrated once.</summary>
+    ArrayActivations,
+
+    /// <summary>One digital-to-analog conversion driving an array row.</summary>
+    DacConversions,
+
+    /// <summary>One analog-to-digital conversion of an array column's output.</summary>
+    AdcConversions,
+
+    /// <summary>One memory cell programmed to a target conductance (an in-memory array's setup).</summary>
+    CellsProgrammed,
+
+    /// <summary>One spike event sent by a neuron (binary or graded).</summary>
+    SpikesSent,
+
+    /// <summary>One synaptic operation: a spike delivered to one synapse (read the weight, add it to the target).</summary>
+    SynapticOps,
+
+    /// <summary>One spike message routed from one neuromorphic core to another.</summary>
+    CoreMessages,
+
+    /// <summary>One algorithmic time step of a neuromorphic chip (every core advances, barrier synchronised).</summary>
+    SpikeTimeSteps,
 }

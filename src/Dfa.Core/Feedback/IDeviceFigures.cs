@@ -12,4 +12,7 @@ public interface IDeviceFigures
 
     /// <summary>The figure named <paramref name="key"/>, or null when the profile does not give it.</summary>
     double? Find(string key);
+
+    /// <summary>Whether the profile lists the capability <paramref name="name"/> (as profiles spell it, e.g. <c>graded_spikes</c>).</summary>
+    bool HasCapability(string name);
 }

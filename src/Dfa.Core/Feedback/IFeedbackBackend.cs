@@ -50,4 +50,11 @@ public interface IFeedbackBackend
     /// device's. The default keeps <paramref name="options"/>.
     /// </summary>
     FeedbackConfig OnDevice(FeedbackConfig options, IDeviceFigures device) => options;
+
+    /// <summary>
+    /// Why the priced device cannot run <paramref name="options"/> (one line, e.g. an encoding the chip does not
+    /// support), or null when it can. The cost engine then reports the row as not fitting, as for
+    /// <see cref="FeedbackPrediction.Infeasible"/>. The default: any device of this backend's kind can.
+    /// </summary>
+    string? CannotRunOn(FeedbackConfig options, IDeviceFigures device) => null;
 }

@@ -51,6 +51,9 @@ public sealed class Conv2d : IImageLayer
     [ThreadStatic]
     private static float[]? t_columnGradient;
 
+    [ThreadStatic]
+    private static float[]? t_groupProduct;
+
     private readonly int _threads;
     private readonly int _kernel;
     private readonly int _stride;
@@ -171,7 +174,14 @@ public sealed class Conv2d : IImageLayer
         int gemmThreads = Tasks(input.Rows, groups) == 1 ? _threads : 1;
         RunGroups(input.Rows, groups, g =>
         {
-            for (int s = g * SamplesPerGroup, end = Math.Min(input.Rows, s + SamplesPerGroup); s < end; s++)
+            int first = g * SamplesPerGroup, end = Math.Min(input.Rows, first + SamplesPerGroup);
+            if (!_columnsAreInput)
+            {
+                ForwardGroup(input, output, first, end, gemmThreads);
+                return;
+            }
+
+            for (int s = first; s < end; s++)
             {
                 ForwardSample(input.Row(s), output.Row(s), gemmThreads);
             }
@@ -220,6 +230,12 @@ public sealed class Conv2d : IImageLayer
             Span<float> db = partials.AsSpan((g * partialSize) + weightSize, outC);
             db.Clear();
             int first = g * SamplesPerGroup;
+            if (!_columnsAreInput && _positions <= Gemm.MaxSliceWidth)
+            {
+                BackwardGroup(input, outputGradient, first, Math.Min(batch, first + SamplesPerGroup), dw, db, dx, gemmThreads);
+                return;
+            }
+
             for (int s = first, end = Math.Min(batch, first + SamplesPerGroup); s < end; s++)
             {
                 BackwardSample(input.Row(s), outputGradient.Row(s), kernel.Span, dw, db, s == first, dx is null ? default : dx.Row(s), dx is not null, gemmThreads);
@@ -249,6 +265,97 @@ public sealed class Conv2d : IImageLayer
 
     public override string ToString() =>
         $"{Kind} {InputShape}→{OutputShape} k{_kernel} s{_stride} p{_padding}{(Bias is null ? " no bias" : "")}";
+
+    /// <summary>
+    /// Samples [<paramref name="first"/>, <paramref name="end"/>) in one product: their column matrices side by side
+    /// (K × G·P) times W, then each sample's block scattered into its output row. Every output element is the same
+    /// k-long dot product, sliced the same way, as in one product per sample, so the bits do not change; W is packed
+    /// once per group instead of once per sample and the product is G times wider.
+    /// </summary>
+    private void ForwardGroup(Matrix input, Matrix output, int first, int end, int gemmThreads)
+    {
+        int outC = OutputShape.Channels;
+        int n = (end - first) * _positions;
+        Span<float> columns = Rent(ref t_columns, _columnRows * n);
+        for (int s = first; s < end; s++)
+        {
+            ImageToColumns(input.Row(s), columns[((s - first) * _positions)..], n);
+        }
+
+        Span<float> product = Rent(ref t_groupProduct, outC * n);
+        float beta = 0f;
+        if (Bias is not null)
+        {
+            ReadOnlySpan<float> b = Bias.Value.Span;
+            for (int o = 0; o < outC; o++)
+            {
+                product.Slice(o * n, n).Fill(b[o]);
+            }
+
+            beta = 1f;
+        }
+
+        Gemm.Multiply(
+            Transpose.No, Transpose.No, outC, n, _columnRows, 1f,
+            Weight.Value.Span, _columnRows, columns, n, beta, product, n, gemmThreads);
+        for (int s = first; s < end; s++)
+        {
+            Span<float> y = output.Row(s);
+            for (int o = 0; o < outC; o++)
+            {
+                product.Slice((o * n) + ((s - first) * _positions), _positions).CopyTo(y.Slice(o * _positions, _positions));
+            }
+        }
+    }
+
+    /// <summary>
+    /// The backward pass of samples [<paramref name="first"/>, <paramref name="end"/>) as three group-wide products:
+    /// <c>dW = δ_G · cols_Gᵀ</c> with k cut at sample boundaries (<see cref="Gemm.MultiplySliced"/>), so it accumulates
+    /// sample by sample exactly as one product per sample did; <c>cols′ = Wᵀ · δ_G</c>, then col2im per sample. The bias
+    /// sums stay per sample, in order.
+    /// </summary>
+    private void BackwardGroup(
+        Matrix input, Matrix outputGradient, int first, int end, Span<float> dw, Span<float> db, Matrix? dx, int gemmThreads)
+    {
+        int outC = OutputShape.Channels;
+        int n = (end - first) * _positions;
+        Span<float> columns = Rent(ref t_columns, _columnRows * n);
+        Span<float> delta = Rent(ref t_groupProduct, outC * n);
+        for (int s = first; s < end; s++)
+        {
+            ImageToColumns(input.Row(s), columns[((s - first) * _positions)..], n);
+            ReadOnlySpan<float> d = outputGradient.Row(s);
+            for (int o = 0; o < outC; o++)
+            {
+                d.Slice(o * _positions, _positions).CopyTo(delta.Slice((o * n) + ((s - first) * _positions), _positions));
+            }
+
+            if (Bias is not null)
+            {
+                for (int o = 0; o < outC; o++)
+                {
+                    db[o] += TensorPrimitives.Sum(d.Slice(o * _positions, _positions));
+                }
+            }
+        }
+
+        Gemm.MultiplySliced(
+            Transpose.No, Transpose.Yes, outC, _columnRows, n, 1f,
+            delta, n, columns, n, 0f, dw, _columnRows, _positions, gemmThreads);
+        if (dx is null)
+        {
+            return;
+        }
+
+        Span<float> columnGradient = Rent(ref t_columnGradient, _columnRows * n);
+        Gemm.Multiply(
+            Transpose.Yes, Transpose.No, _columnRows, n, outC, 1f,
+            Weight.Value.Span, _columnRows, delta, n, 0f, columnGradient, n, gemmThreads);
+        for (int s = first; s < end; s++)
+        {
+            ColumnsToImage(columnGradient[((s - first) * _positions)..], dx.Row(s), n);
+        }
+    }
 
     private void ForwardSample(ReadOnlySpan<float> x, Span<float> y, int gemmThreads)
     {
@@ -326,7 +433,10 @@ public sealed class Conv2d : IImageLayer
     /// Pointers rather than spans: the copies are one output row long (14 floats on the MNIST CNN's second layer),
     /// and slicing and bounds checks per copy cost as much as the copy; the ranges are checked once, in the constructor.
     /// </remarks>
-    private unsafe void ImageToColumns(ReadOnlySpan<float> x, Span<float> columns)
+    private void ImageToColumns(ReadOnlySpan<float> x, Span<float> columns) => ImageToColumns(x, columns, _positions);
+
+    /// <summary><see cref="ImageToColumns(ReadOnlySpan{float}, Span{float})"/> into rows <paramref name="ld"/> floats apart (a sample's block of a group's column matrix).</summary>
+    private unsafe void ImageToColumns(ReadOnlySpan<float> x, Span<float> columns, int ld)
     {
         int width = InputShape.Width;
         int outWidth = OutputShape.Width;
@@ -339,7 +449,7 @@ public sealed class Conv2d : IImageLayer
                 float* plane = image + ((nint)c * InputShape.PlaneSize);
                 for (int ki = 0; ki < _kernel; ki++)
                 {
-                    for (int kj = 0; kj < _kernel; kj++, dst += _positions)
+                    for (int kj = 0; kj < _kernel; kj++, dst += ld)
                     {
                         int rowLo = _rowLo[ki];
                         int rowHi = _rowHi[ki];
@@ -385,8 +495,11 @@ public sealed class Conv2d : IImageLayer
         }
     }
 
-    /// <summary>col2im: the adjoint of <see cref="ImageToColumns"/>, adding every column entry back onto the input element it was copied from.</summary>
-    private unsafe void ColumnsToImage(ReadOnlySpan<float> columns, Span<float> dx)
+    /// <summary>col2im: the adjoint of <see cref="ImageToColumns(ReadOnlySpan{float}, Span{float})"/>, adding every column entry back onto the input element it was copied from.</summary>
+    private void ColumnsToImage(ReadOnlySpan<float> columns, Span<float> dx) => ColumnsToImage(columns, dx, _positions);
+
+    /// <summary><see cref="ColumnsToImage(ReadOnlySpan{float}, Span{float})"/> from rows <paramref name="ld"/> floats apart.</summary>
+    private unsafe void ColumnsToImage(ReadOnlySpan<float> columns, Span<float> dx, int ld)
     {
         dx.Clear();
         int width = InputShape.Width;
@@ -400,7 +513,7 @@ public sealed class Conv2d : IImageLayer
                 float* plane = image + ((nint)c * InputShape.PlaneSize);
                 for (int ki = 0; ki < _kernel; ki++)
                 {
-                    for (int kj = 0; kj < _kernel; kj++, src += _positions)
+                    for (int kj = 0; kj < _kernel; kj++, src += ld)
                     {
                         int colLo = _colLo[kj];
                         int colHi = _colHi[kj];
@@ -457,7 +570,7 @@ public sealed class Conv2d : IImageLayer
             return;
         }
 
-        Parallel.For(0, groups, new ParallelOptions { MaxDegreeOfParallelism = tasks }, body);
+        WorkerPool.Run(groups, tasks, body);
     }
 
     /// <summary>A per-thread scratch buffer of at least <paramref name="count"/> floats; it only grows.</summary>

@@ -1,4 +1,6 @@
 using System.Numerics;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace Dfa.Core.Layers;
 
@@ -94,6 +96,68 @@ internal static class ElementwiseKernels
         for (; i < x.Length; i++)
         {
             d[i] = x[i] > 0f ? positive : (slope * y[i]) + offset;
+        }
+    }
+
+    /// <summary><c>dx = (1 − y·y)·dy</c>: the product, the difference and the product rounded one after the other.</summary>
+    public static void OneMinusSquareTimes(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx)
+    {
+        ref float yr = ref MemoryMarshal.GetReference(y);
+        ref float gr = ref MemoryMarshal.GetReference(dy);
+        ref float dr = ref MemoryMarshal.GetReference(dx);
+        int i = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            for (; i <= y.Length - Vector512<float>.Count; i += Vector512<float>.Count)
+            {
+                Vector512<float> v = Vector512.LoadUnsafe(ref yr, (nuint)i);
+                ((Vector512<float>.One - (v * v)) * Vector512.LoadUnsafe(ref gr, (nuint)i)).StoreUnsafe(ref dr, (nuint)i);
+            }
+        }
+        else if (Vector256.IsHardwareAccelerated)
+        {
+            for (; i <= y.Length - Vector256<float>.Count; i += Vector256<float>.Count)
+            {
+                Vector256<float> v = Vector256.LoadUnsafe(ref yr, (nuint)i);
+                ((Vector256<float>.One - (v * v)) * Vector256.LoadUnsafe(ref gr, (nuint)i)).StoreUnsafe(ref dr, (nuint)i);
+            }
+        }
+
+        for (; i < y.Length; i++)
+        {
+            dx[i] = (1f - (y[i] * y[i])) * dy[i];
+        }
+    }
+
+    /// <summary><c>dx = (y &gt; 0 ? 1 : 0)·dy</c>.</summary>
+    public static void StepTimes(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx)
+    {
+        ref float yr = ref MemoryMarshal.GetReference(y);
+        ref float gr = ref MemoryMarshal.GetReference(dy);
+        ref float dr = ref MemoryMarshal.GetReference(dx);
+        int i = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            for (; i <= y.Length - Vector512<float>.Count; i += Vector512<float>.Count)
+            {
+                Vector512<float> step = Vector512.ConditionalSelect(
+                    Vector512.GreaterThan(Vector512.LoadUnsafe(ref yr, (nuint)i), Vector512<float>.Zero), Vector512<float>.One, Vector512<float>.Zero);
+                (step * Vector512.LoadUnsafe(ref gr, (nuint)i)).StoreUnsafe(ref dr, (nuint)i);
+            }
+        }
+        else if (Vector256.IsHardwareAccelerated)
+        {
+            for (; i <= y.Length - Vector256<float>.Count; i += Vector256<float>.Count)
+            {
+                Vector256<float> step = Vector256.ConditionalSelect(
+                    Vector256.GreaterThan(Vector256.LoadUnsafe(ref yr, (nuint)i), Vector256<float>.Zero), Vector256<float>.One, Vector256<float>.Zero);
+                (step * Vector256.LoadUnsafe(ref gr, (nuint)i)).StoreUnsafe(ref dr, (nuint)i);
+            }
+        }
+
+        for (; i < y.Length; i++)
+        {
+            dx[i] = (y[i] > 0f ? 1f : 0f) * dy[i];
         }
     }
 }

@@ -86,17 +86,37 @@ public sealed class Linear : ILayer
         return output;
     }
 
+    // Below this many gradient elements the bias sums take a few µs: not worth a fork-join.
+    private const int BiasParallelLength = 1 << 15;
+
+    private static void SumRows(Matrix gradient, float[] sums, int c0, int c1)
+    {
+        Span<float> db = sums.AsSpan(c0, c1 - c0);
+        db.Clear();
+        for (int i = 0; i < gradient.Rows; i++)
+        {
+            TensorPrimitives.Add(db, gradient.Row(i).Slice(c0, c1 - c0), db);
+        }
+    }
+
     public Matrix? Backward(Matrix outputGradient, bool needInputGradient)
     {
         LayerGuard.CheckOutputGradient(this, outputGradient, _output);
         Gemm.Multiply(outputGradient, Transpose.Yes, _input!, Transpose.No, Weight.Gradient, 1f, 0f, _threads);
         if (Bias is not null)
         {
-            Span<float> db = Bias.Gradient.Span;
-            db.Clear();
-            for (int i = 0; i < outputGradient.Rows; i++)
+            // Column sums, rows added in order from 0: every column's sum is the same whichever chunk holds it.
+            int columns = OutputSize;
+            int pieces = _threads > 1 && (long)outputGradient.Length >= BiasParallelLength ? Math.Min(_threads * 2, (columns + 63) / 64) : 1;
+            if (pieces == 1)
             {
-                TensorPrimitives.Add(db, outputGradient.Row(i), db);
+                SumRows(outputGradient, Bias.Gradient.Data, 0, columns);
+            }
+            else
+            {
+                int width = (((columns + pieces - 1) / pieces) + 63) / 64 * 64;
+                float[] db = Bias.Gradient.Data;
+                WorkerPool.Run((columns + width - 1) / width, _threads, p => SumRows(outputGradient, db, p * width, Math.Min(columns, (p + 1) * width)));
             }
         }
 

@@ -61,21 +61,28 @@ public sealed class MaxPool2d : IImageLayer
             _argmax = new int[output.Length];
         }
 
-        unsafe
+        int[] argmax = _argmax;
+        SampleRanges.Run(input.Rows, Threads, (n0, n1) =>
         {
-            fixed (float* x = input.Data)
-            fixed (float* y = output.Data)
-            fixed (int* arg = _argmax)
+            unsafe
             {
-                for (int n = 0; n < input.Rows; n++)
+                fixed (float* x = input.Data)
+                fixed (float* y = output.Data)
+                fixed (int* arg = argmax)
                 {
-                    PoolSample(x + ((nint)n * InputSize), y + ((nint)n * OutputSize), arg + ((nint)n * OutputSize));
+                    for (int n = n0; n < n1; n++)
+                    {
+                        PoolSample(x + ((nint)n * InputSize), y + ((nint)n * OutputSize), arg + ((nint)n * OutputSize));
+                    }
                 }
             }
-        }
+        });
 
         return output;
     }
+
+    /// <summary>Threads the passes may use, over samples (set by the network builder); results do not depend on it.</summary>
+    internal int Threads { get; set; } = 1;
 
     public Matrix? Backward(Matrix outputGradient, bool needInputGradient)
     {
@@ -86,17 +93,21 @@ public sealed class MaxPool2d : IImageLayer
         }
 
         Matrix dx = Matrix.Ensure(ref _inputGradient, outputGradient.Rows, InputSize);
-        dx.Clear();
-        for (int n = 0; n < outputGradient.Rows; n++)
+        int[] argmax = _argmax;
+        SampleRanges.Run(outputGradient.Rows, Threads, (n0, n1) =>
         {
-            ReadOnlySpan<float> g = outputGradient.Row(n);
-            Span<float> d = dx.Row(n);
-            ReadOnlySpan<int> arg = _argmax.AsSpan(n * OutputSize, OutputSize);
-            for (int j = 0; j < g.Length; j++)
+            for (int n = n0; n < n1; n++)
             {
-                d[arg[j]] += g[j];
+                ReadOnlySpan<float> g = outputGradient.Row(n);
+                Span<float> d = dx.Row(n);
+                d.Clear();
+                ReadOnlySpan<int> arg = argmax.AsSpan(n * OutputSize, OutputSize);
+                for (int j = 0; j < g.Length; j++)
+                {
+                    d[arg[j]] += g[j];
+                }
             }
-        }
+        });
 
         return dx;
     }

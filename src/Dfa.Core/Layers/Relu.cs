@@ -18,4 +18,8 @@ public sealed class Relu : Activation
 
     protected override void Derivative(ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<float> d) =>
         ElementwiseKernels.Step(y, 1f, 0f, d);
+
+    /// <summary><c>dx = (y &gt; 0 ? 1 : 0)·dy</c> in one pass (the product is kept, so ∞ and NaN in dy behave as before).</summary>
+    protected override void InputGradient(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx) =>
+        ElementwiseKernels.StepTimes(y, dy, dx);
 }

@@ -1,5 +1,5 @@
-using System.Numerics;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using Dfa.Core.Layers;
 using Dfa.Core.State;
 
@@ -14,7 +14,7 @@ namespace Dfa.Core.Optim;
 /// groups it. The bias-correction scalars are computed in double once per step; the element update is float32 SIMD
 /// and allocates nothing. The gradient is read, never written.
 /// </summary>
-public sealed class Adam : IStatefulOptimizer, IResumable
+public sealed class Adam : IStatefulOptimizer, IResumable, ICheckedStep
 {
     /// <summary>The <see cref="OptimizerState"/> buffer name of the first moments <c>m</c>.</summary>
     public const string ExpAvgName = "exp_avg";
@@ -27,6 +27,8 @@ public sealed class Adam : IStatefulOptimizer, IResumable
     private readonly float[][] _expAvgSq;
     private readonly ParameterChunks _chunks;
     private readonly Action<int, int, int> _updateChunk;
+    private readonly Action<int> _checkedChunk;
+    private readonly byte[] _chunkFaults;
     private Coefficients _coefficients;
     private double _learningRate;
 
@@ -55,6 +57,8 @@ public sealed class Adam : IStatefulOptimizer, IResumable
         _expAvgSq = OptimizerGuard.ZeroBuffers(_parameters);
         _chunks = new ParameterChunks(_parameters, threads);
         _updateChunk = UpdateChunk;
+        _checkedChunk = CheckedChunk;
+        _chunkFaults = new byte[_chunks.Count];
         _learningRate = learningRate;
         Beta1 = beta1;
         Beta2 = beta2;
@@ -99,6 +103,45 @@ public sealed class Adam : IStatefulOptimizer, IResumable
     /// <summary>Applies one update to every parameter (the step's kind does not matter to this optimizer).</summary>
     public void Step()
     {
+        _coefficients = NextCoefficients();
+        _chunks.Run(_updateChunk);
+        StepCount++;
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// Each chunk's gradient is checked just before the chunk is updated, while it is in cache, and the updated
+    /// weights are checked as they are stored: one pass over memory instead of three. A chunk with a non-finite
+    /// gradient is left as it was; chunks that another thread already updated stay updated.
+    /// </remarks>
+    StepFaults ICheckedStep.StepChecked()
+    {
+        _coefficients = NextCoefficients();
+        _chunks.RunIndexed(_checkedChunk);
+        int gradientFault = -1, valueFault = -1;
+        for (int i = 0; i < _chunkFaults.Length; i++)
+        {
+            int p = _chunks[i].Parameter;
+            if (_chunkFaults[i] == FaultGradient && (gradientFault < 0 || p < gradientFault))
+            {
+                gradientFault = p;
+            }
+            else if (_chunkFaults[i] == FaultValue && (valueFault < 0 || p < valueFault))
+            {
+                valueFault = p;
+            }
+        }
+
+        if (gradientFault < 0)
+        {
+            StepCount++;
+        }
+
+        return new StepFaults(gradientFault, gradientFault < 0 ? valueFault : -1);
+    }
+
+    private Coefficients NextCoefficients()
+    {
         long t = StepCount + 1;
         double biasCorrection1 = 1.0 - Math.Pow(Beta1, t);
         double biasCorrection2 = 1.0 - Math.Pow(Beta2, t);
@@ -111,10 +154,7 @@ public sealed class Adam : IStatefulOptimizer, IResumable
             StepSize: (float)(_learningRate / biasCorrection1),
             BiasCorrection2Sqrt: (float)Math.Sqrt(biasCorrection2),
             Eps: (float)Eps);
-        _coefficients = c;
-        _chunks.Run(_updateChunk);
-
-        StepCount = t;
+        return c;
     }
 
     /// <inheritdoc/>
@@ -149,12 +189,33 @@ public sealed class Adam : IStatefulOptimizer, IResumable
         StepCount = state.StepCount;
     }
 
+    private const byte FaultNone = 0;
+    private const byte FaultGradient = 1;
+    private const byte FaultValue = 2;
+
     private void UpdateChunk(int i, int start, int length)
     {
         Parameter p = _parameters[i];
         Update(
             p.Value.Data.AsSpan(start, length), p.Gradient.Data.AsSpan(start, length),
             _expAvg[i].AsSpan(start, length), _expAvgSq[i].AsSpan(start, length), _coefficients);
+    }
+
+    private void CheckedChunk(int chunk)
+    {
+        (int i, int start, int length) = _chunks[chunk];
+        Parameter p = _parameters[i];
+        ReadOnlySpan<float> grad = p.Gradient.Data.AsSpan(start, length);
+        if (!FiniteCheck.AllFinite(grad))
+        {
+            _chunkFaults[chunk] = FaultGradient;
+            return;
+        }
+
+        bool finite = Update(
+            p.Value.Data.AsSpan(start, length), grad,
+            _expAvg[i].AsSpan(start, length), _expAvgSq[i].AsSpan(start, length), _coefficients);
+        _chunkFaults[chunk] = finite ? FaultNone : FaultValue;
     }
 
     private readonly record struct Coefficients(
@@ -168,10 +229,10 @@ public sealed class Adam : IStatefulOptimizer, IResumable
         float Eps);
 
     // The scalar tail repeats the vector body operation for operation (the JIT does not contract a·b + c into FMA), so
-    // an element's result does not depend on whether it falls in the tail. The loop is memory-bound (four streams in,
-    // three out): a variant without the square root and divisions measured no faster, so the divisions stay grouped as
-    // PyTorch groups them.
-    private static void Update(Span<float> w, ReadOnlySpan<float> grad, Span<float> m, Span<float> v, Coefficients c)
+    // an element's result does not depend on whether it falls in the tail or on the vector width. The divisions stay
+    // grouped as PyTorch groups them. Returns whether every updated weight is finite: w·0 is 0 for a finite w and NaN
+    // otherwise, so one add per vector watches the stores at no extra memory traffic.
+    private static bool Update(Span<float> w, ReadOnlySpan<float> grad, Span<float> m, Span<float> v, Coefficients c)
     {
         ref float wr = ref MemoryMarshal.GetReference(w);
         ref float gr = ref MemoryMarshal.GetReference(grad);
@@ -179,27 +240,60 @@ public sealed class Adam : IStatefulOptimizer, IResumable
         ref float vr = ref MemoryMarshal.GetReference(v);
         int n = w.Length;
         int i = 0;
-        if (Vector.IsHardwareAccelerated)
+        float watch = 0f;
+        if (Vector512.IsHardwareAccelerated)
         {
-            var beta1 = new Vector<float>(c.Beta1);
-            var oneMinusBeta1 = new Vector<float>(c.OneMinusBeta1);
-            var beta2 = new Vector<float>(c.Beta2);
-            var oneMinusBeta2 = new Vector<float>(c.OneMinusBeta2);
-            var wd = new Vector<float>(c.WeightDecay);
-            var stepSize = new Vector<float>(c.StepSize);
-            var bc2Sqrt = new Vector<float>(c.BiasCorrection2Sqrt);
-            var eps = new Vector<float>(c.Eps);
-            for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
+            var beta1 = Vector512.Create(c.Beta1);
+            var oneMinusBeta1 = Vector512.Create(c.OneMinusBeta1);
+            var beta2 = Vector512.Create(c.Beta2);
+            var oneMinusBeta2 = Vector512.Create(c.OneMinusBeta2);
+            var wd = Vector512.Create(c.WeightDecay);
+            var stepSize = Vector512.Create(c.StepSize);
+            var bc2Sqrt = Vector512.Create(c.BiasCorrection2Sqrt);
+            var eps = Vector512.Create(c.Eps);
+            Vector512<float> seen = Vector512<float>.Zero;
+            for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
             {
-                Vector<float> wi = Vector.LoadUnsafe(ref wr, (nuint)i);
-                Vector<float> g = Vector.LoadUnsafe(ref gr, (nuint)i) + (wd * wi);
-                Vector<float> mi = (beta1 * Vector.LoadUnsafe(ref mr, (nuint)i)) + (oneMinusBeta1 * g);
-                Vector<float> vi = (beta2 * Vector.LoadUnsafe(ref vr, (nuint)i)) + (oneMinusBeta2 * (g * g));
+                Vector512<float> wi = Vector512.LoadUnsafe(ref wr, (nuint)i);
+                Vector512<float> g = Vector512.LoadUnsafe(ref gr, (nuint)i) + (wd * wi);
+                Vector512<float> mi = (beta1 * Vector512.LoadUnsafe(ref mr, (nuint)i)) + (oneMinusBeta1 * g);
+                Vector512<float> vi = (beta2 * Vector512.LoadUnsafe(ref vr, (nuint)i)) + (oneMinusBeta2 * (g * g));
                 mi.StoreUnsafe(ref mr, (nuint)i);
                 vi.StoreUnsafe(ref vr, (nuint)i);
-                Vector<float> denom = (Vector.SquareRoot(vi) / bc2Sqrt) + eps;
-                (wi - (stepSize * (mi / denom))).StoreUnsafe(ref wr, (nuint)i);
+                Vector512<float> denom = (Vector512.Sqrt(vi) / bc2Sqrt) + eps;
+                Vector512<float> updated = wi - (stepSize * (mi / denom));
+                updated.StoreUnsafe(ref wr, (nuint)i);
+                seen += updated * Vector512<float>.Zero;
             }
+
+            watch = Vector512.Sum(seen);
+        }
+        else if (Vector256.IsHardwareAccelerated)
+        {
+            var beta1 = Vector256.Create(c.Beta1);
+            var oneMinusBeta1 = Vector256.Create(c.OneMinusBeta1);
+            var beta2 = Vector256.Create(c.Beta2);
+            var oneMinusBeta2 = Vector256.Create(c.OneMinusBeta2);
+            var wd = Vector256.Create(c.WeightDecay);
+            var stepSize = Vector256.Create(c.StepSize);
+            var bc2Sqrt = Vector256.Create(c.BiasCorrection2Sqrt);
+            var eps = Vector256.Create(c.Eps);
+            Vector256<float> seen = Vector256<float>.Zero;
+            for (; i <= n - Vector256<float>.Count; i += Vector256<float>.Count)
+            {
+                Vector256<float> wi = Vector256.LoadUnsafe(ref wr, (nuint)i);
+                Vector256<float> g = Vector256.LoadUnsafe(ref gr, (nuint)i) + (wd * wi);
+                Vector256<float> mi = (beta1 * Vector256.LoadUnsafe(ref mr, (nuint)i)) + (oneMinusBeta1 * g);
+                Vector256<float> vi = (beta2 * Vector256.LoadUnsafe(ref vr, (nuint)i)) + (oneMinusBeta2 * (g * g));
+                mi.StoreUnsafe(ref mr, (nuint)i);
+                vi.StoreUnsafe(ref vr, (nuint)i);
+                Vector256<float> denom = (Vector256.Sqrt(vi) / bc2Sqrt) + eps;
+                Vector256<float> updated = wi - (stepSize * (mi / denom));
+                updated.StoreUnsafe(ref wr, (nuint)i);
+                seen += updated * Vector256<float>.Zero;
+            }
+
+            watch = Vector256.Sum(seen);
         }
 
         for (; i < n; i++)
@@ -210,7 +304,11 @@ public sealed class Adam : IStatefulOptimizer, IResumable
             m[i] = mi;
             v[i] = vi;
             float denom = (MathF.Sqrt(vi) / c.BiasCorrection2Sqrt) + c.Eps;
-            w[i] -= c.StepSize * (mi / denom);
+            float updated = w[i] - (c.StepSize * (mi / denom));
+            w[i] = updated;
+            watch += updated * 0f;
         }
+
+        return watch == 0f;
     }
 }

@@ -1,4 +1,5 @@
 using Dfa.Core.Layers;
+using Dfa.Core.Tensors;
 
 namespace Dfa.Core.Optim;
 
@@ -32,6 +33,28 @@ internal sealed class ParameterChunks
         _threads = threads;
     }
 
+    /// <summary>How many chunks there are; chunk <c>i</c> is <see cref="this[int]"/>.</summary>
+    public int Count => _chunks.Length;
+
+    /// <summary>Chunk <paramref name="index"/>: its parameter index, first element and length.</summary>
+    public (int Parameter, int Start, int Length) this[int index] => _chunks[index];
+
+    /// <summary>Calls <paramref name="chunk"/>(chunk index) once per chunk, over the pool's threads.</summary>
+    public void RunIndexed(Action<int> chunk)
+    {
+        if (_threads == 1 || _chunks.Length < 2)
+        {
+            for (int i = 0; i < _chunks.Length; i++)
+            {
+                chunk(i);
+            }
+
+            return;
+        }
+
+        WorkerPool.Run(_chunks.Length, _threads, chunk);
+    }
+
     /// <summary>Calls <paramref name="update"/>(parameter index, start, length) once per chunk.</summary>
     public void Run(Action<int, int, int> update)
     {
@@ -51,7 +74,7 @@ internal sealed class ParameterChunks
     // Separate so the closure Parallel.For needs is only allocated on this path: the single-threaded one must not allocate.
     private void RunParallel(Action<int, int, int> update)
     {
-        Parallel.For(0, _chunks.Length, new ParallelOptions { MaxDegreeOfParallelism = _threads }, i =>
+        WorkerPool.Run(_chunks.Length, _threads, i =>
         {
             (int p, int start, int length) = _chunks[i];
             update(p, start, length);

@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Security.Cryptography;
 using Dfa.Core.Config;
 using Dfa.Core.Training;
@@ -106,19 +105,7 @@ public static class ModelLoader
 
         foreach ((NetworkTensor target, ModelTensor source) in plan)
         {
-            ReadOnlySpan<byte> data = source.Data.Span;
-            if (target.Floats is { } floats)
-            {
-                Span<float> values = floats.Span;
-                for (int i = 0; i < values.Length; i++)
-                {
-                    values[i] = BinaryPrimitives.ReadSingleLittleEndian(data[(4 * i)..]);
-                }
-            }
-            else
-            {
-                target.Int64Value = BinaryPrimitives.ReadInt64LittleEndian(data);
-            }
+            target.Assign(source);
         }
 
         return new ModelLoadReport(name, file.Version, selected, plan.Count, string.Empty);

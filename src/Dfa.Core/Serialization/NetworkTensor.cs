@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using Dfa.Core.Layers;
 using Dfa.Core.Tensors;
 using Dfa.Core.Training;
@@ -54,6 +55,28 @@ public sealed class NetworkTensor
     }
 
     public string Shape => $"{Rows}×{Cols} {(DType == TensorDType.Float32 ? "float32" : "int64")}";
+
+    /// <summary>
+    /// Overwrites this tensor with a saved tensor's little-endian data. The caller has checked that
+    /// <paramref name="source"/> has this tensor's dtype and shape.
+    /// </summary>
+    public void Assign(ModelTensor source)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ReadOnlySpan<byte> data = source.Data.Span;
+        if (Floats is { } floats)
+        {
+            Span<float> values = floats.Span;
+            for (int i = 0; i < values.Length; i++)
+            {
+                values[i] = BinaryPrimitives.ReadSingleLittleEndian(data[(4 * i)..]);
+            }
+        }
+        else
+        {
+            Int64Value = BinaryPrimitives.ReadInt64LittleEndian(data);
+        }
+    }
 
     /// <summary>Every parameter and buffer of <paramref name="network"/>, block by block.</summary>
     public static IReadOnlyList<NetworkTensor> Of(Network network)

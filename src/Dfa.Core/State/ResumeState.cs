@@ -131,7 +131,13 @@ public sealed class ResumeState
     public void RestoreProjector(string prefix, IFeedbackProjector projector)
     {
         ArgumentNullException.ThrowIfNull(projector);
-        long[] counts = Words(prefix + "counts", projector.Counts.ToArray().Length);
+        // A checkpoint of an older build holds fewer counts (actions are only appended); the newer ones start at zero.
+        long[] counts = Words(prefix + "counts");
+        if (counts.Length > projector.Counts.ToArray().Length)
+        {
+            throw new DfaInputException($"{DisplayName}: record '{prefix}counts' holds {counts.Length} values, expected at most {projector.Counts.ToArray().Length}");
+        }
+
         if (counts.Any(c => c < 0))
         {
             throw new DfaInputException($"{DisplayName}: record '{prefix}counts' holds a negative count");

@@ -13,15 +13,20 @@ public static unsafe partial class Gemm
     // MC: an MC×KC packed A block (384 KB) stays in a 512 KB L2 beside the streaming B micro-panel.
     // NC: a KC×NC packed B block lives in L3; a multiple of every NR.
     private const int KC = 1024;
+
+    /// <summary>The deepest k slice: a product with k up to this is one slice, so its rounding is one dot product per element.</summary>
+    internal const int MaxSliceWidth = KC;
     private const int MC = 96;
     private const int NC = 2048;
 
-    // Handing a task to a pool thread costs tens of µs here (waking a worker), so a task must carry about 1 M
-    // multiply-adds (~25 µs) to pay for itself; products under 2 M stay on the calling thread. Measured: DFA's
-    // feedback product 128×10·10×800 (1 M) took 2.3× longer split over two threads than on one.
-    private const long MinWorkPerTask = 1L << 20;
+    // A task goes to a WorkerPool thread that is usually still spinning from the previous fork-join (a few µs to
+    // hand over, against tens of µs to wake a .NET thread-pool worker), so 256 K multiply-adds (~6 µs) pay for it.
+    private const long MinWorkPerTask = 1L << 18;
 
-    private const int ChunksPerTask = 4;
+    // Chunks are taken dynamically, so the last one decides how long the other thread idles at the join: many small
+    // chunks (two panels wide at least) keep that under ~8 % of the MLP's 800-wide products.
+    private const int ChunksPerTask = 8;
+    private const int MinChunkPanels = 2;
 
     [ThreadStatic]
     private static float[]? t_packA;
@@ -58,7 +63,7 @@ public static unsafe partial class Gemm
 
     private readonly struct Problem(
         Transpose transA, Transpose transB, int m, int n, int k, float alpha,
-        float* a, int lda, float* b, int ldb, float beta, float* c, int ldc)
+        float* a, int lda, float* b, int ldb, float beta, float* c, int ldc, int sliceWidth = 0)
     {
         public readonly Transpose TransA = transA;
         public readonly Transpose TransB = transB;
@@ -73,12 +78,15 @@ public static unsafe partial class Gemm
         public readonly float Beta = beta;
         public readonly float* C = c;
         public readonly int Ldc = ldc;
+
+        /// <summary>KC of every slice but the last: <see cref="SliceWidth"/> of k, or the width a caller forced.</summary>
+        public readonly int SliceK = sliceWidth > 0 ? sliceWidth : SliceWidth(k);
     }
 
     private static void Run(in Problem p, int threads)
     {
         GemmIsa isa = ForcedIsa ?? BestIsa;
-        if (p.M == 1 && p.TransB == Transpose.No)
+        if (p.M == 1 && p.TransB == Transpose.No && p.SliceK == SliceWidth(p.K))
         {
             RowTimesMatrix(p, isa, threads);
             return;
@@ -103,7 +111,7 @@ public static unsafe partial class Gemm
 
         // Several chunks per worker, taken dynamically: on a shared machine one worker often starts late or loses
         // its core for a while, and the others then take over its chunks instead of waiting for it.
-        int chunk = Math.Max(RoundUp((extent + (tasks * ChunksPerTask) - 1) / (tasks * ChunksPerTask), align), 4 * align);
+        int chunk = Math.Max(RoundUp((extent + (tasks * ChunksPerTask) - 1) / (tasks * ChunksPerTask), align), MinChunkPanels * align);
         int chunks = (extent + chunk - 1) / chunk;
         tasks = Math.Min(tasks, chunks);
 
@@ -117,9 +125,9 @@ public static unsafe partial class Gemm
         // a buffer of the calling thread and shared read-only. It is cut into portions (one per slice and task);
         // each task packs its own portions, then claims any portion nobody has started and waits only for portions
         // another task is packing right now. So there is one fork-join per call, and no task ever waits for a task
-        // that has not started (Parallel.For may run them one after another). Who packs a portion does not change
+        // that has not started (the pool may run them one after another). Who packs a portion does not change
         // its bits. Past SharedPackLimit the repacking is a negligible share of the work and not worth the memory.
-        int kcMax = SliceWidth(p.K);
+        int kcMax = p.SliceK;
         int shared = RoundUp(splitN ? p.M : p.N, splitN ? mr : nr);
         nint sharedAddress = 0;
         int slices = (p.K + kcMax - 1) / kcMax;
@@ -134,7 +142,7 @@ public static unsafe partial class Gemm
         }
 
         Problem q = p;
-        Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
+        WorkerPool.Run(chunks, threads, t =>
         {
             if (portionState is not null)
             {
@@ -216,7 +224,7 @@ public static unsafe partial class Gemm
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void RunBlock(in Problem p, GemmIsa isa, int mr, int nr, int m0, int m1, int n0, int n1, float* sharedA, float* sharedB)
     {
-        int kcMax = SliceWidth(p.K);
+        int kcMax = p.SliceK;
         int mcMax = Math.Min(MC, RoundUp(m1 - m0, mr));
         int ncMax = Math.Min(NC, RoundUp(n1 - n0, nr));
         float* packA = sharedA == null ? Rent(ref t_packA, mcMax * kcMax) : null;

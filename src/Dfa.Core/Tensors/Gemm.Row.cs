@@ -28,7 +28,7 @@ public static unsafe partial class Gemm
         }
 
         Problem q = p;
-        Parallel.For(0, pieces, new ParallelOptions { MaxDegreeOfParallelism = tasks }, piece => RowPiece(q, isa, piece));
+        WorkerPool.Run(pieces, tasks, piece => RowPiece(q, isa, piece));
     }
 
     private static void RowPiece(in Problem p, GemmIsa isa, int piece)

@@ -90,6 +90,60 @@ public static partial class Gemm
         }
     }
 
+    /// <summary>
+    /// The deepest product computed as one k slice: for k up to this, every element of <c>op(A)·op(B)</c> is one
+    /// fused multiply-add chain over k ascending from 0, so a caller may rely on that rounding (e.g. a sum of 0/1-weighted
+    /// rows equals the plain sum of the selected rows in order).
+    /// </summary>
+    public static int SingleSliceDepth => MaxSliceWidth;
+
+    /// <summary>
+    /// <see cref="Multiply(Transpose, Transpose, int, int, int, float, ReadOnlySpan{float}, int, ReadOnlySpan{float}, int, float, Span{float}, int, int)"/>
+    /// with k cut into slices of <paramref name="sliceWidth"/> (the last may be shorter) instead of the width k alone
+    /// picks: C is written from the first slice with β, and each later slice is added onto it, so the result is bit for
+    /// bit that of one call per slice, in order, with β then 1. It lets a caller batch products it used to accumulate one
+    /// by one (e.g. a convolution's per-sample weight gradients) without changing their rounding.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">
+    /// <paramref name="sliceWidth"/> is not in [1, <see cref="MaxSliceWidth"/>] (a deeper slice would itself be cut in a
+    /// one-slice call), or as for the general overload.
+    /// </exception>
+    internal static void MultiplySliced(
+        Transpose transA, Transpose transB, int m, int n, int k, float alpha,
+        ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb,
+        float beta, Span<float> c, int ldc, int sliceWidth, int threads = 1)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(m);
+        ArgumentOutOfRangeException.ThrowIfNegative(n);
+        ArgumentOutOfRangeException.ThrowIfNegative(k);
+        ArgumentOutOfRangeException.ThrowIfLessThan(sliceWidth, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(sliceWidth, MaxSliceWidth);
+        ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
+        ThrowIfTooSmall(a.Length, transA == Transpose.No ? m : k, transA == Transpose.No ? k : m, lda, nameof(a));
+        ThrowIfTooSmall(b.Length, transB == Transpose.No ? k : n, transB == Transpose.No ? n : k, ldb, nameof(b));
+        ThrowIfTooSmall(c.Length, m, n, ldc, nameof(c));
+        if (m == 0 || n == 0)
+        {
+            return;
+        }
+
+        if (k == 0 || alpha == 0f)
+        {
+            ScaleC(m, n, beta, c, ldc);
+            return;
+        }
+
+        unsafe
+        {
+            fixed (float* pa = a)
+            fixed (float* pb = b)
+            fixed (float* pc = c)
+            {
+                Run(new Problem(transA, transB, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc, Math.Min(sliceWidth, k)), threads);
+            }
+        }
+    }
+
     private static void ThrowIfTooSmall(int length, int rows, int cols, int ld, string name)
     {
         if (rows == 0 || cols == 0)

@@ -15,6 +15,8 @@ public sealed class DirectFeedbackAlignment : ITrainingAlgorithm, IResumable
     private readonly IFeedbackProjector _projector;
     private Matrix?[] _signals = [];
     private Network? _checkedNetwork;
+    private IReadOnlyList<NetworkBlock>? _hidden;
+    private Action<int>? _backwardBlock;
 
     public DirectFeedbackAlignment(IFeedbackProjector projector)
     {
@@ -74,9 +76,24 @@ public sealed class DirectFeedbackAlignment : ITrainingAlgorithm, IResumable
 
         Matrix[] signals = _signals!;
         _projector.Project(outputGradient, signals);
+
+        // No hidden block waits for another: with as many threads as blocks, each block's backward (its weight
+        // gradient GEMM, bias sums, derivative) runs whole on one thread, which beats splitting every GEMM in two
+        // (no join per product, no short last chunk). Nested kernels then run on their block's thread; the bits are
+        // the same either way.
+        if (network.Threads > 1 && hidden.Count > 1 && hidden.Count <= network.Threads)
+        {
+            _hidden = hidden;
+            WorkerPool.Run(hidden.Count, network.Threads, _backwardBlock ??= BackwardBlock);
+            _hidden = null;
+            return;
+        }
+
         for (int l = 0; l < hidden.Count; l++)
         {
             hidden[l].Backward(signals[l], needInputGradient: false);
         }
     }
+
+    private void BackwardBlock(int l) => _hidden![l].Backward(_signals[l]!, needInputGradient: false);
 }

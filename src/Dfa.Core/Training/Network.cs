@@ -74,7 +74,7 @@ public sealed class Network
     public IReadOnlyList<Parameter> TrainableParameters { get; }
 
     /// <summary>The same blocks with the first <paramref name="frozenBlocks"/> frozen (the blocks are shared, not copied).</summary>
-    public Network WithFrozenBlocks(int frozenBlocks) => new(_blocks, frozenBlocks);
+    public Network WithFrozenBlocks(int frozenBlocks) => new(_blocks, frozenBlocks) { Threads = Threads };
 
     /// <summary>The index of the block named <paramref name="name"/>, or −1.</summary>
     public int IndexOf(string name) => Array.FindIndex(_blocks, b => b.Name == name);
@@ -84,6 +84,12 @@ public sealed class Network
     public int OutputSize => _blocks[^1].OutputSize;
 
     public long ParameterCount => _parameters.Sum(p => (long)p.Value.Length);
+
+    /// <summary>
+    /// Threads the network's layers were built with (1 unless <see cref="NetworkBuilder"/> set it); training algorithms
+    /// may run independent blocks side by side on that many. Results do not depend on it.
+    /// </summary>
+    internal int Threads { get; set; } = 1;
 
     /// <summary>Logits (batch × <see cref="OutputSize"/>), owned by the output layer.</summary>
     public Matrix Forward(Matrix input, bool training)

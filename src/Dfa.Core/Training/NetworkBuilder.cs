@@ -43,7 +43,7 @@ public static class NetworkBuilder
             conv += convolutional ? 1 : 0;
         }
 
-        return new Network(blocks);
+        return new Network(blocks) { Threads = threads };
     }
 
     private static ILayer Allocate(LayerSpec l, ulong seed, int threads)
@@ -54,16 +54,29 @@ public static class NetworkBuilder
             LayerKind.Linear => new Linear(l.InputSize, l.OutputSize, Stream(), threads),
             LayerKind.Conv2d => new Conv2d(
                 l.Conv!.Input.Channels, l.Conv.OutChannels, l.Conv.Input.Height, l.Conv.Input.Width, l.Conv.Kernel, Stream(), l.Conv.Stride, l.Conv.Padding, threads),
-            LayerKind.MaxPool => new MaxPool2d(l.Pool!.Input.Channels, l.Pool.Input.Height, l.Pool.Input.Width, l.Pool.Window, l.Pool.Stride),
+            LayerKind.MaxPool => new MaxPool2d(l.Pool!.Input.Channels, l.Pool.Input.Height, l.Pool.Input.Width, l.Pool.Window, l.Pool.Stride) { Threads = threads },
             LayerKind.AvgPool => new AvgPool2d(l.Pool!.Input.Channels, l.Pool.Input.Height, l.Pool.Input.Width, l.Pool.Window, l.Pool.Stride),
             LayerKind.BatchNorm => new BatchNorm1d(l.OutputSize),
             LayerKind.LayerNorm => new LayerNorm(l.OutputSize),
-            LayerKind.Activation => Activations.Create(
-                l.Activation!.Value, l.OutputSize, new ModelConfig { NegativeSlope = l.NegativeSlope, PreluInit = l.PreluInit, CeluAlpha = l.CeluAlpha }),
+            LayerKind.Activation => Threaded(
+                Activations.Create(
+                    l.Activation!.Value, l.OutputSize, new ModelConfig { NegativeSlope = l.NegativeSlope, PreluInit = l.PreluInit, CeluAlpha = l.CeluAlpha }),
+                threads),
             LayerKind.Dropout => new Dropout(l.OutputSize, l.DropoutP, Stream()),
             _ => throw new ArgumentOutOfRangeException(nameof(l), l.Kind, "Unknown layer kind."),
         };
         return layer.Parameters.Count > 0 || layer is IStatefulLayer ? Named(layer, l.Name) : layer;
+    }
+
+    /// <summary>Lets an element-wise activation split its passes over <paramref name="threads"/> (results do not depend on it).</summary>
+    private static ILayer Threaded(ILayer layer, int threads)
+    {
+        if (layer is Activation activation)
+        {
+            activation.Threads = threads;
+        }
+
+        return layer;
     }
 
     private static ILayer Named(ILayer layer, string prefix)

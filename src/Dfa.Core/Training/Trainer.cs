@@ -30,6 +30,8 @@ public sealed class Trainer
     private Matrix? _outputGradient;
     private int[] _batchLabels = [];
     private long _steps;
+    private IReadOnlyList<Parameter>? _checkedParameters;
+    private ICheckedStep? _checkedStep;
 
     public Trainer(Network network, ITrainingAlgorithm algorithm, IOptimizer optimizer, ILearningRateSchedule schedule, TrainConfig config)
     {
@@ -218,12 +220,51 @@ public sealed class Trainer
             Regularization.AddGradient(parameters, _config.L1Lambda, _config.L2Lambda);
         }
 
+        if (CheckedOptimizer(parameters) is { } checkedStep)
+        {
+            StepFaults faults = checkedStep.StepChecked();
+            if (faults.Gradient >= 0)
+            {
+                ThrowNonFinite(parameters[faults.Gradient], gradients: true, epoch);
+            }
+
+            _steps++;
+            if (faults.Value >= 0)
+            {
+                ThrowNonFinite(parameters[faults.Value], gradients: false, epoch);
+            }
+
+            return (loss, correct);
+        }
+
         ThrowIfNonFinite(parameters, gradients: true, epoch);
         _optimizer.Step(_algorithm.LastStep);
         _algorithm.AfterStep();
         _steps++;
         ThrowIfNonFinite(parameters, gradients: false, epoch);
         return (loss, correct);
+    }
+
+    /// <summary>
+    /// The optimizer as an <see cref="ICheckedStep"/> when it holds exactly <paramref name="parameters"/> in network
+    /// order (so its fault indices name the same parameter the separate checks would name first), else null.
+    /// </summary>
+    private ICheckedStep? CheckedOptimizer(IReadOnlyList<Parameter> parameters)
+    {
+        if (!ReferenceEquals(parameters, _checkedParameters))
+        {
+            _checkedParameters = parameters;
+            _checkedStep = _optimizer is ICheckedStep c && c.Parameters.Count == parameters.Count
+                && c.Parameters.Zip(parameters).All(pair => ReferenceEquals(pair.First, pair.Second)) ? c : null;
+        }
+
+        return _checkedStep;
+    }
+
+    private void ThrowNonFinite(Parameter p, bool gradients, int epoch)
+    {
+        ThrowIfNonFinite([p], gradients, epoch);
+        throw new InvalidOperationException($"The optimizer reported a non-finite {(gradients ? "gradient" : "value")} in {p.Name} that a second check does not find.");
     }
 
     private void ThrowIfNonFinite(IReadOnlyList<Parameter> parameters, bool gradients, int epoch)

@@ -9,8 +9,10 @@ namespace Dfa.Runs.Bench;
 /// <summary>
 /// The feedback step alone, ImageNet-sized: an error of e = 1000 projected onto two hidden layers of 4096, in
 /// vectors (samples) per second. The registry's default backend (the reference) at the same batch and thread count
-/// is every line's baseline, measured in the same run; every other backend runs each of its declared
-/// <see cref="IFeedbackBackend.Variants"/> at the batch sizes of its speed targets, and its line is held to them.
+/// is a line's baseline, measured in the same run, unless the variant names a GEMM-bound baseline (the same run's
+/// GEMM rate over the FLOPs its products need per vector; <see cref="BackendVariant.GemmFlopsPerWeight"/>); every
+/// other backend runs each of its declared <see cref="IFeedbackBackend.Variants"/> at the batch sizes of its speed
+/// targets, on the errors the variant names, and its line is held to its targets.
 /// </summary>
 public static class FeedbackBench
 {
@@ -18,9 +20,20 @@ public static class FeedbackBench
 
     public static readonly int[] Layers = [4096, 4096];
 
-    /// <summary>One line per reference batch, variant and batch, per thread count.</summary>
-    public static IReadOnlyList<BenchResult> Run(FeedbackBackendRegistry registry, IReadOnlyList<int> threads, double minSeconds, TextWriter log)
+    /// <summary>One line per reference batch, variant and batch, per thread count, without GEMM-bound baselines.</summary>
+    public static IReadOnlyList<BenchResult> Run(FeedbackBackendRegistry registry, IReadOnlyList<int> threads, double minSeconds, TextWriter log) =>
+        Run(registry, threads, minSeconds, log, _ => null);
+
+    /// <summary>
+    /// One line per reference batch, variant and batch, per thread count; <paramref name="gemmRate"/> gives the GEMM
+    /// FLOP/s measured in the same run at a thread count (null when the gemm suite did not run), the baseline of the
+    /// variants that declare a GEMM-bound one.
+    /// </summary>
+    public static IReadOnlyList<BenchResult> Run(
+        FeedbackBackendRegistry registry, IReadOnlyList<int> threads, double minSeconds, TextWriter log, Func<int, double?> gemmRate)
     {
+        ArgumentNullException.ThrowIfNull(registry);
+        ArgumentNullException.ThrowIfNull(gemmRate);
         var shape = new FeedbackShape(ErrorSize, Layers);
         IFeedbackBackend reference = registry.Default;
         var cases = registry.All.Where(b => b != reference)
@@ -35,9 +48,10 @@ public static class FeedbackBench
         foreach (int t in threads)
         {
             var baseline = new Dictionary<int, double>();
-            foreach (int batch in cases.Select(c => c.Target.Batch).Distinct().Order())
+            foreach (int batch in cases.Where(c => c.Variant.GemmFlopsPerWeight is null).Select(c => c.Target.Batch).Distinct().Order())
             {
-                baseline[batch] = VectorsPerSecond(reference, shape, new FeedbackConfig { Backend = reference.Name }, batch, t, minSeconds);
+                baseline[batch] = VectorsPerSecond(
+                    reference, shape, new FeedbackConfig { Backend = reference.Name }, SoftmaxErrors(batch, shape.ErrorSize), t, minSeconds);
                 results.Add(new BenchResult(Name(reference.Name, batch), t, baseline[batch], "vectors/s", null, null));
             }
 
@@ -49,9 +63,16 @@ public static class FeedbackBench
                     options = options.With(section, o);
                 }
 
-                double value = VectorsPerSecond(backend, shape, options, target.Batch, t, minSeconds);
-                BenchGoal? goal = target.Minimum is { } min ? new BenchGoal(target.OnRatio, min) : null;
-                results.Add(new BenchResult(Name(variant.Label, target.Batch), t, value, "vectors/s", baseline[target.Batch], value / baseline[target.Batch], goal));
+                Matrix errors = variant.Errors == BenchErrors.Gaussian
+                    ? GaussianErrors(target.Batch, shape.ErrorSize)
+                    : SoftmaxErrors(target.Batch, shape.ErrorSize);
+                double value = VectorsPerSecond(backend, shape, options, errors, t, minSeconds);
+                double? against = variant.GemmFlopsPerWeight is { } flops
+                    ? gemmRate(t) is { } rate ? rate / (flops * ErrorSize * Layers.Sum()) : null
+                    : baseline[target.Batch];
+                BenchGoal? goal = target.Minimum is { } min && (!target.OnRatio || against is > 0) ? new BenchGoal(target.OnRatio, min) : null;
+                results.Add(new BenchResult(
+                    Name(variant.Label, target.Batch), t, value, "vectors/s", against, against is > 0 ? value / against : null, goal));
             }
         }
 
@@ -89,13 +110,25 @@ public static class FeedbackBench
         return error;
     }
 
+    /// <summary>Dense errors, N(0, 1) in every component, seeded: every mirror a ternarising backend lights is worked for.</summary>
+    internal static Matrix GaussianErrors(int batch, int classes)
+    {
+        var error = new Matrix(batch, classes);
+        var rng = new Rng(13);
+        for (int i = 0; i < error.Length; i++)
+        {
+            error.Data[i] = (float)rng.NextGaussian();
+        }
+
+        return error;
+    }
+
     private static string Name(string label, int batch) => $"feedback.{label}.e{ErrorSize}-{string.Join("x", Layers)}.b{batch}";
 
-    private static double VectorsPerSecond(IFeedbackBackend backend, FeedbackShape shape, FeedbackConfig options, int batch, int threads, double minSeconds)
+    private static double VectorsPerSecond(IFeedbackBackend backend, FeedbackShape shape, FeedbackConfig options, Matrix error, int threads, double minSeconds)
     {
         IFeedbackProjector projector = backend.Create(shape, options, seed: 7, threads);
-        Matrix error = SoftmaxErrors(batch, shape.ErrorSize);
-        Matrix[] signals = shape.LayerSizes.Select(n => new Matrix(batch, n)).ToArray();
-        return GflopsTimer.BestRate(() => projector.Project(error, signals), batch, minSeconds);
+        Matrix[] signals = shape.LayerSizes.Select(n => new Matrix(error.Rows, n)).ToArray();
+        return GflopsTimer.BestRate(() => projector.Project(error, signals), error.Rows, minSeconds);
     }
 }

@@ -2,7 +2,9 @@ using System.Diagnostics;
 using Dfa.Backends.Registry;
 using Dfa.Core.Config;
 using Dfa.Core.Data;
+using Dfa.Core.Layers;
 using Dfa.Core.Randomness;
+using Dfa.Core.Training;
 using Dfa.Runs.Training;
 
 namespace Dfa.Runs.Bench;
@@ -42,9 +44,12 @@ public static class TrainingStepBench
     /// Times training steps in three runs of at least <paramref name="minSeconds"/> each (after 20 warm-up steps):
     /// samples per second of the best run (the mean step of that run), the fastest single step, and the steps timed.
     /// </summary>
-    public static StepTimes MeasureSteps(TrainingAlgorithmKind algorithm, int threads, int batch, double minSeconds, FeedbackBackendRegistry registry)
-    {
-        var config = new TrainConfig
+    public static StepTimes MeasureSteps(TrainingAlgorithmKind algorithm, int threads, int batch, double minSeconds, FeedbackBackendRegistry registry) =>
+        MeasureSteps(MlpConfig(algorithm, threads, batch), minSeconds, registry);
+
+    /// <summary>The survey's MLP as the bench trains it: 784-800-800-10 tanh, Adam at 1e-4.</summary>
+    public static TrainConfig MlpConfig(TrainingAlgorithmKind algorithm, int threads, int batch) =>
+        new()
         {
             Algorithm = algorithm,
             Optimizer = OptimizerKind.Adam,
@@ -53,26 +58,23 @@ public static class TrainingStepBench
             Threads = threads,
             Model = new ModelConfig { Hidden = [800, 800], Activation = ActivationKind.Tanh },
         };
-        const int inputs = 784, classes = 10, samples = 4096;
-        var rng = new Rng(12345);
-        var features = new float[samples * inputs];
-        var labels = new int[samples];
-        for (int i = 0; i < features.Length; i++)
-        {
-            features[i] = (float)rng.NextGaussian();
-        }
 
-        for (int i = 0; i < labels.Length; i++)
-        {
-            labels[i] = rng.NextInt(classes);
-        }
+    /// <summary>
+    /// <see cref="MeasureSteps(TrainingAlgorithmKind, int, int, double, FeedbackBackendRegistry)"/> for any config of
+    /// MNIST-shaped inputs (784 features, 10 classes) on random data: warm-up steps for at least half of
+    /// <paramref name="minSeconds"/> (2 to 20 steps), then three timed runs.
+    /// </summary>
+    public static StepTimes MeasureSteps(TrainConfig config, double minSeconds, FeedbackBackendRegistry registry)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        int batch = config.BatchSize;
+        Dataset data = RandomData(4096, "bench");
+        TrainingSetup setup = TrainingSetup.Build(config, data.Features, data.Classes, registry);
+        int[] order = Enumerable.Range(0, data.Count).ToArray();
+        int batches = data.Count / batch;
 
-        var data = new Dataset("bench", inputs, classes, features, labels);
-        TrainingSetup setup = TrainingSetup.Build(config, inputs, classes, registry);
-        int[] order = Enumerable.Range(0, samples).ToArray();
-        int batches = samples / batch;
-
-        for (int i = 0; i < 20; i++)
+        var warm = Stopwatch.StartNew();
+        for (int i = 0; i < 20 && (i < 2 || warm.Elapsed.TotalSeconds < minSeconds / 2); i++)
         {
             setup.Trainer.Step(data, order.AsSpan((i % batches) * batch, batch));
         }
@@ -99,9 +101,59 @@ public static class TrainingStepBench
 
         return new StepTimes(best, fastest, total);
     }
+
+    /// <summary>
+    /// GEMM FLOPs per training sample of <paramref name="network"/> (2 per multiply-add), convolutions counted as the
+    /// GEMMs they are (<c>out_c × in_c·k² × out_h·out_w</c> multiply-adds each way), plus the FC layers. BP: forward,
+    /// weight gradients (another forward's worth) and the input gradients of every trained layer but the first.
+    /// DFA: forward, weight gradients and the feedback projections <c>2·e·Σ n_l</c> onto the feedback blocks.
+    /// </summary>
+    public static double FlopsPerSample(TrainingAlgorithmKind algorithm, Network network)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        double forward = 0, first = -1;
+        foreach (ILayer layer in network.Blocks.SelectMany(b => b.Layers))
+        {
+            double macs = layer switch
+            {
+                Linear linear => (double)linear.InputSize * linear.OutputSize,
+                Conv2d conv => (double)conv.OutputShape.Size * conv.InputShape.Channels * conv.Kernel * conv.Kernel,
+                _ => 0,
+            };
+            forward += macs;
+            if (first < 0 && macs > 0)
+            {
+                first = macs;
+            }
+        }
+
+        return algorithm == TrainingAlgorithmKind.Bp
+            ? 2 * ((3 * forward) - first)
+            : 2 * ((2 * forward) + ((double)network.OutputSize * network.FeedbackBlocks.Sum(b => (double)b.OutputSize)));
+    }
+
+    /// <summary>Random MNIST-shaped data: N(0, 1) features, uniform labels, seeded.</summary>
+    public static Dataset RandomData(int samples, string name)
+    {
+        const int inputs = 784, classes = 10;
+        var rng = new Rng(12345);
+        var features = new float[samples * inputs];
+        var labels = new int[samples];
+        for (int i = 0; i < features.Length; i++)
+        {
+            features[i] = (float)rng.NextGaussian();
+        }
+
+        for (int i = 0; i < labels.Length; i++)
+        {
+            labels[i] = rng.NextInt(classes);
+        }
+
+        return new Dataset(name, inputs, classes, features, labels);
+    }
 }
 
-/// <summary>What <see cref="TrainingStepBench.MeasureSteps"/> timed.</summary>
+/// <summary>What <see cref="TrainingStepBench.MeasureSteps(TrainConfig, double, FeedbackBackendRegistry)"/> timed.</summary>
 /// <param name="SamplesPerSecond">Samples per second of the best run (its mean step).</param>
 /// <param name="FastestStepSeconds">The fastest single step of all runs.</param>
 /// <param name="Steps">Steps timed in all runs.</param>

@@ -126,19 +126,7 @@ public static class CheckpointFile
 
         foreach ((NetworkTensor target, ModelTensor source) in plan)
         {
-            ReadOnlySpan<byte> data = source.Data.Span;
-            if (target.Floats is { } floats)
-            {
-                Span<float> values = floats.Span;
-                for (int i = 0; i < values.Length; i++)
-                {
-                    values[i] = BinaryPrimitives.ReadSingleLittleEndian(data[(4 * i)..]);
-                }
-            }
-            else
-            {
-                target.Int64Value = BinaryPrimitives.ReadInt64LittleEndian(data);
-            }
+            target.Assign(source);
         }
     }
 

@@ -48,8 +48,15 @@ public static class CostPlans
 
         IFeedbackBackend backend = registry.Get(BackendOf(name, registry));
         FeedbackConfig given = (options ?? new FeedbackConfig()) with { Backend = backend.Name };
-        FeedbackConfig priced = prices.Runs(backend.Device) ? backend.OnDevice(given, prices) : given;
-        var plan = new FeedbackPlan(backend.Name, backend.Predict(shape, priced, batch), backend.Device);
+        bool onDevice = prices.Runs(backend.Device);
+        FeedbackConfig priced = onDevice ? backend.OnDevice(given, prices) : given;
+        FeedbackPrediction prediction = backend.Predict(shape, priced, batch);
+        if (onDevice && prediction.Infeasible is null && backend.CannotRunOn(priced, prices) is { } reason)
+        {
+            prediction = prediction with { Infeasible = reason };
+        }
+
+        var plan = new FeedbackPlan(backend.Name, prediction, backend.Device);
         return name.Length > backend.Name.Length ? plan.AsFp16(name) : plan;
     }
 

@@ -111,7 +111,7 @@ public static class RunReport
         {
             if (!ConfigCosts.Runs(run.Config, prices, registry))
             {
-                throw new DfaInputException($"{run.Folder}: its {run.Config.Feedback.Backend} backend is priced on optical profiles only, not on {prices.Name}; pick one with --profile");
+                throw new DfaInputException($"{run.Folder}: its {run.Config.Feedback.Backend} backend is priced on {Prices.KindOf(registry.Get(run.Config.Feedback.Backend).Device)} profiles only, not on {prices.Name}; pick one with --profile");
             }
 
             MethodCost cost = ConfigCosts.Price(run.Config, Path.GetFileName(Path.TrimEndingDirectorySeparator(run.Folder)), batch ?? run.Config.BatchSize, prices, registry);

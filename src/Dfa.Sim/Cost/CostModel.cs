@@ -189,12 +189,18 @@ public static class CostModel
 
         StepSchedule[] steps = [.. graphs.Select((g, i) => step.Schedule(g, plan.Steps[i].Label, plan.Steps[i].Probability, model, home))];
         var operations = new SortedDictionary<string, double>(StringComparer.Ordinal);
+        var energyByOperation = new SortedDictionary<string, double>(StringComparer.Ordinal);
         var bytesByLevel = new SortedDictionary<string, double>(StringComparer.Ordinal);
         foreach (StepSchedule s in steps.Where(s => s.Probability > 0))
         {
             foreach ((string op, double count) in s.Operations)
             {
                 operations[op] = operations.GetValueOrDefault(op) + (s.Probability * count);
+            }
+
+            foreach ((string op, double joules) in s.EnergyByOperation)
+            {
+                energyByOperation[op] = energyByOperation.GetValueOrDefault(op) + (s.Probability * joules);
             }
 
             bytesByLevel[home.Name] = bytesByLevel.GetValueOrDefault(home.Name) + (s.Probability * s.Bytes);
@@ -215,7 +221,7 @@ public static class CostModel
             Batch = batch,
             FeedbackStorageBytes = storage,
             WorkingSetBytes = workingSet,
-            Fits = residence is not null && weightsFit,
+            Fits = residence is not null && weightsFit && graphs.All(g => g.Plans.All(p => p.Prediction.Infeasible is null)),
             Residence = residence?.Name ?? "none",
             TimeSeconds = time,
             CriticalPathSeconds = steps.Sum(s => s.Probability * s.CriticalPathSeconds),
@@ -227,6 +233,7 @@ public static class CostModel
                 steps.Sum(s => s.Probability * s.Energy.Optical),
                 steps.Sum(s => s.Probability * s.Energy.Static)),
             Operations = operations,
+            EnergyByOperation = energyByOperation,
             BytesByLevel = bytesByLevel,
             Steps = steps,
         };
@@ -234,6 +241,8 @@ public static class CostModel
 
     public static string PrecisionName(FeedbackPrecision precision) => precision switch
     {
+        FeedbackPrecision.InMemory => "analog in-memory",
+        FeedbackPrecision.Spiking => "spike events",
         FeedbackPrecision.Fp32 => "fp32",
         FeedbackPrecision.Fp16 => "fp16",
         FeedbackPrecision.OneBit => "1-bit",
@@ -252,6 +261,14 @@ public static class CostModel
         work.Add(StepOp.IntAdd, c[HardwareAction.Int32Add]);
         work.Add(StepOp.Popcount, c[HardwareAction.Popcount64]);
         work.Add(StepOp.IndexRead, c[HardwareAction.IndexReads]);
+        work.Add(StepOp.ArrayActivation, c[HardwareAction.ArrayActivations]);
+        work.Add(StepOp.CellRead, c[HardwareAction.AnalogCellReads]);
+        work.Add(StepOp.DacConversion, c[HardwareAction.DacConversions]);
+        work.Add(StepOp.AdcConversion, c[HardwareAction.AdcConversions]);
+        work.Add(StepOp.SynapticOp, c[HardwareAction.SynapticOps]);
+        work.Add(StepOp.Spike, c[HardwareAction.SpikesSent]);
+        work.Add(StepOp.CoreMessage, c[HardwareAction.CoreMessages]);
+        work.Add(StepOp.TimeStep, c[HardwareAction.SpikeTimeSteps]);
         work.Frames = c[HardwareAction.OpticalFrames];
         double outputBits = prices.Find("optical.output_bits") ?? 8;
         work.LinkBytes = (c[HardwareAction.MirrorPixelsWritten] / 8.0) + (c[HardwareAction.CameraPixelsRead] * outputBits / 8.0);
@@ -261,6 +278,14 @@ public static class CostModel
 
     internal static string OpName(StepOp op) => op switch
     {
+        StepOp.ArrayActivation => "array_activation",
+        StepOp.CellRead => "cell_read",
+        StepOp.DacConversion => "dac_conversion",
+        StepOp.AdcConversion => "adc_conversion",
+        StepOp.SynapticOp => "synaptic_op",
+        StepOp.Spike => "spike",
+        StepOp.CoreMessage => "core_message",
+        StepOp.TimeStep => "time_step",
         StepOp.Fp32Mac => "fp32_mac",
         StepOp.Fp16Mac => "fp16_mac",
         StepOp.Fp32Add => "fp32_add",
@@ -545,11 +570,13 @@ public static class CostModel
                 prices["energy.static_w"] * time);
 
             var operations = new SortedDictionary<string, double>(StringComparer.Ordinal);
+            var energyByOperation = new SortedDictionary<string, double>(StringComparer.Ordinal);
             foreach (StepWork w in phaseWork)
             {
                 foreach ((StepOp op, double count) in w.Counts)
                 {
                     operations[CostModel.OpName(op)] = operations.GetValueOrDefault(CostModel.OpName(op)) + count;
+                    energyByOperation[CostModel.OpName(op)] = energyByOperation.GetValueOrDefault(CostModel.OpName(op)) + (count * model.Energy(op));
                 }
 
                 if (w.Frames > 0)
@@ -578,6 +605,7 @@ public static class CostModel
                 Blocks = spans,
                 Energy = energy,
                 Operations = operations,
+                EnergyByOperation = energyByOperation,
                 Bytes = phaseWork.Sum(w => w.Bytes),
             };
         }

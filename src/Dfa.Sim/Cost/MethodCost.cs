@@ -64,6 +64,12 @@ public sealed record MethodCost
     /// <summary>Expected counted operations per step, by kind (e.g. <c>fp32_mac</c>, <c>int_add</c>, <c>optical_frames</c>).</summary>
     public required IReadOnlyDictionary<string, double> Operations { get; init; }
 
+    /// <summary>
+    /// Expected compute energy of the step by operation kind, J (e.g. <c>cell_read</c>, <c>dac_conversion</c>,
+    /// <c>adc_conversion</c>, <c>fp32_add</c>): the NeuroSim-style split of <see cref="EnergySplit.Compute"/>.
+    /// </summary>
+    public required IReadOnlyDictionary<string, double> EnergyByOperation { get; init; }
+
     /// <summary>Expected bytes moved per memory level during the step.</summary>
     public required IReadOnlyDictionary<string, double> BytesByLevel { get; init; }
 

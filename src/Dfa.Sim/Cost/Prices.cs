@@ -49,6 +49,10 @@ public sealed class Prices : IDeviceFigures
 
     public bool Has(ProfileCapability capability) => Profile.Has(capability);
 
+    /// <inheritdoc/>
+    public bool HasCapability(string name) =>
+        ProfileSchema.Capabilities.TryGetValue(name, out ProfileCapability capability) && Has(capability);
+
     /// <summary>
     /// Whether a projection on <paramref name="device"/> can be priced on this profile: digital work on any profile,
     /// an optical unit on an optical profile, analog arrays on a compute-in-memory profile, a spiking chip on a

@@ -32,10 +32,28 @@ internal sealed class RateModel(Prices prices, Prices.Level home, bool gemm)
         switch (prices.Kind)
         {
             case ProfileKind.Neuromorphic:
-                return op == StepOp.ParameterWrite
-                    ? prices.Find("neuromorphic.synaptic_updates_per_s") ?? prices["neuromorphic.synaptic_ops_per_s"]
-                    : prices["neuromorphic.synaptic_ops_per_s"];
+                return op switch
+                {
+                    StepOp.ParameterWrite => prices.Find("neuromorphic.synaptic_updates_per_s") ?? prices["neuromorphic.synaptic_ops_per_s"],
+
+                    // A time step lasts time_step_s (its spikes and messages run inside it; its synaptic ops are
+                    // priced at synaptic_ops_per_s on top: a conservative sum, not an overlap).
+                    StepOp.TimeStep => prices.Find("neuromorphic.time_step_s") is { } step and > 0 ? 1 / step : double.PositiveInfinity,
+                    StepOp.Spike or StepOp.CoreMessage => double.PositiveInfinity,
+                    _ => prices["neuromorphic.synaptic_ops_per_s"],
+                };
             case ProfileKind.Cim:
+                if (op is StepOp.CellRead or StepOp.DacConversion or StepOp.AdcConversion)
+                {
+                    return double.PositiveInfinity; // inside the array activation that performs them
+                }
+
+                if (op == StepOp.ArrayActivation)
+                {
+                    // Arrays work in parallel; one activation takes a read pulse per column group sharing an ADC.
+                    return prices["cim.arrays"] / (prices["cim.read_pulse_s"] * (prices.Find("cim.columns_per_adc") ?? 1));
+                }
+
                 if (op == StepOp.ParameterWrite)
                 {
                     // Rows of every array are written in parallel, one row per write pulse.
@@ -62,14 +80,30 @@ internal sealed class RateModel(Prices prices, Prices.Level home, bool gemm)
         }
     }
 
-    private double Energy(StepOp op)
+    /// <summary>Joules of one <paramref name="op"/> on this profile.</summary>
+    public double Energy(StepOp op)
     {
         switch (prices.Kind)
         {
             case ProfileKind.Neuromorphic:
-                return op == StepOp.ParameterWrite ? prices["neuromorphic.synaptic_update_j"] : prices["neuromorphic.synaptic_op_j"];
+                return op switch
+                {
+                    StepOp.ParameterWrite => prices["neuromorphic.synaptic_update_j"],
+                    StepOp.Spike => prices.Find("neuromorphic.spike_j") ?? 0,
+                    StepOp.CoreMessage => prices.Find("neuromorphic.core_message_j") ?? 0,
+                    StepOp.TimeStep => 0,
+                    _ => prices["neuromorphic.synaptic_op_j"],
+                };
             case ProfileKind.Cim:
-                return op == StepOp.ParameterWrite ? prices["cim.write_j_per_cell"] : prices["cim.mac_j"];
+                return op switch
+                {
+                    StepOp.ParameterWrite => prices["cim.write_j_per_cell"],
+                    StepOp.ArrayActivation => 0, // its energy is its cell reads and conversions
+                    StepOp.CellRead => prices.Find("cim.cell_read_j") ?? prices["cim.mac_j"] / 2,
+                    StepOp.DacConversion => prices.Find("cim.dac_conversion_j") ?? 0,
+                    StepOp.AdcConversion => prices.Find("cim.adc_conversion_j") ?? 0,
+                    _ => prices["cim.mac_j"],
+                };
             default:
                 double mac = prices["energy.fp32_mac_j"];
                 double add = prices["energy.fp32_add_j"];

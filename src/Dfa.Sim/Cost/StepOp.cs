@@ -14,4 +14,28 @@ internal enum StepOp
 
     /// <summary>One parameter changed by the optimizer: a synaptic update or a cell write on in-memory hardware, bytes elsewhere.</summary>
     ParameterWrite,
+
+    /// <summary>One analog array activation (a matrix–vector product on one tile).</summary>
+    ArrayActivation,
+
+    /// <summary>One analog cell read (an analog multiply inside an array activation).</summary>
+    CellRead,
+
+    /// <summary>One DAC conversion (a row driven).</summary>
+    DacConversion,
+
+    /// <summary>One ADC conversion (a column digitised).</summary>
+    AdcConversion,
+
+    /// <summary>One synaptic operation (a spike delivered to one synapse).</summary>
+    SynapticOp,
+
+    /// <summary>One spike sent.</summary>
+    Spike,
+
+    /// <summary>One spike message from core to core.</summary>
+    CoreMessage,
+
+    /// <summary>One algorithmic time step of a neuromorphic chip.</summary>
+    TimeStep,
 }

@@ -36,6 +36,9 @@ public sealed record StepSchedule
     /// <summary>Counted operations of this step by kind, as in <see cref="MethodCost.Operations"/>.</summary>
     public required IReadOnlyDictionary<string, double> Operations { get; init; }
 
+    /// <summary>Compute energy of this step by operation kind, J, as in <see cref="MethodCost.EnergyByOperation"/>.</summary>
+    public required IReadOnlyDictionary<string, double> EnergyByOperation { get; init; }
+
     /// <summary>Bytes moved at the residence level during the step.</summary>
     public required double Bytes { get; init; }
 }

@@ -11,4 +11,7 @@ public enum ProfileCapability
 
     /// <summary><c>adder_only_feedback</c>: a ±1 feedback matrix is applied with adds and subtracts only, no multiplier.</summary>
     AdderOnlyFeedback,
+
+    /// <summary><c>graded_spikes</c>: spikes carry an integer payload (Loihi 2), not just their arrival.</summary>
+    GradedSpikes,
 }

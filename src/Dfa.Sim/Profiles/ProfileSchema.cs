@@ -41,13 +41,15 @@ internal static class ProfileSchema
     [
         new("synaptic_op_j", All), new("synaptic_update_j", All), new("synaptic_ops_per_s", All),
         new("synaptic_updates_per_s", None), new("neurons", All), new("synapses", All), new("neuron_cores", None),
+        new("spike_j", None), new("core_message_j", None), new("time_step_s", None), new("synapse_bits_per_core", None),
+        new("fan_out_cores", None),
     ]);
 
     public static readonly SectionRule Cim = new("cim", [ProfileKind.Cim], [ProfileKind.Cim],
     [
         new("array_rows", All), new("array_cols", All), new("arrays", All), new("cell_bits", None), new("adc_bits", None),
         new("columns_per_adc", None), new("read_pulse_s", All), new("mac_j", All), new("write_j_per_cell", All),
-        new("write_s_per_row", None),
+        new("write_s_per_row", None), new("cell_read_j", None), new("dac_conversion_j", None), new("adc_conversion_j", None),
     ]);
 
     public static readonly SectionRule[] Sections = [Compute, Energy, Optical, Neuromorphic, Cim];
@@ -62,6 +64,7 @@ internal static class ProfileSchema
         ["feedback_prng"] = ProfileCapability.FeedbackPrng,
         ["feedback_in_medium"] = ProfileCapability.FeedbackInMedium,
         ["adder_only_feedback"] = ProfileCapability.AdderOnlyFeedback,
+        ["graded_spikes"] = ProfileCapability.GradedSpikes,
     };
 
     public static readonly IReadOnlyDictionary<string, ProfileKind> Kinds = new Dictionary<string, ProfileKind>

@@ -1,7 +1,10 @@
 using Dfa.Backends.Binary;
+using Dfa.Backends.Crossbar;
+using Dfa.Backends.Encoding;
 using Dfa.Backends.Optical;
 using Dfa.Backends.Registry;
 using Dfa.Backends.Sparse;
+using Dfa.Backends.Spiking;
 using Dfa.Core.Config;
 using Dfa.Core.Feedback;
 using Dfa.Testing.Contract;
@@ -43,5 +46,45 @@ public static class BackendCases
             Backend = "optical",
         }.With(OpticalOptions.Section, OpticalOptions.Ideal with { Mirrors = 40, AnchorMirrors = 8, CameraPixels = 100 }), tolerance: 64);
         yield return Case("optical-default-noise", new FeedbackConfig { Backend = "optical" }.With(OpticalOptions.Section, new OpticalOptions()), exact: false);
+        yield return Case("optical-shared-scale", Optical(OpticalOptions.Ideal with { TernaryScale = TernaryScale.Shared }), tolerance: 64);
+        yield return Case("crossbar-ideal", Crossbar(new() { Preset = CrossbarDevice.Ideal }));
+        yield return Case("crossbar-ideal-uniform", Crossbar(new() { Preset = CrossbarDevice.Ideal }) with { Init = FeedbackInit.Uniform, Scale = 0.5 });
+        yield return Case("crossbar-linear-dac-levels-faults", Crossbar(new()
+        {
+            Preset = CrossbarDevice.Ideal,
+            DacBits = 6,
+            Levels = 16,
+            ProgrammingSigma = 0.05,
+            StuckAtMin = 0.03,
+            StuckAtMax = 0.02,
+            OnOffRatio = 10,
+            TileRows = 8,
+            TileCols = 16,
+        }), tolerance: 4);
+        yield return Case("crossbar-pcm", Crossbar(new()), exact: false);
+        yield return Case("crossbar-pcm-aged-tiled", Crossbar(new()
+        {
+            TimeSinceProgrammingS = 1e6,
+            SecondsPerStep = 10,
+            TileRows = 8,
+            TileCols = 16,
+            StuckAtMin = 0.01,
+            AdcBits = 8,
+        }), exact: false);
+        yield return Case("crossbar-rram", Crossbar(new() { Preset = CrossbarDevice.Rram, ReadNoiseRelative = 0.02 }), exact: false);
+        yield return Case("spiking-ideal", Spiking(new() { Encoding = SpikeEncoding.Graded, PayloadBits = 0, WeightBits = 0 }), tolerance: 2);
+        yield return Case("spiking-rate", Spiking(new()), tolerance: 4);
+        yield return Case(
+            "spiking-rate-t3-4bit-small-cores",
+            Spiking(new() { TimeSteps = 3, WeightBits = 4, NeuronsPerCore = 7, Cores = 4096, FanOut = 4096 }) with { Init = FeedbackInit.Uniform },
+            tolerance: 4);
+        yield return Case("spiking-graded-top5", Spiking(new() { Encoding = SpikeEncoding.Graded, Events = 5 }), tolerance: 4);
+        yield return Case("spiking-graded-8bit", Spiking(new() { Encoding = SpikeEncoding.Graded }), tolerance: 4);
     }
+
+    private static FeedbackConfig Optical(OpticalOptions options) => new FeedbackConfig { Backend = "optical" }.With(OpticalOptions.Section, options);
+
+    private static FeedbackConfig Crossbar(CrossbarSettings settings) => new FeedbackConfig { Backend = "crossbar" }.With(CrossbarSettings.Section, settings);
+
+    private static FeedbackConfig Spiking(SpikingOptions options) => new FeedbackConfig { Backend = "spiking" }.With(SpikingOptions.Section, options);
 }

@@ -1,5 +1,6 @@
 using Dfa.Backends.Encoding;
 using Dfa.Backends.Optical;
+using Dfa.Backends.Randomness;
 using Dfa.Core;
 using Dfa.Core.Config;
 using Dfa.Core.Feedback;
@@ -82,7 +83,7 @@ public sealed class OpticalProjectorTests
     {
         Matrix[] signals = Run(projector, error);
         var encoded = new Matrix(error.Rows, error.Cols);
-        Ternarizer.Encode(error, OpticalOptions.Ideal.Threshold, encoded);
+        Ternarizer.EncodePerSign(error, OpticalOptions.Ideal.Threshold, encoded);
         for (int l = 0; l < signals.Length; l++)
         {
             Matrix b = projector.FeedbackMatrix(l);
@@ -290,6 +291,72 @@ public sealed class OpticalProjectorTests
         }
     }
 
+    [TestCase(true, 0.0)]
+    [TestCase(false, 0.0)]
+    [TestCase(false, 0.05)]
+    public void CameraKernel_ScalarFallbackGivesTheSameBits(bool idealCamera, double drift)
+    {
+        // Odd widths so the vector body and the scalar tail both run; a camera that saturates and clips some pixels.
+        var shape = new FeedbackShape(300, [257, 43]);
+        Matrix error = TestData.RandomMatrix(7, 300, seed: 12);
+        var optical = idealCamera
+            ? new OpticalOptions { Mirrors = 120, BitDepth = 0, FullWellElectrons = 0, Drift = 0 }
+            : new OpticalOptions { Mirrors = 120, Exposure = 0.5, Drift = drift, CameraPixels = 100 };
+        bool saved = CameraKernel.UseVector256;
+        Matrix[] vector, scalar;
+        try
+        {
+            CameraKernel.UseVector256 = true;
+            vector = Run(Create(shape, optical), error);
+            CameraKernel.UseVector256 = false;
+            scalar = Run(Create(shape, optical), error);
+        }
+        finally
+        {
+            CameraKernel.UseVector256 = saved;
+        }
+
+        for (int l = 0; l < vector.Length; l++)
+        {
+            Assert.That(scalar[l].Data, Is.EqualTo(vector[l].Data));
+        }
+    }
+
+    [TestCase(1, 0)]
+    [TestCase(2, 0)]
+    [TestCase(2, 120)]
+    public void DenseErrors_FieldsByGemm_GiveTheBitsOfTheRowSums(int threads, int mirrors)
+    {
+        // Gaussian errors light most mirrors, so every tile takes the GEMM path; with 120 mirrors the 300 inputs span
+        // three tiles. Camera noise and drift on, several calls (the noise is keyed by call).
+        var shape = new FeedbackShape(300, [257, 43]);
+        var optical = mirrors > 0
+            ? new OpticalOptions { Mirrors = mirrors, Drift = 0.02, CameraPixels = 100 }
+            : new OpticalOptions { Drift = 0.02, CameraPixels = 100 };
+        Matrix error = TestData.RandomMatrix(6, 300, seed: 21);
+        OpticalProjector viaGemm = Create(shape, optical, threads: threads);
+        OpticalProjector viaSums = Create(shape, optical, threads: threads);
+        for (int call = 0; call < 3; call++)
+        {
+            Matrix[] expected, actual;
+            try
+            {
+                OpticalProjector.UseDenseFields = false;
+                expected = Run(viaSums, error);
+            }
+            finally
+            {
+                OpticalProjector.UseDenseFields = true;
+            }
+
+            actual = Run(viaGemm, error);
+            for (int l = 0; l < actual.Length; l++)
+            {
+                Assert.That(actual[l].Data, Is.EqualTo(expected[l].Data), $"call {call}, layer {l}");
+            }
+        }
+    }
+
     [Test]
     public void KeyedGaussian_IsStandardNormal()
     {
@@ -385,7 +452,7 @@ public sealed class OpticalProjectorTests
         var expected = new Matrix(4, 10);
 
         projector.EncodeError(error, actual);
-        Ternarizer.Encode(error, 0.3, expected);
+        Ternarizer.EncodePerSign(error, 0.3, expected);
 
         Assert.That(actual.Data, Is.EqualTo(expected.Data));
     }

@@ -42,7 +42,7 @@ public sealed class CompareCommandTests
             "compare", "-c", config, "--out", outDir, "--profiles", "cpu-avx512-2core,lighton-opu-aurora", "--dir", RepoPaths.Combine("hardware-profiles"));
 
         Assert.That(result.ExitCode, Is.EqualTo(0), result.Error);
-        string[] labels = ["bp", "dfa-dense", "dfa-binary", "dfa-optical", "dfa-sparse", "dfa-unified"];
+        string[] labels = ["bp", "dfa-dense", "dfa-binary", "dfa-crossbar", "dfa-optical", "dfa-sparse", "dfa-spiking", "dfa-unified"];
         foreach (string label in labels)
         {
             Assert.That(File.Exists(Path.Combine(outDir, label, "summary.json")), label);

@@ -30,9 +30,12 @@ public sealed class PricedEqualsCountedTests
     [TestCaseSource(nameof(Backends))]
     public void PricedFeedbackWork_IsTheCountedWorkOfRealTrainingSteps(string backend)
     {
-        HardwareProfile profile = ProfileCatalog.Open(RepoPaths.Combine("hardware-profiles"))
-            .Load(backend == "optical" ? "lighton-opu-aurora" : "gpu-a100-80gb-sxm4");
-        var prices = new Prices(profile);
+        // A digital backend on the A100; any other on the first shipped profile of its device's kind.
+        ProfileCatalog catalog = ProfileCatalog.Open(RepoPaths.Combine("hardware-profiles"));
+        FeedbackDevice device = Registry.Get(backend).Device;
+        var prices = device == FeedbackDevice.Digital
+            ? new Prices(catalog.Load("gpu-a100-80gb-sxm4"))
+            : catalog.Names.Select(n => new Prices(catalog.Load(n))).First(p => p.Runs(device));
         NetworkSpec workload = WorkloadCatalog.Mlp([Inputs, .. Hidden], Classes);
         FeedbackPlan plan = CostPlans.Plan(backend, workload.FeedbackShape, Batch, prices, Registry)!;
 
@@ -82,6 +85,14 @@ public sealed class PricedEqualsCountedTests
             Assert.That(row.Operations.GetValueOrDefault("index_read"), Is.EqualTo((double)c[HardwareAction.IndexReads]), backend);
             Assert.That(row.Operations.GetValueOrDefault("popcount64"), Is.EqualTo((double)c[HardwareAction.Popcount64]), backend);
             Assert.That(row.Operations.GetValueOrDefault("optical_frames"), Is.EqualTo((double)c[HardwareAction.OpticalFrames]), backend);
+            Assert.That(row.Operations.GetValueOrDefault("array_activation"), Is.EqualTo((double)c[HardwareAction.ArrayActivations]), backend);
+            Assert.That(row.Operations.GetValueOrDefault("cell_read"), Is.EqualTo((double)c[HardwareAction.AnalogCellReads]), backend);
+            Assert.That(row.Operations.GetValueOrDefault("dac_conversion"), Is.EqualTo((double)c[HardwareAction.DacConversions]), backend);
+            Assert.That(row.Operations.GetValueOrDefault("adc_conversion"), Is.EqualTo((double)c[HardwareAction.AdcConversions]), backend);
+            Assert.That(row.Operations.GetValueOrDefault("synaptic_op"), Is.EqualTo((double)c[HardwareAction.SynapticOps]), backend);
+            Assert.That(row.Operations.GetValueOrDefault("spike"), Is.EqualTo((double)c[HardwareAction.SpikesSent]), backend);
+            Assert.That(row.Operations.GetValueOrDefault("core_message"), Is.EqualTo((double)c[HardwareAction.CoreMessages]), backend);
+            Assert.That(row.Operations.GetValueOrDefault("time_step"), Is.EqualTo((double)c[HardwareAction.SpikeTimeSteps]), backend);
             Assert.That(row.FeedbackStorageBytes, Is.EqualTo(projector.Storage.MatrixBytes), backend);
         });
     }

@@ -238,7 +238,7 @@ public sealed class ProfileLoaderTests
     [Test]
     public void UnknownCapability_SuggestsTheClosest() =>
         Assert.That(Error(Valid + "capabilities: [feedback_prgn]\n"), Is.EqualTo(
-            "test.yaml:21:16: unknown capability 'feedback_prgn'; did you mean 'feedback_prng'? (known: feedback_prng, feedback_in_medium, adder_only_feedback)"));
+            "test.yaml:21:16: unknown capability 'feedback_prgn'; did you mean 'feedback_prng'? (known: feedback_prng, feedback_in_medium, adder_only_feedback, graded_spikes)"));
 
     [Test]
     public void Load_NameMustMatchTheFileName()

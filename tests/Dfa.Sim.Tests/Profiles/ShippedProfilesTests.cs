@@ -10,13 +10,13 @@ public sealed class ShippedProfilesTests
     private static readonly string[] Expected =
     [
         "cpu-avx512-2core", "dfa-asic-dflnpu", "gpu-a100-80gb-sxm4", "gpu-h100-sxm5", "lighton-opu-aurora",
-        "neuromorphic-loihi", "rram-cim-crossbar",
+        "neuromorphic-loihi", "pcm-cim-hermes", "rram-cim-crossbar",
     ];
 
     private static IEnumerable<string> Names() => Expected;
 
     [Test]
-    public void Catalog_ListsTheSevenShippedProfiles()
+    public void Catalog_ListsTheEightShippedProfiles()
     {
         Assert.That(ProfileCatalog.Open(Folder).Names, Is.EqualTo(Expected));
     }

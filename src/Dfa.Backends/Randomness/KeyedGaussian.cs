@@ -1,10 +1,10 @@
 using System.Runtime.Intrinsics;
 
-namespace Dfa.Backends.Optical;
+namespace Dfa.Backends.Randomness;
 
 /// <summary>
 /// Counter-based standard normals: element <c>i</c> of the stream named by a 64-bit key is a pure function of
-/// (key, i), so any block of the optical transmission matrix or of the camera noise can be regenerated on demand,
+/// (key, i), so any block of a matrix or noise field (the optical transmission matrix, camera noise, crossbar noise) can be regenerated on demand,
 /// by any thread, in any order, with the same bits. Two 32-bit hashes per element,
 /// <c>h(c) = mix(mix(c + k_lo) ^ k_hi)</c> with <c>mix</c> the "lowbias32" integer finaliser (Wellons), give
 /// <c>u₁ = (h(2i) ≫ 8 + 1)·2⁻²⁴ ∈ (0, 1]</c> and, from <c>h₂ = h(2i+1)</c>, a quadrant <c>q = h₂ ≫ 30</c> and
