@@ -232,7 +232,7 @@ public sealed class Conv2d : IImageLayer
             int first = g * SamplesPerGroup;
             if (!_columnsAreInput && _positions <= Gemm.MaxSliceWidth)
             {
-                BackwardGroup(input, outputGradient, first, Math.Min(batch, first + SamplesPerGroup), dw, db, dx, gemmThreads);
+                BackwardGroup(input, outputGradient, kernel.Span, first, Math.Min(batch, first + SamplesPerGroup), dw, db, dx, gemmThreads);
                 return;
             }
 
@@ -311,11 +311,12 @@ public sealed class Conv2d : IImageLayer
     /// <summary>
     /// The backward pass of samples [<paramref name="first"/>, <paramref name="end"/>) as three group-wide products:
     /// <c>dW = δ_G · cols_Gᵀ</c> with k cut at sample boundaries (<see cref="Gemm.MultiplySliced"/>), so it accumulates
-    /// sample by sample exactly as one product per sample did; <c>cols′ = Wᵀ · δ_G</c>, then col2im per sample. The bias
+    /// sample by sample exactly as one product per sample did; <c>cols′ = Kᵀ · δ_G</c> (<c>K</c> the input-gradient kernel:
+    /// <c>W</c>, or feedback alignment's <c>B</c>), then col2im per sample. The bias
     /// sums stay per sample, in order.
     /// </summary>
     private void BackwardGroup(
-        Matrix input, Matrix outputGradient, int first, int end, Span<float> dw, Span<float> db, Matrix? dx, int gemmThreads)
+        Matrix input, Matrix outputGradient, ReadOnlySpan<float> kernel, int first, int end, Span<float> dw, Span<float> db, Matrix? dx, int gemmThreads)
     {
         int outC = OutputShape.Channels;
         int n = (end - first) * _positions;
@@ -350,7 +351,7 @@ public sealed class Conv2d : IImageLayer
         Span<float> columnGradient = Rent(ref t_columnGradient, _columnRows * n);
         Gemm.Multiply(
             Transpose.Yes, Transpose.No, _columnRows, n, outC, 1f,
-            Weight.Value.Span, _columnRows, delta, n, 0f, columnGradient, n, gemmThreads);
+            kernel, _columnRows, delta, n, 0f, columnGradient, n, gemmThreads);
         for (int s = first; s < end; s++)
         {
             ColumnsToImage(columnGradient[((s - first) * _positions)..], dx.Row(s), n);
