@@ -95,8 +95,9 @@ internal static class CompareReport
         sb.Append(Inv, $". Wall time {Seconds(wallSeconds)}.\n\n");
         sb.Append("## Training\n\n");
         sb.Append(MarkdownTable.Render(TrainingHeader(members), TrainingRows(members)));
-        sb.Append("\nAlignment: the angle between the DFA update and the true BP gradient of the same weights on a fixed probe batch ");
-        sb.Append("(gradient), and between `B_l` and the product of the forward weights above the layer (weight), measured after the last step; ");
+        sb.Append("\nAlignment: the angle between the rule's update and the true BP gradient of the same weights on a fixed probe batch ");
+        sb.Append("(gradient), and between `B_l` and the product of the forward weights above the layer (DFA, DRTP) or between the backward ");
+        sb.Append("matrix that carries the layer's error and the `W` it stands in for (FA, sign symmetry, Kolen–Pollack) (weight), measured after the last step; ");
         sb.Append("90° is no alignment. Each run's `alignment.csv` has the whole curve.\n\n");
         sb.Append(Inv, $"![train loss]({CompareFiles.LossPlot})\n![test accuracy]({CompareFiles.AccuracyPlot})\n");
         if (members.Any(m => m.Outcome.Alignment.Count > 0))
