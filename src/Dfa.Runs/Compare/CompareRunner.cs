@@ -3,6 +3,7 @@ using System.Globalization;
 using Dfa.Backends.Registry;
 using Dfa.Core;
 using Dfa.Core.Config;
+using Dfa.Core.Config.Schema;
 using Dfa.Core.Feedback;
 using Dfa.Core.Methods;
 using Dfa.Core.Networks;
@@ -54,17 +55,15 @@ public static class CompareRunner
         ArgumentNullException.ThrowIfNull(registry);
         ArgumentNullException.ThrowIfNull(view);
         long start = Stopwatch.GetTimestamp();
-        TrainConfig baseConfig = ConfigLoader.Load(request.ConfigPath, request.Overrides, registry.Schema);
+        // A compare config may tune several backends at once (feedback.sparse and feedback.binary …): each member keeps its own section.
+        FeedbackSchema schema = registry.Schema with { AnyBackendSection = true };
+        TrainConfig baseConfig = ConfigLoader.Load(request.ConfigPath, request.Overrides, schema);
 
         // "all": the reference (default) backend first, the baseline the others approximate or compress, then the rest
         // in the registry's order; "none": no DFA member (BP alone).
         string[] backends = request.Backends.Contains("all")
             ? [.. registry.Names.OrderBy(n => n == registry.Default.Name ? 0 : 1)]
-            : [.. request.Backends.Where(b => b != "none").Distinct()];
-        foreach (string b in backends)
-        {
-            _ = registry.Get(b);
-        }
+            : [.. request.Backends.Where(b => b != "none").Select(b => registry.Get(b).Name).Distinct()];
 
         TrainingAlgorithmKind[] methods = Methods(request, registry);
         if (!methods.Contains(TrainingAlgorithmKind.Dfa))
@@ -92,7 +91,7 @@ public static class CompareRunner
             }
 
             string name = MethodNames.Of(method);
-            specs.Add(new RunSpec(name.ToLowerInvariant(), ConfigLoader.Load(request.ConfigPath, [.. request.Overrides, $"backward_method={name}"], registry.Schema), request.ConfigPath));
+            specs.Add(new RunSpec(name.ToLowerInvariant(), ForOwnBackend(ConfigLoader.Load(request.ConfigPath, [.. request.Overrides, $"backward_method={name}"], schema)), request.ConfigPath));
         }
 
         string outPath = request.OutputFolder
@@ -125,6 +124,14 @@ public static class CompareRunner
         JsonFile.Write(folder.PathOf(CompareFiles.SummaryFile), CompareFiles.Summary(members, settings, wall));
         return new CompareResult(members, profileNames, settings, wall, folder.Path);
     }
+
+    /// <summary>
+    /// A member other than DFA's per-backend ones (BP, FA, sign symmetry, Kolen–Pollack, DRTP …): the sections tuning other
+    /// backends than its own <c>feedback.backend</c> are dropped (the chain rules and BP project nothing; DRTP projects
+    /// through that backend), so its run reloads with the plain schema.
+    /// </summary>
+    private static TrainConfig ForOwnBackend(TrainConfig config) =>
+        config with { Feedback = config.Feedback with { Sections = config.Feedback.Sections.Only(config.Feedback.Backend ?? string.Empty) } };
 
     /// <summary>
     /// The base config as DFA on <paramref name="backend"/>: the base's option section of that backend (e.g.
@@ -199,6 +206,9 @@ public static class CompareRunner
             storage = (Stored(classes), Stored(CompareCosts.ImageNetOutputs));
         }
 
-        return new CompareMember(run.Spec.Label, backend, run, storage, CompareCosts.Price(config, inputs, classes, profiles, registry));
+        return new CompareMember(run.Spec.Label, backend, run, storage, CompareCosts.Price(config, inputs, classes, profiles, registry))
+        {
+            ProfileKind = run.Setup.Projector is null ? "any" : Prices.KindOf(registry.Get(config.Feedback.Backend).Device),
+        };
     }
 }
