@@ -53,10 +53,8 @@ internal static class CompareCommand
 
             var request = new CompareRequest(
                 parse.GetRequiredValue(config), overrides, CommaList.Strings(parse.GetRequiredValue(backends), "--backends"), !parse.GetValue(noBp),
-                CommaList.Strings(parse.GetRequiredValue(profiles), "--profiles"), parse.GetValue(output), parse.GetValue(data), parse.GetValue(dir), parse.GetValue(seeds))
-            {
-                Methods = parse.GetValue(methods) is { } m ? CommaList.Strings(m, "--methods") : null,
-            };
+                CommaList.Strings(parse.GetRequiredValue(profiles), "--profiles"), parse.GetValue(output), parse.GetValue(data), parse.GetValue(dir), parse.GetValue(seeds),
+                parse.GetValue(methods) is { } m ? CommaList.Strings(m, "--methods") : null);
             return Task.Run(() => Execute(request, registry, console, cancellationToken), CancellationToken.None);
         });
         return command;

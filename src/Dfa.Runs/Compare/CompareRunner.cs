@@ -15,7 +15,11 @@ using Dfa.Sim.Profiles;
 
 namespace Dfa.Runs.Compare;
 
-/// <summary>What <c>dfa compare</c> is asked for.</summary>
+/// <summary>
+/// What <c>dfa compare</c> is asked for. <c>Methods</c> (<c>--methods</c>): the <c>backward_method</c> names to train, in
+/// order (<c>all</c>: BP, FA, USF, BRSF, FRSF, KOLEN_POLLACK, DFA, DRTP); DFA runs once per <c>Backends</c> entry, every
+/// other method once on the base config's feedback settings; null: BP (unless <c>IncludeBp</c> is false) and DFA per backend.
+/// </summary>
 public sealed record CompareRequest(
     string ConfigPath,
     IReadOnlyList<string> Overrides,
@@ -25,17 +29,11 @@ public sealed record CompareRequest(
     string? OutputFolder,
     string? DataFolder,
     string? ProfileFolder,
-    int Seeds = 1)
+    int Seeds = 1,
+    IReadOnlyList<string>? Methods = null)
 {
     /// <summary>The most seeds per member.</summary>
     public const int MaxSeeds = 1000;
-
-    /// <summary>
-    /// <c>--methods</c>: the <c>backward_method</c> names to train, in order (<c>all</c>: BP, FA, USF, BRSF, FRSF,
-    /// KOLEN_POLLACK, DFA, DRTP); DFA runs once per <see cref="Backends"/> entry, every other method once on the base
-    /// config's feedback settings. Null: BP (unless <see cref="IncludeBp"/> is false) and DFA per backend.
-    /// </summary>
-    public IReadOnlyList<string>? Methods { get; init; }
 }
 
 /// <summary>A finished comparison: its members in run order, the profiles it priced on, its settings and wall time.</summary>
