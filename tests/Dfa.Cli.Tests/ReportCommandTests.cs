@@ -72,7 +72,7 @@ public sealed class ReportCommandTests
     }
 
     private static IEnumerable<string> ShippedConfigs() =>
-        new[] { "cnn", "backends" }.SelectMany(d => Directory.GetFiles(RepoPaths.Combine("configs", d), "*.yaml"))
+        new[] { "cnn", "backends", "rules", Path.Combine("cnn", "rules") }.SelectMany(d => Directory.GetFiles(RepoPaths.Combine("configs", d), "*.yaml"))
             .Concat(Directory.GetFiles(RepoPaths.Combine("configs"), "*.yaml").Where(f => !Path.GetFileName(f).StartsWith("compare", StringComparison.Ordinal)))
             .Select(f => Path.GetRelativePath(RepoPaths.Combine("configs"), f)).Order(StringComparer.Ordinal);
 

@@ -49,25 +49,33 @@ public sealed class TrainAlignmentLoggingTests
     }
 
     [Test]
-    public void FaRun_SkipsAlignmentLogging_AndRecordsItsFeedbackSeed()
+    public void FaRun_LogsGradientAndWeightAlignment_AndRecordsItsFeedbackSeed()
     {
-        // Alignment is measured against a DFA projector; FA has none, so alignment_every has nothing to watch.
+        // FA is probed through its own algorithm: its update against BP's gradient per hidden block, and the B that
+        // carries each block's error against the W it replaces. Logging does not change the weights.
         using var temp = new TempFolder();
         string config = temp.Combine("c.yaml");
         File.WriteAllText(config, Config);
-        string run = temp.Combine("run");
+        string run = temp.Combine("run"), quiet = temp.Combine("quiet");
 
         CliResult result = CliRunner.Run("train", "-c", config, "--out", run, "--set", "backward_method=FA", "--set", "feedback.seed=42",
             "--set", "logging.alignment_every=3", "--set", "logging.plots=false");
+        CliResult off = CliRunner.Run("train", "-c", config, "--out", quiet, "--set", "backward_method=FA", "--set", "feedback.seed=42",
+            "--set", "logging.alignment_every=0", "--set", "logging.plots=false");
 
-        Assert.That(result.ExitCode, Is.EqualTo(0), result.Error);
-        Assert.That(File.Exists(Path.Combine(run, "alignment.csv")), Is.False);
+        Assert.That((result.ExitCode, off.ExitCode), Is.EqualTo((0, 0)), result.Error + off.Error);
+        Assert.That(File.ReadAllBytes(Path.Combine(run, "weights.bin")), Is.EqualTo(File.ReadAllBytes(Path.Combine(quiet, "weights.bin"))));
+        string[] rows = File.ReadAllLines(Path.Combine(run, "alignment.csv"));
+        Assert.That(rows[0], Does.StartWith("step,epoch,hidden1_gradient_deg,hidden1_bias_gradient_deg,hidden1_weight_deg,hidden2_gradient_deg"));
+        double[] last = [.. rows[^1].Split(',').Skip(2).Select(v => double.Parse(v, System.Globalization.CultureInfo.InvariantCulture))];
+        Assert.That(last, Has.All.InRange(0.0, 180.0));
         using JsonDocument summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "summary.json")));
         JsonElement root = summary.RootElement;
         Assert.That(root.GetProperty("algorithm").GetString(), Is.EqualTo("FA"));
         Assert.That(root.GetProperty("backend").GetString(), Is.EqualTo("none"));
         Assert.That(root.GetProperty("feedback_seed").GetUInt64(), Is.EqualTo(42));
-        Assert.That(root.TryGetProperty("alignment", out _), Is.False);
+        Assert.That(root.GetProperty("alignment").GetProperty("final").GetArrayLength(), Is.EqualTo(2));
+        Assert.That(root.TryGetProperty("feedback_analysis", out _), Is.False, "FA's B is analysed by its angle to W, not by a spectrum");
     }
 
     [Test]
@@ -110,6 +118,28 @@ public sealed class TrainAlignmentLoggingTests
             byte[] bytes = File.ReadAllBytes(Path.Combine(run, png));
             Assert.That(bytes.Take(4), Is.EqualTo(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }), png);
         }
+    }
+
+    [Test]
+    public void Hdfa_WithPureDfaSteps_LogsItsDfaStepsAlignment_AndWithModularStepsLogsNone()
+    {
+        // Pure-DFA HDFA is probed through its DFA step's projector; modular DFA steps have no single projector to probe.
+        using var temp = new TempFolder();
+        string config = temp.Combine("c.yaml");
+        File.WriteAllText(config, Config);
+        string pure = temp.Combine("pure"), modular = temp.Combine("modular");
+
+        CliResult a = CliRunner.Run("train", "-c", config, "--out", pure, "--set", "backward_method=HDFA", "--set", "hdfa.p=0.5",
+            "--set", "logging.alignment_every=5", "--set", "logging.plots=false");
+        CliResult b = CliRunner.Run("train", "-c", config, "--out", modular, "--set", "backward_method=HDFA", "--set", "hdfa.p=0.5",
+            "--set", "modular.boundaries=[hidden2]", "--set", "logging.alignment_every=5", "--set", "logging.plots=false");
+
+        Assert.That((a.ExitCode, b.ExitCode), Is.EqualTo((0, 0)), a.Error + b.Error);
+        string[] rows = File.ReadAllLines(Path.Combine(pure, "alignment.csv"));
+        Assert.That(rows[0], Does.StartWith("step,epoch,hidden1_gradient_deg"));
+        double[] last = [.. rows[^1].Split(',').Skip(2).Select(v => double.Parse(v, CultureInfo.InvariantCulture))];
+        Assert.That(last, Has.All.InRange(0.0, 180.0));
+        Assert.That(File.Exists(Path.Combine(modular, "alignment.csv")), Is.False);
     }
 
     [Test]

@@ -25,6 +25,7 @@ internal static class CompareCommand
         var config = new Option<string>("--config", "-c") { Description = $"Base config (default {DefaultConfig}: MNIST, 784-800-800-10 tanh, Adam, 6 epochs).", DefaultValueFactory = _ => DefaultConfig };
         Option<string> backends = DfaOptions.Backends($"Feedback backends for DFA, comma-separated ({string.Join(", ", registry.Names)}), all, or none (BP alone).", "all");
         var noBp = new Option<bool>("--no-bp") { Description = "Leave BP out." };
+        var methods = new Option<string?>("--methods", "-m") { Description = "backward_method names to train, comma-separated (bp, fa, usf, brsf, frsf, kp, dfa, drtp, …), or all; DFA runs once per --backends entry." };
         Option<string> profiles = DfaOptions.Profiles(DefaultProfiles);
         Option<int?> epochs = DfaOptions.Epochs();
         var hidden = new Option<string?>("--hidden") { Description = "Hidden widths, e.g. 800,800 (same as --set model.hidden=[800,800])." };
@@ -35,7 +36,7 @@ internal static class CompareCommand
         Option<string?> dir = DfaOptions.ProfileDir();
         var command = new Command("compare", "Train BP and DFA on every feedback backend with the same seed and data, and compare accuracy, alignment, storage and simulated cost.")
         {
-            config, backends, noBp, profiles, epochs, hidden, seeds, set, output, data, dir,
+            config, backends, noBp, methods, profiles, epochs, hidden, seeds, set, output, data, dir,
         };
         command.SetAction((parse, cancellationToken) =>
         {
@@ -48,7 +49,8 @@ internal static class CompareCommand
 
             var request = new CompareRequest(
                 ShippedFiles.Config(parse.GetRequiredValue(config)), overrides, CommaList.Strings(parse.GetRequiredValue(backends), "--backends"), !parse.GetValue(noBp),
-                CommaList.Strings(parse.GetRequiredValue(profiles), "--profiles"), parse.GetValue(output), parse.GetValue(data), parse.GetValue(dir), parse.GetValue(seeds));
+                CommaList.Strings(parse.GetRequiredValue(profiles), "--profiles"), parse.GetValue(output), parse.GetValue(data), parse.GetValue(dir), parse.GetValue(seeds),
+                parse.GetValue(methods) is { } m ? CommaList.Strings(m, "--methods") : null);
             return Task.Run(() => Execute(request, registry, console, cancellationToken), CancellationToken.None);
         });
         return command;

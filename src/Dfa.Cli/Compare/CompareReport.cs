@@ -97,9 +97,7 @@ internal static class CompareReport
         sb.Append("## Training\n\n");
         sb.Append(MarkdownTable.Render(TrainingHeader(members), TrainingRows(members)));
         sb.Append(settings.Seeds > 1 ? CompareFiles.SeedsNote(settings.Seeds) : string.Empty);
-        sb.Append("\nAlignment: the angle between the DFA update and the true BP gradient of the same weights on a fixed probe batch ");
-        sb.Append("(gradient), and between `B_l` and the product of the forward weights above the layer (weight), measured after the last step; ");
-        sb.Append("90° is no alignment. Each run's `alignment.csv` has the whole curve.\n\n");
+        sb.Append(CompareFiles.AlignmentNote);
         sb.Append(Inv, $"![train loss]({CompareFiles.LossPlot})\n![test accuracy]({CompareFiles.AccuracyPlot})\n");
         if (members.Any(m => m.Outcome.Alignment.Count > 0))
         {

@@ -1,6 +1,6 @@
 using System.Globalization;
-using System.Text.Json;
 using System.Text;
+using System.Text.Json;
 using Dfa.Runs.Costing;
 using Dfa.Runs.Reports;
 using Dfa.Sim.Cost;

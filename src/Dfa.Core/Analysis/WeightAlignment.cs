@@ -63,6 +63,87 @@ public static class WeightAlignment
         return result;
     }
 
+    /// <summary>
+    /// The same for the trained hidden blocks (<see cref="Network.FeedbackBlocks"/>) of any network, one <c>B_l</c> per
+    /// block as a projector of shape <c>e → n_l</c> holds them: the angle between <c>sign·B_l</c> and <c>M_l</c>, NaN where
+    /// <c>M_l</c> is not a product of Linear weights (a block with a convolution above it). DRTP passes
+    /// <c>sign = −1</c>: its signal projects the target <c>y*</c>, which points against the error <c>e = p − y*</c>, so its
+    /// effective feedback for the error is <c>−B_l</c>.
+    /// </summary>
+    public static IReadOnlyList<LayerWeightAlignment> OfProjection(Network network, IReadOnlyList<Matrix> feedback, int sign = 1)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(feedback);
+        IReadOnlyList<NetworkBlock> blocks = network.Blocks;
+        int first = network.FrozenBlocks;
+        int count = network.FeedbackBlocks.Count;
+        if (feedback.Count != count)
+        {
+            throw new ArgumentException($"The network trains {count} hidden blocks but {feedback.Count} feedback matrices were given.", nameof(feedback));
+        }
+
+        var result = new LayerWeightAlignment[count];
+        for (int l = 0; l < count; l++)
+        {
+            int i = first + l;
+            if (blocks.Skip(i + 1).Any(b => b.Layers.OfType<Conv2d>().Any()))
+            {
+                result[l] = new LayerWeightAlignment(blocks[i].Name, double.NaN);
+                continue;
+            }
+
+            double[,] m = ForwardProduct(blocks, i);
+            Matrix b = feedback[l];
+            if (b.Rows != m.GetLength(0) || b.Cols != m.GetLength(1))
+            {
+                throw new ArgumentException(
+                    $"B_{l} is {b.Rows}×{b.Cols} but the forward product for block '{blocks[i].Name}' is {m.GetLength(0)}×{m.GetLength(1)}.",
+                    nameof(feedback));
+            }
+
+            var flat = new double[m.Length];
+            Buffer.BlockCopy(m, 0, flat, 0, sizeof(double) * m.Length);
+            if (sign < 0)
+            {
+                for (int k = 0; k < flat.Length; k++)
+                {
+                    flat[k] = -flat[k];
+                }
+            }
+
+            result[l] = new LayerWeightAlignment(blocks[i].Name, Angles.Degrees(b.Span, flat));
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// Weight alignment of the rules that replace each <c>W</c> by a backward matrix <c>B</c> of its shape (FA, sign
+    /// symmetry, Kolen–Pollack), as BioTorch's <c>compute_alignment</c> measures it: for each trained hidden block
+    /// <c>l</c>, the angle between the flattened <c>B</c> and <c>W</c> of the next block's first Linear or Conv2d layer,
+    /// the matrix that carries block <c>l</c>'s error (NaN when that layer has no backward matrix).
+    /// </summary>
+    /// <param name="network">The network.</param>
+    /// <param name="backward">Each backward matrix by its weight's name (e.g. <c>fc2.weight</c>).</param>
+    public static IReadOnlyList<LayerWeightAlignment> OfBackwardMatrices(Network network, IReadOnlyDictionary<string, Matrix> backward)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(backward);
+        IReadOnlyList<NetworkBlock> blocks = network.Blocks;
+        int first = network.FrozenBlocks;
+        var result = new LayerWeightAlignment[network.FeedbackBlocks.Count];
+        for (int l = 0; l < result.Length; l++)
+        {
+            int i = first + l;
+            Parameter w = GradientAlignment.WeightLayer(blocks[i + 1]).Weight;
+            result[l] = new LayerWeightAlignment(
+                blocks[i].Name,
+                backward.TryGetValue(w.Name, out Matrix? b) ? Angles.Degrees(b.Span, w.Value.Span) : double.NaN);
+        }
+
+        return result;
+    }
+
     /// <summary><c>M_l = W_L · … · W_{l+1}</c> (e × n_l, row-major), in double precision.</summary>
     public static double[,] ForwardProduct(Network network, int layer)
     {

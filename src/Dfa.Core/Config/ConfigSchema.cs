@@ -101,6 +101,14 @@ internal static class ConfigSchema
         Keys<HdfaConfig>.F("p", c => c.P, (c, v) => c with { P = v }, new DoubleType(0, true, 1, true)),
         Keys<HdfaConfig>.F("gamma", c => c.Gamma, (c, v) => c with { Gamma = v }, new DoubleType(0, true, 1, true)));
 
+    private static readonly Section<SignSymmetryConfig> SignSymmetry = new(
+        Keys<SignSymmetryConfig>.F("init", c => c.Init, (c, v) => c with { Init = v }, new EnumType<SignSymmetryInitKind>(
+            [("xavier", SignSymmetryInitKind.Xavier), ("pytorch", SignSymmetryInitKind.Pytorch)],
+            [("xavier_uniform", "xavier"), ("glorot", "xavier"), ("kaiming", "pytorch"), ("default", "pytorch")])));
+
+    private static readonly Section<KolenPollackConfig> KolenPollack = new(
+        Keys<KolenPollackConfig>.F("decay", c => c.Decay, (c, v) => c with { Decay = v }, new DoubleType(0, true, 1, false)));
+
     private static readonly Section<InitFromConfig> InitFrom = new(
         Keys<InitFromConfig>.F("path", c => c.Path, (c, v) => c with { Path = v! }, StringType.Required),
         Keys<InitFromConfig>.F("blocks", c => c.Blocks, (c, v) => c with { Blocks = v }, BlockNames));
@@ -143,8 +151,13 @@ internal static class ConfigSchema
                 ("DFA", TrainingAlgorithmKind.Dfa), ("BP", TrainingAlgorithmKind.Bp), ("FA", TrainingAlgorithmKind.Fa),
                 ("feedback_alignment", TrainingAlgorithmKind.Fa), ("HYBRID", TrainingAlgorithmKind.Hybrid),
                 ("MODULAR", TrainingAlgorithmKind.Modular), ("HDFA", TrainingAlgorithmKind.Hdfa),
+                ("USF", TrainingAlgorithmKind.Usf), ("BRSF", TrainingAlgorithmKind.Brsf), ("FRSF", TrainingAlgorithmKind.Frsf),
+                ("KOLEN_POLLACK", TrainingAlgorithmKind.KolenPollack), ("KP", TrainingAlgorithmKind.KolenPollack), ("DRTP", TrainingAlgorithmKind.Drtp),
             ],
-            [("backprop", "BP"), ("backpropagation", "BP"), ("direct_feedback_alignment", "DFA"), ("modular_dfa", "MODULAR"), ("hybrid_dfa", "HDFA")])),
+            [
+                ("backprop", "BP"), ("backpropagation", "BP"), ("direct_feedback_alignment", "DFA"), ("modular_dfa", "MODULAR"), ("hybrid_dfa", "HDFA"),
+                ("direct_random_target_projection", "DRTP"), ("sign_symmetry", "USF"), ("usf_sign_symmetry", "USF"),
+            ])),
         Keys<TrainConfig>.F("optimizer_algorithm", c => c.Optimizer, (c, v) => c with { Optimizer = v }, new EnumType<OptimizerKind>(
             [("ADAM", OptimizerKind.Adam), ("SGD", OptimizerKind.Sgd)])),
         Keys<TrainConfig>.F("p_drop", c => c.DropoutP, (c, v) => c with { DropoutP = v }, DoubleType.UnitHalfOpen),
@@ -169,6 +182,8 @@ internal static class ConfigSchema
         Keys<TrainConfig>.S("hybrid", Hybrid, c => c.Hybrid, (c, v) => c with { Hybrid = v }),
         Keys<TrainConfig>.S("modular", Modular, c => c.Modular, (c, v) => c with { Modular = v }),
         Keys<TrainConfig>.S("hdfa", Hdfa, c => c.Hdfa, (c, v) => c with { Hdfa = v }),
+        Keys<TrainConfig>.S("sign_symmetry", SignSymmetry, c => c.SignSymmetry, (c, v) => c with { SignSymmetry = v }),
+        Keys<TrainConfig>.S("kolen_pollack", KolenPollack, c => c.KolenPollack, (c, v) => c with { KolenPollack = v }),
         Keys<TrainConfig>.F("freeze", c => c.Freeze, (c, v) => c with { Freeze = v }, BlockNames),
         Keys<TrainConfig>.Optional(
             "init_from", InitFrom, c => c.InitFrom, (c, v) => c with { InitFrom = v }, () => new()),

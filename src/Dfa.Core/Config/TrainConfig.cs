@@ -21,7 +21,10 @@ public sealed record TrainConfig
     /// <summary><c>verbose</c>: per-epoch table rows and progress bars.</summary>
     public bool Verbose { get; init; } = true;
 
-    /// <summary><c>backward_method</c>: <c>DFA</c>, <c>BP</c> or <c>FA</c> (the survey knows the first two only).</summary>
+    /// <summary>
+    /// <c>backward_method</c>: <c>DFA</c>, <c>BP</c>, <c>FA</c>, <c>HYBRID</c>, <c>MODULAR</c>, <c>HDFA</c>, <c>USF</c>,
+    /// <c>BRSF</c>, <c>FRSF</c>, <c>KOLEN_POLLACK</c> or <c>DRTP</c> (the survey knows the first two only).
+    /// </summary>
     public TrainingAlgorithmKind Algorithm { get; init; } = TrainingAlgorithmKind.Dfa;
 
     /// <summary><c>optimizer_algorithm</c>: <c>ADAM</c> or <c>SGD</c>.</summary>
@@ -81,6 +84,12 @@ public sealed record TrainConfig
     /// <summary><c>hdfa</c>: settings of <c>backward_method: HDFA</c>.</summary>
     public HdfaConfig Hdfa { get; init; } = new();
 
+    /// <summary><c>sign_symmetry</c>: settings of <c>backward_method: USF</c>, <c>BRSF</c> and <c>FRSF</c>.</summary>
+    public SignSymmetryConfig SignSymmetry { get; init; } = new();
+
+    /// <summary><c>kolen_pollack</c>: settings of <c>backward_method: KOLEN_POLLACK</c>.</summary>
+    public KolenPollackConfig KolenPollack { get; init; } = new();
+
     /// <summary>
     /// <c>freeze</c>: names of blocks (<c>conv1</c>, <c>hidden1</c>, …) that never train, the first blocks of the network
     /// (a backbone): no feedback reaches them, no gradient is computed for them and the optimizer does not hold them.
@@ -127,6 +136,30 @@ public enum TrainingAlgorithmKind
     /// and DFA momenta, mixed on DFA steps as <c>γ·v_DFA + (1 − γ)·v_BP</c>.
     /// </summary>
     Hdfa,
+
+    /// <summary>
+    /// Sign symmetry, uniform magnitude (Liao et al. 2016, BioTorch's uSF): BP's order through <c>B = s·sign(W)</c>,
+    /// <c>s</c> the init distribution's standard deviation (<c>sign_symmetry.init</c>).
+    /// </summary>
+    Usf,
+
+    /// <summary>Sign symmetry, batchwise random magnitude (BioTorch's brSF): <c>B = |M_t| ∘ sign(W)</c>, <c>M_t</c> redrawn every step.</summary>
+    Brsf,
+
+    /// <summary>Sign symmetry, fixed random magnitude (BioTorch's frSF): <c>B = |M| ∘ sign(W)</c>, <c>M</c> drawn once.</summary>
+    Frsf,
+
+    /// <summary>
+    /// Kolen–Pollack (Akrout et al. 2019): FA's backward pass through a <c>B</c> that receives <c>W</c>'s change and
+    /// weight decay (<c>kolen_pollack.decay</c>) after every step, so <c>B</c> converges to <c>W</c>.
+    /// </summary>
+    KolenPollack,
+
+    /// <summary>
+    /// Direct Random Target Projection (Frenkel et al. 2021): each hidden block learns from a fixed random projection of
+    /// the one-hot target (through <c>feedback.backend</c>), the output block from its true error.
+    /// </summary>
+    Drtp,
 }
 
 public enum OptimizerKind
@@ -370,6 +403,33 @@ public sealed record HdfaConfig
 
     /// <summary><c>gamma</c>: weight of the DFA momentum in a DFA step's update <c>γ·v_DFA + (1 − γ)·v_BP</c>.</summary>
     public double Gamma { get; init; } = 0.5;
+}
+
+/// <summary><c>sign_symmetry</c> (Liao et al. 2016; the variants as BioTorch defines them).</summary>
+public sealed record SignSymmetryConfig
+{
+    /// <summary>
+    /// <c>init</c>: the distribution whose scale sets the backward magnitudes: <c>xavier</c> (BioTorch's benchmark
+    /// setting, <c>a = √(6/(fan_in + fan_out))</c>) or <c>pytorch</c> (PyTorch's default init, <c>a = 1/√fan_in</c>).
+    /// </summary>
+    public SignSymmetryInitKind Init { get; init; } = SignSymmetryInitKind.Xavier;
+}
+
+/// <summary>The values of <c>sign_symmetry.init</c>.</summary>
+public enum SignSymmetryInitKind
+{
+    Xavier,
+    Pytorch,
+}
+
+/// <summary><c>kolen_pollack</c> (Akrout et al. 2019).</summary>
+public sealed record KolenPollackConfig
+{
+    /// <summary>
+    /// <c>decay</c>: <c>λ</c>, the weight decay per step that <c>W</c> and <c>B</c> share (both are multiplied by
+    /// <c>1 − λ</c> after each step), so <c>B − W</c> shrinks by <c>1 − λ</c> per step; 0 keeps <c>B − W</c> at its start.
+    /// </summary>
+    public double Decay { get; init; }
 }
 
 /// <summary><c>init_from</c>: where a run's starting weights come from.</summary>

@@ -33,7 +33,7 @@ namespace Dfa.Core.Layers;
 /// The column matrices are rebuilt in backward rather than kept from forward: keeping them would hold
 /// <c>N·C·k²·Ho·Wo</c> floats (80 MB for a 32→64, k = 5 layer on 14×14 at batch 128), while rebuilding one costs a
 /// copy of <c>1/outC</c> of the GEMM's work. The layer keeps a reference to its input, which must not change between
-/// <see cref="Forward"/> and <see cref="Backward"/>. A 1×1 kernel with stride 1 and no padding skips im2col: the
+/// <see cref="Forward"/> and <see cref="Backward(Matrix, bool)"/>. A 1×1 kernel with stride 1 and no padding skips im2col: the
 /// input row already is the column matrix.
 /// </para>
 /// </remarks>
@@ -191,9 +191,25 @@ public sealed class Conv2d : IImageLayer
         return output;
     }
 
-    public Matrix? Backward(Matrix outputGradient, bool needInputGradient)
+    public Matrix? Backward(Matrix outputGradient, bool needInputGradient) => Backward(outputGradient, needInputGradient, null);
+
+    /// <summary>
+    /// <see cref="Backward(Matrix, bool)"/> with <paramref name="inputGradientKernel"/> in place of <c>W</c> in the input
+    /// gradient only: <c>∂L/∂X = col2im(Bᵀ·δ)</c>, the transposed convolution of <c>δ</c> with the kernel <c>B</c>
+    /// (feedback alignment through a convolution). The weight and bias gradients are BP's. Null means <c>W</c>.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="inputGradientKernel"/> does not have <see cref="Weight"/>'s shape.</exception>
+    public Matrix? Backward(Matrix outputGradient, bool needInputGradient, Matrix? inputGradientKernel)
     {
         LayerGuard.CheckOutputGradient(this, outputGradient, _output);
+        if (inputGradientKernel is not null && !inputGradientKernel.SameShape(Weight.Value))
+        {
+            throw new ArgumentException(
+                $"The input-gradient kernel is {inputGradientKernel.Rows}×{inputGradientKernel.Cols}; the weight is {Weight.Value.Rows}×{Weight.Value.Cols}.",
+                nameof(inputGradientKernel));
+        }
+
+        Matrix kernel = inputGradientKernel ?? Weight.Value;
         Matrix input = _input!;
         int batch = outputGradient.Rows;
         int groups = GroupCount(batch);
@@ -216,13 +232,13 @@ public sealed class Conv2d : IImageLayer
             int first = g * SamplesPerGroup;
             if (!_columnsAreInput && _positions <= Gemm.MaxSliceWidth)
             {
-                BackwardGroup(input, outputGradient, first, Math.Min(batch, first + SamplesPerGroup), dw, db, dx, gemmThreads);
+                BackwardGroup(input, outputGradient, kernel.Span, first, Math.Min(batch, first + SamplesPerGroup), dw, db, dx, gemmThreads);
                 return;
             }
 
             for (int s = first, end = Math.Min(batch, first + SamplesPerGroup); s < end; s++)
             {
-                BackwardSample(input.Row(s), outputGradient.Row(s), dw, db, s == first, dx is null ? default : dx.Row(s), dx is not null, gemmThreads);
+                BackwardSample(input.Row(s), outputGradient.Row(s), kernel.Span, dw, db, s == first, dx is null ? default : dx.Row(s), dx is not null, gemmThreads);
             }
         });
 
@@ -295,11 +311,12 @@ public sealed class Conv2d : IImageLayer
     /// <summary>
     /// The backward pass of samples [<paramref name="first"/>, <paramref name="end"/>) as three group-wide products:
     /// <c>dW = δ_G · cols_Gᵀ</c> with k cut at sample boundaries (<see cref="Gemm.MultiplySliced"/>), so it accumulates
-    /// sample by sample exactly as one product per sample did; <c>cols′ = Wᵀ · δ_G</c>, then col2im per sample. The bias
+    /// sample by sample exactly as one product per sample did; <c>cols′ = Kᵀ · δ_G</c> (<c>K</c> the input-gradient kernel:
+    /// <c>W</c>, or feedback alignment's <c>B</c>), then col2im per sample. The bias
     /// sums stay per sample, in order.
     /// </summary>
     private void BackwardGroup(
-        Matrix input, Matrix outputGradient, int first, int end, Span<float> dw, Span<float> db, Matrix? dx, int gemmThreads)
+        Matrix input, Matrix outputGradient, ReadOnlySpan<float> kernel, int first, int end, Span<float> dw, Span<float> db, Matrix? dx, int gemmThreads)
     {
         int outC = OutputShape.Channels;
         int n = (end - first) * _positions;
@@ -334,7 +351,7 @@ public sealed class Conv2d : IImageLayer
         Span<float> columnGradient = Rent(ref t_columnGradient, _columnRows * n);
         Gemm.Multiply(
             Transpose.Yes, Transpose.No, _columnRows, n, outC, 1f,
-            Weight.Value.Span, _columnRows, delta, n, 0f, columnGradient, n, gemmThreads);
+            kernel, _columnRows, delta, n, 0f, columnGradient, n, gemmThreads);
         for (int s = first; s < end; s++)
         {
             ColumnsToImage(columnGradient[((s - first) * _positions)..], dx.Row(s), n);
@@ -364,7 +381,7 @@ public sealed class Conv2d : IImageLayer
     }
 
     private void BackwardSample(
-        ReadOnlySpan<float> x, ReadOnlySpan<float> delta, Span<float> dw, Span<float> db, bool firstInGroup,
+        ReadOnlySpan<float> x, ReadOnlySpan<float> delta, ReadOnlySpan<float> kernel, Span<float> dw, Span<float> db, bool firstInGroup,
         Span<float> dx, bool needInputGradient, int gemmThreads)
     {
         int outC = OutputShape.Channels;
@@ -389,14 +406,14 @@ public sealed class Conv2d : IImageLayer
         {
             Gemm.Multiply(
                 Transpose.Yes, Transpose.No, _columnRows, _positions, outC, 1f,
-                Weight.Value.Span, _columnRows, delta, _positions, 0f, dx, _positions, gemmThreads);
+                kernel, _columnRows, delta, _positions, 0f, dx, _positions, gemmThreads);
             return;
         }
 
         Span<float> columnGradient = Rent(ref t_columnGradient, _columnRows * _positions);
         Gemm.Multiply(
             Transpose.Yes, Transpose.No, _columnRows, _positions, outC, 1f,
-            Weight.Value.Span, _columnRows, delta, _positions, 0f, columnGradient, _positions, gemmThreads);
+            kernel, _columnRows, delta, _positions, 0f, columnGradient, _positions, gemmThreads);
         ColumnsToImage(columnGradient, dx);
     }
 

@@ -10,8 +10,10 @@ namespace Dfa.Core.Methods;
 /// and by pricing alike: the frozen prefix, the modules of each kind of step (and so which blocks a feedback backend
 /// feeds, and with which seed), HYBRID's warm-up and HDFA's step kinds.
 /// <list type="bullet">
-/// <item><b>BP</b>: every trained block a module of its own (the input-gradient chain). <b>FA</b> the same, through
-/// fixed random matrices.</item>
+/// <item><b>BP</b>: every trained block a module of its own (the input-gradient chain). <b>FA</b>, <b>USF</b>,
+/// <b>BRSF</b>, <b>FRSF</b> and <b>KOLEN_POLLACK</b> the same, through fixed random, sign-derived or learned matrices
+/// (<see cref="StepPlan.Backward"/>).</item>
+/// <item><b>DRTP</b> (Frenkel et al. 2021): one module, as DFA, whose projection carries the one-hot targets.</item>
 /// <item><b>DFA</b>: one module from the first trained block to the output.</item>
 /// <item><b>MODULAR</b> (Han et al. 2020): modules start at the first trained block and at each
 /// <c>modular.boundaries</c> name.</item>
@@ -38,7 +40,7 @@ public sealed record MethodPlan
     public TrainingAlgorithmKind Kind { get; }
 
     /// <summary>The config's name of the method: <c>BP</c>, <c>FA</c>, <c>DFA</c>, <c>HYBRID</c>, <c>MODULAR</c> or <c>HDFA</c>.</summary>
-    public string Name => Kind.ToString().ToUpperInvariant();
+    public string Name => MethodNames.Of(Kind);
 
     public NetworkSpec Network { get; }
 
@@ -69,8 +71,32 @@ public sealed record MethodPlan
     /// <summary>MODULAR's <c>modular.boundaries</c>, and HDFA's when its DFA steps are modular (empty: pure DFA steps).</summary>
     public IReadOnlyList<string> Boundaries { get; private init; } = [];
 
-    /// <summary>True when some step projects an error through the feedback backend (DFA and its hybrids).</summary>
-    public bool UsesFeedbackBackend => Kind is TrainingAlgorithmKind.Dfa or TrainingAlgorithmKind.Modular or TrainingAlgorithmKind.Hybrid or TrainingAlgorithmKind.Hdfa;
+    /// <summary>Sign symmetry's <c>sign_symmetry.init</c>: the distribution whose scale sets the backward magnitudes.</summary>
+    public SignSymmetryInitKind SignInit { get; private init; }
+
+    /// <summary>Kolen–Pollack's <c>kolen_pollack.decay</c>: <c>λ</c> per step, shared by <c>W</c> and <c>B</c>.</summary>
+    public double KolenPollackDecay { get; private init; }
+
+    /// <summary>
+    /// True when some step projects a signal through the feedback backend: an error (DFA and its hybrids) or the
+    /// targets (DRTP).
+    /// </summary>
+    public bool UsesFeedbackBackend => UsesBackend(Kind);
+
+    /// <summary>Whether <paramref name="kind"/> projects through <c>feedback.backend</c>.</summary>
+    public static bool UsesBackend(TrainingAlgorithmKind kind) =>
+        kind is TrainingAlgorithmKind.Dfa or TrainingAlgorithmKind.Modular or TrainingAlgorithmKind.Hybrid or TrainingAlgorithmKind.Hdfa or TrainingAlgorithmKind.Drtp;
+
+    /// <summary>What a chain method's input gradients go through in place of <c>Wᵀ</c>.</summary>
+    public static BackwardWeights BackwardOf(TrainingAlgorithmKind kind) => kind switch
+    {
+        TrainingAlgorithmKind.Fa => BackwardWeights.Fixed,
+        TrainingAlgorithmKind.Usf => BackwardWeights.UniformSigns,
+        TrainingAlgorithmKind.Brsf => BackwardWeights.RedrawnMagnitudeSigns,
+        TrainingAlgorithmKind.Frsf => BackwardWeights.FixedMagnitudeSigns,
+        TrainingAlgorithmKind.KolenPollack => BackwardWeights.Learned,
+        _ => BackwardWeights.Transposed,
+    };
 
     /// <summary>The step every non-HDFA method takes (HDFA: its DFA step).</summary>
     public StepPlan MainStep => Steps[^1];
@@ -87,7 +113,7 @@ public sealed record MethodPlan
         int frozen = FrozenCount(config.Freeze, network);
         ulong seed = config.Feedback.Seed ?? Rng.Derive(config.Seed, "feedback").NextUInt64();
         int blocks = network.Blocks.Count;
-        string method = config.Algorithm.ToString().ToUpperInvariant();
+        string method = MethodNames.Of(config.Algorithm);
         int[] every = [.. Enumerable.Range(frozen, blocks - frozen)];
         StepPlan Step(string label, double p, int[] starts, bool mix = false) =>
             new(label, p, Modules(network, starts, seed, frozen, method, projects: true, requireFeedback: starts.Length == 1), mix);
@@ -97,9 +123,20 @@ public sealed record MethodPlan
             case TrainingAlgorithmKind.Bp:
                 return new MethodPlan(config.Algorithm, network, frozen, seed, [new StepPlan("step", 1, Chain(network, every, seed))]);
             case TrainingAlgorithmKind.Fa:
-                return new MethodPlan(config.Algorithm, network, frozen, seed, [new StepPlan("step", 1, Chain(network, every, seed), FixedFeedback: true)]);
+            case TrainingAlgorithmKind.Usf:
+            case TrainingAlgorithmKind.Brsf:
+            case TrainingAlgorithmKind.Frsf:
+            case TrainingAlgorithmKind.KolenPollack:
+                return new MethodPlan(config.Algorithm, network, frozen, seed, [new StepPlan("step", 1, Chain(network, every, seed), Backward: BackwardOf(config.Algorithm))])
+                {
+                    SignInit = config.SignSymmetry.Init,
+                    KolenPollackDecay = config.KolenPollack.Decay,
+                };
             case TrainingAlgorithmKind.Dfa:
                 return new MethodPlan(config.Algorithm, network, frozen, seed, [Step("step", 1, [frozen])]);
+            case TrainingAlgorithmKind.Drtp:
+                // One module, as DFA, whose projection carries the one-hot targets (classes → every trained hidden block).
+                return new MethodPlan(config.Algorithm, network, frozen, seed, [Step("step", 1, [frozen]) with { ProjectsTargets = true }]);
             case TrainingAlgorithmKind.Modular:
                 return new MethodPlan(config.Algorithm, network, frozen, seed, [Step("step", 1, Starts(config.Modular.Boundaries, network, frozen))])
                 {

@@ -16,7 +16,22 @@ public interface ITrainingAlgorithm
     void ComputeGradients(Network network, Matrix outputGradient);
 
     /// <summary>
-    /// The kind of the last <see cref="ComputeGradients"/> call's step, which the trainer hands to the optimizer
+    /// <see cref="ComputeGradients(Network, Matrix)"/> for a batch whose class labels are <paramref name="labels"/> (one
+    /// per row). The trainer calls this overload; rules that learn from the targets (DRTP) need it, every other rule
+    /// ignores the labels.
+    /// </summary>
+    void ComputeGradients(Network network, Matrix outputGradient, ReadOnlySpan<int> labels) => ComputeGradients(network, outputGradient);
+
+    /// <summary>
+    /// Called by the trainer after each optimizer step, before the weights are checked: rules with state that follows
+    /// the weights update it here (Kolen–Pollack's <c>B</c>, brSF's step count). Nothing for the other rules.
+    /// </summary>
+    void AfterStep()
+    {
+    }
+
+    /// <summary>
+    /// The kind of the last <see cref="ComputeGradients(Network, Matrix)"/> call's step, which the trainer hands to the optimizer
     /// (HDFA's BP or DFA step, HYBRID's warm-up); <see cref="StepKind.Standard"/> for every other method.
     /// </summary>
     StepKind LastStep => StepKind.Standard;

@@ -212,7 +212,7 @@ public sealed class Trainer
             throw new TrainingDivergedException(epoch, _steps + 1, $"the loss is {loss}");
         }
 
-        _algorithm.ComputeGradients(_network, gradient);
+        _algorithm.ComputeGradients(_network, gradient, labels);
         IReadOnlyList<Parameter> parameters = _network.TrainableParameters;
         if (_config.L1Lambda > 0 || _config.L2Lambda > 0)
         {
@@ -239,6 +239,7 @@ public sealed class Trainer
 
         ThrowIfNonFinite(parameters, gradients: true, epoch);
         _optimizer.Step(_algorithm.LastStep);
+        _algorithm.AfterStep();
         _steps++;
         ThrowIfNonFinite(parameters, gradients: false, epoch);
         return (loss, correct);

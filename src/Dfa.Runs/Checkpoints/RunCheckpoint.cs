@@ -110,9 +110,9 @@ public static class RunCheckpoint
     /// <summary>Saves the alignment measurements so far (<c>alignment/…</c>) and the probe projector's state.</summary>
     public static void SaveAlignment(ResumeState state, IReadOnlyList<AlignmentSnapshot> snapshots, AlignmentMonitor? monitor)
     {
-        if (monitor is not null)
+        if (monitor?.ProbeProjector is { } probe)
         {
-            state.SetProjector("alignment/probe/", monitor.ProbeProjector);
+            state.SetProjector("alignment/probe/", probe);
         }
 
         if (snapshots.Count == 0)
@@ -142,9 +142,9 @@ public static class RunCheckpoint
     /// <summary>The measurements <see cref="SaveAlignment"/> saved (none if the checkpoint has none), after restoring the probe's state.</summary>
     public static IReadOnlyList<AlignmentSnapshot> RestoreAlignment(ResumeState state, AlignmentMonitor? monitor)
     {
-        if (monitor is not null && state.Has("alignment/probe/counts"))
+        if (monitor?.ProbeProjector is { } probe && state.Has("alignment/probe/counts"))
         {
-            state.RestoreProjector("alignment/probe/", monitor.ProbeProjector);
+            state.RestoreProjector("alignment/probe/", probe);
         }
 
         if (!state.Has("alignment/snapshots"))

@@ -1,5 +1,6 @@
 using Dfa.Backends.Registry;
 using Dfa.Core.Config;
+using Dfa.Core.Methods;
 using Dfa.Core.Networks;
 using Dfa.Runs.Costing;
 using Dfa.Sim.Cost;
@@ -16,8 +17,8 @@ public sealed record MemberCost(string Profile, int Outputs, double BackwardSeco
 
 /// <summary>
 /// Prices every compared member with the one cost engine: the network its config trains (its own spec) with its own
-/// output size and with e = 1000, at the run's batch size and optimizer, on each chosen profile, by BP or by DFA on the
-/// member's backend. The feedback work comes from the same <c>Predict</c> the backend's counters are tested against,
+/// output size and with e = 1000, at the run's batch size and optimizer, on each chosen profile, by the member's method
+/// as training plans it (<see cref="MethodPlan.For"/>) and, for a method that projects, on the member's backend. The feedback work comes from the same <c>Predict</c> the backend's counters are tested against,
 /// at the feedback options the member trained with, so these are the prices of counted work (see
 /// <see cref="CostModel"/>). A backend a profile cannot run (the optical unit on a digital profile) has no entry.
 /// </summary>
@@ -25,30 +26,33 @@ public static class CompareCosts
 {
     public const int ImageNetOutputs = 1000;
 
-    /// <param name="backend"><c>bp</c>, or the feedback backend a DFA member trained with.</param>
-    /// <param name="config">The member's config.</param>
+    /// <param name="config">The member's config: its method, as training plans it, on its own network.</param>
     /// <param name="inputs">Features per sample.</param>
     /// <param name="classes">The trained network's classes.</param>
     /// <param name="profiles">The profiles to price on.</param>
     /// <param name="registry">The feedback backends.</param>
     public static IReadOnlyList<MemberCost> Price(
-        string backend, TrainConfig config, int inputs, int classes, IReadOnlyList<HardwareProfile> profiles, FeedbackBackendRegistry registry)
+        TrainConfig config, int inputs, int classes, IReadOnlyList<HardwareProfile> profiles, FeedbackBackendRegistry registry)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(profiles);
+        ArgumentNullException.ThrowIfNull(registry);
         var costs = new List<MemberCost>();
         foreach (int e in classes == ImageNetOutputs ? [classes] : new[] { classes, ImageNetOutputs })
         {
             NetworkSpec network = NetworkSpec.From(config, inputs, e);
+            MethodPlan plan = MethodPlan.For(config, network);
+            string? backend = plan.UsesFeedbackBackend ? registry.Get(config.Feedback.Backend).Name : null;
             foreach (HardwareProfile profile in profiles)
             {
                 var prices = new Prices(profile);
-                if (!CostPlans.Runs(backend, prices, registry))
+                if (backend is not null && !CostPlans.Runs(backend, prices, registry))
                 {
                     continue;
                 }
 
-                MethodCost cost = CostPlans.Price(backend, network, config.BatchSize, prices, registry, config.Feedback, config.Optimizer);
+                MethodCost cost = CostModel.Price(
+                    plan, config.BatchSize, backend is null ? null : s => CostPlans.Plan(backend, s, config.BatchSize, prices, registry, config.Feedback)!, prices, config.Optimizer);
                 costs.Add(new MemberCost(profile.Name, e, cost.Phases[1].Seconds, cost));
             }
         }

@@ -69,6 +69,13 @@ public static class CompareFiles
         $"\nTest accuracy: the final epoch's, mean ± sample sd (min – max) over {seeds} seeds, diverged seeds left out and counted; "
         + "every other column, the plots and the costs are the first seed's run (the other seeds' runs are the `<method>-seed<S>/` folders).\n";
 
+    /// <summary>The report's note under the training table on what its alignment columns measure, for every rule.</summary>
+    public const string AlignmentNote =
+        "\nAlignment: the angle between the rule's update and the true BP gradient of the same weights on a fixed probe batch "
+        + "(gradient), and between `B_l` and the product of the forward weights above the layer (DFA, DRTP) or between the backward "
+        + "matrix that carries the layer's error and the `W` it stands in for (FA, sign symmetry, Kolen–Pollack) (weight), measured after the last step; "
+        + "90° is no alignment. Each run's `alignment.csv` has the whole curve.\n\n";
+
     /// <summary><c>summary.json</c>: the settings, then per member its results, alignment, storage and priced costs.</summary>
     public static IReadOnlyList<KeyValuePair<string, object?>> Summary(IReadOnlyList<CompareMember> members, CompareSettings settings, double wallSeconds) =>
     [

@@ -5,6 +5,8 @@ using Dfa.Core;
 using Dfa.Core.Config;
 using Dfa.Core.Config.Schema;
 using Dfa.Core.Feedback;
+using Dfa.Core.Methods;
+using Dfa.Core.Networks;
 using Dfa.Runs.Costing;
 using Dfa.Runs.Files;
 using Dfa.Runs.Training;
@@ -13,7 +15,11 @@ using Dfa.Sim.Profiles;
 
 namespace Dfa.Runs.Compare;
 
-/// <summary>What <c>dfa compare</c> is asked for.</summary>
+/// <summary>
+/// What <c>dfa compare</c> is asked for. <c>Methods</c> (<c>--methods</c>): the <c>backward_method</c> names to train, in
+/// order (<c>all</c>: BP, FA, USF, BRSF, FRSF, KOLEN_POLLACK, DFA, DRTP); DFA runs once per <c>Backends</c> entry, every
+/// other method once on the base config's feedback settings; null: BP (unless <c>IncludeBp</c> is false) and DFA per backend.
+/// </summary>
 public sealed record CompareRequest(
     string ConfigPath,
     IReadOnlyList<string> Overrides,
@@ -23,7 +29,8 @@ public sealed record CompareRequest(
     string? OutputFolder,
     string? DataFolder,
     string? ProfileFolder,
-    int Seeds = 1)
+    int Seeds = 1,
+    IReadOnlyList<string>? Methods = null)
 {
     /// <summary>The most seeds per member.</summary>
     public const int MaxSeeds = 1000;
@@ -33,7 +40,8 @@ public sealed record CompareRequest(
 public sealed record CompareResult(IReadOnlyList<CompareMember> Members, IReadOnlyList<string> Profiles, CompareSettings Settings, double WallSeconds, string Folder);
 
 /// <summary>
-/// Trains one network with BP and with DFA on every chosen backend (same config, seed and data), prices every member
+/// Trains one network with BP and with DFA on every chosen backend, or with the chosen methods (<c>--methods</c>; same
+/// config, seed and data), prices every member
 /// on the chosen profiles, and writes <c>summary.json</c> and the overlay plots into the comparison's folder, one run
 /// folder per member beside them. The host renders the report and tables from the result. With <c>--seeds N</c> every
 /// member is also trained with the next N − 1 seeds (folders <c>&lt;label&gt;-seed&lt;S&gt;</c>), and its test accuracy is
@@ -66,25 +74,33 @@ public static class CompareRunner
             ? [.. registry.Names.OrderBy(n => n == registry.Default.Name ? 0 : 1)]
             : [.. request.Backends.Where(b => b != "none").Select(b => registry.Get(b).Name).Distinct()];
 
-        if (backends.Length == 0 && !request.IncludeBp)
+        TrainingAlgorithmKind[] methods = Methods(request, registry);
+        if (!methods.Contains(TrainingAlgorithmKind.Dfa))
         {
-            throw new DfaInputException("nothing to compare: --no-bp and no backends");
+            backends = [];
+        }
+
+        if (methods.Length == 0 || (methods.All(m => m == TrainingAlgorithmKind.Dfa) && backends.Length == 0))
+        {
+            throw new DfaInputException(request.Methods is null ? "nothing to compare: --no-bp and no backends" : "nothing to compare: --methods dfa with --backends none");
         }
 
         ProfileCatalog catalog = ProfileFolder.Open(request.ProfileFolder);
         string[] profileNames = request.Profiles.Contains("all") ? [.. catalog.Names] : [.. request.Profiles.Distinct()];
         HardwareProfile[] profiles = profileNames.Select(catalog.Load).ToArray();
 
-        // Members: BP, then DFA per backend; each is the base config plus the method's own keys.
+        // Members in the order asked (BP, then DFA per backend by default); each is the base config plus the method's own keys.
         var specs = new List<RunSpec>();
-        if (request.IncludeBp)
+        foreach (TrainingAlgorithmKind method in methods)
         {
-            specs.Add(new RunSpec("bp", ForBp(ConfigLoader.Load(request.ConfigPath, [.. request.Overrides, "backward_method=BP"], schema)), request.ConfigPath));
-        }
+            if (method == TrainingAlgorithmKind.Dfa)
+            {
+                specs.AddRange(backends.Select(b => new RunSpec($"dfa-{b}", ForBackend(baseConfig, b), request.ConfigPath)));
+                continue;
+            }
 
-        foreach (string b in backends)
-        {
-            specs.Add(new RunSpec($"dfa-{b}", ForBackend(baseConfig, b), request.ConfigPath));
+            string name = MethodNames.Of(method);
+            specs.Add(new RunSpec(name.ToLowerInvariant(), ForOwnBackend(ConfigLoader.Load(request.ConfigPath, [.. request.Overrides, $"backward_method={name}"], schema)), request.ConfigPath));
         }
 
         // The other seeds of every member, after all the first seeds: seed only names the initial weights, the feedback
@@ -128,8 +144,12 @@ public static class CompareRunner
         return new CompareResult(compared, profileNames, settings, wall, folder.Path);
     }
 
-    /// <summary>The BP member: the sections tuning other backends are dropped (BP projects nothing), so its run reloads with the plain schema.</summary>
-    private static TrainConfig ForBp(TrainConfig config) =>
+    /// <summary>
+    /// A member other than DFA's per-backend ones (BP, FA, sign symmetry, Kolen–Pollack, DRTP …): the sections tuning other
+    /// backends than its own <c>feedback.backend</c> are dropped (the chain rules and BP project nothing; DRTP projects
+    /// through that backend), so its run reloads with the plain schema.
+    /// </summary>
+    private static TrainConfig ForOwnBackend(TrainConfig config) =>
         config with { Feedback = config.Feedback with { Sections = config.Feedback.Sections.Only(config.Feedback.Backend ?? string.Empty) } };
 
     /// <summary>
@@ -147,6 +167,47 @@ public static class CompareRunner
         };
     }
 
+    /// <summary>The methods a request trains, in order; the names are <c>backward_method</c>'s, case-insensitively.</summary>
+    /// <exception cref="DfaInputException">A name that is not a method, listing the valid ones.</exception>
+    public static TrainingAlgorithmKind[] Methods(CompareRequest request, FeedbackBackendRegistry registry)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(registry);
+        if (request.Methods is null)
+        {
+            return request.IncludeBp ? [TrainingAlgorithmKind.Bp, TrainingAlgorithmKind.Dfa] : [TrainingAlgorithmKind.Dfa];
+        }
+
+        var methods = new List<TrainingAlgorithmKind>();
+        foreach (string name in request.Methods)
+        {
+            if (name.Equals("all", StringComparison.OrdinalIgnoreCase))
+            {
+                methods.AddRange(AllMethods);
+                continue;
+            }
+
+            try
+            {
+                methods.Add(ConfigLoader.Parse("{}", "--methods", [$"backward_method={name}"], registry.Schema).Algorithm);
+            }
+            catch (DfaInputException)
+            {
+                throw new DfaInputException(
+                    $"--methods: unknown method '{name}'; valid: {string.Join(", ", Enum.GetValues<TrainingAlgorithmKind>().Select(MethodNames.Of))}, all");
+            }
+        }
+
+        return [.. methods.Distinct().Where(m => request.IncludeBp || m != TrainingAlgorithmKind.Bp)];
+    }
+
+    /// <summary><c>--methods all</c>: BP and every feedback-alignment rule that trains any network without further settings.</summary>
+    public static IReadOnlyList<TrainingAlgorithmKind> AllMethods { get; } =
+    [
+        TrainingAlgorithmKind.Bp, TrainingAlgorithmKind.Fa, TrainingAlgorithmKind.Usf, TrainingAlgorithmKind.Brsf, TrainingAlgorithmKind.Frsf,
+        TrainingAlgorithmKind.KolenPollack, TrainingAlgorithmKind.Dfa, TrainingAlgorithmKind.Drtp,
+    ];
+
     /// <summary>The run folder of a member's run with another seed than the first.</summary>
     public static string SeedLabel(string label, ulong seed) => $"{label}-seed{seed.ToString(CultureInfo.InvariantCulture)}";
 
@@ -154,18 +215,23 @@ public static class CompareRunner
     {
         TrainConfig config = run.Spec.Config;
         int inputs = run.Setup.Network.InputSize, classes = run.Setup.Network.OutputSize;
-        string backend = config.Algorithm == TrainingAlgorithmKind.Dfa ? registry.Get(config.Feedback.Backend).Name : config.Algorithm.ToString().ToLowerInvariant();
+        string backend = config.Algorithm == TrainingAlgorithmKind.Dfa ? registry.Get(config.Feedback.Backend).Name : MethodNames.Of(config.Algorithm).ToLowerInvariant();
         (long, long) storage = (0, 0);
         if (run.Setup.Projector is { } projector)
         {
             var imageNet = new FeedbackShape(CompareCosts.ImageNetOutputs, projector.Shape.LayerSizes);
-            storage = (projector.Storage.MatrixBytes, registry.Get(backend).Predict(imageNet, config.Feedback, config.BatchSize).Storage.MatrixBytes);
+            storage = (projector.Storage.MatrixBytes, registry.Get(config.Feedback.Backend).Predict(imageNet, config.Feedback, config.BatchSize).Storage.MatrixBytes);
+        }
+        else if (config.Algorithm != TrainingAlgorithmKind.Bp)
+        {
+            long Stored(int e) => CostModel.BackwardStorageBytes(MethodPlan.For(config, NetworkSpec.From(config, inputs, e)));
+            storage = (Stored(classes), Stored(CompareCosts.ImageNetOutputs));
         }
 
-        return new CompareMember(run.Spec.Label, backend, run, storage, CompareCosts.Price(backend, config, inputs, classes, profiles, registry))
+        return new CompareMember(run.Spec.Label, backend, run, storage, CompareCosts.Price(config, inputs, classes, profiles, registry))
         {
             OtherSeeds = otherSeeds,
-            ProfileKind = run.Setup.Projector is null ? "any" : Prices.KindOf(registry.Get(backend).Device),
+            ProfileKind = run.Setup.Projector is null ? "any" : Prices.KindOf(registry.Get(config.Feedback.Backend).Device),
         };
     }
 }

@@ -94,7 +94,7 @@ public static class ExperimentFiles
 
     /// <summary>How a member trains, e.g. <c>DFA Adam 0.005</c>.</summary>
     public static string Algorithm(TrainConfig c) =>
-        $"{c.Algorithm.ToString().ToUpperInvariant()} {(c.Optimizer == OptimizerKind.Adam ? "Adam" : "SGD")} {R(c.LearningRate)}";
+        $"{MethodNames.Of(c.Algorithm)} {(c.Optimizer == OptimizerKind.Adam ? "Adam" : "SGD")} {R(c.LearningRate)}";
 
     private static string R(double v) => v.ToString("R", CultureInfo.InvariantCulture);
 }

@@ -46,7 +46,7 @@ public sealed record RunOutcome(
 
 /// <summary>
 /// Trains one configured network into its run folder: <c>metrics.csv</c> after every epoch, <c>alignment.csv</c> at the
-/// configured step interval (DFA only), a TensorBoard event file (see <see cref="RunEvents"/>), PNG curves,
+/// configured step interval (every rule but BP, MODULAR, HYBRID and modular HDFA), a TensorBoard event file (see <see cref="RunEvents"/>), PNG curves,
 /// <c>weights.bin</c> and <c>summary.json</c> at the end (or the summary of a diverged run). <c>dfa train</c> runs one; <c>dfa compare</c> and <c>dfa experiment</c> run many.
 /// </summary>
 public static class TrainingRun
@@ -134,21 +134,34 @@ public static class TrainingRun
         }
     }
 
-    /// <summary>A second projector of the same backend, options and seed for the alignment probe (see <see cref="AlignmentMonitor"/>).</summary>
+    /// <summary>
+    /// The run's alignment monitor (see <see cref="AlignmentMonitor"/>): for DFA and DRTP a second projector of the same
+    /// backend, options and seed (HDFA with pure DFA steps: its DFA step's); for FA, sign symmetry and Kolen–Pollack the
+    /// training algorithm itself. None for BP (its update is the gradient), for MODULAR, HYBRID and HDFA with modular DFA
+    /// steps (not measured), or with <c>logging.alignment_every: 0</c>.
+    /// </summary>
     private static AlignmentMonitor? CreateMonitor(RunInputs run, FeedbackBackendRegistry registry)
     {
         TrainConfig config = run.Config;
-        // Weight alignment is defined for products of Linear weights; convolutional blocks are not measured (yet).
-        // Frozen blocks get no feedback, so the probe's projector would not cover every hidden block: not measured either.
-        if (run.Setup.Projector is not { } projector || config.Logging.AlignmentEvery <= 0 || run.Setup.Network.FrozenBlocks > 0
-            || run.Setup.Network.HiddenBlocks.Any(b => !b.Layers.OfType<Dfa.Core.Layers.Linear>().Any()))
+        if (config.Logging.AlignmentEvery <= 0 || run.Setup.Network.FeedbackBlocks.Count == 0)
         {
             return null;
         }
 
-        IFeedbackProjector probe = registry.Get(config.Feedback.Backend)
-            .Create(projector.Shape, config.Feedback, run.Setup.FeedbackSeed, config.EffectiveThreads);
-        return new AlignmentMonitor(run.Setup.Network, probe, run.Train, config.Logging.AlignmentSamples, config.Seed);
+        int samples = config.Logging.AlignmentSamples;
+        switch (run.Setup.Algorithm)
+        {
+            case FeedbackChainAlgorithm chain:
+                return AlignmentMonitor.ForChain(chain, run.Train, samples, config.Seed);
+            // HDFA with pure DFA steps is probed through its DFA step (its BP steps are the gradient itself).
+            case DirectFeedbackAlignment or DirectRandomTargetProjection or HdfaAlgorithm when run.Setup.Projector is { } projector:
+                IFeedbackProjector probe = registry.Get(config.Feedback.Backend)
+                    .Create(projector.Shape, config.Feedback, run.Setup.FeedbackSeed, config.EffectiveThreads);
+                return AlignmentMonitor.ForProjection(
+                    run.Setup.Network, probe, run.Setup.Algorithm is DirectRandomTargetProjection, run.Train, samples, config.Seed);
+            default:
+                return null;
+        }
     }
 
     private static void WritePlots(RunRecorder recorder, LoggingConfig logging, LoggingObserver observer, ICurvePlotter? plotter)

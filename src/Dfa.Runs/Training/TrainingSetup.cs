@@ -89,8 +89,7 @@ public sealed record TrainingSetup(
     }
 
     /// <summary>Whether the config's method projects errors through <c>feedback.backend</c> (DFA and its hybrids).</summary>
-    public static bool UsesFeedbackBackend(TrainConfig config) =>
-        config.Algorithm is TrainingAlgorithmKind.Dfa or TrainingAlgorithmKind.Modular or TrainingAlgorithmKind.Hybrid or TrainingAlgorithmKind.Hdfa;
+    public static bool UsesFeedbackBackend(TrainConfig config) => MethodPlan.UsesBackend(config.Algorithm);
 
     private static TrainingSetup Allocate(TrainConfig config, NetworkSpec spec, MethodPlan plan, IFeedbackBackend? backend)
     {
@@ -117,19 +116,33 @@ public sealed record TrainingSetup(
                 algorithm = new Backpropagation();
                 break;
             case TrainingAlgorithmKind.Fa:
-                // FA's matrices replace each Wᵀ inside the network, so no feedback backend applies: feedback.backend is ignored.
-                try
-                {
-                    algorithm = new FeedbackAlignment(network, plan.FeedbackSeed, config.Feedback.Scale, threads);
-                }
-                catch (NotSupportedException ex)
-                {
-                    throw new DfaInputException($"backward_method FA: {ex.Message} (use BP or DFA for model.conv networks, or freeze the conv blocks)");
-                }
-
+                // The chain rules' matrices replace each Wᵀ inside the network, so no feedback backend applies: feedback.backend is ignored.
+                algorithm = new FeedbackAlignment(network, plan.FeedbackSeed, config.Feedback.Scale, threads);
+                break;
+            case TrainingAlgorithmKind.Usf:
+            case TrainingAlgorithmKind.Brsf:
+            case TrainingAlgorithmKind.Frsf:
+                algorithm = new SignSymmetry(
+                    network,
+                    plan.Kind switch
+                    {
+                        TrainingAlgorithmKind.Usf => SignSymmetryVariant.Uniform,
+                        TrainingAlgorithmKind.Brsf => SignSymmetryVariant.BatchwiseRandom,
+                        _ => SignSymmetryVariant.FixedRandom,
+                    },
+                    plan.FeedbackSeed,
+                    plan.SignInit == SignSymmetryInitKind.Xavier ? SignSymmetryInit.Xavier : SignSymmetryInit.Pytorch,
+                    threads);
+                break;
+            case TrainingAlgorithmKind.KolenPollack:
+                algorithm = new KolenPollack(network, plan.FeedbackSeed, plan.KolenPollackDecay, config.Feedback.Scale, threads);
                 break;
             case TrainingAlgorithmKind.Dfa:
                 algorithm = PureDfa();
+                break;
+            case TrainingAlgorithmKind.Drtp:
+                projector = Project(plan.MainStep.Modules.Single());
+                algorithm = new DirectRandomTargetProjection(projector);
                 break;
             case TrainingAlgorithmKind.Modular:
                 algorithm = Modular();

@@ -41,7 +41,17 @@ namespace Dfa.Sim.Cost;
 /// <c>modular.boundaries</c> name. HYBRID (Han &amp; Yoo 2019): each convolutional block is a module, the fully connected
 /// blocks form one; priced in its steady state, after the warm-up steps (in which the convolutional blocks are idle and
 /// the step is cheaper, not priced here). FA has BP's tasks and counts; it reads its <c>B</c> where BP reads <c>W</c>
-/// (the same bytes) and stores <c>4·in·out</c> bytes of <c>B</c> for every Linear layer that passes an input gradient.
+/// (the same bytes) and stores <c>4·|W|</c> bytes of <c>B</c> for every Linear or Conv2d weight that passes an input
+/// gradient. Sign symmetry (USF, BRSF, FRSF) has BP's tasks plus a <c>make-feedback:B</c> per block that passes an
+/// error, waiting on nothing (it reads the weights the previous step left), which <c>input-grad:B</c> also waits on: a
+/// compare per weight for its sign, for brSF a fresh draw (<see cref="RandomDrawIntOps"/> integer operations) and a
+/// multiply per weight, for frSF a multiply and its stored magnitude read (<c>4·|W|</c> bytes stored; uSF and brSF store
+/// nothing). KOLEN_POLLACK has FA's tasks and storage plus an <c>update-feedback:B</c> after <c>update:B</c> (an add per
+/// weight, a multiply per weight with <c>kolen_pollack.decay</c> &gt; 0, <c>B</c> read and written, a parameter write
+/// per weight of <c>B</c>), and with decay a multiply per weight in every <c>update:B</c>; the next step's input
+/// gradient needs the new <c>B</c>, this step's does not. DRTP is one module like DFA whose projection carries the
+/// one-hot targets: it waits on nothing, and each hidden block's delta waits on that projection and its own forward
+/// only, so no hidden block waits for the output or for another block.
 /// HDFA: a BP step with probability <c>p</c>, else a DFA step whose update also mixes the two momenta,
 /// <c>u = γ·v_DFA + (1 − γ)·v_BP</c> (2 multiplies, 1 add and 4 bytes read per parameter); every expected number
 /// (time, critical path, energy, operations) is <c>p·BP + (1 − p)·DFA</c>. Frozen blocks (a prefix) run
@@ -120,6 +130,12 @@ public static class CostModel
     /// <summary>HDFA's momentum mix per parameter on a DFA step: the sum.</summary>
     public const int HdfaMixAddsPerParameter = 1;
 
+    /// <summary>
+    /// Integer operations per random draw of brSF's magnitudes: xoshiro256**'s ten (two multiplies, two rotations, a
+    /// shift, five exclusive ors; <c>Dfa.Core.Randomness.Rng.NextUInt64</c>) plus the shift that makes a uniform of it.
+    /// </summary>
+    public const int RandomDrawIntOps = 11;
+
     /// <summary>Prices one step of <paramref name="plan"/>'s method on its network at <paramref name="batch"/>.</summary>
     /// <param name="plan">The method on its network: its modules, frozen blocks and kinds of step.</param>
     /// <param name="batch">Samples per step.</param>
@@ -147,13 +163,13 @@ public static class CostModel
         }
 
         int frozen = plan.Frozen;
-        var step = new Context(network, frozen, batch, prices, optimizer);
+        var step = new Context(network, frozen, batch, prices, optimizer, plan.KolenPollackDecay);
 
         // Plans first: the feedback matrices are part of the working set, which decides the memory level every task reads from.
         TaskGraph[] graphs = [.. plan.Steps.Select(s => step.Graph(s, feedback))];
         bool prng = prices.Has(ProfileCapability.FeedbackPrng);
-        long storage = plan.Kind == TrainingAlgorithmKind.Fa
-            ? FaStorage(network.Blocks, frozen)
+        long storage = plan.MainStep.Backward != BackwardWeights.Transposed
+            ? BackwardStorage(plan.MainStep.Backward, network.Blocks, frozen)
             : graphs.Max(g => g.Plans.Sum(p => prng ? 0 : p.Prediction.Storage.MatrixBytes));
         bool adam = optimizer == OptimizerKind.Adam;
         double trainable = network.Blocks.Skip(frozen).Sum(b => (double)b.Parameters);
@@ -282,25 +298,46 @@ public static class CostModel
         _ => "parameter_write",
     };
 
-    /// <summary>FA's <c>B</c> bytes: <c>4·in·out</c> for each Linear layer that passes an input gradient (every trainable block but the lowest).</summary>
-    private static long FaStorage(IReadOnlyList<BlockSpec> blocks, int frozen)
+    /// <summary>The bytes of backward weights a chain rule (FA, sign symmetry, Kolen–Pollack) stores on <paramref name="plan"/>'s network; 0 for every other method.</summary>
+    public static long BackwardStorageBytes(MethodPlan plan)
     {
+        ArgumentNullException.ThrowIfNull(plan);
+        BackwardWeights backward = plan.MainStep.Backward;
+        return backward == BackwardWeights.Transposed ? 0 : BackwardStorage(backward, plan.Network.Blocks, plan.Frozen);
+    }
+
+    /// <summary>
+    /// The stored backward weights of a chain rule: <c>4·|W|</c> bytes for every Linear or Conv2d weight that passes an
+    /// error (the first priced layer of every trained block but the lowest) for FA's fixed <c>B</c>, frSF's magnitudes
+    /// and Kolen–Pollack's learned <c>B</c>; nothing for uSF and brSF, whose <c>B</c> is made from <c>W</c>'s signs (and
+    /// brSF's fresh draws) at every step.
+    /// </summary>
+    private static long BackwardStorage(BackwardWeights backward, IReadOnlyList<BlockSpec> blocks, int frozen)
+    {
+        if (backward is BackwardWeights.UniformSigns or BackwardWeights.RedrawnMagnitudeSigns)
+        {
+            return 0;
+        }
+
         long bytes = 0;
         for (int i = frozen + 1; i < blocks.Count; i++)
         {
-            LayerSpec first = blocks[i].PricedLayers.First();
-            if (first.Kind == LayerKind.Conv2d)
-            {
-                throw new DfaInputException($"backward_method FA: block {blocks[i].Name} is a convolution; FA passes errors back through Linear layers only");
-            }
-
-            if (first.Kind == LayerKind.Linear)
-            {
-                bytes += checked(4L * first.ForwardMacs);
-            }
+            bytes += checked(4L * BackwardWeightCount(blocks[i]));
         }
 
         return bytes;
+    }
+
+    /// <summary>The weights of a block's first priced layer (Linear or Conv2d; 0 for any other): the <c>W</c> a chain rule's <c>B</c> replaces.</summary>
+    private static long BackwardWeightCount(BlockSpec block)
+    {
+        LayerSpec first = block.PricedLayers.First();
+        return first.Kind switch
+        {
+            LayerKind.Linear => first.ForwardMacs,
+            LayerKind.Conv2d => (long)first.Conv!.OutChannels * first.Conv.Input.Channels * first.Conv.Kernel * first.Conv.Kernel,
+            _ => 0,
+        };
     }
 
     /// <summary>A task before scheduling: its phase, its work, the tasks it waits on.</summary>
@@ -309,8 +346,9 @@ public static class CostModel
     /// <summary>The tasks of one kind of step, in an order where every task follows those it waits on, and the plans they used.</summary>
     private sealed record TaskGraph(List<Node> Nodes, List<FeedbackPlan> Plans);
 
-    private sealed class Context(NetworkSpec network, int frozen, int batch, Prices prices, OptimizerKind optimizer)
+    private sealed class Context(NetworkSpec network, int frozen, int batch, Prices prices, OptimizerKind optimizer, double kpDecay)
     {
+        private readonly double _kpDecay = kpDecay;
         private readonly bool _inPlace = prices.Kind is ProfileKind.Neuromorphic or ProfileKind.Cim;
         private readonly bool _prng = prices.Has(ProfileCapability.FeedbackPrng);
         private readonly bool _adam = optimizer == OptimizerKind.Adam;
@@ -322,10 +360,31 @@ public static class CostModel
         /// <summary>Activations of a block's priced layers, and of the input for the first block.</summary>
         private double Activations(int i) => _blocks[i].Activations + (i == 0 ? network.Inputs : 0);
 
+        /// <summary>
+        /// Sign symmetry's <c>make-feedback:B</c>: the sign of each weight (a compare), brSF's draws (each
+        /// <see cref="RandomDrawIntOps"/> integer operations) and magnitude multiplies, frSF's stored magnitudes read;
+        /// <c>W</c> read and <c>B</c> written. Null for the other rules.
+        /// </summary>
+        private StepWork? SignFeedbackWork(BackwardWeights backward, double weights)
+        {
+            if (backward is not (BackwardWeights.UniformSigns or BackwardWeights.RedrawnMagnitudeSigns or BackwardWeights.FixedMagnitudeSigns))
+            {
+                return null;
+            }
+
+            var make = new StepWork("make-feedback");
+            make.Add(StepOp.Fp32Compare, weights);
+            make.Add(StepOp.Fp32Mul, backward == BackwardWeights.UniformSigns ? 0 : weights);
+            make.Add(StepOp.IntAdd, backward == BackwardWeights.RedrawnMagnitudeSigns ? RandomDrawIntOps * weights : 0);
+            make.Bytes = _inPlace ? 0 : (backward == BackwardWeights.FixedMagnitudeSigns ? 12 : 8) * weights;
+            return make;
+        }
+
         public TaskGraph Graph(StepPlan stepPlan, Func<FeedbackShape, FeedbackPlan>? feedback)
         {
             IReadOnlyList<BlockSpec> blocks = _blocks;
             bool mix = stepPlan.MixesMomenta;
+            BackwardWeights backward = stepPlan.Backward;
             double b = batch;
             var nodes = new List<Node>();
             var plans = new List<FeedbackPlan>();
@@ -358,7 +417,11 @@ public static class CostModel
                     prices.ThrowIfCannotRun(plan);
                     plans.Add(plan);
                     projection = Add(new Node(
-                        $"projection:{blocks[lo].Name}..{blocks[hi].Name}", blocks[hi].Name, "feedback", CostModel.FeedbackWork(plan, prices, _prng || _inPlace), [error]));
+                        $"projection:{blocks[lo].Name}..{blocks[hi].Name}",
+                        blocks[hi].Name,
+                        "feedback",
+                        CostModel.FeedbackWork(plan, prices, _prng || _inPlace),
+                        stepPlan.ProjectsTargets ? [] : [error]));
                 }
 
                 int nextError = -1;
@@ -371,7 +434,9 @@ public static class CostModel
                     delta.Add(StepOp.Fp32Mul, b * (i == blocks.Count - 1 ? 0 : block.FeedbackSize));
                     delta.Add(StepOp.Fp32Mac, b * block.InnerInputGradientMacs);
                     delta.Bytes = onChain ? WeightBytes(block) + (12 * b * Activations(i)) : 0;
-                    int d = Add(new Node($"delta:{block.Name}", block.Name, "backward", delta, [i == hi ? error : projection]));
+                    // DRTP's projection carries the targets: a block's delta needs only that and its own forward (f'(a)).
+                    int[] waits = i == hi ? [error] : stepPlan.ProjectsTargets ? [projection, i] : [projection];
+                    int d = Add(new Node($"delta:{block.Name}", block.Name, "backward", delta, waits));
 
                     var gradient = new StepWork("weight-grad");
                     gradient.Add(StepOp.Fp32Mac, b * block.WeightGradientMacs);
@@ -399,14 +464,36 @@ public static class CostModel
                         update.Bytes += WeightBytes(block);
                     }
 
+                    double weights = BackwardWeightCount(block);
+                    if (backward == BackwardWeights.Learned && _kpDecay > 0)
+                    {
+                        update.Add(StepOp.Fp32Mul, weights); // W ← (1 − λ)·W, fused into the optimizer's pass
+                    }
+
                     update.Add(StepOp.ParameterWrite, p);
-                    Add(new Node($"update:{block.Name}", block.Name, _adam ? "optimizer" : "update", update, [g]));
+                    int u = Add(new Node($"update:{block.Name}", block.Name, _adam ? "optimizer" : "update", update, [g]));
 
                     if (sendsDown)
                     {
                         var input = new StepWork("input-grad");
                         input.Add(StepOp.Fp32Mac, b * block.InputGradientMacs);
-                        nextError = Add(new Node($"input-grad:{block.Name}", block.Name, "backward", input, [d]));
+                        int[] inputWaits = [d];
+                        if (SignFeedbackWork(backward, weights) is { } make)
+                        {
+                            inputWaits = [d, Add(new Node($"make-feedback:{block.Name}", block.Name, "feedback", make, []))];
+                        }
+
+                        nextError = Add(new Node($"input-grad:{block.Name}", block.Name, "backward", input, inputWaits));
+                        if (backward == BackwardWeights.Learned)
+                        {
+                            // B ← (1 − λ)·(B + ΔW): W's change comes from the optimizer's pass; B is read and written once.
+                            var learn = new StepWork("update-feedback");
+                            learn.Add(StepOp.Fp32Add, weights);
+                            learn.Add(StepOp.Fp32Mul, _kpDecay > 0 ? weights : 0);
+                            learn.Add(StepOp.ParameterWrite, weights);
+                            learn.Bytes = _inPlace ? 0 : 8 * weights;
+                            Add(new Node($"update-feedback:{block.Name}", block.Name, _adam ? "optimizer" : "update", learn, [u]));
+                        }
                     }
                 }
 

@@ -7,7 +7,9 @@ namespace Dfa.Cli.Tests.Checkpoints;
 /// In-process companions of <see cref="KillAndResumeTests"/> for the state the child-process test does not reach: a run
 /// stopped after epoch 1 (<c>--set epochs=1</c>) and resumed with <c>--resume DIR --set epochs=3</c> must equal a
 /// 3-epoch run, for the hybrid's warm-up clock and split optimizer (the warm-up ends inside epoch 2), the optical
-/// backend's noise and drift stream, and HDFA's SGD form with BatchNorm running statistics.
+/// backend's noise and drift stream, HDFA's SGD form with BatchNorm running statistics, and every learning rule's state:
+/// FA's and frSF's matrices rebuilt from their seed, brSF's step count (it names the draws), Kolen–Pollack's learned
+/// <c>B</c> (saved), DRTP's projector, each with its alignment history.
 /// </summary>
 public sealed class ResumeAtEpochEndTests
 {
@@ -41,6 +43,15 @@ public sealed class ResumeAtEpochEndTests
     [TestCase("cnn", new string[0], TestName = "HybridWarmup")]
     [TestCase("mlp", new[] { "backward_method=DFA", "feedback.backend=optical", "feedback.optical.drift=0.02" }, TestName = "OpticalNoise")]
     [TestCase("mlp", new[] { "backward_method=HDFA", "optimizer_algorithm=SGD", "sgd.momentum=0.9", "use_BatchNorm1D=true", "hdfa.p=0.4" }, TestName = "HdfaSgdBatchNorm")]
+    [TestCase("cnn", new[] { "backward_method=FA" }, TestName = "FaThroughConvolutions")]
+    [TestCase("mlp", new[] { "backward_method=USF" }, TestName = "Usf")]
+    [TestCase("mlp", new[] { "backward_method=BRSF" }, TestName = "BrsfStepCount")]
+    [TestCase("cnn", new[] { "backward_method=BRSF" }, TestName = "BrsfCnn")]
+    [TestCase("mlp", new[] { "backward_method=FRSF", "sign_symmetry.init=pytorch" }, TestName = "Frsf")]
+    [TestCase("mlp", new[] { "backward_method=KOLEN_POLLACK", "kolen_pollack.decay=0.01" }, TestName = "KolenPollackB")]
+    [TestCase("cnn", new[] { "backward_method=KOLEN_POLLACK", "kolen_pollack.decay=0.01" }, TestName = "KolenPollackCnn")]
+    [TestCase("mlp", new[] { "backward_method=DRTP" }, TestName = "Drtp")]
+    [TestCase("cnn", new[] { "backward_method=DRTP", "model.activation=tanh", "feedback.backend=binary" }, TestName = "DrtpCnnBinary")]
     public void StoppedAfterEpoch1_ThenResumed_EqualsA3EpochRun(string model, string[] sets)
     {
         using var temp = new TempFolder();

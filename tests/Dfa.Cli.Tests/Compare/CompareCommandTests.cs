@@ -82,6 +82,41 @@ public sealed class CompareCommandTests
         Snapshot.Match(RoundedJson.View(json, 4, Timings)!);
     }
 
+    [Test]
+    public void Compare_Methods_TrainsEveryRule_WithItsAlignmentStoredWeightsAndCost()
+    {
+        using var temp = new TempFolder();
+        string config = temp.Combine("c.yaml");
+        File.WriteAllText(config, Config);
+        string outDir = temp.Combine("cmp");
+
+        CliResult result = CliRunner.Run(
+            "compare", "-c", config, "--out", outDir, "--methods", "all", "--backends", "dense", "--profiles", "cpu-avx512-2core", "--dir", RepoPaths.Combine("hardware-profiles"));
+
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.Error);
+        using JsonDocument doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "summary.json")));
+        Dictionary<string, JsonElement> members = doc.RootElement.GetProperty("members").EnumerateArray().ToDictionary(m => m.GetProperty("label").GetString()!);
+        Assert.That(members.Keys, Is.EqualTo(new[] { "bp", "fa", "usf", "brsf", "frsf", "kolen_pollack", "dfa-dense", "drtp" }));
+        foreach ((string label, JsonElement m) in members)
+        {
+            using JsonDocument run = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, label, "summary.json")));
+            Assert.That(run.RootElement.GetProperty("resolved_config").GetProperty("backward_method").GetString(), Is.EqualTo(label == "dfa-dense" ? "DFA" : label.ToUpperInvariant()));
+            Assert.That(m.GetProperty("costs").GetArrayLength(), Is.EqualTo(2), $"{label}: e = 5 and e = 1000");
+            Assert.That(m.GetProperty("alignment_final").ValueKind, Is.EqualTo(label == "bp" ? JsonValueKind.Null : JsonValueKind.Array), label);
+        }
+
+        // Stored backward weights: B for fc2 (24×32) and fc3 (5×24, at e = 1000 1000×24) for FA, frSF and KP; none for uSF, brSF.
+        foreach (string label in new[] { "fa", "frsf", "kolen_pollack" })
+        {
+            Assert.That(members[label].GetProperty("feedback_storage_bytes").GetInt64(), Is.EqualTo(4 * ((24 * 32) + (5 * 24))), label);
+            Assert.That(members[label].GetProperty("feedback_storage_bytes_e1000").GetInt64(), Is.EqualTo(4 * ((24 * 32) + (1000 * 24))), label);
+        }
+
+        Assert.That(members["usf"].GetProperty("feedback_storage_bytes").GetInt64(), Is.Zero);
+        Assert.That(members["drtp"].GetProperty("feedback_storage_bytes").GetInt64(), Is.EqualTo(4 * 5 * 56), "the dense backend's B, as DFA's");
+    }
+
+    [TestCase("--methods", "bp,backprop2", "--methods: unknown method 'backprop2'")]
     [TestCase("--backends", "dense,holographic", "unknown feedback backend 'holographic'")]
     [TestCase("--profiles", "cpu-avx512-2core,tpu-v9", "tpu-v9")]
     [TestCase("--hidden", "32,x", "--hidden")]

@@ -109,7 +109,8 @@ public sealed class ConfigCostTests
     }
 
     private static IEnumerable<string> ShippedMethodConfigs() =>
-        Directory.GetFiles(RepoPaths.Combine("configs", "cnn"), "*.yaml").Append(RepoPaths.Combine("configs", "mnist-fa-tanh.yaml")).Order(StringComparer.Ordinal);
+        new[] { "cnn", "rules", Path.Combine("cnn", "rules") }.SelectMany(d => Directory.GetFiles(RepoPaths.Combine("configs", d), "*.yaml"))
+            .Append(RepoPaths.Combine("configs", "mnist-fa-tanh.yaml")).Order(StringComparer.Ordinal);
 
     [TestCaseSource(nameof(ShippedMethodConfigs))]
     public void EveryShippedMethodConfig_PricesItsOwnNetwork_WithACriticalPathWithinTheStep(string path)
@@ -117,7 +118,7 @@ public sealed class ConfigCostTests
         TrainConfig config = ConfigLoader.Load(path);
         var prices = new Prices(ProfileCatalog.Open(RepoPaths.Combine("hardware-profiles")).Load(Profile));
         MethodCost cost = ConfigCosts.Price(config, path, config.BatchSize, prices, Registry);
-        Assert.That(cost.Method, Is.EqualTo(config.Algorithm.ToString().ToUpperInvariant()));
+        Assert.That(cost.Method, Is.EqualTo(MethodNames.Of(config.Algorithm)));
         Assert.That(cost.Frozen, Is.EqualTo(config.Freeze));
         Assert.That(cost.CriticalPathSeconds, Is.GreaterThan(0).And.LessThanOrEqualTo(cost.TimeSeconds * (1 + 1e-12)));
         Assert.That(ConfigCosts.Parameters(config), Is.EqualTo(Dfa.Core.Training.NetworkBuilder.Build(config, 784, 10, 1).ParameterCount));

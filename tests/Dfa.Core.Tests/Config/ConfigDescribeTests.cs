@@ -114,7 +114,9 @@ public sealed class ConfigDescribeTests
             Assert.That(d["init_from.blocks"], Is.EqualTo("[hidden1, 'hidden 2']"));
             Assert.That(d["checkpoint.enabled"], Is.EqualTo("true"));
             Assert.That(d["checkpoint.every_steps"], Is.EqualTo("0"));
-            Assert.That(d, Has.Count.EqualTo(74), "the active toy section's two keys in place of one null");
+            Assert.That(d["sign_symmetry.init"], Is.EqualTo("xavier"));
+            Assert.That(d["kolen_pollack.decay"], Is.EqualTo("0"));
+            Assert.That(d, Has.Count.EqualTo(76), "the active toy section's two keys in place of one null, and the two learning-rule keys");
         });
     }
 
@@ -122,7 +124,8 @@ public sealed class ConfigDescribeTests
     public void SupportedKeys_AreDescribesKeysWithEarlyStoppingSpelledOut()
     {
         IReadOnlyList<string> keys = ConfigLoader.SupportedKeys(ToySections.Schema);
-        Assert.That(keys, Has.Count.EqualTo(75));
+        Assert.That(keys, Has.Count.EqualTo(77));
+        Assert.That(keys, Does.Contain("kolen_pollack.decay"));
         Assert.That(keys, Does.Contain("checkpoint.every_steps"));
         Assert.That(keys, Does.Contain("logging.alignment_samples"));
         Assert.That(keys, Does.Contain("model.conv"));

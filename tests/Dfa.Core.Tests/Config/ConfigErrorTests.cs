@@ -117,7 +117,9 @@ public sealed class ConfigErrorTests
         AssertAt(Fail(yaml), line, column, problem);
     }
 
-    [TestCase("backward_method: Backprop", "unknown value 'Backprop', expected one of DFA, BP, FA, feedback_alignment, HYBRID, MODULAR, HDFA; did you mean 'BP'?")]
+    [TestCase("backward_method: Backprop", "unknown value 'Backprop', expected one of DFA, BP, FA, feedback_alignment, HYBRID, MODULAR, HDFA, USF, BRSF, FRSF, KOLEN_POLLACK, KP, DRTP; did you mean 'BP'?")]
+    [TestCase("backward_method: sign_symmetry", "did you mean 'USF'?")]
+    [TestCase("sign_symmetry: {init: he}", "sign_symmetry.init: unknown value 'he', expected one of xavier, pytorch")]
     [TestCase("backward_method: DFAA", "did you mean 'DFA'?")]
     [TestCase("optimizer_algorithm: adamw", "backward_method")]
     [TestCase("model: {activation: relu6}", "model.activation: unknown value 'relu6', expected one of relu, tanh")]
@@ -142,6 +144,13 @@ public sealed class ConfigErrorTests
     [TestCase("backward_method: fa", TrainingAlgorithmKind.Fa)]
     [TestCase("backward_method: feedback_alignment", TrainingAlgorithmKind.Fa)]
     [TestCase("backward_method: Feedback-Alignment", TrainingAlgorithmKind.Fa)]
+    [TestCase("backward_method: usf", TrainingAlgorithmKind.Usf)]
+    [TestCase("backward_method: brSF", TrainingAlgorithmKind.Brsf)]
+    [TestCase("backward_method: frSF", TrainingAlgorithmKind.Frsf)]
+    [TestCase("backward_method: KOLEN_POLLACK", TrainingAlgorithmKind.KolenPollack)]
+    [TestCase("backward_method: Kolen-Pollack", TrainingAlgorithmKind.KolenPollack)]
+    [TestCase("backward_method: kp", TrainingAlgorithmKind.KolenPollack)]
+    [TestCase("backward_method: drtp", TrainingAlgorithmKind.Drtp)]
     public void BackwardMethod_IsCaseInsensitive(string yaml, TrainingAlgorithmKind expected)
     {
         Assert.That(ConfigLoader.Parse(yaml, File).Algorithm, Is.EqualTo(expected));
@@ -154,6 +163,14 @@ public sealed class ConfigErrorTests
     public void Activation_AcceptsLeakyReluSpellings(string spelling)
     {
         Assert.That(ConfigLoader.Parse($"model: {{activation: {spelling}}}", File).Model.Activation, Is.EqualTo(ActivationKind.LeakyRelu));
+    }
+
+    [Test]
+    public void KolenPollackDecay_OutsideZeroToOne_IsAnErrorAtTheValue()
+    {
+        var e = Fail("backward_method: KP\nkolen_pollack:\n  decay: 1\n");
+        Assert.That(e.Message, Does.StartWith("run.yaml:3:10: kolen_pollack.decay"));
+        Assert.That(ConfigLoader.Parse("kolen_pollack: {decay: 0.5}", File).KolenPollack.Decay, Is.EqualTo(0.5));
     }
 
     [Test]

@@ -185,6 +185,50 @@ public sealed class Conv2dTests
         AssertWithin(dx.Span, dxExpected, dxAbs, o.Channels + (shape.Kernel * shape.Kernel) + 1, "dX");
     }
 
+    [TestCaseSource(nameof(Shapes))]
+    public void Backward_ThroughAnotherKernel_IsItsTransposedConvolution_WithBpsParameterGradients(Shape shape)
+    {
+        // Feedback alignment through a convolution: dX = col2im(Bᵀ·δ) with a fixed kernel B in place of W, checked against
+        // a direct double-precision transposed convolution with B; ∂W and ∂b stay the true ones, bit for bit.
+        Conv2d layer = Build(shape, 3);
+        Conv2d twin = Build(shape, 3);
+        Matrix b = GradientCheck.Gaussian(layer.Weight.Value.Rows, layer.Weight.Value.Cols, new Rng(9));
+        Matrix x = GradientCheck.Gaussian(shape.Batch, layer.InputSize, new Rng(4));
+        Matrix g = GradientCheck.Gaussian(shape.Batch, layer.OutputSize, new Rng(5));
+        layer.Forward(x, training: true);
+        twin.Forward(x, training: true);
+        Matrix dx = layer.Backward(g, needInputGradient: true, b)!;
+        twin.Backward(g, needInputGradient: true);
+
+        ImageShape o = layer.OutputShape;
+        double[] expected = new double[x.Length];
+        double[] magnitude = new double[x.Length];
+        for (int n = 0; n < shape.Batch; n++)
+        {
+            for (int oc = 0; oc < o.Channels; oc++)
+            {
+                for (int oh = 0; oh < o.Height; oh++)
+                {
+                    for (int ow = 0; ow < o.Width; ow++)
+                    {
+                        double delta = g[n, (((oc * o.Height) + oh) * o.Width) + ow];
+                        foreach ((int column, int input) in Taps(layer, oh, ow))
+                        {
+                            double d = delta * b[oc, column];
+                            expected[(n * layer.InputSize) + input] += d;
+                            magnitude[(n * layer.InputSize) + input] += Math.Abs(d);
+                        }
+                    }
+                }
+            }
+        }
+
+        AssertWithin(dx.Span, expected, magnitude, o.Channels + (shape.Kernel * shape.Kernel) + 1, "dX through B");
+        Assert.That(layer.Weight.Gradient.Data, Is.EqualTo(twin.Weight.Gradient.Data), "dW");
+        Assert.That(layer.Bias!.Gradient.Data, Is.EqualTo(twin.Bias!.Gradient.Data), "db");
+        Assert.That(() => layer.Backward(g, true, new Matrix(1, 1)), Throws.ArgumentException.With.Message.Contains("kernel"));
+    }
+
     [TestCase(1, 2, 5, 5, 3, 1, 1, true)]
     [TestCase(2, 3, 6, 5, 3, 2, 1, false)]
     [TestCase(1, 2, 4, 4, 1, 1, 0, true)]

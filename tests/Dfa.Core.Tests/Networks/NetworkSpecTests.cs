@@ -19,6 +19,8 @@ public sealed class NetworkSpecTests
         .. Directory.GetFiles(RepoPaths.Combine("configs", "cnn"), "*.yaml").Select(p => Path.Combine("cnn", Path.GetFileName(p))).Order(StringComparer.Ordinal),
         "mnist-bp-tanh.yaml",
         "mnist-fa-tanh.yaml",
+        .. Directory.GetFiles(RepoPaths.Combine("configs", "rules"), "*.yaml").Select(p => Path.Combine("rules", Path.GetFileName(p))).Order(StringComparer.Ordinal),
+        .. Directory.GetFiles(RepoPaths.Combine("configs", "cnn", "rules"), "*.yaml").Select(p => Path.Combine("cnn", "rules", Path.GetFileName(p))).Order(StringComparer.Ordinal),
     ];
 
     [TestCaseSource(nameof(ShippedConfigs))]

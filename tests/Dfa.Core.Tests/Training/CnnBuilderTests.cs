@@ -70,6 +70,28 @@ public sealed class CnnBuilderTests
         Assert.That(network.HiddenBlocks.Select(b => b.OutputSize), Is.EqualTo(new[] { 32 * 14 * 14, 64 * 7 * 7, 1024 }));
     }
 
+    /// <summary>
+    /// configs/cnn/rules: the same MNIST CNN and budget as configs/cnn/bp.yaml, differing only in the rule and its keys,
+    /// and for DRTP its tanh activations (ReLU diverged under DRTP; see the config's comment).
+    /// </summary>
+    [TestCase("fa.yaml", TrainingAlgorithmKind.Fa)]
+    [TestCase("usf.yaml", TrainingAlgorithmKind.Usf)]
+    [TestCase("brsf.yaml", TrainingAlgorithmKind.Brsf)]
+    [TestCase("frsf.yaml", TrainingAlgorithmKind.Frsf)]
+    [TestCase("kp.yaml", TrainingAlgorithmKind.KolenPollack)]
+    [TestCase("drtp.yaml", TrainingAlgorithmKind.Drtp)]
+    public void ShippedCnnRuleConfigs_TrainTheSameMnistCnnOnTheSameBudget(string file, TrainingAlgorithmKind algorithm)
+    {
+        TrainConfig config = ConfigLoader.Load(RepoPaths.Combine("configs", "cnn", "rules", file));
+        TrainConfig bp = ConfigLoader.Load(RepoPaths.Combine("configs", "cnn", "bp.yaml"));
+        string[] methodKeys = ["backward_method", "feedback", "sign_symmetry", "kolen_pollack", "output", .. algorithm == TrainingAlgorithmKind.Drtp ? new[] { "model.activation" } : []];
+        bool Shared(KeyValuePair<string, string> kv) => !methodKeys.Any(k => kv.Key == k || kv.Key.StartsWith(k + ".", StringComparison.Ordinal));
+
+        Assert.That(config.Algorithm, Is.EqualTo(algorithm));
+        Assert.That(ConfigLoader.Describe(config).Where(Shared), Is.EqualTo(ConfigLoader.Describe(bp).Where(Shared)));
+        Assert.That(config.Output, Is.EqualTo($"runs/cnn/rules/{Path.GetFileNameWithoutExtension(file)}"));
+    }
+
     [Test]
     public void Build_AvgPoolAndNoPool()
     {

@@ -28,7 +28,7 @@ public sealed class FeedbackAlignmentTests
         int[] labels = [0, 1, 2, 3, 0, 1, 2, 3];
 
         RunStep(bpNet, new Backpropagation(), inputs, labels);
-        RunStep(faNet, new FeedbackAlignment(faNet, linear => linear.Weight.Value), inputs, labels);
+        RunStep(faNet, new FeedbackAlignment(faNet, w => w.Value), inputs, labels);
 
         for (int i = 0; i < bpNet.Parameters.Count; i++)
         {
@@ -126,7 +126,7 @@ public sealed class FeedbackAlignmentTests
     {
         Network network = NetworkBuilder.Build(SmallConfig(4), inputs: 3, classes: 2, seed: 1);
         Linear output = (Linear)network.OutputBlock.Layers[0];
-        var fa = new FeedbackAlignment(network, linear => linear.Weight.Value);
+        var fa = new FeedbackAlignment(network, w => w.Value);
         float[] b = (float[])fa.FeedbackMatrices["fc2.weight"].Data.Clone();
 
         output.Weight.Value.Data[0] += 1f;

@@ -237,9 +237,77 @@ public sealed class CostModelScheduleTests
     }
 
     [Test]
-    public void Fa_ThroughAConvolution_IsAnInputError()
+    public void Fa_ThroughAConvolution_StoresAKernelBForEveryConvolutionThatPassesAnError()
     {
-        Assert.That(() => Price(Method(TrainingAlgorithmKind.Fa), NetworkSpec.From(Cnn(), 64, 4)), Throws.TypeOf<DfaInputException>().With.Message.Contains("conv2"));
+        // conv1 1→2 (8×8, pooled to 4×4), conv2 2→3 k3: 54 weights; hidden1 12→5: 60; output 5→4: 20.
+        NetworkSpec cnn = NetworkSpec.From(Cnn(), 64, 4);
+        MethodCost fa = Price(Method(TrainingAlgorithmKind.Fa), cnn, batch: 2);
+        MethodCost bp = Price(Method(TrainingAlgorithmKind.Bp), cnn, batch: 2);
+        Assert.That(fa.FeedbackStorageBytes, Is.EqualTo(4 * (54 + 60 + 20)));
+        Assert.That(fa.Operations, Is.EqualTo(bp.Operations));
+        Assert.That(fa.CriticalPathSeconds, Is.EqualTo(bp.CriticalPathSeconds));
+    }
+
+    [Test]
+    public void Drtp_HiddenBlocksWaitOnlyOnTheirOwnForwardAndTheTargetProjection()
+    {
+        // Projection of the targets (e=2 onto 3+3: 12 MACs) from t = 0. hidden1: forward 0–12, delta at 12 (1.5), gradient
+        // 12, update 30 → 55.5. hidden2: forward 12–21, delta 21–22.5, gradient 9, update 24 → 55.5. output: forward
+        // 21–27, delta 27, gradient 6, update 16 → 49. DFA's hidden deltas wait for the whole forward: 82.5.
+        MethodCost drtp = Price(Method(TrainingAlgorithmKind.Drtp));
+        StepSchedule s = drtp.Steps.Single();
+        ScheduledTask Task(string name) => s.Tasks.Single(t => t.Name == name);
+
+        Assert.That(Task("projection:hidden1..output").WaitsOn, Is.Empty);
+        Assert.That(Task("delta:hidden1").WaitsOn, Is.EqualTo(new[] { "projection:hidden1..output", "forward:hidden1" }));
+        Assert.That(Task("delta:hidden1").Start, Is.EqualTo(12 * Ns).Within(1e-6 * Ns));
+        Assert.That(Task("delta:hidden2").Start, Is.EqualTo(21 * Ns).Within(1e-6 * Ns));
+        Assert.That(Task("delta:output").WaitsOn, Is.EqualTo(new[] { "forward:output" }));
+        Assert.That(drtp.CriticalPathSeconds, Is.EqualTo(55.5 * Ns).Within(1e-6 * Ns));
+        Assert.That(drtp.Operations, Is.EqualTo(Price(Method(TrainingAlgorithmKind.Dfa)).Operations), "DFA's work, another schedule");
+        Assert.That(drtp.Method, Is.EqualTo("DRTP"));
+        Assert.That(drtp.Backend, Is.EqualTo("dense"));
+    }
+
+    [TestCase(TrainingAlgorithmKind.Usf, 0, 87.0)]
+    [TestCase(TrainingAlgorithmKind.Frsf, 60, 87.0)]
+    [TestCase(TrainingAlgorithmKind.Brsf, 0, 111.0)]
+    public void SignSymmetry_HasBpsChain_AndMakesItsFeedbackFromTheWeightsBesideTheForward(TrainingAlgorithmKind kind, long storage, double critical)
+    {
+        // make-feedback per block that passes an error (hidden2: 9 weights, output: 6), from t = 0: a compare per weight
+        // (0.5 ns); frSF and brSF also a multiply; brSF 11 integer operations per draw (0.5 ns each on this device).
+        // uSF: 4.5 and 3 ns, long done when the input gradients need them (BP's 87). brSF: hidden2's takes 9·13·0.5 =
+        // 58.5 ns, so input-grad:hidden2 starts at 58.5, not 34.5: 58.5 + 9 + delta 1.5 + gradient 12 + update 30 = 111.
+        MethodCost sign = Price(Method(kind));
+        MethodCost bp = Price(Method(TrainingAlgorithmKind.Bp));
+        StepSchedule s = sign.Steps.Single();
+        Assert.That(s.Tasks.Where(t => t.Name.StartsWith("make-feedback:", StringComparison.Ordinal)).Select(t => (t.Name, t.Start)),
+            Is.EqualTo(new[] { ("make-feedback:output", 0.0), ("make-feedback:hidden2", 0.0) }));
+        Assert.That(s.Tasks.Single(t => t.Name == "input-grad:hidden2").WaitsOn, Is.EqualTo(new[] { "delta:hidden2", "make-feedback:hidden2" }));
+        Assert.That(sign.CriticalPathSeconds, Is.EqualTo(critical * Ns).Within(1e-6 * Ns));
+        Assert.That(sign.FeedbackStorageBytes, Is.EqualTo(storage));
+        Assert.That(sign.Operations["fp32_compare"], Is.EqualTo(15));
+        Assert.That(sign.Operations.GetValueOrDefault("int_add"), Is.EqualTo(kind == TrainingAlgorithmKind.Brsf ? 11 * 15 : 0));
+        Assert.That(sign.Operations["fp32_mac"], Is.EqualTo(bp.Operations["fp32_mac"]));
+    }
+
+    [TestCase(0.0, 87.0)]
+    [TestCase(0.1, 93.0)]
+    public void KolenPollack_HasBpsChain_StoresB_AndUpdatesItAfterEachWeightsUpdate(double decay, double critical)
+    {
+        // update-feedback:B after update:B for hidden2 (9 adds, + 9 multiplies with decay) and output (6). With decay every
+        // update also scales its weights: hidden1's update takes 30 + 12·0.5 = 36 ns, so the critical path is 87 + 6.
+        MethodCost kp = Price(Method(TrainingAlgorithmKind.KolenPollack) with { KolenPollack = new KolenPollackConfig { Decay = decay } });
+        MethodCost bp = Price(Method(TrainingAlgorithmKind.Bp));
+        StepSchedule s = kp.Steps.Single();
+        Assert.That(s.Tasks.Single(t => t.Name == "update-feedback:hidden2").WaitsOn, Is.EqualTo(new[] { "update:hidden2" }));
+        Assert.That(s.Tasks.Any(t => t.Name == "update-feedback:hidden1"), Is.False, "the lowest layer passes no error, so has no B");
+        Assert.That(kp.CriticalPathSeconds, Is.EqualTo(critical * Ns).Within(1e-6 * Ns));
+        Assert.That(kp.FeedbackStorageBytes, Is.EqualTo(4 * (9 + 6)));
+        Assert.That(kp.Operations["fp32_add"], Is.EqualTo(bp.Operations.GetValueOrDefault("fp32_add") + 15));
+        Assert.That(kp.Operations.GetValueOrDefault("fp32_mul") - bp.Operations.GetValueOrDefault("fp32_mul"), Is.EqualTo(decay > 0 ? 15 + 27 : 0));
+        Assert.That(kp.Operations["parameter_write"], Is.EqualTo(bp.Operations["parameter_write"] + 15));
+        Assert.That(kp.Method, Is.EqualTo("KOLEN_POLLACK"));
     }
 
     [TestCase("freeze", "hidden2")]
@@ -259,14 +327,20 @@ public sealed class CostModelScheduleTests
     [TestCase(TrainingAlgorithmKind.Hybrid)]
     [TestCase(TrainingAlgorithmKind.Modular)]
     [TestCase(TrainingAlgorithmKind.Hdfa)]
+    [TestCase(TrainingAlgorithmKind.Usf)]
+    [TestCase(TrainingAlgorithmKind.Brsf)]
+    [TestCase(TrainingAlgorithmKind.Frsf)]
+    [TestCase(TrainingAlgorithmKind.KolenPollack)]
+    [TestCase(TrainingAlgorithmKind.Drtp)]
     public void EveryMethod_WithAndWithoutFrozenBlocks_HasACriticalPathNoLongerThanItsStep(TrainingAlgorithmKind kind)
     {
-        TrainConfig cnn = ConfigLoader.Parse("{}", "test", ["model.input_shape=[1, 8, 8]", "model.hidden=[5, 5]", .. kind == TrainingAlgorithmKind.Fa ? Array.Empty<string>() : ["model.conv=[2, 3]", "model.conv_kernel=3", "model.conv_padding=1"]]);
+        TrainConfig cnn = ConfigLoader.Parse("{}", "test", ["model.input_shape=[1, 8, 8]", "model.hidden=[5, 5]", "model.conv=[2, 3]", "model.conv_kernel=3", "model.conv_padding=1"]);
         NetworkSpec w = NetworkSpec.From(cnn, 64, 4);
         var toy = new Prices(ProfileLoader.Parse(Round.Replace("1.0e18", "1.0e10", StringComparison.Ordinal), "toy.yaml")); // memory-bound tasks
         foreach (string[] frozen in new[] { Array.Empty<string>(), [w.Blocks[0].Name] })
         {
-            MethodCost m = Price(Method(kind, boundaries: ["hidden2"], frozen: frozen), w, 16, OptimizerKind.Adam, toy);
+            TrainConfig method = Method(kind, boundaries: ["hidden2"], frozen: frozen) with { KolenPollack = new KolenPollackConfig { Decay = 0.01 } };
+            MethodCost m = Price(method, w, 16, OptimizerKind.Adam, toy);
             foreach (StepSchedule s in m.Steps)
             {
                 Assert.That(s.CriticalPathSeconds, Is.LessThanOrEqualTo(s.TimeSeconds * (1 + 1e-12)), $"{kind} {s.Label} frozen {frozen.Length}");
