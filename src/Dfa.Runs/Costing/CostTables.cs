@@ -13,11 +13,15 @@ namespace Dfa.Runs.Costing;
 /// </summary>
 public static class CostTables
 {
-    /// <summary>Every combination, in workload, e, profile, batch, backend order; combinations that cannot run are listed in <paramref name="skipped"/>.</summary>
+    /// <summary>
+    /// Every combination, in workload, e, profile, batch, backend order; combinations that cannot run are listed in
+    /// <paramref name="skipped"/>. Each step ends with <paramref name="optimizer"/>'s update (plain SGD unless told), so a
+    /// workload priced with a config's optimizer gives the config's numbers.
+    /// </summary>
     public static IReadOnlyList<MethodCost> Workloads(
         FeedbackBackendRegistry registry, ProfileCatalog catalog, IReadOnlyList<string> workloads, IReadOnlyList<int> outputs,
         IReadOnlyList<string> backends, IReadOnlyList<string> profiles, IReadOnlyList<int> batches, bool feedbackAtInput,
-        out IReadOnlyList<string> skipped)
+        out IReadOnlyList<string> skipped, OptimizerKind optimizer = OptimizerKind.Sgd)
     {
         IReadOnlyList<string> backendNames = backends.Contains("all") ? CostPlans.AllNames(registry) : backends;
         IReadOnlyList<string> profileNames = profiles.Contains("all") ? catalog.Names : profiles;
@@ -46,7 +50,7 @@ public static class CostTables
                                 continue;
                             }
 
-                            rows.Add(CostPlans.Price(b, workload, batch, p, registry));
+                            rows.Add(CostPlans.Price(b, workload, batch, p, registry, optimizer: optimizer));
                         }
                     }
                 }
