@@ -15,9 +15,8 @@ namespace Dfa.Cli.Commands;
 /// <summary>
 /// <c>dfa calibrate [--out FILE] [--threads N] [--seconds S] [--validate]</c>: measures this machine (peak FP32 GEMM
 /// rate, the MLP's GEMM efficiency, batch-1 efficiency, triad bandwidth per memory level; see <see cref="Calibrator"/>),
-/// writes them with their sources into a copy of the CPU profile template (every other field unchanged), atomically,
-/// into a new file (never a shipped profile; default the git-ignored <c>local/cpu-HOST.yaml</c>, see
-/// <see cref="CalibrationTarget"/>), and loads the result back to validate it. <c>--validate</c> then runs <c>dfa validate</c> on the written profile.
+/// writes them with their sources into a copy of the CPU profile template, atomically, into a new file (never a shipped
+/// profile: <see cref="CalibrationTarget"/>), and loads the result back to validate it. <c>--validate</c> then runs <c>dfa validate</c> on the written profile.
 /// <c>dfa validate [--profile FILE] [--threads N] [--seconds S]</c>: the cost model's predicted seconds per training
 /// step of the MNIST MLP at batch 128 (BP and dense DFA) against measured steps (see <see cref="StepValidation"/>).
 /// </summary>
@@ -52,16 +51,7 @@ internal static class CalibrateCommand
             double s = Seconds(parse.GetValue(seconds));
             int n = parse.GetValue(square);
             int mb = parse.GetValue(dramMb);
-            if (n is < 16 or > 8192)
-            {
-                throw new DfaInputException($"--square must be in [16, 8192], got {n}");
-            }
-
-            if (mb is < 1 or > 4096)
-            {
-                throw new DfaInputException($"--dram-array-mb must be in [1, 4096], got {mb}");
-            }
-
+            CalibrationOptions.CheckSizes(n, mb);
             string? folder = parse.GetValue(dir);
             string templatePath = parse.GetValue(template) ?? Path.Combine(ProfileFolder.Locate(folder), CpuProfile + ".yaml");
             string outPath = CalibrationTarget.Resolve(parse.GetValue(output), ProfileFolder.Locate(folder), parse.GetValue(overwrite));
@@ -115,9 +105,7 @@ internal static class CalibrateCommand
         };
         command.SetAction(parse =>
         {
-            string folder = ProfileFolder.Locate(parse.GetValue(dir));
-            string local = CalibrationTarget.DefaultPath(folder);
-            string path = parse.GetValue(profile) ?? (File.Exists(local) ? local : Path.Combine(folder, CpuProfile + ".yaml"));
+            string path = parse.GetValue(profile) ?? CalibrationTarget.ProfileToValidate(ProfileFolder.Locate(parse.GetValue(dir)), CpuProfile);
             RunValidation(new Prices(ProfileLoader.Load(path)), Threads(parse.GetValue(threads)), Seconds(parse.GetValue(seconds)), registry, console);
             return ExitCodes.Success;
         });

@@ -40,8 +40,7 @@ internal static class TrainCommand
                 parse.GetValue(set) ?? [],
                 parse.GetValue(data),
                 parse.GetValue(backend),
-                parse.GetValue(resume),
-                parse.GetValue(overwrite));
+                parse.GetValue(resume), parse.GetValue(overwrite));
             // Run off the invocation thread so System.CommandLine's Ctrl-C handler is installed and can cancel the token;
             // the trainer then stops after the current step.
             return Task.Run(() => Execute(request, registry, console, cancellationToken), CancellationToken.None);
@@ -70,11 +69,7 @@ internal static class TrainCommand
 
         TrainConfig config = resume?.Config ?? ConfigLoader.Load(request.ConfigPath!, overrides, registry.Schema);
         string configLabel = request.ConfigPath ?? resume!.ConfigLabel;
-        if (resume is null && (request.OutputFolder ?? config.Output) is { } target)
-        {
-            RunFolders.CheckTarget(target, request.OutputFolder is null ? "output (from the config)" : "--out");
-        }
-
+        RunFolders.CheckTarget(resume is null ? request.OutputFolder ?? config.Output : null, request.OutputFolder is null ? "output (from the config)" : "--out");
         if (TrainingSetup.UsesFeedbackBackend(config))
         {
             _ = registry.Get(config.Feedback.Backend);
@@ -91,16 +86,12 @@ internal static class TrainCommand
         string outPath = request.Resume ?? request.OutputFolder ?? config.Output
             ?? Path.Combine("runs", $"{DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}-{setup.Algorithm.Name.ToLowerInvariant()}");
         OutputFolder folder = OutputFolder.Claim(outPath);
-        if (resume is null && !request.Overwrite && RunFolders.SetAside(folder.Path) is { } previous)
-        {
-            console.MarkupLine($"[grey]the previous run's outputs in {Markup.Escape(outPath)} were moved into {Markup.Escape(previous)}/ (--overwrite replaces them)[/]");
-        }
-
+        string? previous = resume is null && !request.Overwrite ? RunFolders.SetAside(folder.Path) : null;
         var view = new TrainingConsole(console, config.Verbose, validation is not null);
         RunOutcome? outcome = null;
         try
         {
-            console.MarkupLine($"[bold]dfa train[/] {Markup.Escape(configLabel)} → {Markup.Escape(folder.Path)}");
+            console.MarkupLine($"[bold]dfa train[/] {Markup.Escape(configLabel)} → {Markup.Escape(folder.Path)}" + (previous is null ? "" : $" [grey](the previous run's outputs there were moved into {previous}/; --overwrite replaces them)[/]"));
             if (progress is not null)
             {
                 console.MarkupLine($"  resuming at step {progress.Steps} (epoch {progress.Epoch + 1}, batch {progress.Batch}; {progress.Epochs.Count} epochs done)");

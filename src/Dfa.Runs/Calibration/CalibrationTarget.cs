@@ -31,6 +31,13 @@ public static class CalibrationTarget
     public static string DefaultPath(string profilesFolder) =>
         Path.Combine(profilesFolder, LocalFolder, HostProfileName(Environment.MachineName) + ".yaml");
 
+    /// <summary>This host's calibrated profile if <c>dfa calibrate</c> wrote one, else the shipped <paramref name="shipped"/>.</summary>
+    public static string ProfileToValidate(string profilesFolder, string shipped)
+    {
+        string local = DefaultPath(profilesFolder);
+        return File.Exists(local) ? local : Path.Combine(profilesFolder, shipped + ".yaml");
+    }
+
     /// <summary>
     /// The file calibrate may write: <paramref name="requested"/> (or the default), refused with one line when it is a
     /// shipped profile (a file directly in <paramref name="profilesFolder"/>), or an existing file the user named

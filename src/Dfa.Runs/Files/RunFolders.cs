@@ -33,12 +33,16 @@ public static class RunFolders
     /// Refuses (one line) a folder a new run must not write into: an existing file, or a non-empty folder that is
     /// not a Dfa run folder. Call before the folder is claimed.
     /// </summary>
-    /// <param name="path">The output folder as the user gave it.</param>
+    /// <param name="path">The output folder as the user gave it (null: nothing to check).</param>
     /// <param name="option">How the user named it (e.g. <c>--out</c>), for the message.</param>
     /// <exception cref="DfaInputException">The folder is not one a run may write into.</exception>
-    public static void CheckTarget(string path, string option)
+    public static void CheckTarget(string? path, string option)
     {
-        ArgumentNullException.ThrowIfNull(path);
+        if (path is null)
+        {
+            return;
+        }
+
         string full = Path.GetFullPath(path);
         if (!Directory.Exists(full) || !Directory.EnumerateFileSystemEntries(full).Any() || IsRunFolder(full))
         {
