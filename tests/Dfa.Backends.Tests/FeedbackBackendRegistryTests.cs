@@ -65,5 +65,8 @@ public sealed class FeedbackBackendRegistryTests
 
         public FeedbackPrediction Predict(FeedbackShape shape, FeedbackConfig options, int batch) =>
             throw new NotSupportedException();
+
+        public ICountingReference CreateCountingReference(FeedbackShape shape, FeedbackConfig options, ulong seed) =>
+            throw new NotSupportedException();
     }
 }

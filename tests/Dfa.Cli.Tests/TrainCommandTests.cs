@@ -265,19 +265,61 @@ public sealed class TrainCommandTests
     }
 
     [Test]
-    public void Train_IntoAReusedFolder_ReplacesThePreviousResults()
+    public void Train_IntoAPreviousRunsFolder_MovesItsOutputsAside_AndOverwriteReplacesThem()
     {
         using var temp = new TempFolder();
         string config = Write(temp, "c.yaml", SyntheticConfig);
         string run = temp.Combine("run");
         Assert.That(CliRunner.Run("train", "-c", config, "-o", run).ExitCode, Is.EqualTo(0));
+        string[] first = File.ReadAllLines(Path.Combine(run, "metrics.csv"));
+        File.WriteAllText(Path.Combine(run, "notes.txt"), "mine");
 
         CliResult second = CliRunner.Run("train", "-c", config, "-o", run, "--set", "epochs=1");
 
         Assert.That(second.ExitCode, Is.EqualTo(0), second.Error);
+        Assert.That(second.Output, Does.Contain("moved into previous-1/"));
         Assert.That(File.ReadAllLines(Path.Combine(run, "metrics.csv")), Has.Length.EqualTo(2));
-        using JsonDocument summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "summary.json")));
-        Assert.That(summary.RootElement.GetProperty("epochs").GetInt32(), Is.EqualTo(1));
+        using (JsonDocument summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "summary.json"))))
+        {
+            Assert.That(summary.RootElement.GetProperty("epochs").GetInt32(), Is.EqualTo(1));
+        }
+
+        string previous = Path.Combine(run, "previous-1");
+        Assert.That(File.ReadAllLines(Path.Combine(previous, "metrics.csv")), Is.EqualTo(first), "the first run's metrics, kept");
+        foreach (string kept in new[] { "summary.json", "weights.bin", "loss.png" })
+        {
+            Assert.That(File.Exists(Path.Combine(previous, kept)), kept);
+        }
+
+        Assert.That(Directory.EnumerateFiles(previous, "events.out.tfevents.*").Count(), Is.EqualTo(1));
+        Assert.That(Directory.EnumerateFiles(run, "events.out.tfevents.*").Count(), Is.EqualTo(1), "only the new run's event file beside its metrics");
+        Assert.That(File.ReadAllText(Path.Combine(run, "notes.txt")), Is.EqualTo("mine"));
+
+        CliResult third = CliRunner.Run("train", "-c", config, "-o", run, "--set", "epochs=2", "--overwrite");
+
+        Assert.That(third.ExitCode, Is.EqualTo(0), third.Error);
+        Assert.That(File.ReadAllLines(Path.Combine(run, "metrics.csv")), Has.Length.EqualTo(3));
+        Assert.That(Directory.Exists(Path.Combine(run, "previous-2")), Is.False, "--overwrite replaces instead");
+        Assert.That(File.ReadAllLines(Path.Combine(previous, "metrics.csv")), Is.EqualTo(first));
+    }
+
+    [Test]
+    public void Train_IntoANonEmptyFolderThatIsNoRunFolder_IsRefused_AndTouchesNothing()
+    {
+        using var temp = new TempFolder();
+        string config = Write(temp, "c.yaml", SyntheticConfig);
+        string work = temp.Combine("work");
+        Directory.CreateDirectory(work);
+        File.WriteAllText(Path.Combine(work, "thesis.tex"), "chapter 1");
+
+        CliResult result = CliRunner.Run("train", "-c", config, "-o", work);
+        CliResult viaConfig = CliRunner.Run("train", "-c", config, "--set", $"output={work}");
+
+        Assert.That(result.ExitCode, Is.EqualTo(2), result.Error);
+        Assert.That(result.ErrorLines.Single(), Does.Contain("is a non-empty folder that is not a Dfa run folder"));
+        Assert.That(viaConfig.ExitCode, Is.EqualTo(2), viaConfig.Error);
+        Assert.That(viaConfig.ErrorLines.Single(), Does.Contain("output (from the config)"));
+        Assert.That(Directory.EnumerateFileSystemEntries(work).Select(Path.GetFileName), Is.EqualTo(new[] { "thesis.tex" }));
     }
 
     [Test]

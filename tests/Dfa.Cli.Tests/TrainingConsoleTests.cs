@@ -34,9 +34,10 @@ public sealed class TrainingConsoleTests
         using var temp = new TempFolder();
         string run = temp.Combine("run");
 
-        // The atomic writer's temporary file name is taken by a folder, so the first metrics.csv write fails while the
-        // epoch's progress display is live.
+        // A previous run's folder (so the new run may write into it) whose atomic writer's temporary file name is taken by
+        // a folder, so the first metrics.csv write fails while the epoch's progress display is live.
         Directory.CreateDirectory(Path.Combine(run, $".metrics.csv.{Environment.ProcessId}.tmp"));
+        File.WriteAllText(Path.Combine(run, "metrics.csv"), "epoch\n");
         (int code, _, string error) = RunInteractive(temp);
 
         Assert.That(code, Is.EqualTo(1));

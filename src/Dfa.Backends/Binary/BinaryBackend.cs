@@ -34,11 +34,14 @@ public sealed class BinaryBackend : IFeedbackBackend
         return new BinaryProjector(shape, binary.Error, binary.Threshold, options.Scale, seed, threads);
     }
 
+    public ICountingReference CreateCountingReference(FeedbackShape shape, FeedbackConfig options, ulong seed) =>
+        new BinaryCountingReference(shape, Validate(options), options.Scale, seed);
+
     /// <summary>
     /// Closed-form storage and work (an independent restatement of what <see cref="BinaryProjector"/> counts).
     /// Float path, per layer: <c>b·e·n</c> fp32 adds, <c>b·n</c> fp32 multiplies, <c>64·e·⌈n/64⌉</c> feedback bits,
     /// <c>4·b·e</c> error bytes, <c>4·b·n</c> signal bytes. Ternary path, once per call: <c>2·b·e</c> fp32 compares,
-    /// <c>b·e</c> int adds, <c>4·b·e</c> error bytes; per layer, with <c>w = ⌈e/64⌉</c>: <c>2·b·n·w</c> popcounts,
+    /// <c>b·e</c> fp32 adds, <c>2·b·e</c> int adds, <c>2·b</c> fp32 multiplies, <c>4·b·e</c> error bytes; per layer, with <c>w = ⌈e/64⌉</c>: <c>2·b·n·w</c> popcounts,
     /// <c>b·n·(2w + 2)</c> int adds, <c>b·(n + 1)</c> fp32 multiplies, <c>64·n·w</c> feedback bits,
     /// <c>16·b·w</c> error bytes (the packed P and N), <c>4·b·n</c> signal bytes.
     /// </summary>
@@ -65,9 +68,10 @@ public sealed class BinaryBackend : IFeedbackBackend
         {
             long w = (e + 63) / 64;
             perCall.Add(HardwareAction.Fp32Compare, checked(2 * b * e));
-            perCall.Add(HardwareAction.Int32Add, checked((b * e) + (b * total * ((2 * w) + 2))));
+            perCall.Add(HardwareAction.Fp32Add, checked(b * e));
+            perCall.Add(HardwareAction.Int32Add, checked((2 * b * e) + (b * total * ((2 * w) + 2))));
             perCall.Add(HardwareAction.Popcount64, checked(2 * b * total * w));
-            perCall.Add(HardwareAction.Fp32Multiply, checked(b * (total + layers)));
+            perCall.Add(HardwareAction.Fp32Multiply, checked((2 * b) + (b * (total + layers))));
             perCall.Add(HardwareAction.FeedbackBitsRead, checked(64 * w * total));
             perCall.Add(HardwareAction.ErrorBytesRead, checked((4 * b * e) + (16 * b * w * layers)));
             perCall.Add(HardwareAction.SignalBytesWritten, checked(4 * b * total));

@@ -28,9 +28,11 @@ namespace Dfa.Backends.Binary;
 /// <c>t ∈ {−1, 0, 1}^e</c> and <c>α</c>, packed into bitsets P = {i: t_i = +1} and N = {i: t_i = −1} of
 /// <c>w = ⌈e/64⌉</c> words. Column-packed: neuron j holds <c>β_j</c> in w ulongs, <c>β_ij = 1</c> where
 /// <c>σ_ij = −1</c>. Then <c>S[b, j] = (s·α_b) · ((|P| − |N|) − 2·(popcnt(P ∧ β_j) − popcnt(N ∧ β_j)))</c>
-/// (<see cref="PopcountKernel"/>). Counted once per call: <c>2·b·e</c> fp32 compares (the max pass and the threshold
-/// pass of ternarising; the sign test and the α mean over kept components are data-dependent and not counted),
-/// <c>b·e</c> int adds (<c>|P| − |N| = Σ t_i</c>), <c>4·b·e</c> error bytes read. Per layer: <c>2·b·n·w</c>
+/// (<see cref="PopcountKernel"/>). Counted once per call, as work fixed per component (a kept component adds its
+/// magnitude, a dropped one adds 0): <c>2·b·e</c> fp32 compares (the max pass and the threshold pass of ternarising),
+/// <c>b·e</c> fp32 adds (α's sum), <c>2·b·e</c> int adds (the kept count and <c>|P| − |N| = Σ t_i</c>), <c>2·b</c>
+/// fp32 multiplies (the cut <c>threshold·max</c> and the division <c>α = sum/kept</c>), <c>4·b·e</c> error bytes
+/// read. Per layer: <c>2·b·n·w</c>
 /// popcounts, <c>b·n·(2w + 2)</c> int adds, <c>b·(n + 1)</c> fp32 multiplies (<c>s·α_b</c> once per sample, then one
 /// per output), <c>64·n·w</c> feedback bits read, <c>16·b·w</c> error bytes read (P and N), <c>4·b·n</c> signal
 /// bytes written.
@@ -40,6 +42,7 @@ namespace Dfa.Backends.Binary;
 /// layer row-packed, <c>n_l·(64·⌈e/64⌉ − e)</c> column-packed. So a binary projector stores a dense one's bits / 32
 /// plus padding.
 /// </para>
+/// <para><see cref="BinaryCountingReference"/> performs all of the counted work in scalar loops, counting as it goes.</para>
 /// </summary>
 public sealed unsafe class BinaryProjector : IFeedbackProjector
 {
@@ -252,7 +255,9 @@ public sealed unsafe class BinaryProjector : IFeedbackProjector
         }
 
         Counts.Add(HardwareAction.Fp32Compare, 2L * batch * e);
-        Counts.Add(HardwareAction.Int32Add, (long)batch * e);
+        Counts.Add(HardwareAction.Fp32Add, (long)batch * e);
+        Counts.Add(HardwareAction.Int32Add, 2L * batch * e);
+        Counts.Add(HardwareAction.Fp32Multiply, 2L * batch);
         Counts.Add(HardwareAction.ErrorBytesRead, 4L * batch * e);
         for (int l = 0; l < _bits.Length; l++)
         {

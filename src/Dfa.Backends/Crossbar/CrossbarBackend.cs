@@ -65,6 +65,18 @@ public sealed class CrossbarBackend : IFeedbackBackend
         return new CrossbarProjector(shape, o, options.Init, options.Scale, seed, threads);
     }
 
+    public ICountingReference CreateCountingReference(FeedbackShape shape, FeedbackConfig options, ulong seed)
+    {
+        ArgumentNullException.ThrowIfNull(shape);
+        CrossbarOptions o = CrossbarOptions.Resolve(options);
+        if (new CrossbarGeometry(shape, o).Infeasible is { } why)
+        {
+            throw new DfaInputException($"the crossbar backend cannot hold B for {shape} on the configured chip: {why}");
+        }
+
+        return new CrossbarCountingReference(shape, o, options, seed);
+    }
+
     /// <summary>Closed-form storage and work of <see cref="CrossbarGeometry"/> (what <see cref="CrossbarProjector"/> counts).</summary>
     public FeedbackPrediction Predict(FeedbackShape shape, FeedbackConfig options, int batch)
     {

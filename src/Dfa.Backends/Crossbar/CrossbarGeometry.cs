@@ -40,7 +40,10 @@ internal sealed record CrossbarGeometry(FeedbackShape Shape, CrossbarOptions Opt
         return new FeedbackStorage(layout, 0, 0, 0, checked(Tiles * (Options.DriftCompensation ? 8 : 4)));
     }
 
-    /// <summary>One read of every array with an all-ones input (drift compensation), as <paramref name="into"/> counts it.</summary>
+    /// <summary>
+    /// One read of every array with an all-ones input (drift compensation), as <paramref name="into"/> counts it: the
+    /// activations, cell reads and conversions, and one add per ADC output into its tile's sum.
+    /// </summary>
     public void AddCalibrationRead(ActionCounts into)
     {
         long e = Shape.ErrorSize;
@@ -50,7 +53,6 @@ internal sealed record CrossbarGeometry(FeedbackShape Shape, CrossbarOptions Opt
         into.Add(HardwareAction.DacConversions, checked(e * ColTilesTotal));
         into.Add(HardwareAction.AdcConversions, checked(RowTiles * n));
         into.Add(HardwareAction.Fp32Add, checked(RowTiles * n));
-        into.Add(HardwareAction.Fp32Multiply, Tiles);
     }
 
     /// <summary>The work of one projection of <paramref name="batch"/> samples (see <see cref="CrossbarProjector"/>).</summary>
@@ -61,7 +63,7 @@ internal sealed record CrossbarGeometry(FeedbackShape Shape, CrossbarOptions Opt
         long n = Shape.TotalLayerSize;
         var c = new ActionCounts();
         c.Add(HardwareAction.Fp32Compare, checked(b * e));
-        c.Add(HardwareAction.Fp32Multiply, checked((b * e) + (b * RowTiles * n) + (b * n)));
+        c.Add(HardwareAction.Fp32Multiply, checked(b + (b * e) + (b * RowTiles * n) + (b * n) + (Options.DriftCompensation ? 2 * Tiles : 0)));
         c.Add(HardwareAction.ErrorBytesRead, checked(4 * b * e));
         c.Add(HardwareAction.ArrayActivations, checked(b * Tiles));
         c.Add(HardwareAction.AnalogCellReads, checked(2 * b * e * n));

@@ -52,9 +52,11 @@ namespace Dfa.Backends.Crossbar;
 /// batch b, with <c>N = Σ n_l</c>, <c>T_r</c> row tiles and <c>T_c = Σ_l T_c,l</c> column tiles
 /// (<see cref="CrossbarGeometry"/>): <c>b·Σ_l T_r·T_c,l</c> array activations, <c>2·b·e·N</c> analog cell reads,
 /// <c>b·e·T_c</c> DAC conversions (each row tile's rows drive every array of its row), <c>b·T_r·N</c> ADC conversions;
-/// digital: <c>b·e</c> compares (max |e|) and <c>b·e</c> multiplies (e/s), per ADC output one multiply (c_t·w_t) and one
-/// add (accumulate), <c>b·N</c> multiplies by s; <c>4·b·e</c> error bytes read, <c>4·b·N</c> signal bytes written. With
-/// compensation, one all-ones read of every array per call (<see cref="CrossbarGeometry.AddCalibrationRead"/>).
+/// digital: <c>b·e</c> compares (max |e|), <c>b</c> reciprocals 1/s and <c>b·e</c> multiplies (e/s), per ADC output one
+/// multiply (c_t·w_t) and one add (accumulate), <c>b·N</c> multiplies by s; <c>4·b·e</c> error bytes read,
+/// <c>4·b·N</c> signal bytes written. With compensation, one all-ones read of every array per call
+/// (<see cref="CrossbarGeometry.AddCalibrationRead"/>) and per tile a division and a multiply for <c>c_t·w_t</c>
+/// (divisions are counted as multiplies). <see cref="CrossbarCountingReference"/> performs and counts all of it.
 /// Setup: <c>2·e·N</c> cells programmed, <c>e·N</c> compares and multiplies for the mapping, and the reference read.
 /// No feedback bits are read: the matrix is the arrays.</para>
 /// <para><b>Determinism.</b> Programming, faults and drift exponents come from sequential streams of the seed; read noise
@@ -173,6 +175,30 @@ public sealed class CrossbarProjector : IFeedbackProjector, IResumable
 
     /// <summary>Device age (s) at the next projection.</summary>
     public double NextReadAgeSeconds => Age(_calls);
+
+    /// <summary>The simulated arrays a counting reference reads (<see cref="CrossbarCountingReference"/>): the clock.</summary>
+    internal double LogAgeAt(long call) => LogAge(call);
+
+    /// <summary>Evaluates every cell at <c>ln(t/t₀) = <paramref name="logT"/></c> (the device's physics; counts nothing).</summary>
+    internal void EvaluateAt(double logT) => Refresh(logT);
+
+    /// <summary>Layer <paramref name="layer"/>'s <c>(G⁺ − G⁻)/ΔG</c> at the last evaluated age (double, and as float), e × n.</summary>
+    internal (double[] Weights, float[] WeightsFloat) CellDifferences(int layer) => (_layers[layer].W, _layers[layer].WFloat!);
+
+    /// <summary>Layer <paramref name="layer"/>'s read-noise variance per weight, in ΔG² units (empty without read noise).</summary>
+    internal float[] ReadVariance(int layer) => _layers[layer].S;
+
+    /// <summary>The ADC's output for a column current (identity when <c>adc_bits = 0</c>).</summary>
+    internal float Convert(float y) => Adc(y);
+
+    /// <summary>The DAC's level for a normalised input (identity when <c>dac_bits = 0</c>).</summary>
+    internal float Drive(float v) => Dac(v);
+
+    internal const ulong ReadDomain = DomainRead;
+
+    internal const ulong CalibrationDomain = DomainCalibration;
+
+    internal const double RefreshStep = RefreshLogStep;
 
     public void SaveState(ResumeState state, string prefix)
     {

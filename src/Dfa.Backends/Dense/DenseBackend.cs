@@ -18,6 +18,9 @@ public sealed class DenseBackend : IFeedbackBackend
         return new DenseProjector(shape, options.Init, options.Scale, seed, threads);
     }
 
+    public ICountingReference CreateCountingReference(FeedbackShape shape, FeedbackConfig options, ulong seed) =>
+        new DenseCountingReference(shape, options, seed);
+
     public FeedbackPrediction Predict(FeedbackShape shape, FeedbackConfig options, int batch)
     {
         ArgumentNullException.ThrowIfNull(shape);

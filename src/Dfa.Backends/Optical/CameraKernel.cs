@@ -205,7 +205,13 @@ internal readonly record struct CameraModel(double Exposure, double FullWell, do
     public double FullScale(int lit) => Math.Max(lit, 1) / Exposure;
 
     /// <summary>The intensity the camera reports for <paramref name="intensity"/>, with standard normal <paramref name="z"/> for its noise.</summary>
-    public double Apply(double intensity, int lit, double drift, float z)
+    public double Apply(double intensity, int lit, double drift, float z) => Level(intensity, lit, drift, z) * FullScale(lit);
+
+    /// <summary>
+    /// What the device gives for <paramref name="intensity"/>: the pixel's level as a fraction of full scale after drift,
+    /// shot and read noise and the ADC (a digital number over its maximum); the host multiplies it by the full scale.
+    /// </summary>
+    public double Level(double intensity, int lit, double drift, float z)
     {
         double fullScale = FullScale(lit);
         double v = (1 + drift) * intensity / fullScale;
@@ -221,6 +227,6 @@ internal readonly record struct CameraModel(double Exposure, double FullWell, do
             v = Math.Clamp(Math.Round(v * AdcMax), 0, AdcMax) / AdcMax;
         }
 
-        return v * fullScale;
+        return v;
     }
 }

@@ -1,3 +1,4 @@
+using Dfa.Backends.Encoding;
 using Dfa.Core;
 using Dfa.Core.Config;
 using Dfa.Core.Config.Schema;
@@ -62,6 +63,9 @@ public sealed class OpticalBackend : IFeedbackBackend
         return new OpticalProjector(OpticalGeometry.Create(shape, options), seed, threads);
     }
 
+    public ICountingReference CreateCountingReference(FeedbackShape shape, FeedbackConfig options, ulong seed) =>
+        new OpticalCountingReference(OpticalGeometry.Create(shape, options), seed);
+
     /// <summary>Closed-form storage and work (see <see cref="OpticalProjector"/> for the definitions).</summary>
     public FeedbackPrediction Predict(FeedbackShape shape, FeedbackConfig options, int batch)
     {
@@ -81,15 +85,17 @@ public sealed class OpticalBackend : IFeedbackBackend
         setup.Add(HardwareAction.MirrorPixelsWritten, checked(cal * tout * (Math.Min(e, g.Capacity) + a)));
         setup.Add(HardwareAction.CameraPixelsRead, checked(cal * n));
         setup.Add(HardwareAction.Fp32Add, checked(cal * n));
-        setup.Add(HardwareAction.Fp32Multiply, n);
+        setup.Add(HardwareAction.Fp32Multiply, checked((cal * n) + n));
 
         var perCall = new ActionCounts();
         perCall.Add(HardwareAction.OpticalFrames, checked(4 * b * tin * tout));
         perCall.Add(HardwareAction.MirrorPixelsWritten, checked(4 * b * tout * (e + (tin * a))));
         perCall.Add(HardwareAction.CameraPixelsRead, checked(4 * b * tin * n));
         perCall.Add(HardwareAction.Fp32Compare, checked(2 * b * e));
+        perCall.Add(HardwareAction.Int32Add, checked(b * e));
         perCall.Add(HardwareAction.Fp32Add, checked((b * e) + (6 * b * tin * n)));
-        perCall.Add(HardwareAction.Fp32Multiply, checked((8 * b * tin * n) + n + (b * n)));
+        long scales = g.Options.TernaryScale == TernaryScale.PerSign ? 2 : 1;
+        perCall.Add(HardwareAction.Fp32Multiply, checked((b * (1 + scales)) + (8 * b * tin * n) + n + (b * n)));
         perCall.Add(HardwareAction.ErrorBytesRead, checked(4 * b * e));
         perCall.Add(HardwareAction.SignalBytesWritten, checked(4 * b * n));
         return new FeedbackPrediction(new FeedbackStorage(Layout, 0, 0, 0, checked(4 * n)), setup, perCall, FeedbackPrecision.Analog);

@@ -63,13 +63,16 @@ namespace Dfa.Backends.Optical;
 /// <c>Rng.Derive(seed, "optical/drift/c")</c>, frames ordered by (output tile, input tile, sample, kind). Column
 /// blocks are split over threads, each computed by one fixed sequence of operations, so 1 and 2 threads give the same
 /// bits.</para>
-/// <para><b>Counted work.</b> Setup: <c>calibration_frames·T_out</c> optical frames, each writing
-/// <c>min(e, cap) + A</c> mirrors (the first tile's region, inputs dark); <c>calibration_frames·N</c> camera pixels
-/// read and fp32 adds (the averaging sums), <c>N</c> fp32 multiplies (÷ frames). Per call of batch B:
+/// <para><b>Counted work</b> (performed and counted in scalar loops by <see cref="OpticalCountingReference"/>). Setup:
+/// <c>calibration_frames·T_out</c> optical frames, each writing <c>min(e, cap) + A</c> mirrors (the first tile's
+/// region, inputs dark); <c>calibration_frames·N</c> camera pixels read, fp32 multiplies (each pixel's level back to
+/// intensity) and fp32 adds (the averaging sums), <c>N</c> fp32 multiplies (÷ frames). Per call of batch B:
 /// <c>4·B·T_in·T_out</c> optical frames; per frame, the tile's inputs + A mirrors written
-/// (<c>4·B·T_out·(e + T_in·A)</c> in all) and the output tile's pixels read (<c>4·B·T_in·N</c>); host work:
-/// <c>2·B·e</c> fp32 compares (the sample's max, then the threshold) and <c>B·e</c> fp32 adds (α's sum) for
-/// ternarising; decoding, per sample, tile and pixel, 4 multiplies (DN → intensity), 4 adds and 2 multiplies for the
+/// (<c>4·B·T_out·(e + T_in·A)</c> in all) and the output tile's pixels read (<c>4·B·T_in·N</c>); host work, ternarising with
+/// fixed work per component: <c>2·B·e</c> fp32 compares (the sample's max, then the threshold), <c>B·e</c> fp32 adds
+/// (the kept values into their scale's sum; a dropped one adds 0), <c>B·e</c> int adds (the kept counts), and per
+/// sample the cut <c>threshold·max</c> and one division per scale (two per-sign, one shared), counted as multiplies;
+/// decoding, per sample, tile and pixel, 4 multiplies (DN → intensity), 4 adds and 2 multiplies for the
 /// two L's, 2 multiplies by α⁺ and α⁻, 1 add for <c>α⁺L⁺ − α⁻L⁻</c> and 1 add to accumulate y (<c>6·B·T_in·N</c> adds,
 /// <c>8·B·T_in·N</c> multiplies); then N multiplies for the column factors <c>s_l·√2/sqrt(Î_r)</c> (a reciprocal
 /// square root counted as one multiply) and <c>B·N</c> multiplies for <c>factor·y</c>; <c>4·B·e</c> error bytes
@@ -84,10 +87,10 @@ public sealed class OpticalProjector : IFeedbackProjector, IResumable
     // Row stride of a generated block: 16 floats past a power of two, so that a 32-column slice of its rows does not
     // map onto a handful of L1 sets; 128 rows × 32 columns × (re + im) is 32 KiB, L1-sized.
     private const int BlockStride = BlockColumns + 16;
-    private const ulong DomainMatrix = 1;
-    private const ulong DomainNoise = 2;
-    private const ulong DomainCalibration = 3;
-    private static readonly float InvSqrt2 = (float)(1 / Math.Sqrt(2));
+    internal const ulong DomainMatrix = 1;
+    internal const ulong DomainNoise = 2;
+    internal const ulong DomainCalibration = 3;
+    internal static readonly float InvSqrt2 = (float)(1 / Math.Sqrt(2));
 
     /// <summary>Test hook: false keeps every tile on the per-row sums (the reference the GEMM fields must match bit for bit).</summary>
     internal static bool UseDenseFields { get; set; } = true;
@@ -168,7 +171,7 @@ public sealed class OpticalProjector : IFeedbackProjector, IResumable
             Counts.Add(HardwareAction.Fp32Add, frames * pixels);
         }
 
-        Counts.Add(HardwareAction.Fp32Multiply, _n);
+        Counts.Add(HardwareAction.Fp32Multiply, checked(((long)frames * _n) + _n));
     }
 
     public string Backend => "optical";
@@ -280,6 +283,8 @@ public sealed class OpticalProjector : IFeedbackProjector, IResumable
 
         Counts.Add(HardwareAction.Fp32Compare, 2L * batch * e);
         Counts.Add(HardwareAction.Fp32Add, (long)batch * e);
+        Counts.Add(HardwareAction.Int32Add, (long)batch * e);
+        Counts.Add(HardwareAction.Fp32Multiply, (long)batch * (_geo.Options.TernaryScale == TernaryScale.PerSign ? 3 : 2));
         Counts.Add(HardwareAction.ErrorBytesRead, 4L * batch * e);
 
         if (_geo.Options.Drift > 0)

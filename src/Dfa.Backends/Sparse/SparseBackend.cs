@@ -26,6 +26,9 @@ public sealed class SparseBackend : IFeedbackBackend
     public IFeedbackProjector Create(FeedbackShape shape, FeedbackConfig options, ulong seed, int threads) =>
         new SparseProjector(shape, options, seed, threads);
 
+    public ICountingReference CreateCountingReference(FeedbackShape shape, FeedbackConfig options, ulong seed) =>
+        new SparseCountingReference(shape, options, seed);
+
     /// <summary>
     /// Per call, summed over layers (<c>N = Σ n_l</c>, <c>L</c> layers): <c>batch·N</c> fp32 multiplies,
     /// <c>batch·N·(k−1)</c> fp32 multiply-adds, <c>batch·N·k</c> index reads, <c>64·k·N</c> feedback bits read,

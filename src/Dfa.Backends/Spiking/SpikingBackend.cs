@@ -72,6 +72,18 @@ public sealed class SpikingBackend : IFeedbackBackend
         return new SpikingProjector(shape, o, options.Init, options.Scale, seed, threads);
     }
 
+    public ICountingReference CreateCountingReference(FeedbackShape shape, FeedbackConfig options, ulong seed)
+    {
+        ArgumentNullException.ThrowIfNull(shape);
+        SpikingOptions o = SpikingOptions.Resolve(options);
+        if (new SpikingGeometry(shape, o).Infeasible is { } why)
+        {
+            throw new DfaInputException($"the spiking backend cannot hold B for {shape} on the configured chip: {why}");
+        }
+
+        return new SpikingCountingReference(shape, o, options, seed);
+    }
+
     /// <summary>Closed-form storage and work of <see cref="SpikingGeometry"/>, with the verdict whether the matrices fit.</summary>
     public FeedbackPrediction Predict(FeedbackShape shape, FeedbackConfig options, int batch)
     {

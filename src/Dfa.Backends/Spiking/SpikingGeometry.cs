@@ -59,15 +59,19 @@ internal sealed record SpikingGeometry(FeedbackShape Shape, SpikingOptions Optio
         return new FeedbackStorage($"spiking: {weights} on {CoresUsed} of {Options.Cores} cores ({UnitsPerCore} units per core)", checked((e * n * BitsPerWeight) + exponents), 0, 0, 0);
     }
 
-    /// <summary>Quantising the weights: a max and a divide per weight.</summary>
+    /// <summary>
+    /// Quantising the weights: per weight a compare for its core's largest magnitude, a division and a clamp (two
+    /// compares); per core, <c>largest/M</c> (a division) and its exponent (an integer add). Divisions count as multiplies.
+    /// </summary>
     public ActionCounts Setup()
     {
         long weights = checked((long)Shape.ErrorSize * Shape.TotalLayerSize);
         var c = new ActionCounts();
         if (Options.WeightBits != 0)
         {
-            c.Add(HardwareAction.Fp32Compare, weights);
-            c.Add(HardwareAction.Fp32Multiply, weights);
+            c.Add(HardwareAction.Fp32Compare, checked(3 * weights));
+            c.Add(HardwareAction.Fp32Multiply, checked(weights + CoresUsed));
+            c.Add(HardwareAction.Int32Add, CoresUsed);
         }
 
         return c;
@@ -86,17 +90,27 @@ internal sealed record SpikingGeometry(FeedbackShape Shape, SpikingOptions Optio
         c.Add(HardwareAction.SynapticOps, checked(events * n));
         c.Add(HardwareAction.CoreMessages, checked(events * CoresUsed));
         c.Add(HardwareAction.SpikeTimeSteps, checked(b * Options.StepsPerSample));
-        c.Add(HardwareAction.Fp32Compare, checked(2 * b * e));
         if (Options.Encoding == SpikeEncoding.Rate)
         {
-            c.Add(HardwareAction.Fp32Add, checked(b * e));
-            c.Add(HardwareAction.Fp32Multiply, checked((b * e) + (b * n)));
+            // ‖e‖₁ and the remainders; the shares (a multiply and a division each) and the read-out scale; floors,
+            // their sum, the leftover and one increment per selection pass; one compare per component per pass.
+            long passes = Math.Min(Options.TimeSteps, e - 1);
+            c.Add(HardwareAction.Fp32Add, checked(2 * b * e));
+            c.Add(HardwareAction.Fp32Compare, checked(b * (1 + (passes * e))));
+            c.Add(HardwareAction.Int32Add, checked(b * ((2 * e) + 1 + passes)));
+            c.Add(HardwareAction.Fp32Multiply, checked(b * ((2 * e) + 1)));
         }
         else
         {
-            c.Add(HardwareAction.Fp32Multiply, checked(events + (b * n)));
+            // The max pass and "anything to send"; k selection passes when k < e; payloads and their scale.
+            long passes = k < e ? k : 0;
+            c.Add(HardwareAction.Fp32Compare, checked(b * (e + 1 + (passes * e))));
+            c.Add(HardwareAction.Fp32Multiply, Options.PayloadBits == 0 ? 0 : checked(b * ((2 * k) + 1)));
         }
 
+        // Read-out: the core's 2^x (an exponent add) with quantised weights, and the event scale.
+        c.Add(HardwareAction.Int32Add, Options.WeightBits == 0 ? 0 : checked(b * n));
+        c.Add(HardwareAction.Fp32Multiply, checked(b * n));
         c.Add(HardwareAction.ErrorBytesRead, checked(4 * b * e));
         c.Add(HardwareAction.SignalBytesWritten, checked(4 * b * n));
         return c;

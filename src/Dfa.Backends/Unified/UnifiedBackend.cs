@@ -32,6 +32,12 @@ public sealed class UnifiedBackend : IFeedbackBackend
         return new UnifiedProjector(shape, seed, threads);
     }
 
+    public ICountingReference CreateCountingReference(FeedbackShape shape, FeedbackConfig options, ulong seed)
+    {
+        ThrowIfUnsupported(options);
+        return new UnifiedCountingReference(shape, seed);
+    }
+
     public FeedbackPrediction Predict(FeedbackShape shape, FeedbackConfig options, int batch)
     {
         ArgumentNullException.ThrowIfNull(shape);

@@ -15,8 +15,8 @@ namespace Dfa.Cli.Commands;
 /// <summary>
 /// <c>dfa calibrate [--out FILE] [--threads N] [--seconds S] [--validate]</c>: measures this machine (peak FP32 GEMM
 /// rate, the MLP's GEMM efficiency, batch-1 efficiency, triad bandwidth per memory level; see <see cref="Calibrator"/>),
-/// writes them with their sources into a copy of the CPU profile template (every other field unchanged), atomically,
-/// and loads the result back to validate it. <c>--validate</c> then runs <c>dfa validate</c> on the written profile.
+/// writes them with their sources into a copy of the CPU profile template, atomically, into a new file (never a shipped
+/// profile: <see cref="CalibrationTarget"/>), and loads the result back to validate it. <c>--validate</c> then runs <c>dfa validate</c> on the written profile.
 /// <c>dfa validate [--profile FILE] [--threads N] [--seconds S]</c>: the cost model's predicted seconds per training
 /// step of the MNIST MLP at batch 128 (BP and dense DFA) against measured steps (see <see cref="StepValidation"/>).
 /// </summary>
@@ -27,7 +27,8 @@ internal static class CalibrateCommand
 
     public static Command Create(FeedbackBackendRegistry registry, IAnsiConsole console)
     {
-        var output = new Option<string?>("--out", "-o") { Description = $"Profile file to write (default: {CpuProfile}.yaml in the profiles folder). Its name: is the file name." };
+        var output = new Option<string?>("--out", "-o") { Description = "Profile file to write, not a shipped one (default: local/cpu-HOST.yaml in the profiles folder, git-ignored). Its name: is the file name." };
+        var overwrite = new Option<bool>("--overwrite") { Description = "Replace the --out file if it exists." };
         var template = new Option<string?>("--template") { Description = $"Profile whose unmeasured fields are kept (default: {CpuProfile}.yaml in the profiles folder)." };
         Option<string?> dir = DfaOptions.ProfileDir();
         Option<int> threads = ThreadsOption();
@@ -42,7 +43,7 @@ internal static class CalibrateCommand
         var validate = new Option<bool>("--validate") { Description = "Then compare predicted and measured training steps on the written profile (dfa validate)." };
         var command = new Command("calibrate", "Measure this CPU (GEMM peak and efficiencies, memory bandwidth) into its hardware profile.")
         {
-            output, template, dir, threads, seconds, square, dramMb, statistic, validate,
+            output, overwrite, template, dir, threads, seconds, square, dramMb, statistic, validate,
         };
         command.SetAction(parse =>
         {
@@ -50,19 +51,10 @@ internal static class CalibrateCommand
             double s = Seconds(parse.GetValue(seconds));
             int n = parse.GetValue(square);
             int mb = parse.GetValue(dramMb);
-            if (n is < 16 or > 8192)
-            {
-                throw new DfaInputException($"--square must be in [16, 8192], got {n}");
-            }
-
-            if (mb is < 1 or > 4096)
-            {
-                throw new DfaInputException($"--dram-array-mb must be in [1, 4096], got {mb}");
-            }
-
+            CalibrationOptions.CheckSizes(n, mb);
             string? folder = parse.GetValue(dir);
             string templatePath = parse.GetValue(template) ?? Path.Combine(ProfileFolder.Locate(folder), CpuProfile + ".yaml");
-            string outPath = parse.GetValue(output) ?? Path.Combine(ProfileFolder.Locate(folder), CpuProfile + ".yaml");
+            string outPath = CalibrationTarget.Resolve(parse.GetValue(output), ProfileFolder.Locate(folder), parse.GetValue(overwrite));
             HardwareProfile templateProfile = ProfileLoader.Load(templatePath);
             string templateText = File.ReadAllText(templatePath);
 
@@ -103,7 +95,7 @@ internal static class CalibrateCommand
 
     public static Command CreateValidate(FeedbackBackendRegistry registry, IAnsiConsole console)
     {
-        var profile = new Option<string?>("--profile", "-p") { Description = $"Profile file to price with (default: {CpuProfile}.yaml in the profiles folder)." };
+        var profile = new Option<string?>("--profile", "-p") { Description = $"Profile file to price with (default: this host's local/cpu-HOST.yaml from dfa calibrate if there is one, else {CpuProfile}.yaml in the profiles folder)." };
         Option<string?> dir = DfaOptions.ProfileDir();
         Option<int> threads = ThreadsOption();
         var seconds = new Option<double>("--seconds") { Description = "Minimum seconds per timed run of training steps (three runs per algorithm).", DefaultValueFactory = _ => 2 };
@@ -113,7 +105,7 @@ internal static class CalibrateCommand
         };
         command.SetAction(parse =>
         {
-            string path = parse.GetValue(profile) ?? Path.Combine(ProfileFolder.Locate(parse.GetValue(dir)), CpuProfile + ".yaml");
+            string path = parse.GetValue(profile) ?? CalibrationTarget.ProfileToValidate(ProfileFolder.Locate(parse.GetValue(dir)), CpuProfile);
             RunValidation(new Prices(ProfileLoader.Load(path)), Threads(parse.GetValue(threads)), Seconds(parse.GetValue(seconds)), registry, console);
             return ExitCodes.Success;
         });

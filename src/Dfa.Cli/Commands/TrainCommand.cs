@@ -31,7 +31,8 @@ internal static class TrainCommand
         Option<string?> data = DfaOptions.Data();
         var backend = new Option<string?>("--backend") { Description = $"Feedback backend of a DFA-family method: {string.Join(", ", registry.Names)} (same as --set feedback.backend=NAME)." };
         Option<int?> epochs = DfaOptions.Epochs();
-        var command = new Command("train", "Train a network with BP or DFA from a config file.") { config, output, set, data, backend, epochs, resume };
+        var overwrite = new Option<bool>("--overwrite") { Description = "Replace a previous run's outputs in the output folder (default: move them aside into previous-N/)." };
+        var command = new Command("train", "Train a network with BP or DFA from a config file.") { config, output, set, data, backend, epochs, resume, overwrite };
         command.SetAction((parse, cancellationToken) =>
         {
             var request = new TrainRequest(
@@ -40,7 +41,7 @@ internal static class TrainCommand
                 [.. parse.GetValue(set) ?? [], .. DfaOptions.EpochsOverride(parse, epochs)],
                 parse.GetValue(data),
                 parse.GetValue(backend),
-                parse.GetValue(resume));
+                parse.GetValue(resume), parse.GetValue(overwrite));
             // Run off the invocation thread so System.CommandLine's Ctrl-C handler is installed and can cancel the token;
             // the trainer then stops after the current step.
             return Task.Run(() => Execute(request, registry, console, cancellationToken), CancellationToken.None);
@@ -69,6 +70,7 @@ internal static class TrainCommand
 
         TrainConfig config = resume?.Config ?? ConfigLoader.Load(request.ConfigPath!, overrides, registry.Schema);
         string configLabel = request.ConfigPath ?? resume!.ConfigLabel;
+        RunFolders.CheckTarget(resume is null ? request.OutputFolder ?? config.Output : null, request.OutputFolder is null ? "output (from the config)" : "--out");
         // A backend name is checked even where the method has no feedback step: a typo must not be recorded as if it ran.
         _ = registry.Get(config.Feedback.Backend);
         if (request.Backend is not null && !TrainingSetup.UsesFeedbackBackend(config))
@@ -87,11 +89,12 @@ internal static class TrainCommand
         string outPath = request.Resume ?? request.OutputFolder ?? config.Output
             ?? Path.Combine("runs", $"{DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}-{setup.Algorithm.Name.ToLowerInvariant()}");
         OutputFolder folder = OutputFolder.Claim(outPath);
+        string? previous = resume is null && !request.Overwrite ? RunFolders.SetAside(folder.Path) : null;
         var view = new TrainingConsole(console, config.Verbose, validation is not null);
         RunOutcome? outcome = null;
         try
         {
-            console.MarkupLine($"[bold]dfa train[/] {Markup.Escape(configLabel)} → {Markup.Escape(folder.Path)}");
+            console.MarkupLine($"[bold]dfa train[/] {Markup.Escape(configLabel)} → {Markup.Escape(folder.Path)}" + (previous is null ? "" : $" [grey](the previous run's outputs there were moved into {previous}/; --overwrite replaces them)[/]"));
             if (progress is not null)
             {
                 console.MarkupLine($"  resuming at step {progress.Steps} (epoch {progress.Epoch + 1}, batch {progress.Batch}; {Runs.Reports.Units.Count(progress.Epochs.Count, "epoch")} done)");

@@ -14,6 +14,12 @@ public sealed class ActionCounts
         _counts[(int)action] = checked(_counts[(int)action] + count);
     }
 
+    /// <summary>
+    /// One more <paramref name="action"/>: what a counting reference calls inside the loop that performs the action
+    /// (see <see cref="ICountingReference"/>).
+    /// </summary>
+    public void Increment(HardwareAction action) => _counts[(int)action] = checked(_counts[(int)action] + 1);
+
     public void Add(ActionCounts other)
     {
         ArgumentNullException.ThrowIfNull(other);

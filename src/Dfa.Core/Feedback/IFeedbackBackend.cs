@@ -37,6 +37,15 @@ public interface IFeedbackBackend
     IFeedbackProjector Create(FeedbackShape shape, FeedbackConfig options, ulong seed, int threads);
 
     /// <summary>
+    /// The backend's counting reference for <paramref name="shape"/>, <paramref name="options"/> and
+    /// <paramref name="seed"/> (see <see cref="ICountingReference"/>): scalar loops that count each action where they
+    /// perform it. Every backend supplies one; the contract suite holds its counts equal to <see cref="Predict"/> and
+    /// its signals equal to <see cref="Create"/>'s. Slow: for tests and audits, not for training.
+    /// </summary>
+    /// <exception cref="DfaInputException">The options are invalid for this backend or shape, as in <see cref="Create"/>.</exception>
+    ICountingReference CreateCountingReference(FeedbackShape shape, FeedbackConfig options, ulong seed);
+
+    /// <summary>
     /// The storage, precision and work of a projector for <paramref name="shape"/> and <paramref name="options"/> at
     /// <paramref name="batch"/> samples per call, computed without building any matrix (so a simulator can price a
     /// shape too large to allocate). It rejects the options <see cref="Create"/> would reject.

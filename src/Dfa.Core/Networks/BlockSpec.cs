@@ -54,6 +54,30 @@ public sealed record BlockSpec
     /// <summary>The index of the layer whose output is the block's feedback point (the last, unless the block says otherwise).</summary>
     public int FeedbackLayer { get; }
 
+    /// <summary>
+    /// The layer whose output a projected signal stands for: the feedback layer, or the last of the element-wise layers
+    /// right after it (a signal at a convolution's output is the gradient at its activation, before any pooling).
+    /// </summary>
+    public int SignalLayer
+    {
+        get
+        {
+            int k = FeedbackLayer;
+            while (k + 1 < Layers.Count && Layers[k + 1].Fused)
+            {
+                k++;
+            }
+
+            return k;
+        }
+    }
+
+    /// <summary>
+    /// Elements per sample whose activation derivative a backward pass multiplies in: the outputs of the block's
+    /// activation layers (a pooled convolution's before the pooling).
+    /// </summary>
+    public long DerivativeElements => Layers.Where(l => l.Kind == LayerKind.Activation).Sum(l => (long)l.OutputSize);
+
     /// <summary>For a hidden block, the size <c>n_l</c> of its feedback point: the signal DFA gives it.</summary>
     public int FeedbackSize => Layers[FeedbackLayer].OutputSize;
 

@@ -11,7 +11,23 @@ namespace Dfa.Runs.Calibration;
 /// <param name="Square">Size n of the square GEMM n×n×n whose rate is the peak.</param>
 /// <param name="DramArrayBytes">Size of each of the triad's three arrays for the off-chip level.</param>
 /// <param name="Median">Keep each measurement's median repetition instead of its fastest one.</param>
-public sealed record CalibrationOptions(int Threads, double Seconds, int Square = 2048, long DramArrayBytes = 256L << 20, bool Median = false);
+public sealed record CalibrationOptions(int Threads, double Seconds, int Square = 2048, long DramArrayBytes = 256L << 20, bool Median = false)
+{
+    /// <summary>Refuses (one line naming the option) a square GEMM size outside [16, 8192] or a triad array outside [1, 4096] MiB.</summary>
+    /// <exception cref="Dfa.Core.DfaInputException">A size is out of range.</exception>
+    public static void CheckSizes(int square, int dramArrayMb)
+    {
+        if (square is < 16 or > 8192)
+        {
+            throw new Dfa.Core.DfaInputException($"--square must be in [16, 8192], got {square}");
+        }
+
+        if (dramArrayMb is < 1 or > 4096)
+        {
+            throw new Dfa.Core.DfaInputException($"--dram-array-mb must be in [1, 4096], got {dramArrayMb}");
+        }
+    }
+}
 
 /// <summary>One value <c>dfa calibrate</c> puts into the profile.</summary>
 /// <param name="Path">The profile field, e.g. <c>compute.fp32_flops_per_s</c> or <c>memory[dram].bandwidth_bytes_per_s</c>.</param>

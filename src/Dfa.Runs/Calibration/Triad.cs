@@ -3,7 +3,7 @@ using System.Numerics.Tensors;
 namespace Dfa.Runs.Calibration;
 
 /// <summary>
-/// A STREAM-like triad <c>c[i] = a[i] + 1.5·b[i]</c> (hardware-anchors.md Appendix B), counted as
+/// A STREAM-like triad <c>c[i] = a[i] + 1.5·b[i]</c> (after McCalpin's STREAM benchmark), counted as
 /// <c>3 × 4</c> bytes per element (two reads, one write; write-allocate traffic not counted, as in STREAM). Each
 /// thread owns a fixed contiguous chunk of the three arrays and repeats the triad over it, so arrays sized to a
 /// cache level stay in that level between repetitions.

@@ -52,12 +52,11 @@ public sealed record RunOutcome(
 public static class TrainingRun
 {
     /// <summary>
-    /// Test hook, off unless the environment variable <c>DFA_TEST_HANG_AT_STEP</c> holds a step number: after that
-    /// optimizer step (before its checkpoint), the process prints <c>hanging at step N</c> and sleeps forever, so a test
-    /// can kill it with SIGKILL at an exact step.
+    /// Test seam: called with each optimizer step's number after the step (before its checkpoint). Null in product
+    /// runs; only a test sets it (in-process, or through a .NET startup hook in a child process), e.g. to hold the
+    /// process at an exact step and kill it with SIGKILL.
     /// </summary>
-    private static readonly long HangAtStep =
-        long.TryParse(Environment.GetEnvironmentVariable("DFA_TEST_HANG_AT_STEP"), System.Globalization.CultureInfo.InvariantCulture, out long step) ? step : -1;
+    internal static Action<long>? StepCompletedHook { get; set; }
 
     /// <summary>
     /// Runs to completion or divergence; cancellation propagates as <see cref="OperationCanceledException"/> after the
@@ -233,13 +232,7 @@ public static class TrainingRun
 
         public void OnStep(int epoch, long step, double loss)
         {
-            if (step == HangAtStep)
-            {
-                Console.Out.WriteLine($"hanging at step {step}");
-                Console.Out.Flush();
-                Thread.Sleep(Timeout.Infinite);
-            }
-
+            StepCompletedHook?.Invoke(step);
             view?.OnStep(epoch, step, loss);
             events?.Step(step, loss);
             if (monitor is not null && step % logging.AlignmentEvery == 0)

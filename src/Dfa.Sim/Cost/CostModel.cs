@@ -21,7 +21,9 @@ namespace Dfa.Sim.Cost;
 /// <c>FeedbackShape(e_M → n_B of every trainable block of M but its top)</c>, priced by
 /// <see cref="FeedbackWork"/>. <c>e_M</c> is <c>dL/dlogits</c> (size <c>e</c>) for the top module, else the gradient at the
 /// module's output (size: its top block's output). Waits on the module's error.</item>
-/// <item><c>delta:B</c>: <c>b·n_B</c> derivative multiplies (none for the output block, whose error is <c>e</c>) plus
+/// <item><c>delta:B</c>: <c>b·d_B</c> derivative multiplies, <c>d_B</c> the outputs of the block's activations
+/// (<see cref="BlockSpec.DerivativeElements"/>; a pooled convolution's before the pooling; none for the output block,
+/// whose error is <c>e</c>) plus
 /// the input-gradient MACs of the block's layers after its first (0 in every shipped workload: pooling). A block on a
 /// BP chain (it computes an input gradient, or its error arrives as one) also moves <c>w_B + 12b·a_B</c> bytes (the
 /// first block also <c>12b·n_input</c>): weights, activations and deltas.
@@ -77,8 +79,7 @@ namespace Dfa.Sim.Cost;
 /// </para>
 /// <para>
 /// <b>Left out of the task graph</b>: the softmax and loss between the forward and the first
-/// delta, communication between blocks' compute units on the critical path, and the warm-up steps of HYBRID. A pooled
-/// block's derivative multiplies are counted at its feedback point (the pooled map), though the activation's derivative applies to the map before pooling (4× larger for 2×2 pooling).
+/// delta, communication between blocks' compute units on the critical path, and the warm-up steps of HYBRID.
 /// </para>
 /// <para>
 /// <b>Rates and energy</b> (every task and phase): time = <c>max(Σ ops/rate, bytes/bandwidth) + optical</c>. Rates on digital and optical
@@ -431,7 +432,7 @@ public static class CostModel
                     bool sendsDown = i == lo && i > frozen;
                     bool onChain = sendsDown || (i == hi && m < modules.Count - 1);
                     var delta = new StepWork("delta");
-                    delta.Add(StepOp.Fp32Mul, b * (i == blocks.Count - 1 ? 0 : block.FeedbackSize));
+                    delta.Add(StepOp.Fp32Mul, b * (i == blocks.Count - 1 ? 0 : block.DerivativeElements));
                     delta.Add(StepOp.Fp32Mac, b * block.InnerInputGradientMacs);
                     delta.Bytes = onChain ? WeightBytes(block) + (12 * b * Activations(i)) : 0;
                     // DRTP's projection carries the targets: a block's delta needs only that and its own forward (f'(a)).

@@ -3,7 +3,7 @@ using Dfa.Core.Feedback;
 namespace Dfa.Sim.Workloads;
 
 /// <summary>
-/// Feedback-matrix arithmetic for a <see cref="FeedbackShape"/> (hardware-anchors.md §4, Launay et al. 2019): the
+/// Feedback-matrix arithmetic for a <see cref="FeedbackShape"/> (Launay et al. 2019, arXiv 1906.04554): the
 /// naive layout keeps one <c>e × n_l</c> matrix per feedback point, the unified layout one <c>e × max_l n_l</c>
 /// matrix whose slices serve every point. Batch size does not enter: <c>B</c> is a parameter, not an activation.
 /// These are plain counts; the backends' <c>Predict</c> gives the exact storage of each layout and precision.

@@ -283,10 +283,10 @@ public sealed class BinaryProjectorTests
         FeedbackPrediction t = Backend.Predict(shape, Options(ErrorEncoding.Ternary), 4);
         Assert.That(t.PerProjection[HardwareAction.Fp32Compare], Is.EqualTo(2 * 4 * 70));
         Assert.That(t.PerProjection[HardwareAction.Popcount64], Is.EqualTo(4 * 301 * 2 * 2));
-        Assert.That(t.PerProjection[HardwareAction.Int32Add], Is.EqualTo((4 * 70) + (4 * 301 * 6)));
-        Assert.That(t.PerProjection[HardwareAction.Fp32Multiply], Is.EqualTo((4 * 301) + (4 * 2)));
+        Assert.That(t.PerProjection[HardwareAction.Int32Add], Is.EqualTo((2 * 4 * 70) + (4 * 301 * 6)), "kept counts and Σt, then per output and word");
+        Assert.That(t.PerProjection[HardwareAction.Fp32Multiply], Is.EqualTo((2 * 4) + (4 * 301) + (4 * 2)), "cut and α per sample, s·α per layer, one per output");
         Assert.That(t.PerProjection[HardwareAction.FeedbackBitsRead], Is.EqualTo(128 * 301));
-        Assert.That(t.PerProjection[HardwareAction.Fp32Add], Is.Zero);
+        Assert.That(t.PerProjection[HardwareAction.Fp32Add], Is.EqualTo(4 * 70), "α's sum, one add per component");
     }
 
     [Test]

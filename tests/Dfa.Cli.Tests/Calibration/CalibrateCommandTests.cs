@@ -85,6 +85,52 @@ public sealed class CalibrateCommandTests
         Assert.That(ProfileLoader.Load(second).Fields.Select(f => f.Path), Is.EqualTo(ProfileLoader.Load(first).Fields.Select(f => f.Path)));
     }
 
+    [Test]
+    public void Calibrate_ByDefault_WritesANewLocalProfileForThisHost_AndLeavesTheShippedOneAlone()
+    {
+        string profiles = Path.Combine(_folder, "profiles");
+        Directory.CreateDirectory(profiles);
+        string template = Path.Combine(profiles, CalibrateCommand.CpuProfile + ".yaml");
+        File.Copy(Template, template);
+        byte[] before = File.ReadAllBytes(template);
+
+        CliResult result = CliRunner.Run("calibrate", "--dir", profiles, "--seconds", "0.001", "--square", "64", "--dram-array-mb", "2", "--threads", "1");
+
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.Error);
+        string written = CalibrationTarget.DefaultPath(profiles);
+        Assert.That(Path.GetRelativePath(profiles, written), Does.StartWith("local" + Path.DirectorySeparatorChar + "cpu-"));
+        Assert.That(ProfileLoader.Load(written).Name, Is.EqualTo(CalibrationTarget.HostProfileName(Environment.MachineName)));
+        Assert.That(File.ReadAllBytes(template), Is.EqualTo(before), "the shipped profile is not rewritten");
+    }
+
+    [Test]
+    public void Calibrate_IntoAShippedProfile_OrAnExistingFileWithoutOverwrite_IsRefused()
+    {
+        string shipped = Path.Combine(_folder, "shipped");
+        Directory.CreateDirectory(shipped);
+        string cpu = Path.Combine(shipped, CalibrateCommand.CpuProfile + ".yaml");
+        File.Copy(Template, cpu);
+        string mine = Path.Combine(_folder, "mine.yaml");
+        File.WriteAllText(mine, "my notes");
+
+        CliResult intoShipped = CliRunner.Run("calibrate", "--dir", shipped, "--out", cpu, "--seconds", "0.001");
+        CliResult intoMine = Calibrate(mine);
+
+        Assert.That(intoShipped.ExitCode, Is.EqualTo(2), intoShipped.Error);
+        Assert.That(intoShipped.ErrorLines.Single(), Does.Contain("never rewrites a shipped profile"));
+        Assert.That(File.ReadAllBytes(cpu), Is.EqualTo(File.ReadAllBytes(Template)));
+        Assert.That(intoMine.ExitCode, Is.EqualTo(2), intoMine.Error);
+        Assert.That(intoMine.ErrorLines.Single(), Does.Contain("exists; give --overwrite"));
+        Assert.That(File.ReadAllText(mine), Is.EqualTo("my notes"));
+    }
+
+    [TestCase("the-Box_01.lab", "cpu-the-box-01-lab")]
+    [TestCase("UPPER", "cpu-upper")]
+    public void HostProfileName_IsAValidProfileName(string host, string expected)
+    {
+        Assert.That(CalibrationTarget.HostProfileName(host), Is.EqualTo(expected));
+    }
+
     [TestCase("--threads", "0", "--threads")]
     [TestCase("--seconds", "0", "--seconds")]
     [TestCase("--square", "8", "--square")]

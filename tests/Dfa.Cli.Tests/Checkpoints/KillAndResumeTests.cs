@@ -172,7 +172,9 @@ public sealed class KillAndResumeTests
 
         if (hangAt is { } step)
         {
-            info.Environment["DFA_TEST_HANG_AT_STEP"] = step.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            // The runtime loads this test assembly's StartupHook into the child, which sets the step seam; dfa itself reads no test variable.
+            info.Environment["DOTNET_STARTUP_HOOKS"] = typeof(StartupHook).Assembly.Location;
+            info.Environment[StartupHook.HangAtStepVariable] = step.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
 
         return Process.Start(info)!;

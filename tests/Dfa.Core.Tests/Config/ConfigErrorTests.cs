@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text;
 using Dfa.Core.Config;
 using Dfa.Core.Yaml;
@@ -274,7 +273,7 @@ public sealed class ConfigErrorTests
     }
 
     [Test]
-    public void AliasBomb_IsRejectedQuickly()
+    public void AliasBomb_IsRejectedAtItsFirstAlias_WithoutExpandingIt()
     {
         var b = new StringBuilder("a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n");
         for (var i = 1; i < 10; i++)
@@ -283,10 +282,8 @@ public sealed class ConfigErrorTests
             b.Append($"{(char)('a' + i)}: &{(char)('a' + i)} [{string.Join(",", Enumerable.Repeat("*" + prev, 9))}]\n");
         }
 
-        var watch = Stopwatch.StartNew();
-        var e = Fail(b.ToString());
-        Assert.That(watch.Elapsed, Is.LessThan(TimeSpan.FromSeconds(1)));
-        AssertAt(e, 2, 8, "YAML aliases ('*a') are not supported");
+        // 9^10 strings if expanded; the loader stops at the first alias it meets (line 2), so nothing is expanded.
+        AssertAt(Fail(b.ToString()), 2, 8, "YAML aliases ('*a') are not supported");
     }
 
     [Test]

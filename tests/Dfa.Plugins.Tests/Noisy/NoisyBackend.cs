@@ -27,9 +27,10 @@ public sealed class NoisyBackend : IFeedbackBackend
     }
 
     /// <summary>
-    /// Per call, with <c>N = Σ n_l</c>: <c>b·e·N</c> multiply-adds for <c>E·B</c>; with noise, <c>b·N</c> more for the
-    /// rms, <c>b·N</c> multiplies and adds for the noise; <c>32·e·N</c> feedback bits, <c>4·b·e·L</c> error bytes,
-    /// <c>4·b·N</c> signal bytes.
+    /// Per call, with <c>N = Σ n_l</c> over <c>L</c> layers: <c>b·e·N</c> multiply-adds for <c>E·B</c>; with noise,
+    /// <c>b·N</c> more for the squares, per sample and layer the amplitude <c>σ·sqrt(Σ/n)</c> (a division, a square root
+    /// and a multiply, each counted as a multiply), and <c>b·N</c> multiplies and adds for the noise; <c>32·e·N</c>
+    /// feedback bits, <c>4·b·e·L</c> error bytes, <c>4·b·N</c> signal bytes.
     /// </summary>
     public FeedbackPrediction Predict(FeedbackShape shape, FeedbackConfig options, int batch)
     {
@@ -41,7 +42,7 @@ public sealed class NoisyBackend : IFeedbackBackend
         perCall.Add(HardwareAction.Fp32MultiplyAdd, checked((b * e * n) + (sigma > 0 ? b * n : 0)));
         if (sigma > 0)
         {
-            perCall.Add(HardwareAction.Fp32Multiply, checked(b * n));
+            perCall.Add(HardwareAction.Fp32Multiply, checked((b * n) + (3 * b * shape.LayerSizes.Count)));
             perCall.Add(HardwareAction.Fp32Add, checked(b * n));
         }
 
@@ -50,6 +51,10 @@ public sealed class NoisyBackend : IFeedbackBackend
         perCall.Add(HardwareAction.SignalBytesWritten, checked(4 * b * n));
         return new FeedbackPrediction(NoisyProjector.StorageFor(shape), new ActionCounts(), perCall);
     }
+
+    /// <summary>The plug-in's counting reference (<see cref="NoisyCountingReference"/>): its loops count what they do.</summary>
+    public ICountingReference CreateCountingReference(FeedbackShape shape, FeedbackConfig options, ulong seed) =>
+        new NoisyCountingReference(new NoisyProjector(shape, Sigma(options), seed), Sigma(options), seed);
 
     private static double Sigma(FeedbackConfig options)
     {

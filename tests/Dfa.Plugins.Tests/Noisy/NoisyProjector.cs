@@ -93,10 +93,10 @@ public sealed class NoisyProjector : IFeedbackProjector, IResumable
 
                 if (_sigma > 0)
                 {
-                    double rms = Math.Sqrt(squares / s.Cols);
+                    double amplitude = _sigma * Math.Sqrt(squares / s.Cols);
                     for (int j = 0; j < s.Cols; j++)
                     {
-                        s[r, j] = (float)(s[r, j] + (_sigma * rms * _noise.NextGaussian()));
+                        s[r, j] = (float)(s[r, j] + (amplitude * _noise.NextGaussian()));
                     }
                 }
             }
@@ -105,7 +105,7 @@ public sealed class NoisyProjector : IFeedbackProjector, IResumable
         Counts.Add(HardwareAction.Fp32MultiplyAdd, (b * e * n) + (_sigma > 0 ? b * n : 0));
         if (_sigma > 0)
         {
-            Counts.Add(HardwareAction.Fp32Multiply, b * n);
+            Counts.Add(HardwareAction.Fp32Multiply, (b * n) + (3 * b * signals.Count));
             Counts.Add(HardwareAction.Fp32Add, b * n);
         }
 

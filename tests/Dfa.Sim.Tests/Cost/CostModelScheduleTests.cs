@@ -44,12 +44,15 @@ public sealed class CostModelScheduleTests
 
     private static Prices RoundPrices => new(ProfileLoader.Parse(Round, "round.yaml"));
 
-    /// <summary>hidden1 (4→3), hidden2 (3→3), output (3→2): F = 12, 9, 6 MACs; P = 15, 12, 8.</summary>
+    /// <summary>
+    /// hidden1 (4→3, tanh), hidden2 (3→3, tanh), output (3→2): F = 12, 9, 6 MACs; P = 15, 12, 8; a hidden block's
+    /// delta is 3 derivative multiplies (its activation's outputs).
+    /// </summary>
     private static NetworkSpec Tiny => new(
         "tiny",
         [
-            new BlockSpec("hidden1", [LayerSpec.Linear("fc1", 4, 3)]),
-            new BlockSpec("hidden2", [LayerSpec.Linear("fc2", 3, 3)]),
+            new BlockSpec("hidden1", [LayerSpec.Linear("fc1", 4, 3), LayerSpec.ActivationOf("act1", ActivationKind.Tanh, 3, new ModelConfig())]),
+            new BlockSpec("hidden2", [LayerSpec.Linear("fc2", 3, 3), LayerSpec.ActivationOf("act2", ActivationKind.Tanh, 3, new ModelConfig())]),
             new BlockSpec("output", [LayerSpec.Linear("fc3", 3, 2)]),
         ]);
 

@@ -44,7 +44,7 @@ public sealed class ShippedProfilesTests
 
         string[] tags = ["[V]", "[S]", "[U]", "[D]", "measured", "derived:", "assumption:"];
         var untagged = p.Fields.Where(f => !tags.Any(t => f.Source.StartsWith(t, StringComparison.Ordinal))).Select(f => f.Path);
-        Assert.That(untagged, Is.Empty, "every source starts with an evidence tag of hardware-anchors.md or measured / derived: / assumption:");
+        Assert.That(untagged, Is.Empty, "every source starts with an evidence tag ([V], [S], [U], [D]) or measured / derived: / assumption:");
     }
 
     [Test]

@@ -1,5 +1,6 @@
 using Dfa.Core.Config;
 using Dfa.Core.Feedback;
+using Dfa.Core.Randomness;
 using Dfa.Core.Tensors;
 using Dfa.Testing;
 using NUnit.Framework;
@@ -11,7 +12,9 @@ namespace Dfa.Testing.Contract;
 /// class with <c>[TestFixtureSource]</c> over its <see cref="BackendCase"/>s. It holds a backend to agreement with a
 /// plain double reference (<c>EncodeError(E) · FeedbackMatrix(l)</c>) over batch sizes 1..129, error sizes 1..257 and
 /// layer sizes across SIMD boundaries; determinism by seed and thread count; counted work equal to the prediction;
-/// storage equal to the prediction; bad arguments rejected.
+/// storage equal to the prediction; bad arguments rejected; and the backend's counting reference
+/// (<see cref="IFeedbackBackend.CreateCountingReference"/>, scalar loops counting each action where they perform it)
+/// counting exactly the predicted work on random shapes and batches while computing the projector's signals.
 /// </summary>
 public abstract class FeedbackBackendContract(BackendCase c)
 {
@@ -84,7 +87,7 @@ public abstract class FeedbackBackendContract(BackendCase c)
         }
     }
 
-    private void AssertMatchesReference(Matrix encoded, Matrix b, Matrix actual, string where)
+    private void AssertMatchesReference(Matrix encoded, Matrix b, Matrix actual, string where, double slack = 1)
     {
         int e = encoded.Cols;
         for (int r = 0; r < actual.Rows; r++)
@@ -100,7 +103,7 @@ public abstract class FeedbackBackendContract(BackendCase c)
                 }
 
                 // Float summation of e terms plus a final rescale: (e + 2) unit roundoffs of Σ|terms|.
-                double bound = (c.Tolerance * (e + 2) * Math.Pow(2, -23) * magnitude) + 1e-30;
+                double bound = (slack * c.Tolerance * (e + 2) * Math.Pow(2, -23) * magnitude) + 1e-30;
                 float got = actual[r, j];
                 if (!(Math.Abs(got - exact) <= bound))
                 {
@@ -144,6 +147,7 @@ public abstract class FeedbackBackendContract(BackendCase c)
         {
             Assert.That(() => Create(shape), Throws.InstanceOf<Dfa.Core.DfaInputException>(), $"{c}: {shape}");
             Assert.That(() => c.Backend.Predict(shape, c.Options, 1), Throws.InstanceOf<Dfa.Core.DfaInputException>(), $"{c}: {shape}");
+            Assert.That(() => c.Backend.CreateCountingReference(shape, c.Options, 1), Throws.InstanceOf<Dfa.Core.DfaInputException>(), $"{c}: {shape}");
         }
     }
 
@@ -207,6 +211,113 @@ public abstract class FeedbackBackendContract(BackendCase c)
             expected.Add(many.PerProjection);
             Assert.That(projector.Counts.ContentEquals(expected), $"{c}: {shape}: counted {projector.Counts}, predicted {expected}");
             Assert.That(one.PerProjection.NonZero().Any(), $"{c}: a projection does some work");
+        }
+    }
+
+    /// <summary>
+    /// Random shapes (error sizes 1..160, one to three layers of 1..300 units) and batches (two to three calls of
+    /// 1..40 samples), drawn from a stream named by the case, so every case sees its own and the same ones every run.
+    /// </summary>
+    private IEnumerable<(FeedbackShape Shape, int[] Batches)> RandomShapes()
+    {
+        var rng = new Rng(StableHash(c.Name));
+        for (int t = 0; t < 6; t++)
+        {
+            int e = Math.Max(c.MinErrorSize, 1 + rng.NextInt(t < 3 ? 24 : 160));
+            int[] layers = [.. Enumerable.Range(0, 1 + rng.NextInt(3)).Select(_ => 1 + rng.NextInt(t < 3 ? 40 : 300))];
+            int[] batches = [.. Enumerable.Range(0, 2 + rng.NextInt(2)).Select(_ => 1 + rng.NextInt(40))];
+            yield return (new FeedbackShape(e, layers), batches);
+        }
+    }
+
+    private static ulong StableHash(string text)
+    {
+        ulong h = 14695981039346656037UL;
+        foreach (char ch in text)
+        {
+            h = (h ^ ch) * 1099511628211UL;
+        }
+
+        return h;
+    }
+
+    [Test]
+    public void CountingReference_CountsExactlyThePredictedWork_OnRandomShapesAndBatches()
+    {
+        int calls = 0;
+        foreach ((FeedbackShape shape, int[] batches) in RandomShapes())
+        {
+            ICountingReference reference = c.Backend.CreateCountingReference(shape, c.Options, seed: 5);
+            Assert.That(reference.Shape, Is.EqualTo(shape));
+            var expected = new ActionCounts();
+            expected.Add(c.Backend.Predict(shape, c.Options, batch: 1).Setup);
+            Assert.That(reference.Counts.ContentEquals(expected), $"{c}: {shape}: setup counted {reference.Counts}, predicted {expected}");
+            foreach (int batch in batches)
+            {
+                reference.Project(Error(batch, shape.ErrorSize, (ulong)(calls + 40)), Signals(shape, batch));
+                expected.Add(c.Backend.Predict(shape, c.Options, batch).PerProjection);
+                Assert.That(reference.Counts.ContentEquals(expected), $"{c}: {shape}, call {calls} of batch {batch}: counted {reference.Counts}, predicted {expected}");
+                calls++;
+            }
+        }
+
+        TestContext.Out.WriteLine($"{c}: {calls} calls on 6 random shapes: counted = predicted, every action");
+    }
+
+    [Test]
+    public void CountingReference_ComputesTheProjectorsSignals()
+    {
+        int call = 0;
+        foreach ((FeedbackShape shape, int[] batches) in RandomShapes())
+        {
+            IFeedbackProjector projector = Create(shape, seed: 6);
+            ICountingReference reference = c.Backend.CreateCountingReference(shape, c.Options, seed: 6);
+            foreach (int batch in batches)
+            {
+                Matrix error = Error(batch, shape.ErrorSize, (ulong)(call + 70));
+                Matrix[] fast = Signals(shape, batch);
+                Matrix[] counted = Signals(shape, batch);
+                projector.Project(error, fast);
+                reference.Project(error, counted);
+                var encoded = new Matrix(batch, shape.ErrorSize);
+                projector.EncodeError(error, encoded);
+                for (int l = 0; l < fast.Length; l++)
+                {
+                    string where = $"{c}: {shape} call {call} (batch {batch}) layer {l}";
+                    if (c.Exact)
+                    {
+                        // Both approximate the exact product; the reference's own rounding gets four times the projector's allowance.
+                        AssertMatchesReference(encoded, projector.FeedbackMatrix(l), counted[l], where + ": counting reference", 4);
+                    }
+                    else
+                    {
+                        AssertSameNoisySignals(fast[l], counted[l], where);
+                    }
+                }
+
+                call++;
+            }
+        }
+    }
+
+    /// <summary>
+    /// With noise the reference draws the projector's noise from the same streams, so the two agree up to float
+    /// summation order (which may move a quantised value by one step now and then): within 2 % in norm, correlated
+    /// at 0.999 or more.
+    /// </summary>
+    private void AssertSameNoisySignals(Matrix fast, Matrix counted, string where)
+    {
+        double diff = 0, norm = 0;
+        for (int k = 0; k < fast.Length; k++)
+        {
+            diff += Math.Pow(counted.Data[k] - fast.Data[k], 2);
+            norm += Math.Pow(fast.Data[k], 2);
+        }
+
+        Assert.That(Math.Sqrt(diff), Is.LessThanOrEqualTo((0.02 * Math.Sqrt(norm)) + 1e-30), $"{where}: counting reference vs projector, ‖Δ‖ vs ‖S‖ = {Math.Sqrt(norm)}");
+        if (fast.Length >= 64 && norm > 0)
+        {
+            Assert.That(Correlation(counted.Data, fast.Data), Is.GreaterThanOrEqualTo(0.999), $"{where}: counting reference vs projector");
         }
     }
 
