@@ -13,15 +13,13 @@ namespace Dfa.Core.Training;
 public sealed class DirectFeedbackAlignment : ITrainingAlgorithm, IResumable
 {
     private readonly IFeedbackProjector _projector;
-    private Matrix?[] _signals = [];
-    private Network? _checkedNetwork;
-    private IReadOnlyList<NetworkBlock>? _hidden;
-    private Action<int>? _backwardBlock;
+    private readonly ProjectedBackward _direct;
 
     public DirectFeedbackAlignment(IFeedbackProjector projector)
     {
         ArgumentNullException.ThrowIfNull(projector);
         _projector = projector;
+        _direct = new ProjectedBackward(projector, "outputs");
     }
 
     public string Name => "DFA";
@@ -45,55 +43,13 @@ public sealed class DirectFeedbackAlignment : ITrainingAlgorithm, IResumable
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(outputGradient);
-        IReadOnlyList<NetworkBlock> hidden = network.FeedbackBlocks;
-        if (!ReferenceEquals(network, _checkedNetwork))
-        {
-            // A network's blocks never change, so the shape check (and its LINQ) runs once per network, not per step.
-            FeedbackShape shape = _projector.Shape;
-            if (shape.ErrorSize != network.OutputSize || shape.LayerSizes.Count != hidden.Count
-                || !hidden.Select(b => b.OutputSize).SequenceEqual(shape.LayerSizes))
-            {
-                throw new ArgumentException(
-                    $"The projector maps {shape}, but the network has {network.OutputSize} outputs and hidden widths [{string.Join(", ", hidden.Select(b => b.OutputSize))}].",
-                    nameof(network));
-            }
-
-            _signals = new Matrix?[hidden.Count];
-            _checkedNetwork = network;
-        }
+        IReadOnlyList<NetworkBlock> hidden = _direct.FeedbackBlocks(network);
 
         // A network of one trained block (the output, all below frozen) has no feedback points.
         network.OutputBlock.Backward(outputGradient, needInputGradient: false);
-        if (hidden.Count == 0)
+        if (hidden.Count > 0)
         {
-            return;
-        }
-
-        for (int l = 0; l < hidden.Count; l++)
-        {
-            Matrix.Ensure(ref _signals[l], outputGradient.Rows, hidden[l].OutputSize);
-        }
-
-        Matrix[] signals = _signals!;
-        _projector.Project(outputGradient, signals);
-
-        // No hidden block waits for another: with as many threads as blocks, each block's backward (its weight
-        // gradient GEMM, bias sums, derivative) runs whole on one thread, which beats splitting every GEMM in two
-        // (no join per product, no short last chunk). Nested kernels then run on their block's thread; the bits are
-        // the same either way.
-        if (network.Threads > 1 && hidden.Count > 1 && hidden.Count <= network.Threads)
-        {
-            _hidden = hidden;
-            WorkerPool.Run(hidden.Count, network.Threads, _backwardBlock ??= BackwardBlock);
-            _hidden = null;
-            return;
-        }
-
-        for (int l = 0; l < hidden.Count; l++)
-        {
-            hidden[l].Backward(signals[l], needInputGradient: false);
+            _direct.Run(network, hidden, outputGradient);
         }
     }
-
-    private void BackwardBlock(int l) => _hidden![l].Backward(_signals[l]!, needInputGradient: false);
 }

@@ -23,14 +23,14 @@ namespace Dfa.Core.Training;
 public sealed class DirectRandomTargetProjection : ITrainingAlgorithm, IResumable
 {
     private readonly IFeedbackProjector _projector;
-    private Matrix?[] _signals = [];
+    private readonly ProjectedBackward _direct;
     private Matrix? _targets;
-    private Network? _checkedNetwork;
 
     public DirectRandomTargetProjection(IFeedbackProjector projector)
     {
         ArgumentNullException.ThrowIfNull(projector);
         _projector = projector;
+        _direct = new ProjectedBackward(projector, "classes");
     }
 
     public string Name => "DRTP";
@@ -62,21 +62,7 @@ public sealed class DirectRandomTargetProjection : ITrainingAlgorithm, IResumabl
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(outputGradient);
-        IReadOnlyList<NetworkBlock> hidden = network.FeedbackBlocks;
-        if (!ReferenceEquals(network, _checkedNetwork))
-        {
-            FeedbackShape shape = _projector.Shape;
-            if (shape.ErrorSize != network.OutputSize || shape.LayerSizes.Count != hidden.Count
-                || !hidden.Select(b => b.OutputSize).SequenceEqual(shape.LayerSizes))
-            {
-                throw new ArgumentException(
-                    $"The projector maps {shape}, but the network has {network.OutputSize} classes and hidden widths [{string.Join(", ", hidden.Select(b => b.OutputSize))}].",
-                    nameof(network));
-            }
-
-            _signals = new Matrix?[hidden.Count];
-            _checkedNetwork = network;
-        }
+        IReadOnlyList<NetworkBlock> hidden = _direct.FeedbackBlocks(network);
 
         int batch = outputGradient.Rows;
         if (labels.Length != batch)
@@ -103,16 +89,6 @@ public sealed class DirectRandomTargetProjection : ITrainingAlgorithm, IResumabl
             targets[i, c] = 1f;
         }
 
-        for (int l = 0; l < hidden.Count; l++)
-        {
-            Matrix.Ensure(ref _signals[l], batch, hidden[l].OutputSize);
-        }
-
-        Matrix[] signals = _signals!;
-        _projector.Project(targets, signals);
-        for (int l = 0; l < hidden.Count; l++)
-        {
-            hidden[l].Backward(signals[l], needInputGradient: false);
-        }
+        _direct.Run(network, hidden, targets);
     }
 }

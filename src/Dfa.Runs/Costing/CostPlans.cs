@@ -80,7 +80,7 @@ public static class CostPlans
 
     /// <summary>The backend a priced name belongs to (<c>dense-fp16</c> → <c>dense</c>).</summary>
     /// <exception cref="DfaInputException">An unknown name, listing the valid ones.</exception>
-    private static string BackendOf(string name, FeedbackBackendRegistry registry)
+    public static string BackendOf(string name, FeedbackBackendRegistry registry)
     {
         if (registry.Names.Contains(name))
         {

@@ -42,7 +42,7 @@ public static class CostTables
                             if (!CostPlans.Runs(b, p, registry))
                             {
                                 // One note per backend, naming every profile it was skipped on.
-                                string note = $"{b} is priced on {Prices.KindOf(registry.Get(b.EndsWith("-fp16", StringComparison.Ordinal) ? b[..^5] : b).Device)} profiles only; skipped on";
+                                string note = $"{b} is priced on {Prices.KindOf(registry.Get(CostPlans.BackendOf(b, registry)).Device)} profiles only; skipped on";
                                 List<string> on = skippedOn.TryGetValue(note, out List<string>? list) ? list : skippedOn[note] = [];
                                 if (!on.Contains(p.Name))
                                 {

@@ -59,10 +59,7 @@ public sealed record TrainingSetup(
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(registry);
-        NetworkSpec spec = NetworkSpec.From(config, inputs, classes);
-        MethodPlan plan = MethodPlan.For(config, spec);
-        IFeedbackBackend? backend = plan.UsesFeedbackBackend ? registry.Get(config.Feedback.Backend) : null;
-        MemoryCheck.ThrowIfTooLarge(spec, plan, config, backend);
+        (NetworkSpec spec, MethodPlan plan, IFeedbackBackend? backend) = Planned(config, inputs, classes, registry);
         try
         {
             return Allocate(config, spec, plan, backend);
@@ -83,9 +80,17 @@ public sealed record TrainingSetup(
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(registry);
         (int inputs, int classes) = Costing.ConfigCosts.Shape(config);
+        _ = Planned(config, inputs, classes, registry);
+    }
+
+    /// <summary>The config's network spec, method plan and backend, after the memory check (nothing allocated yet).</summary>
+    private static (NetworkSpec Spec, MethodPlan Plan, IFeedbackBackend? Backend) Planned(TrainConfig config, int inputs, int classes, FeedbackBackendRegistry registry)
+    {
         NetworkSpec spec = NetworkSpec.From(config, inputs, classes);
         MethodPlan plan = MethodPlan.For(config, spec);
-        MemoryCheck.ThrowIfTooLarge(spec, plan, config, plan.UsesFeedbackBackend ? registry.Get(config.Feedback.Backend) : null);
+        IFeedbackBackend? backend = plan.UsesFeedbackBackend ? registry.Get(config.Feedback.Backend) : null;
+        MemoryCheck.ThrowIfTooLarge(spec, plan, config, backend);
+        return (spec, plan, backend);
     }
 
     /// <summary>Whether the config's method projects errors through <c>feedback.backend</c> (DFA and its hybrids).</summary>
