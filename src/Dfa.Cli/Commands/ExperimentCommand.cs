@@ -10,7 +10,7 @@ using Spectre.Console;
 namespace Dfa.Cli.Commands;
 
 /// <summary>
-/// <c>dfa experiment NAME|all [--quick] [--out DIR] [--data DIR] [--set key=value ...] [--base FILE] [--list] [--shard i/n]</c>:
+/// <c>dfa experiment NAME|all [--quick] [--out DIR] [--data DIR] [--set key=value ...] [--base FILE] [--list] [--seeds N] [--shard i/n]</c>:
 /// reruns the survey's Section 3.2 experiments, each into a report with plots and a one-line verdict. <c>--set</c>
 /// applies to every member after the mode's settings and before the member's own overrides, so what an experiment
 /// varies stays varied.
@@ -27,10 +27,11 @@ internal static class ExperimentCommand
         Option<int?> epochs = DfaOptions.Epochs();
         var baseConfig = new Option<string?>("--base") { Description = $"Base config instead of the shipped {ExperimentCatalog.BaseConfig}." };
         var list = new Option<bool>("--list") { Description = "List the experiments, their members and scales, and exit." };
+        var seeds = new Option<int>("--seeds") { Description = "Train every member with its seed and the next N − 1; judge each seed, and call a verdict that differs between seeds inconclusive.", DefaultValueFactory = _ => 1 };
         var shard = new Option<string?>("--shard") { Description = "Train only shard i of n (1-based) of the members, for a job array: member k (in whole-run order) goes to shard (k mod n) + 1. Combine the shard folders with dfa merge." };
         var command = new Command("experiment", "Rerun the survey's Section 3.2 experiments: reports, plots and a verdict per experiment.")
         {
-            name, quick, output, data, set, epochs, baseConfig, list, shard,
+            name, quick, output, data, set, epochs, baseConfig, list, seeds, shard,
         };
         command.SetAction((parse, cancellationToken) =>
         {
@@ -50,7 +51,8 @@ internal static class ExperimentCommand
                 parse.GetValue(data),
                 [.. parse.GetValue(set) ?? [], .. DfaOptions.EpochsOverride(parse, epochs)],
                 parse.GetValue(baseConfig) is { } path ? ShippedFiles.Config(path) : null,
-                shardSpec);
+                shardSpec,
+                parse.GetValue(seeds));
 
             // Off the invocation thread so System.CommandLine's Ctrl-C handler can cancel the token (see TrainCommand).
             return Task.Run(

@@ -102,7 +102,7 @@ internal static class TrainCommand
 
             console.MarkupLine(
                 $"  {setup.Algorithm.Name} ({Markup.Escape(setup.BackendName)}), {config.Optimizer.ToString().ToUpperInvariant()} lr {config.LearningRate.ToString(CultureInfo.InvariantCulture)}, "
-                + $"batch {config.BatchSize}, {Runs.Reports.Units.Count(config.Epochs, "epoch")}, seed {config.Seed}, {config.EffectiveThreads} threads");
+                + $"batch {config.BatchSize}, {Runs.Reports.Units.Count(config.Epochs, "epoch")}, seed {config.Seed}, {Runs.Reports.Units.Count(config.EffectiveThreads, "thread")}");
             console.MarkupLine($"  data {Markup.Escape(train.Name)} {train.Count} / {Markup.Escape(test.Name)} {test.Count}"
                 + (validation is null ? string.Empty : $" / validation {validation.Count}"));
             console.MarkupLine($"  network {Markup.Escape(setup.Network.Describe())} ({setup.Network.ParameterCount:N0} parameters)");

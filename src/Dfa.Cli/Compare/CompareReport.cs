@@ -86,7 +86,7 @@ internal static class CompareReport
         sb.Append("# dfa compare\n\n");
         sb.Append(Inv, $"Network {first.Run.Setup.Network.Describe()} ({first.Run.Setup.Network.ParameterCount:N0} parameters), ");
         sb.Append(Inv, $"{settings.Config.Optimizer.ToString().ToUpperInvariant()} lr {settings.Config.LearningRate}, batch {settings.Config.BatchSize}, ");
-        sb.Append(Inv, $"{Units.Count(settings.Config.Epochs, "epoch")}, {settings.SeedsText}, {settings.Config.EffectiveThreads} threads; ");
+        sb.Append(Inv, $"{Units.Count(settings.Config.Epochs, "epoch")}, {settings.SeedsText}, {Units.Count(settings.Config.EffectiveThreads, "thread")}; ");
         sb.Append(Inv, $"{first.Run.TrainSamples} training samples. Config: `{settings.ConfigLabel}`");
         if (settings.Overrides.Count > 0)
         {

@@ -99,6 +99,19 @@ internal static class ExperimentReport
                 m.FinalAlignment.Count == 0 ? "–" : string.Join(", ", m.FinalAlignment.Select(a => $"{a.Block} {Deg(a.GradientDegrees)} / {Deg(a.WeightDegrees)}")),
                 Seconds(m.WallSeconds),
             ])));
+        if (result.Plan.Seeds > 1)
+        {
+            sb.Append("\n### Over ").Append(result.Plan.Seeds).Append(" seeds\n\n");
+            sb.Append(MarkdownTable.Render(
+                ["member", "final test accuracy", "final train loss", "diverged seeds"],
+                result.OverSeeds.Select(o => (IReadOnlyList<string>)[o.Label, o.TestAccuracy.Text(100, 2, " %"), o.FinalTrainLoss.Text(1, 4), o.Diverged.ToString(CultureInfo.InvariantCulture)])));
+            sb.Append("\nMean ± sample sd over the seeds whose run did not diverge. The verdict on each seed's members:\n\n");
+            foreach ((Verdict v, ulong seed) in result.SeedVerdicts.Zip(result.Plan.SeedValues))
+            {
+                sb.Append("- seed ").Append(seed).Append(": ").Append(v.Line).Append('\n');
+            }
+        }
+
         sb.Append("\nTrain loss is averaged over each epoch's batches as trained (dropout on, L1/L2 penalty included), as in the survey's curves; ")
             .Append("test numbers are measured after each epoch in evaluation mode. Alignment angles are degrees between the DFA update and the BP gradient ")
             .Append("(gradient) and between B_l and the forward weights (weight), per hidden block, after the last step. ")

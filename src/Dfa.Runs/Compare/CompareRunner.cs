@@ -1,14 +1,15 @@
 using System.Diagnostics;
 using System.Globalization;
 using Dfa.Backends.Registry;
-using Dfa.Core;
-using Dfa.Core.Config;
 using Dfa.Core.Config.Schema;
+using Dfa.Core.Config;
 using Dfa.Core.Feedback;
 using Dfa.Core.Methods;
 using Dfa.Core.Networks;
+using Dfa.Core;
 using Dfa.Runs.Costing;
 using Dfa.Runs.Files;
+using Dfa.Runs.Reports;
 using Dfa.Runs.Training;
 using Dfa.Sim.Cost;
 using Dfa.Sim.Profiles;
@@ -117,7 +118,7 @@ public static class CompareRunner
         OutputFolder folder = OutputFolder.Claim(outPath);
         view.Info($"dfa compare {request.ConfigPath} → {folder.Path}");
         view.Info($"  {string.Join(", ", specs.Take(members).Select(s => s.Label))}: {Reports.Units.Count(baseConfig.Epochs, "epoch")}{(members > 1 ? " each" : string.Empty)}, "
-            + (request.Seeds == 1 ? $"seed {baseConfig.Seed}" : $"seeds {baseConfig.Seed}..{baseConfig.Seed + (ulong)request.Seeds - 1}") + $", {baseConfig.EffectiveThreads} threads");
+            + (request.Seeds == 1 ? $"seed {baseConfig.Seed}" : $"seeds {baseConfig.Seed}..{baseConfig.Seed + (ulong)request.Seeds - 1}") + $", {Units.Count(baseConfig.EffectiveThreads, "thread")}");
         IReadOnlyList<RunRecord> runs;
         try
         {

@@ -55,11 +55,25 @@ public static class ExperimentFiles
                 new("lr", mode.LearningRate),
             }),
             new("overrides", request.Overrides.ToList()),
+            new("seeds", result.Plan.Seeds),
             new("verdict", new List<KeyValuePair<string, object?>>
             {
                 new("status", result.Verdict.StatusText),
                 new("line", result.Verdict.Line),
             }),
+            new("seed_verdicts", result.SeedVerdicts.Select((v, k) => (object?)new List<KeyValuePair<string, object?>>
+            {
+                new("seed", result.Plan.SeedValues[k]),
+                new("status", v.StatusText),
+                new("line", v.Line),
+            }).ToList()),
+            new("over_seeds", result.OverSeeds.Select(o => (object?)new List<KeyValuePair<string, object?>>
+            {
+                new("label", o.Label),
+                new("final_test_accuracy", o.TestAccuracy.Json()),
+                new("final_train_loss", o.FinalTrainLoss.Json()),
+                new("diverged_seeds", o.Diverged),
+            }).ToList()),
             new("criteria", e.Criteria.ToList()),
             new("members", result.Members.Select((m, i) => (object?)Member(m, result.Plan.Specs[i].Config, result.TrainSamples[i], result.Plan.Overrides[i])).ToList()),
             new("wall_seconds", result.WallSeconds),

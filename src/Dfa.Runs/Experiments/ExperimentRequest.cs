@@ -11,6 +11,7 @@ namespace Dfa.Runs.Experiments;
 /// <param name="Overrides"><c>--set</c> overrides for every member, after the mode's and before the member's own.</param>
 /// <param name="BaseConfigPath">Another base config instead of the shipped one (null: the shipped one).</param>
 /// <param name="Shard">Run only this shard's members (null: all of them, with the reports).</param>
+/// <param name="Seeds">Train every member with the config's seed and the next <c>Seeds − 1</c>, and judge each seed.</param>
 public sealed record ExperimentRequest(
     string Name,
     bool Quick,
@@ -18,4 +19,5 @@ public sealed record ExperimentRequest(
     string? DataFolder,
     IReadOnlyList<string> Overrides,
     string? BaseConfigPath = null,
-    ShardSpec? Shard = null);
+    ShardSpec? Shard = null,
+    int Seeds = 1);

@@ -6,14 +6,43 @@ using Dfa.Core;
 using Dfa.Core.Config;
 using Dfa.Core.Config.Schema;
 using Dfa.Core.Yaml;
+using Dfa.Runs.Compare;
 using Dfa.Runs.Files;
+using Dfa.Runs.Studies;
 using Dfa.Runs.Training;
 
 namespace Dfa.Runs.Experiments;
 
-/// <summary>One experiment's members as built configs, before any training.</summary>
-public sealed record PlannedExperiment(Experiment Experiment, ExperimentMode Mode, IReadOnlyList<RunSpec> Specs, IReadOnlyList<IReadOnlyList<string>> Overrides)
+/// <summary>
+/// One experiment's members as built configs, before any training. With <paramref name="Seeds"/> &gt; 1 the specs are
+/// every member with the first seed (labels as the catalog names them), then every member with each next seed
+/// (<c>&lt;label&gt;-seed&lt;S&gt;</c>, <c>--set seed=S</c> last in its overrides), as <c>dfa compare --seeds</c> lays them out.
+/// </summary>
+public sealed record PlannedExperiment(Experiment Experiment, ExperimentMode Mode, IReadOnlyList<RunSpec> Specs, IReadOnlyList<IReadOnlyList<string>> Overrides, int Seeds = 1)
 {
+    /// <summary>The most seeds an experiment takes.</summary>
+    public const int MaxSeeds = 1000;
+
+    /// <summary>The experiment's members per seed.</summary>
+    public int MemberCount => Experiment.Members.Count;
+
+    /// <summary>The seed of each seed slice, first to last.</summary>
+    public IReadOnlyList<ulong> SeedValues => Enumerable.Range(0, Seeds).Select(k => Specs[k * MemberCount].Config.Seed).ToArray();
+
+    /// <summary>
+    /// The members of seed slice <paramref name="k"/> from results in spec order, labelled as the catalog names them,
+    /// so a verdict function finds <c>bp</c> or <c>dfa</c> on every seed.
+    /// </summary>
+    public IReadOnlyList<MemberResult> SeedSlice(IReadOnlyList<MemberResult> all, int k)
+    {
+        ArgumentNullException.ThrowIfNull(all);
+        return Enumerable.Range(0, MemberCount).Select(i => all[(k * MemberCount) + i] with { Label = Experiment.Members[i].Label }).ToArray();
+    }
+
+    /// <summary>The experiment's verdict on each seed's members, in seed order.</summary>
+    public IReadOnlyList<Verdict> JudgeEachSeed(IReadOnlyList<MemberResult> all) =>
+        Enumerable.Range(0, Seeds).Select(k => Experiment.Judge(SeedSlice(all, k))).ToArray();
+
     /// <summary><c>quick</c> or <c>full</c>.</summary>
     public string ModeName => ReferenceEquals(Mode, Experiment.Quick) ? "quick" : "full";
 
@@ -36,8 +65,26 @@ public sealed record PlannedExperiment(Experiment Experiment, ExperimentMode Mod
     public bool OnBudget => Specs.All(s => s.Config.Epochs == Mode.Epochs && s.Config.Data.TrainSamples == Mode.TrainSamples);
 }
 
-/// <summary>A finished experiment: its members' results and training-set sizes (member order), its verdict and how long it took.</summary>
-public sealed record ExperimentResult(PlannedExperiment Plan, IReadOnlyList<MemberResult> Members, IReadOnlyList<int> TrainSamples, Verdict Verdict, double WallSeconds, string Folder);
+/// <summary>
+/// A finished experiment: its runs' results and training-set sizes (spec order: members × seeds), its verdict, the
+/// verdict of each seed (one entry for one seed) and how long it took.
+/// </summary>
+public sealed record ExperimentResult(PlannedExperiment Plan, IReadOnlyList<MemberResult> Members, IReadOnlyList<int> TrainSamples, Verdict Verdict, double WallSeconds, string Folder)
+{
+    public IReadOnlyList<Verdict> SeedVerdicts { get; init; } = [Verdict];
+
+    /// <summary>
+    /// Per catalog member over its seeds: final test accuracy and final train loss (diverged runs left out) and how
+    /// many seeds diverged.
+    /// </summary>
+    public IReadOnlyList<(string Label, Spread TestAccuracy, Spread FinalTrainLoss, int Diverged)> OverSeeds =>
+        Plan.Experiment.Members.Select((member, i) =>
+        {
+            MemberResult[] runs = Enumerable.Range(0, Plan.Seeds).Select(k => Members[(k * Plan.MemberCount) + i]).ToArray();
+            MemberResult[] finished = runs.Where(r => !r.Diverged && r.Epochs.Count > 0).ToArray();
+            return (member.Label, Spread.Of(finished.Select(r => r.FinalTestAccuracy)), Spread.Of(finished.Select(r => r.FinalTrainLoss)), runs.Count(r => r.Diverged));
+        }).ToArray();
+}
 
 /// <summary>
 /// Runs experiments: builds every member's config (base config, then the mode's epochs / samples / rate, then the
@@ -71,9 +118,14 @@ public static class ExperimentRunner
     }
 
     /// <summary>Builds every member's config; config errors surface here as <see cref="ConfigException"/>.</summary>
-    public static PlannedExperiment Plan(Experiment experiment, bool quick, string baseText, string baseName, IReadOnlyList<string> overrides, FeedbackSchema backends)
+    public static PlannedExperiment Plan(Experiment experiment, bool quick, string baseText, string baseName, IReadOnlyList<string> overrides, FeedbackSchema backends, int seeds = 1)
     {
         ArgumentNullException.ThrowIfNull(experiment);
+        if (seeds is < 1 or > PlannedExperiment.MaxSeeds)
+        {
+            throw new DfaInputException($"--seeds takes 1..{PlannedExperiment.MaxSeeds}, got {seeds}");
+        }
+
         ExperimentMode mode = experiment.Mode(quick);
         var specs = new List<RunSpec>();
         var all = new List<IReadOnlyList<string>>();
@@ -85,7 +137,19 @@ public static class ExperimentRunner
             all.Add(list);
         }
 
-        return new PlannedExperiment(experiment, mode, specs, all);
+        // The other seeds after all the first ones (a member may set its own seed; each next seed counts on from it).
+        int members = specs.Count;
+        for (int k = 1; k < seeds; k++)
+        {
+            for (int i = 0; i < members; i++)
+            {
+                ulong seed = specs[i].Config.Seed + (ulong)k;
+                specs.Add(new RunSpec(CompareRunner.SeedLabel(specs[i].Label, seed), specs[i].Config with { Seed = seed }, baseName));
+                all.Add([.. all[i], $"seed={seed.ToString(CultureInfo.InvariantCulture)}"]);
+            }
+        }
+
+        return new PlannedExperiment(experiment, mode, specs, all, seeds);
     }
 
     /// <summary>Runs the requested experiments (or this shard's members of them) into the request's folder.</summary>
@@ -97,7 +161,7 @@ public static class ExperimentRunner
         IReadOnlyList<Experiment> experiments = Resolve(request.Name);
         string baseName = request.BaseConfigPath ?? ExperimentCatalog.BaseConfig;
         string baseText = BaseText(request.BaseConfigPath);
-        PlannedExperiment[] plans = experiments.Select(e => Plan(e, request.Quick, baseText, baseName, request.Overrides, registry.Schema)).ToArray();
+        PlannedExperiment[] plans = experiments.Select(e => Plan(e, request.Quick, baseText, baseName, request.Overrides, registry.Schema, request.Seeds)).ToArray();
 
         string outPath = request.OutputFolder
             ?? Path.Combine("runs", "experiments", DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture));
@@ -145,17 +209,17 @@ public static class ExperimentRunner
         ArgumentNullException.ThrowIfNull(members);
         ArgumentNullException.ThrowIfNull(folder);
         ArgumentNullException.ThrowIfNull(view);
-        Verdict verdict = plan.Experiment.Judge(members);
+        IReadOnlyList<Verdict> seedVerdicts = plan.JudgeEachSeed(members);
+        Verdict verdict = Verdict.OverSeeds(plan.Experiment.Name, seedVerdicts, plan.SeedValues);
         if (!plan.OnBudget)
         {
             // The criteria are calibrated on the mode's budget: on other runs they are measured, not judged.
-            string measured = verdict.Line[(verdict.Line.IndexOf(" — ", StringComparison.Ordinal) + 3)..];
-            verdict = new Verdict(
-                VerdictStatus.NotJudged,
-                $"{plan.Experiment.Name}: {Verdict.Text(VerdictStatus.NotJudged)} — ran {plan.Ran}, not the {plan.ModeName} mode's {plan.Mode.Text}; measured: {measured}");
+            string notJudged = $"{plan.Experiment.Name}: {Verdict.Text(VerdictStatus.NotJudged)} — ran {plan.Ran}, not the {plan.ModeName} mode's {plan.Mode.Text}; measured: ";
+            verdict = new Verdict(VerdictStatus.NotJudged, notJudged + Verdict.Measured(verdict.Line));
+            seedVerdicts = seedVerdicts.Select(v => new Verdict(VerdictStatus.NotJudged, notJudged + Verdict.Measured(v.Line))).ToArray();
         }
 
-        var result = new ExperimentResult(plan, members, trainSamples, verdict, wallSeconds, folder.Path);
+        var result = new ExperimentResult(plan, members, trainSamples, verdict, wallSeconds, folder.Path) { SeedVerdicts = seedVerdicts };
         AtomicFile.WriteAllText(folder.PathOf("base.yaml"), baseText);
         if (view.Plotter is { } plotter)
         {

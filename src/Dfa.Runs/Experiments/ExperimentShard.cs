@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Dfa.Backends.Registry;
@@ -64,8 +65,10 @@ public static class ExperimentShard
         ArgumentNullException.ThrowIfNull(root);
         ShardManifest first = set.First;
         IReadOnlyList<string> baseOption = first.Many("base");
+        IReadOnlyList<string> seedsOption = first.Many("seeds");
+        int seeds = seedsOption.Count == 1 && int.TryParse(seedsOption[0], NumberStyles.None, CultureInfo.InvariantCulture, out int n) ? n : 1;
         var request = new ExperimentRequest(
-            first.One("name"), first.One("quick") == "true", root.Path, null, first.Many("set"), baseOption.Count == 1 ? baseOption[0] : null);
+            first.One("name"), first.One("quick") == "true", root.Path, null, first.Many("set"), baseOption.Count == 1 ? baseOption[0] : null, Seeds: seeds);
         string basePath = Path.Combine(set.Shards[0].Path, BaseFile);
         string baseText;
         try
@@ -79,7 +82,7 @@ public static class ExperimentShard
 
         string baseName = request.BaseConfigPath ?? ExperimentCatalog.BaseConfig;
         PlannedExperiment[] plans = ExperimentRunner.Resolve(request.Name)
-            .Select(e => ExperimentRunner.Plan(e, request.Quick, baseText, baseName, request.Overrides, registry.Schema)).ToArray();
+            .Select(e => ExperimentRunner.Plan(e, request.Quick, baseText, baseName, request.Overrides, registry.Schema, request.Seeds)).ToArray();
         if (ShardManifest.Hash(Command, Options(request), Identity(plans, baseText)) != first.GridHash)
         {
             throw new DfaInputException(
@@ -137,6 +140,12 @@ public static class ExperimentShard
         if (request.BaseConfigPath is { } b)
         {
             options.Add(new("base", b));
+        }
+
+        // Only when there are several, so a one-seed grid hashes as before --seeds existed.
+        if (request.Seeds > 1)
+        {
+            options.Add(new("seeds", request.Seeds.ToString(CultureInfo.InvariantCulture)));
         }
 
         return options;

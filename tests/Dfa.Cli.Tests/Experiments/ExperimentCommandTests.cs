@@ -57,6 +57,60 @@ public sealed class ExperimentCommandTests
         Assert.That(report, Does.Contain("--set backward_method=BP --out bp"));
     }
 
+    /// <summary><c>--seeds 2</c>: every member twice, each seed judged, one verdict over both, mean ± sd per member.</summary>
+    [Test]
+    public void HighLr_WithTwoSeeds_TrainsEachMemberPerSeed_AndJudgesEverySeed()
+    {
+        using var temp = new TempFolder();
+        string outDir = temp.Combine("out");
+
+        CliResult result = CliRunner.Run(["experiment", "high-lr", "--quick", "--seeds", "2", "--out", outDir, "--set", "epochs=4", .. Tiny]);
+
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.Error);
+        string folder = Path.Combine(outDir, "high-lr");
+        foreach (string member in new[] { "bp", "dfa", "bp-seed2", "dfa-seed2" })
+        {
+            Assert.That(Path.Combine(folder, member, "weights.bin"), Does.Exist, member);
+        }
+
+        Assert.That(File.ReadAllBytes(Path.Combine(folder, "bp-seed2", "weights.bin")), Is.Not.EqualTo(File.ReadAllBytes(Path.Combine(folder, "bp", "weights.bin"))));
+        using JsonDocument summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "summary.json")));
+        JsonElement root = summary.RootElement;
+        Assert.That(root.GetProperty("seeds").GetInt32(), Is.EqualTo(2));
+        JsonElement[] seedVerdicts = [.. root.GetProperty("seed_verdicts").EnumerateArray()];
+        Assert.That(seedVerdicts.Select(v => v.GetProperty("seed").GetInt32()), Is.EqualTo(new[] { 1, 2 }));
+        // 600 samples and 4 epochs are not the quick mode's budget: measured on each seed, judged on none.
+        Assert.That(seedVerdicts.Select(v => v.GetProperty("status").GetString()), Is.EqualTo(new[] { "not judged", "not judged" }));
+        Assert.That(seedVerdicts[1].GetProperty("line").GetString(), Does.StartWith("high-lr: not judged — ran 4 epochs").And.Contain("; measured: BP train loss "));
+        string line = root.GetProperty("verdict").GetProperty("line").GetString()!;
+        Assert.That(line, Does.StartWith("high-lr: not judged — ran 4 epochs"));
+        Assert.That(line, Does.Contain("; measured: seed 1: BP train loss ").Or.Contain("; measured: the verdict flips between seeds: "));
+        JsonElement bp = root.GetProperty("over_seeds")[0];
+        Assert.That(bp.GetProperty("label").GetString(), Is.EqualTo("bp"));
+        double[] accuracies = [.. root.GetProperty("members").EnumerateArray().Where(m => m.GetProperty("label").GetString()!.StartsWith("bp", StringComparison.Ordinal))
+            .Select(m => m.GetProperty("final_test_accuracy").GetDouble())];
+        Assert.That(bp.GetProperty("final_test_accuracy").GetProperty("mean").GetDouble(), Is.EqualTo(accuracies.Average()).Within(1e-12));
+        Assert.That(bp.GetProperty("final_test_accuracy").GetProperty("n").GetInt32(), Is.EqualTo(2));
+
+        string report = File.ReadAllText(Path.Combine(folder, "report.md"));
+        Assert.That(report, Does.Contain("### Over 2 seeds").And.Contain("- seed 2: high-lr: ").And.Contain(line));
+        Assert.That(report, Does.Contain("--set seed=2 --out bp-seed2"));
+        Assert.That(result.Output, Does.Contain(line));
+    }
+
+    [Test]
+    public void Experiment_SeedsZero_IsExit2_BeforeAnyOutput()
+    {
+        using var temp = new TempFolder();
+        string outDir = temp.Combine("out");
+
+        CliResult result = CliRunner.Run("experiment", "high-lr", "--quick", "--seeds", "0", "--out", outDir);
+
+        Assert.That(result.ExitCode, Is.EqualTo(2), result.Output);
+        Assert.That(result.ErrorLines, Is.EqualTo(new[] { "dfa: error: --seeds takes 1..1000, got 0" }));
+        Assert.That(outDir, Does.Not.Exist);
+    }
+
     /// <summary><c>--set epochs=1</c> on a 15-epoch quick experiment: say what ran, and judge nothing on it.</summary>
     [Test]
     public void Experiment_OffItsBudget_SaysWhatRan_AndDeclaresNoVerdict()

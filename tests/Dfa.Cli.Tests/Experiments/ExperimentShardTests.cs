@@ -93,6 +93,30 @@ public sealed class ExperimentShardTests
         Assert.That(temp.Combine("merged", "report.md"), Does.Not.Exist, "one experiment has no index, merged or not");
     }
 
+    /// <summary>With <c>--seeds 2</c> each seed's member is its own item: three shards merged give the whole run, verdicts included.</summary>
+    [Test]
+    public void HighLr_WithTwoSeeds_RunAs3Shards_Merged_EqualsTheWholeRun()
+    {
+        using var temp = new TempFolder();
+        Assert.That(CliRunner.Run(["experiment", "high-lr", .. Tiny, "--seeds", "2", "--out", temp.Combine("whole")]).ExitCode, Is.EqualTo(0));
+        string[] shards = Enumerable.Range(1, 3).Select(i => temp.Combine($"s{i}")).ToArray();
+        for (int i = 1; i <= 3; i++)
+        {
+            CliResult shard = CliRunner.Run(["experiment", "high-lr", .. Tiny, "--seeds", "2", "--shard", $"{i}/3", "--out", shards[i - 1]]);
+            Assert.That(shard.ExitCode, Is.EqualTo(0), shard.Error);
+        }
+
+        CliResult merge = CliRunner.Run(["merge", .. shards, "--out", temp.Combine("merged")]);
+
+        Assert.That(merge.ExitCode, Is.EqualTo(0), merge.Error);
+        Assert.That(Summary(temp.Combine("merged", "high-lr")), Is.EqualTo(Summary(temp.Combine("whole", "high-lr"))));
+        Assert.That(Summary(temp.Combine("merged", "high-lr")), Does.Contain("seed_verdicts"));
+        Assert.That(
+            Untimed(File.ReadAllText(temp.Combine("merged", "high-lr", "report.md"))),
+            Is.EqualTo(Untimed(File.ReadAllText(temp.Combine("whole", "high-lr", "report.md")))));
+        Assert.That(temp.Combine("merged", "high-lr", "dfa-seed2", "weights.bin"), Does.Exist);
+    }
+
     [Test]
     public void ShardsWithDifferentSettings_DoNotMerge()
     {
