@@ -37,9 +37,10 @@ internal static class CostCommand
         {
             Description = "Training configs, comma-separated: price each config's own network and method (BP, FA, DFA, HYBRID, MODULAR, HDFA, frozen blocks) with its schedule and critical path; --batch defaults to each config's batch_size.",
         };
+        Option<string> precision = PrecisionOption();
         var command = new Command("cost", "Price a training step (memory, cycles, time, energy) for workloads × output sizes × backends × hardware profiles, or for training configs.")
         {
-            workloads, outputs, backends, profiles, batches, format, output, dir, input, configs,
+            workloads, outputs, backends, profiles, batches, format, output, dir, input, configs, precision,
         };
         command.SetAction(parse =>
         {
@@ -57,7 +58,8 @@ internal static class CostCommand
                 bool batchGiven = parse.GetResult(batches) is { Implicit: false };
                 IReadOnlyList<PricedConfig> priced = CostTables.Configs(
                     registry, catalog, Distinct(CommaList.Strings(configList, "--config")), Distinct(CommaList.Strings(parse.GetRequiredValue(profiles), "--profile")),
-                    batchGiven ? Distinct(CommaList.Ints(parse.GetRequiredValue(batches), "--batch")) : null, out IReadOnlyList<string> notes);
+                    batchGiven ? Distinct(CommaList.Ints(parse.GetRequiredValue(batches), "--batch")) : null, out IReadOnlyList<string> notes,
+                    Precisions.Parse(parse.GetRequiredValue(precision)));
                 string configFormat = parse.GetRequiredValue(format).ToLowerInvariant();
                 string? rendered = configFormat switch
                 {
@@ -97,7 +99,8 @@ internal static class CostCommand
             IReadOnlyList<MethodCost> rows = CostTables.Workloads(
                 registry, catalog, Distinct(CommaList.Strings(parse.GetRequiredValue(workloads), "--workload")), Distinct(CommaList.Ints(parse.GetRequiredValue(outputs), "--outputs")),
                 Distinct(CommaList.Strings(parse.GetRequiredValue(backends), "--backend")), Distinct(CommaList.Strings(parse.GetRequiredValue(profiles), "--profile")),
-                Distinct(CommaList.Ints(parse.GetRequiredValue(batches), "--batch")), parse.GetValue(input), out IReadOnlyList<string> skipped);
+                Distinct(CommaList.Ints(parse.GetRequiredValue(batches), "--batch")), parse.GetValue(input), out IReadOnlyList<string> skipped,
+                Precisions.Parse(parse.GetRequiredValue(precision)));
             string fmt = parse.GetRequiredValue(format).ToLowerInvariant();
             string? text = fmt switch
             {
@@ -135,6 +138,13 @@ internal static class CostCommand
         });
         return command;
     }
+
+    /// <summary>The <c>--precision</c> option of <c>dfa cost</c> and <c>dfa sweep</c>.</summary>
+    internal static Option<string> PrecisionOption() => new("--precision")
+    {
+        Description = "Arithmetic of the priced run: fp32 (default), tf32, fp16 or bf16 (mixed precision), int8; profiles without its rate are skipped.",
+        DefaultValueFactory = _ => "fp32",
+    };
 
     /// <summary>Writes the report atomically, creating its folder; a path that cannot be written is bad input.</summary>
     internal static void WriteReport(string path, string text)

@@ -100,7 +100,7 @@ namespace Dfa.Sim.Cost;
 /// host link, not the frame rate, sets the projection's time.
 /// </para>
 /// </summary>
-public static class CostModel
+public static partial class CostModel
 {
     /// <summary>Batches at least this large run at <c>gemm_efficiency</c>; smaller ones at <c>gemv_efficiency</c>.</summary>
     public const int GemmBatchThreshold = 16;
@@ -159,7 +159,9 @@ public static class CostModel
         double trainable = network.Blocks.Skip(frozen).Sum(b => (double)b.Parameters);
         double frozenParameters = network.Blocks.Take(frozen).Sum(b => (double)b.Parameters);
         double hdfaState = plan.Kind == TrainingAlgorithmKind.Hdfa ? (adam ? 8 : 4) * trainable : 0;
-        double workingSet = ((adam ? 16 : 12) * trainable) + (4 * frozenParameters) + (4.0 * batch * network.ActivationsPerSample) + storage + hdfaState;
+        int width = Precisions.ActivationBytes(prices.Precision);
+        double copies = Precisions.KeepsMasterWeights(prices.Precision) ? width * (trainable + frozenParameters) : 0;
+        double workingSet = ((adam ? 16 : 12) * trainable) + (4 * frozenParameters) + copies + ((double)width * batch * network.ActivationsPerSample) + storage + hdfaState;
         Prices.Level? residence = prices.Levels.FirstOrDefault(l => l.CapacityBytes >= workingSet);
         double? cells = prices.Kind switch
         {
@@ -200,6 +202,7 @@ public static class CostModel
             Backend = first?.Backend,
             Layout = first is null ? "none" : prng ? "regenerated on chip (PRNG)" : first.Prediction.Storage.Layout,
             Precision = first is null ? "fp32" : PrecisionName(first.Precision),
+            Arithmetic = Precisions.Describe(prices.Precision),
             Frozen = plan.FrozenBlocks,
             Profile = prices.Name,
             Batch = batch,
@@ -238,7 +241,7 @@ public static class CostModel
         var work = new StepWork("feedback");
         ActionCounts c = plan.Prediction.PerProjection;
         bool adderOnly = plan.Precision == FeedbackPrecision.OneBit && prices.Has(ProfileCapability.AdderOnlyFeedback);
-        work.Add(plan.Precision == FeedbackPrecision.Fp16 ? StepOp.Fp16Mac : StepOp.Fp32Mac, c[HardwareAction.Fp32MultiplyAdd]);
+        work.Add(plan.Precision == FeedbackPrecision.Fp16 ? StepOp.Fp16Mac : LayerKernels.MacOf(prices.Precision), c[HardwareAction.Fp32MultiplyAdd]);
         work.Add(StepOp.Fp32Mul, c[HardwareAction.Fp32Multiply]);
         work.Add(adderOnly ? StepOp.IntAdd : StepOp.Fp32Add, c[HardwareAction.Fp32Add]);
         work.Add(StepOp.Fp32Compare, c[HardwareAction.Fp32Compare]);
@@ -272,6 +275,10 @@ public static class CostModel
         StepOp.TimeStep => "time_step",
         StepOp.Fp32Mac => "fp32_mac",
         StepOp.Fp16Mac => "fp16_mac",
+        StepOp.Tf32Mac => "tf32_mac",
+        StepOp.Bf16Mac => "bf16_mac",
+        StepOp.Int8Mac => "int8_mac",
+        StepOp.Elementwise => "elementwise",
         StepOp.Fp32Add => "fp32_add",
         StepOp.Fp32Mul => "fp32_mul",
         StepOp.Fp32Compare => "fp32_compare",
@@ -315,17 +322,18 @@ public static class CostModel
         private readonly bool _adam = optimizer == OptimizerKind.Adam;
 
         private readonly IReadOnlyList<BlockSpec> _blocks = network.Blocks;
+        private readonly LayerKernels _kernels = new(prices.Precision, batch, prices.Kind is ProfileKind.Neuromorphic or ProfileKind.Cim);
 
         private double WeightBytes(BlockSpec block) => _inPlace ? 0 : 4.0 * block.Parameters;
 
-        /// <summary>Activations of a block's priced layers, and of the input for the first block.</summary>
-        private double Activations(int i) => _blocks[i].Activations + (i == 0 ? network.Inputs : 0);
+        /// <summary>The forward tasks alone: an inference pass.</summary>
+        public TaskGraph ForwardGraph() =>
+            new([.. _blocks.Select((block, k) => new Node($"forward:{block.Name}", block.Name, "forward", _kernels.Forward(block), k == 0 ? [] : [k - 1]))], []);
 
         public TaskGraph Graph(StepPlan stepPlan, Func<FeedbackShape, FeedbackPlan>? feedback)
         {
             IReadOnlyList<BlockSpec> blocks = _blocks;
             bool mix = stepPlan.MixesMomenta;
-            double b = batch;
             var nodes = new List<Node>();
             var plans = new List<FeedbackPlan>();
             int Add(Node node)
@@ -338,10 +346,7 @@ public static class CostModel
             for (int k = 0; k < blocks.Count; k++)
             {
                 BlockSpec block = blocks[k];
-                var work = new StepWork("forward");
-                work.Add(StepOp.Fp32Mac, b * block.ForwardMacs);
-                work.Bytes = WeightBytes(block) + (8 * b * Activations(k));
-                previous = Add(new Node($"forward:{block.Name}", block.Name, "forward", work, previous < 0 ? [] : [previous]));
+                previous = Add(new Node($"forward:{block.Name}", block.Name, "forward", _kernels.Forward(block), previous < 0 ? [] : [previous]));
             }
 
             int error = previous; // dL/dlogits, after the output's forward
@@ -365,17 +370,8 @@ public static class CostModel
                 {
                     BlockSpec block = blocks[i];
                     bool sendsDown = i == lo && i > frozen;
-                    bool onChain = sendsDown || (i == hi && m < modules.Count - 1);
-                    var delta = new StepWork("delta");
-                    delta.Add(StepOp.Fp32Mul, b * (i == blocks.Count - 1 ? 0 : block.FeedbackSize));
-                    delta.Add(StepOp.Fp32Mac, b * block.InnerInputGradientMacs);
-                    delta.Bytes = onChain ? WeightBytes(block) + (12 * b * Activations(i)) : 0;
-                    int d = Add(new Node($"delta:{block.Name}", block.Name, "backward", delta, [i == hi ? error : projection]));
-
-                    var gradient = new StepWork("weight-grad");
-                    gradient.Add(StepOp.Fp32Mac, b * block.WeightGradientMacs);
-                    gradient.Bytes = (8 * b * Activations(i)) + WeightBytes(block);
-                    int g = Add(new Node($"weight-grad:{block.Name}", block.Name, "update", gradient, [d]));
+                    int d = Add(new Node($"delta:{block.Name}", block.Name, "backward", _kernels.Delta(block), [i == hi ? error : projection]));
+                    int g = Add(new Node($"weight-grad:{block.Name}", block.Name, "update", _kernels.WeightGradient(block), [d]));
 
                     double p = block.Parameters;
                     var update = new StepWork("update");
@@ -399,13 +395,16 @@ public static class CostModel
                     }
 
                     update.Add(StepOp.ParameterWrite, p);
+                    if (_kernels.Unscale(p) is { } unscale)
+                    {
+                        update.Add(unscale);
+                    }
+
                     Add(new Node($"update:{block.Name}", block.Name, _adam ? "optimizer" : "update", update, [g]));
 
                     if (sendsDown)
                     {
-                        var input = new StepWork("input-grad");
-                        input.Add(StepOp.Fp32Mac, b * block.InputGradientMacs);
-                        nextError = Add(new Node($"input-grad:{block.Name}", block.Name, "backward", input, [d]));
+                        nextError = Add(new Node($"input-grad:{block.Name}", block.Name, "backward", _kernels.InputGradient(block), [d]));
                     }
                 }
 
@@ -474,17 +473,17 @@ public static class CostModel
             path.Reverse();
 
             double time = phases.Sum(p => p.Seconds);
-            double memoryJ = phaseWork.Sum(w => w.Bytes) * home.EnergyJPerByte;
+            double memoryJ = phaseWork.Sum(w => w.TotalBytes) * home.EnergyJPerByte;
             var energy = new EnergySplit(
                 phaseWork.Sum(model.ComputeEnergy),
                 home.OffChip ? 0 : memoryJ,
                 home.OffChip ? memoryJ : 0,
-                phaseWork.Sum(w => w.Frames) * (prices.Find("optical.frame_time_s") ?? 0) * (prices.Find("optical.power_w") ?? 0),
+                phaseWork.Sum(w => w.TotalFrames) * (prices.Find("optical.frame_time_s") ?? 0) * (prices.Find("optical.power_w") ?? 0),
                 prices["energy.static_w"] * time);
 
             var operations = new SortedDictionary<string, double>(StringComparer.Ordinal);
             var energyByOperation = new SortedDictionary<string, double>(StringComparer.Ordinal);
-            foreach (StepWork w in phaseWork)
+            foreach (StepWork w in phaseWork.SelectMany(p => p.Kernels))
             {
                 foreach ((StepOp op, double count) in w.Counts)
                 {
@@ -519,7 +518,7 @@ public static class CostModel
                 Energy = energy,
                 Operations = operations,
                 EnergyByOperation = energyByOperation,
-                Bytes = phaseWork.Sum(w => w.Bytes),
+                Bytes = phaseWork.Sum(w => w.TotalBytes),
             };
         }
     }
