@@ -14,7 +14,8 @@ namespace Dfa.Sim.Cost;
 /// <item><term>Linear, Conv2d (<c>F</c> MACs, <c>W</c> weights)</term><description><c>F</c> MACs and
 /// <c>W·w + (n_in + n)·s</c> bytes; the same for the input gradient; <c>F</c> MACs and <c>(n_in + n)·s + 4·W</c> bytes
 /// (the FP32 gradient). Mixed precision and int8 add a cast kernel per step, <c>(4 + s)·W</c> bytes.</description></item>
-/// <item><term>activation</term><description>1 op, <c>2n·s</c>; 1 op (the derivative's multiply), <c>3n·s</c>.</description></item>
+/// <item><term>activation</term><description>1 op, <c>2n·s</c>; 1 FP32 multiply (by the derivative, as
+/// <c>fp32_mul</c>), <c>3n·s</c>.</description></item>
 /// <item><term>BatchNorm, BatchNorm2d, LayerNorm</term><description><see cref="NormForwardOps"/> ops, <c>2n·s</c>;
 /// <see cref="NormBackwardOps"/> ops, <c>3n·s</c> (<c>γ</c>, <c>β</c> gradients included).</description></item>
 /// <item><term>dropout</term><description>1 op, <c>2n·s + n</c> (a mask byte); the same backward.</description></item>
@@ -211,7 +212,7 @@ internal sealed class LayerKernels(Precision precision, double batch, bool weigh
                 Product(work, l.Name, l.InputGradientMacs, ProductWeights(l), nIn + n);
                 break;
             case LayerKind.Activation:
-                Kernel(work, l.Name, n, 3 * n * _s);
+                Kernel(work, l.Name, 0, 3 * n * _s).Add(StepOp.Fp32Mul, n);
                 break;
             case LayerKind.BatchNorm or LayerKind.BatchNorm2d or LayerKind.LayerNorm:
                 Kernel(work, l.Name, NormBackwardOps * n, 3 * n * _s);

@@ -94,7 +94,8 @@ public sealed class CostModelTests
 
         double macs = (b * 5500) + (b * 500) + (b * 5500) + (2 * p);
         Assert.That(row.Operations["fp32_mac"], Is.EqualTo(macs));
-        Assert.That(row.Operations["elementwise"], Is.EqualTo(2 * b * 50), "the activation and its derivative");
+        Assert.That(row.Operations["elementwise"], Is.EqualTo(b * 50), "the activation");
+        Assert.That(row.Operations["fp32_mul"], Is.EqualTo(b * 50), "the multiply by its derivative");
         Assert.That(row.Energy.Compute, Is.EqualTo((macs * 4e-12) + (2 * b * 50 * 4e-12)).Within(1e-20));
         // forward as above; backward: fc2's input gradient (4·510 + 4b·60) and the derivative (read the error and
         // the activation, write the delta: 12b·50); update: the weight gradients (4b·150 + 4b·60 + 4P) and SGD (20P).

@@ -54,7 +54,8 @@ public sealed class PrecisionTests
 
         // Products (24 + 12 forward, 12 + 24 weight gradients, 12 input gradient of fc2) and SGD's 2P.
         Assert.That(row.Operations["fp32_mac"], Is.EqualTo(24 + 12 + 12 + 24 + 12 + (2 * 23)));
-        Assert.That(row.Operations["elementwise"], Is.EqualTo(6 + 6), "ReLU forward and its derivative, batch × 3 each");
+        Assert.That(row.Operations["elementwise"], Is.EqualTo(6), "ReLU forward, batch × 3");
+        Assert.That(row.Operations["fp32_mul"], Is.EqualTo(6), "the multiply by ReLU's derivative, batch × 3");
 
         // forward: fc1 15·4 + 2·(4+3)·4 = 116, ReLU 2·6·4 = 48, fc2 8·4 + 2·(3+2)·4 = 72.
         // fc2: weight gradient 2·5·4 + 4·8 = 72, SGD 20·8 = 160, input gradient 72.
@@ -70,7 +71,8 @@ public sealed class PrecisionTests
         Assert.That(row.Arithmetic, Is.EqualTo("fp16 mixed"));
         Assert.That(row.Operations["fp16_mac"], Is.EqualTo(24 + 12 + 12 + 24 + 12), "every product on the FP16 path");
         Assert.That(row.Operations["fp32_mac"], Is.EqualTo(2 * 23), "SGD on the FP32 master weights");
-        Assert.That(row.Operations["elementwise"], Is.EqualTo(12 + 23), "ReLU both ways, and the loss-scale pass over every gradient");
+        Assert.That(row.Operations["elementwise"], Is.EqualTo(6 + 23), "ReLU forward, and the loss-scale pass over every gradient");
+        Assert.That(row.Operations["fp32_mul"], Is.EqualTo(6), "the derivative's multiply");
 
         // forward: fc1 15·2 + 2·7·2 = 58 and its cast (4+2)·15 = 90, ReLU 2·6·2 = 24, fc2 8·2 + 2·5·2 = 36, cast 6·8 = 48.
         // fc2: weight gradient 2·5·2 + 4·8 = 52, SGD 160 + unscale 8·8 = 224, input gradient 36.
