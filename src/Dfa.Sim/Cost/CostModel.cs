@@ -15,24 +15,26 @@ namespace Dfa.Sim.Cost;
 /// <c>F_B, G_B, I_B</c> per sample, parameters <c>P_B</c>, activations <c>a_B</c> (its layers' outputs), feedback-point
 /// size <c>n_B</c>, and <c>w_B = 4·P_B</c> (0 on neuromorphic and compute-in-memory profiles, whose weights never move):
 /// <list type="bullet">
-/// <item><c>forward:B</c>: <c>b·F_B</c> MACs; <c>w_B + 8b·a_B</c> bytes (the first block also <c>8b·n_input</c>).
-/// Waits on the forward of the block below.</item>
+/// <item><c>forward:B</c>: the forward kernels of B's layers (<see cref="LayerKernels"/>: each layer reads its inputs,
+/// and a product its weights, and writes its outputs, at the run's <see cref="Precision"/>; <c>b·F_B</c> MACs in all,
+/// plus the element-wise layers' ops). Waits on the forward of the block below.</item>
 /// <item><c>projection:M</c>, per module <c>M</c> with a block to feed: the backend's predicted work for
 /// <c>FeedbackShape(e_M → n_B of every trainable block of M but its top)</c>, priced by
 /// <see cref="FeedbackWork"/>. <c>e_M</c> is <c>dL/dlogits</c> (size <c>e</c>) for the top module, else the gradient at the
 /// module's output (size: its top block's output). Waits on the module's error.</item>
-/// <item><c>delta:B</c>: <c>b·n_B</c> derivative multiplies (none for the output block, whose error is <c>e</c>) plus
-/// the input-gradient MACs of the block's layers after its first (0 in every shipped workload: pooling). A block on a
-/// BP chain (it computes an input gradient, or its error arrives as one) also moves <c>w_B + 12b·a_B</c> bytes (the
-/// first block also <c>12b·n_input</c>): weights, activations and deltas.
+/// <item><c>delta:B</c>: the backward kernels of the layers above B's entry layer (its first with weights), residual
+/// sums aside: each activation's derivative (<c>b</c> multiplies per output, before any pooling), norms, dropout,
+/// pooling, attention. The output block, whose error is <c>e</c>, has none.
 /// The top block of a module waits on the module's error, every other block on the module's projection.</item>
-/// <item><c>input-grad:B</c>: <c>b·I</c> MACs of the block's first layer, for the lowest block of a module when the
-/// block below trains; its output is the error of the module below. Waits on <c>delta:B</c>.</item>
-/// <item><c>weight-grad:B</c>: <c>b·G_B</c> MACs; <c>8b·a_B + w_B</c> bytes (the first block also <c>8b·n_input</c>).
-/// Waits on <c>delta:B</c>.</item>
+/// <item><c>input-grad:B</c>: the entry layer's input gradient (<c>b·I</c> MACs), the layers below it and the
+/// residual sums' backward, for the lowest block of a module when the block below trains; its output is the error of
+/// the module below. Waits on <c>delta:B</c>.</item>
+/// <item><c>weight-grad:B</c>: <c>b·G_B</c> MACs, each product reading its input and output activations and writing
+/// its FP32 gradient (<c>w_B</c>). Waits on <c>delta:B</c>.</item>
 /// <item><c>update:B</c>: SGD with momentum <c>2·P_B</c> MACs and <c>5·w_B</c> bytes, or Adam's
 /// <see cref="AdamMulsPerParameter"/> multiplies and <see cref="AdamAddsPerParameter"/> adds per
-/// parameter and <c>7·w_B</c> bytes; <c>P_B</c> parameter writes. Waits on <c>weight-grad:B</c> only: Adam's separate
+/// parameter and <c>7·w_B</c> bytes; <c>P_B</c> parameter writes; in mixed precision and int8 also the loss-scale
+/// pass over the gradients (<c>P_B</c> ops, <c>8·P_B</c> bytes). Waits on <c>weight-grad:B</c> only: Adam's separate
 /// pass over all parameters is a software choice, not a dependency.</item>
 /// </list>
 /// <para>
@@ -59,7 +61,8 @@ namespace Dfa.Sim.Cost;
 /// gradient and update (the upper blocks' weight gradients and updates run beside the chain); for DFA the forward, the
 /// projection and the slowest block's delta, weight gradient and update.
 /// <b>Working set</b>: <c>12·P_t</c> (SGD; Adam <c>16·P_t</c>) for the trainable parameters, <c>4·P_f</c> for the
-/// frozen ones, <c>4b·A</c> activations, the feedback matrices (0 with <c>feedback_prng</c>; FA's <c>B</c> always),
+/// frozen ones, <c>s·b·A</c> activations (<c>s</c> bytes each in the run's precision), the narrower weight copies of
+/// mixed precision and int8 (<c>s·P</c>), the feedback matrices (0 with <c>feedback_prng</c>; FA's <c>B</c> always),
 /// and for HDFA the second momentum (<c>4·P_t</c>, Adam's second pair of moments <c>8·P_t</c>). The step's memory
 /// traffic is charged to the closest level that holds the working set (when none does, to the largest, and the
 /// price says it does not fit). <b>Energy</b>: operations × prices, bytes × the residence level's price, frames × frame time × power,
@@ -67,13 +70,14 @@ namespace Dfa.Sim.Cost;
 /// </para>
 /// <para>
 /// <b>Left out of the task graph</b>: the softmax and loss between the forward and the first
-/// delta, communication between blocks' compute units on the critical path, and the warm-up steps of HYBRID. A pooled
-/// block's derivative multiplies are counted at its feedback point (the pooled map), though the activation's derivative applies to the map before pooling (4× larger for 2×2 pooling).
+/// delta, communication between blocks' compute units on the critical path, and the warm-up steps of HYBRID.
 /// </para>
 /// <para>
-/// <b>Rates and energy</b> (every task and phase): time = <c>max(Σ ops/rate, bytes/bandwidth) + optical</c>. Rates on digital and optical
-/// (host) profiles: MACs at <c>fp32_flops_per_s/2</c> (FP16 plans at <c>fp16_flops_per_s/2</c>), adds, multiplies and
-/// compares at <c>fp32_flops_per_s</c>, integer adds, index reads and popcounts at <c>int_add_ops_per_s</c> and
+/// <b>Rates and energy</b>: every kernel of a task takes <c>max(Σ ops/rate, bytes/bandwidth) + optical</c>, and a task
+/// or phase is the sum of its kernels (kernels run one after another, none fused). Rates on digital and optical
+/// (host) profiles: FP32 MACs at <c>fp32_flops_per_s/2</c>; TF32, FP16 (and FP16 plans), BF16 and INT8 MACs at the
+/// matching peak <c>/2</c> times <c>tensor_gemm_efficiency</c> (<c>gemm_efficiency</c> when the profile has none) for
+/// <c>b ≥ 16</c>; adds, multiplies, compares and element-wise ops at <c>fp32_flops_per_s</c>, integer adds, index reads and popcounts at <c>int_add_ops_per_s</c> and
 /// <c>popcount_words_per_s</c> when the profile has them (else the FP32 rate), all times <c>gemm_efficiency</c> when
 /// <c>b ≥ 16</c>, <c>gemv_efficiency</c> below. A 1-bit plan's adds are integer adds on a profile with
 /// <c>adder_only_feedback</c>. Neuromorphic profiles count every arithmetic operation as a synaptic operation and
@@ -93,8 +97,8 @@ namespace Dfa.Sim.Cost;
 /// </para>
 /// <para>
 /// <b>Left out</b> (besides the task graph's list above): overlap of phases, caches below the residence level (every byte is charged once at that level),
-/// kernel-launch and synchronisation latency, activation functions' own arithmetic (only their derivative
-/// multiplies are counted), the softmax and loss, the OPU's idle power outside the projection and its one-off
+/// kernel-launch and synchronisation latency, fusion of element-wise kernels (each reads and writes its tensors),
+/// the softmax and loss, the OPU's idle power outside the projection and its one-off
 /// calibration frames (a backend's setup work), reprogramming crossbars when a model exceeds them, and the
 /// profile's <c>cores</c> (rates are whole-chip figures). Optical energy is frames × frame time × power even when the
 /// host link, not the frame rate, sets the projection's time.
