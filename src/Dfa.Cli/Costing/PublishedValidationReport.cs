@@ -11,6 +11,11 @@ internal static class PublishedValidationReport
 {
     public static void Run(ProfileCatalog catalog, string names, string? output, FeedbackBackendRegistry registry, IAnsiConsole console)
     {
+        if (output is not null && (string.IsNullOrWhiteSpace(output) || Directory.Exists(output)))
+        {
+            throw new DfaInputException($"--out '{output}' must name a file, not a folder");
+        }
+
         IReadOnlyList<string> profiles = names == "all" ? catalog.Names : CommaList.Strings(names, "--profile");
         var results = new List<PublishedComparison>();
         var table = new Table().Border(TableBorder.Simple);
