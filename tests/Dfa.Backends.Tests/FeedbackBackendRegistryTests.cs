@@ -1,3 +1,4 @@
+using Dfa.Backends.Dense;
 using Dfa.Backends.Registry;
 using Dfa.Core;
 using Dfa.Core.Config;
@@ -40,9 +41,22 @@ public sealed class FeedbackBackendRegistryTests
         Assert.That(registry.Get("echo"), Is.InstanceOf<EchoBackend>());
     }
 
-    private sealed class EchoBackend : IFeedbackBackend
+    [TestCase("bp")]
+    [TestCase("ALL")]
+    [TestCase("none")]
+    [TestCase("seed")]
+    [TestCase("echo-fp16")]
+    [TestCase("two words")]
+    public void Registry_RefusesANameTheCommandsOrKeysAlreadyMean(string name)
     {
-        public string Name => "echo";
+        Assert.That(
+            () => new FeedbackBackendRegistry([new DenseBackend(), new EchoBackend(name)]),
+            Throws.InvalidOperationException.With.Message.Contains($"cannot be named '{name}'"));
+    }
+
+    private sealed class EchoBackend(string name = "echo") : IFeedbackBackend
+    {
+        public string Name => name;
 
         public string Description => "test backend";
 

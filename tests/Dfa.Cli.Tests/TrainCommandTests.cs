@@ -141,6 +141,23 @@ public sealed class TrainCommandTests
     }
 
     [Test]
+    public void Train_MistypedBackendInTheFile_IsAnErrorAtItsPosition_WithASuggestion_EvenForBp()
+    {
+        // feedback.backend is checked when the config loads, for every method, so a typo is never recorded as a run's backend.
+        using var temp = new TempFolder();
+        foreach (string method in (string[])["DFA", "BP"])
+        {
+            string config = Write(temp, $"{method}.yaml", SyntheticConfig.Replace("backward_method: DFA", $"backward_method: {method}", StringComparison.Ordinal) + "\nfeedback: {backend: sparce}\n");
+
+            CliResult result = CliRunner.Run("train", "-c", config, "-o", temp.Combine(method));
+
+            Assert.That(result.ExitCode, Is.EqualTo(2), method);
+            Assert.That(result.ErrorLines.Single(), Does.Match($@"{method}\.yaml:\d+:\d+: feedback\.backend: unknown feedback backend 'sparce'.*did you mean 'sparse'\?"), method);
+            Assert.That(Directory.Exists(temp.Combine(method)), Is.False);
+        }
+    }
+
+    [Test]
     public void Train_UnwritableOutputFolder_IsBadInput()
     {
         using var temp = new TempFolder();

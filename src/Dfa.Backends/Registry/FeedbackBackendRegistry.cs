@@ -14,7 +14,7 @@ public sealed class FeedbackBackendRegistry
     private readonly IFeedbackBackend[] _backends;
     private readonly Dictionary<string, IFeedbackBackend> _byName;
 
-    /// <exception cref="InvalidOperationException">No backend, two backends with one name, or a section not named after its backend.</exception>
+    /// <exception cref="InvalidOperationException">No backend, a reserved name (<see cref="ReservedNames"/>), two backends with one name, or a section not named after its backend.</exception>
     public FeedbackBackendRegistry(IEnumerable<IFeedbackBackend> backends)
     {
         ArgumentNullException.ThrowIfNull(backends);
@@ -27,6 +27,14 @@ public sealed class FeedbackBackendRegistry
         _byName = new Dictionary<string, IFeedbackBackend>(StringComparer.OrdinalIgnoreCase);
         foreach (IFeedbackBackend backend in _backends)
         {
+            if (ReservedNames.Contains(backend.Name) || backend.Name.EndsWith("-fp16", StringComparison.OrdinalIgnoreCase)
+                || string.IsNullOrWhiteSpace(backend.Name) || backend.Name.Any(c => char.IsWhiteSpace(c) || c is ',' or '.'))
+            {
+                throw new InvalidOperationException(
+                    $"A feedback backend cannot be named '{backend.Name}': {string.Join(", ", ReservedNames)} and names ending in -fp16 mean something else "
+                    + "to the commands and keys under feedback, and a name has no spaces, commas or dots.");
+            }
+
             if (!_byName.TryAdd(backend.Name, backend))
             {
                 throw new InvalidOperationException($"Two feedback backends are registered as '{backend.Name}'.");
@@ -41,6 +49,13 @@ public sealed class FeedbackBackendRegistry
         Names = [.. _backends.Select(b => b.Name).Order(StringComparer.Ordinal)];
         Schema = new FeedbackSchema(_backends[0].Name, Names, [.. _backends.Select(b => b.Section).OfType<IBackendSection>()]);
     }
+
+    /// <summary>
+    /// Names no backend may take: the method <c>bp</c> and the list words <c>all</c> and <c>none</c> of the commands, and
+    /// the keys every backend shares under <c>feedback</c> (a section of that name would shadow them).
+    /// </summary>
+    public static IReadOnlySet<string> ReservedNames { get; } =
+        new SortedSet<string>(["bp", "all", "none", "backend", "init", "scale", "seed"], StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Registered names, sorted (ordinal).</summary>
     public IReadOnlyList<string> Names { get; }

@@ -116,13 +116,13 @@ public sealed record SpikingOptions : BackendOptions
             Keys<SpikingOptions>.F("weight_bits", o => o.WeightBits, (o, v) => o with { WeightBits = v }, new IntType(0, 16),
                 "signed synaptic weight mantissa bits (2..16) with one power-of-two exponent per core (Loihi: up to 8, Davies et al. 2018); 0: float32"),
             Keys<SpikingOptions>.F("cores", o => o.Cores, (o, v) => o with { Cores = v }, new IntType(1),
-                "neuromorphic cores on the chip (Loihi: 128, Davies et al. 2018); priced runs take the profile's"),
+                "neuromorphic cores on the chip (Loihi: 128, Davies et al. 2018); priced runs take the profile's neuromorphic.neuron_cores"),
             Keys<SpikingOptions>.F("neurons_per_core", o => o.NeuronsPerCore, (o, v) => o with { NeuronsPerCore = v }, new IntType(1),
-                "compartments per core (Loihi: 1024, Davies et al. 2018); priced runs take the profile's"),
+                "compartments per core (Loihi: 1024, Davies et al. 2018); priced runs take the profile's neuromorphic.neurons ÷ neuron_cores"),
             Keys<SpikingOptions>.F("synapses_per_core", o => o.SynapsesPerCore, (o, v) => o with { SynapsesPerCore = v }, new IntType(1),
-                "8-bit synapses per core (Loihi: 128 KiB of synaptic memory per core, Davies et al. 2018); priced runs take the profile's"),
+                "8-bit synapses per core (Loihi: 128 KiB of synaptic memory per core, Davies et al. 2018); priced runs take the profile's neuromorphic.synapse_bits_per_core ÷ 8"),
             Keys<SpikingOptions>.F("fan_out", o => o.FanOut, (o, v) => o with { FanOut = v }, new IntType(1),
-                "cores one error neuron's spike may reach (assumption: every core of the chip); priced runs take the profile's")),
+                "cores one error neuron's spike may reach (assumption: every core of the chip); priced runs take the profile's neuromorphic.fan_out_cores")),
         static (o, check) =>
         {
             if (o.PayloadBits == 1)

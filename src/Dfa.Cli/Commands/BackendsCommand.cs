@@ -100,6 +100,13 @@ internal static class BackendsCommand
             }
 
             console.Write(table);
+            foreach (string name in registry.Names)
+            {
+                if (Predict(registry, name, shape, batch).Infeasible is { } reason)
+                {
+                    console.MarkupLine($"[red]{Markup.Escape(name)} cannot run this shape at its defaults[/]: {Markup.Escape(reason)}");
+                }
+            }
         }
     }
 

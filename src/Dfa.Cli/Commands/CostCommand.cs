@@ -32,6 +32,7 @@ internal static class CostCommand
         var format = new Option<string>("--format", "-f") { Description = "table, csv, json or md.", DefaultValueFactory = _ => "table" };
         var output = new Option<string?>("--out", "-o") { Description = "Write the report to FILE (atomically) instead of the console." };
         Option<string?> dir = ProfileFolderOption.Create();
+        var optimizer = new Option<string>("--optimizer") { Description = "The update that ends each workload step: sgd (no state) or adam (two moments, as a config with optimizer_algorithm: ADAM).", DefaultValueFactory = _ => "sgd" };
         var input = new Option<bool>("--feedback-at-input") { Description = "Add a feedback point at the input (Launay et al. 2019's 54.8 GB VGG-16 variant)." };
         var configs = new Option<string?>("--config", "-c")
         {
@@ -40,14 +41,14 @@ internal static class CostCommand
         Option<string> precision = PrecisionOption();
         var command = new Command("cost", "Price a training step (memory, cycles, time, energy) for workloads × output sizes × backends × hardware profiles, or for training configs.")
         {
-            workloads, outputs, backends, profiles, batches, format, output, dir, input, configs, precision,
+            workloads, outputs, backends, profiles, batches, format, output, dir, input, optimizer, configs, precision,
         };
         command.SetAction(parse =>
         {
             ProfileCatalog catalog = ProfileFolder.Open(parse.GetValue(dir));
             if (parse.GetValue(configs) is { } configList)
             {
-                foreach (Option o in (Option[])[workloads, outputs, backends, input])
+                foreach (Option o in (Option[])[workloads, outputs, backends, input, optimizer])
                 {
                     if (parse.GetResult(o) is { Implicit: false })
                     {
@@ -100,6 +101,12 @@ internal static class CostCommand
                 registry, catalog, Distinct(CommaList.Strings(parse.GetRequiredValue(workloads), "--workload")), Distinct(CommaList.Ints(parse.GetRequiredValue(outputs), "--outputs")),
                 Distinct(CommaList.Strings(parse.GetRequiredValue(backends), "--backend")), Distinct(CommaList.Strings(parse.GetRequiredValue(profiles), "--profile")),
                 Distinct(CommaList.Ints(parse.GetRequiredValue(batches), "--batch")), parse.GetValue(input), out IReadOnlyList<string> skipped,
+                parse.GetRequiredValue(optimizer).ToLowerInvariant() switch
+                {
+                    "sgd" => OptimizerKind.Sgd,
+                    "adam" => OptimizerKind.Adam,
+                    string other => throw new DfaInputException($"--optimizer takes sgd or adam; got '{other}'"),
+                },
                 Precisions.Parse(parse.GetRequiredValue(precision)));
             string fmt = parse.GetRequiredValue(format).ToLowerInvariant();
             string? text = fmt switch

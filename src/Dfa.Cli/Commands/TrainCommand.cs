@@ -73,6 +73,7 @@ internal static class TrainCommand
             _ = registry.Get(config.Feedback.Backend);
         }
 
+        TrainingSetup.CheckFits(config, registry);
         (Dataset train, Dataset? validation, Dataset test) =
             DataSources.Load(config, request.DataFolder, message => console.MarkupLine($"[grey]{Markup.Escape(message)}[/]"));
 

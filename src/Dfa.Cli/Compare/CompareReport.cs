@@ -63,7 +63,7 @@ internal static class CompareReport
                 {
                     MemberCost? c = m.Costs.FirstOrDefault(x => x.Profile == p && x.Outputs == e);
                     cells.Add(c is null
-                        ? "— (needs an optical profile)"
+                        ? $"— (needs {("aeiou".Contains(m.ProfileKind[0], StringComparison.Ordinal) ? "an" : "a")} {m.ProfileKind} profile)"
                         : $"{CostReport.Seconds(c.BackwardSeconds)} · {CostReport.Seconds(c.Row.TimeSeconds)} · {CostReport.Joules(c.Row.EnergyJ)}");
                 }
 

@@ -53,6 +53,7 @@ internal static class CostReport
                 w.WriteNumber("feedback_storage_bytes", r.FeedbackStorageBytes);
                 w.WriteNumber("working_set_bytes", r.WorkingSetBytes);
                 w.WriteBoolean("fits", r.Fits);
+                WriteCannotRun(w, r);
                 w.WriteString("residence", r.Residence);
                 w.WriteNumber("cycles", r.Cycles);
                 w.WriteNumber("time_s", r.TimeSeconds);
@@ -91,6 +92,25 @@ internal static class CostReport
         }
 
         console.Write(table);
+        WriteCannotRunNotes(rows.Select(r => (Backend(r), r)), console);
+    }
+
+    /// <summary><c>"cannot_run": reason</c>, written only for a step its profile's device cannot run.</summary>
+    internal static void WriteCannotRun(Utf8JsonWriter w, MethodCost r)
+    {
+        if (r.CannotRun is not null)
+        {
+            w.WriteString("cannot_run", r.CannotRun);
+        }
+    }
+
+    /// <summary>One line under a table for each priced step whose device cannot run it, saying why (its "fits" cell says no).</summary>
+    internal static void WriteCannotRunNotes(IEnumerable<(string Label, MethodCost Cost)> rows, IAnsiConsole console)
+    {
+        foreach ((string label, MethodCost c) in rows.Where(r => r.Cost.CannotRun is not null).DistinctBy(r => (r.Label, r.Cost.Profile, r.Cost.CannotRun)))
+        {
+            console.MarkupLine($"[red]{Markup.Escape(label)} cannot run on {Markup.Escape(c.Profile)}[/]: {Markup.Escape(c.CannotRun!)}");
+        }
     }
 
     /// <summary>The priced name: the feedback backend (or its fp16 variant), else the method (<c>bp</c>).</summary>

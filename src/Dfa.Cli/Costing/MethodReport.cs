@@ -44,6 +44,7 @@ internal static class MethodReport
         }
 
         console.Write(table);
+        CostReport.WriteCannotRunNotes(rows.Select(r => (r.Label, r.Cost)), console);
         foreach (PricedConfig r in rows)
         {
             foreach (StepSchedule s in r.Cost.Steps)
@@ -77,6 +78,11 @@ internal static class MethodReport
                 r.Label, Method(r.Cost, r.Method), r.Cost.Profile, r.Cost.Batch.ToString(Inv), r.Cost.Fits ? r.Cost.Residence : "no",
                 CostReport.Seconds(r.Cost.TimeSeconds), CostReport.Seconds(r.Cost.CriticalPathSeconds), CostReport.Joules(r.Cost.EnergyJ),
             ])));
+        foreach (PricedConfig r in rows.Where(r => r.Cost.CannotRun is not null))
+        {
+            sb.Append('\n').Append($"{r.Label} cannot run on {r.Cost.Profile}: {r.Cost.CannotRun}").Append('\n');
+        }
+
         foreach (PricedConfig r in rows)
         {
             foreach (StepSchedule s in r.Cost.Steps)
@@ -130,6 +136,7 @@ internal static class MethodReport
                 w.WriteNumber("feedback_storage_bytes", c.FeedbackStorageBytes);
                 w.WriteNumber("working_set_bytes", c.WorkingSetBytes);
                 w.WriteBoolean("fits", c.Fits);
+                CostReport.WriteCannotRun(w, c);
                 w.WriteString("residence", c.Residence);
                 w.WriteNumber("time_s", c.TimeSeconds);
                 w.WriteNumber("critical_path_s", c.CriticalPathSeconds);

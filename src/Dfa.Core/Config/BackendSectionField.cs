@@ -13,8 +13,15 @@ internal sealed class BackendSectionField(IBackendSection section) : Field<Feedb
         _ => throw value.Error($"{path}: expected a mapping of keys ({string.Join(", ", section.Document(path).Select(d => d.Path[(path.Length + 1)..]))}) or null, got {value.KindName}"),
     };
 
+    /// <summary>
+    /// The section's pairs; the active backend's section (<c>feedback.backend</c>) is described at its defaults when the
+    /// config does not give it, so a run records every option it trained with, not <c>null</c>.
+    /// </summary>
     public override void Describe(FeedbackConfig source, string path, List<KeyValuePair<string, string>> into) =>
-        section.Describe(source.Sections[section.Name], path, into);
+        section.Describe(
+            source.Sections[section.Name] ?? (string.Equals(source.Backend, section.Name, StringComparison.OrdinalIgnoreCase) ? section.Defaults : null),
+            path,
+            into);
 
     public override void Document(FeedbackConfig defaults, string path, List<KeyDoc> into) => into.AddRange(section.Document(path));
 }

@@ -126,7 +126,7 @@ public static class ConfigLoader
         FeedbackSchema schema = backends ?? FeedbackSchema.None;
         var ctx = new BindContext(SupportedKeys(schema));
         var config = ConfigSchema.Root(schema).Bind(Defaults(schema), map, "", ctx);
-        ConfigSchema.CheckConflicts(config, ctx, map);
+        ConfigSchema.CheckConflicts(config, ctx, map, schema.AnyBackendSection);
         return config;
     }
 }

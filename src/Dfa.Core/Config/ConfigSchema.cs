@@ -114,7 +114,7 @@ internal static class ConfigSchema
     {
         Field<FeedbackConfig>[] feedback =
         [
-            Keys<FeedbackConfig>.F("backend", c => c.Backend, (c, v) => c with { Backend = v! }, StringType.Required,
+            Keys<FeedbackConfig>.F("backend", c => c.Backend, (c, v) => c with { Backend = v! }, new NameType("feedback backend", backends.Backends),
                 "the feedback backend of DFA and its hybrids (--backend NAME); does not apply to BP or FA"),
             Keys<FeedbackConfig>.F("init", c => c.Init, (c, v) => c with { Init = v }, FeedbackInitType,
                 "the feedback weights' distribution where a backend offers a choice: N(0,1)/√n_l, U(−1,1)/√n_l, or Xavier-uniform"),
@@ -178,7 +178,11 @@ internal static class ConfigSchema
     ];
 
     /// <summary>Settings that are each valid but contradict one another; reported at the node that completes the conflict.</summary>
-    public static void CheckConflicts(TrainConfig c, BindContext ctx, YMapping root)
+    /// <param name="c">The bound config.</param>
+    /// <param name="ctx">Where each key was given.</param>
+    /// <param name="root">The config's root mapping (the fallback position).</param>
+    /// <param name="anyBackendSection">Allow option sections of backends other than <c>feedback.backend</c> (<see cref="FeedbackSchema.AnyBackendSection"/>).</param>
+    public static void CheckConflicts(TrainConfig c, BindContext ctx, YMapping root, bool anyBackendSection = false)
     {
         if (c.UseBatchNorm && c.UseLayerNorm)
         {
@@ -205,7 +209,7 @@ internal static class ConfigSchema
 
         foreach ((IBackendSection section, BackendOptions options) in c.Feedback.Sections.Given)
         {
-            if (!string.Equals(c.Feedback.Backend, section.Name, StringComparison.OrdinalIgnoreCase))
+            if (!anyBackendSection && !string.Equals(c.Feedback.Backend, section.Name, StringComparison.OrdinalIgnoreCase))
             {
                 throw (ctx.KeyAt($"feedback.{section.Name}") ?? root)
                     .Error($"feedback.{section.Name} configures the {section.Name} backend, but feedback.backend is '{YScalar.Shorten(c.Feedback.Backend ?? "null")}'; remove the section or set feedback.backend: {section.Name}");

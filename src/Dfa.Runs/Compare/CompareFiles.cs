@@ -4,6 +4,7 @@ using Dfa.Core.Training;
 using Dfa.Runs.Files;
 using Dfa.Runs.Plots;
 using Dfa.Runs.Training;
+using Dfa.Sim.Cost;
 
 namespace Dfa.Runs.Compare;
 
@@ -19,6 +20,9 @@ public sealed record CompareSettings(TrainConfig Config, string ConfigLabel, IRe
 public sealed record CompareMember(string Label, string Backend, RunRecord Run, (long Trained, long ImageNet) StorageBytes, IReadOnlyList<MemberCost> Costs)
 {
     public RunOutcome Outcome => Run.Outcome;
+
+    /// <summary>The kind of profile the member's feedback device needs (<see cref="Prices.KindOf"/>), named where a chosen profile cannot run it.</summary>
+    public string ProfileKind { get; init; } = "any";
 
     public AlignmentSnapshot? Alignment => Outcome.FinalAlignment;
 }

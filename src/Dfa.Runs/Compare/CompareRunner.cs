@@ -3,10 +3,12 @@ using System.Globalization;
 using Dfa.Backends.Registry;
 using Dfa.Core;
 using Dfa.Core.Config;
+using Dfa.Core.Config.Schema;
 using Dfa.Core.Feedback;
 using Dfa.Runs.Costing;
 using Dfa.Runs.Files;
 using Dfa.Runs.Training;
+using Dfa.Sim.Cost;
 using Dfa.Sim.Profiles;
 
 namespace Dfa.Runs.Compare;
@@ -42,17 +44,15 @@ public static class CompareRunner
         ArgumentNullException.ThrowIfNull(registry);
         ArgumentNullException.ThrowIfNull(view);
         long start = Stopwatch.GetTimestamp();
-        TrainConfig baseConfig = ConfigLoader.Load(request.ConfigPath, request.Overrides, registry.Schema);
+        // A compare config may tune several backends at once (feedback.sparse and feedback.binary …): each member keeps its own section.
+        FeedbackSchema schema = registry.Schema with { AnyBackendSection = true };
+        TrainConfig baseConfig = ConfigLoader.Load(request.ConfigPath, request.Overrides, schema);
 
         // "all": the reference (default) backend first, the baseline the others approximate or compress, then the rest
         // in the registry's order; "none": no DFA member (BP alone).
         string[] backends = request.Backends.Contains("all")
             ? [.. registry.Names.OrderBy(n => n == registry.Default.Name ? 0 : 1)]
-            : [.. request.Backends.Where(b => b != "none").Distinct()];
-        foreach (string b in backends)
-        {
-            _ = registry.Get(b);
-        }
+            : [.. request.Backends.Where(b => b != "none").Select(b => registry.Get(b).Name).Distinct()];
 
         if (backends.Length == 0 && !request.IncludeBp)
         {
@@ -67,7 +67,7 @@ public static class CompareRunner
         var specs = new List<RunSpec>();
         if (request.IncludeBp)
         {
-            specs.Add(new RunSpec("bp", ConfigLoader.Load(request.ConfigPath, [.. request.Overrides, "backward_method=BP"], registry.Schema), request.ConfigPath));
+            specs.Add(new RunSpec("bp", ForBp(ConfigLoader.Load(request.ConfigPath, [.. request.Overrides, "backward_method=BP"], schema)), request.ConfigPath));
         }
 
         foreach (string b in backends)
@@ -106,6 +106,10 @@ public static class CompareRunner
         return new CompareResult(members, profileNames, settings, wall, folder.Path);
     }
 
+    /// <summary>The BP member: the sections tuning other backends are dropped (BP projects nothing), so its run reloads with the plain schema.</summary>
+    private static TrainConfig ForBp(TrainConfig config) =>
+        config with { Feedback = config.Feedback with { Sections = config.Feedback.Sections.Only(config.Feedback.Backend ?? string.Empty) } };
+
     /// <summary>
     /// The base config as DFA on <paramref name="backend"/>: the base's option section of that backend (e.g.
     /// <c>feedback.sparse</c>) is kept, those of the other backends are dropped, so a config tuned for one backend
@@ -133,6 +137,9 @@ public static class CompareRunner
             storage = (projector.Storage.MatrixBytes, registry.Get(backend).Predict(imageNet, config.Feedback, config.BatchSize).Storage.MatrixBytes);
         }
 
-        return new CompareMember(run.Spec.Label, backend, run, storage, CompareCosts.Price(backend, config, inputs, classes, profiles, registry));
+        return new CompareMember(run.Spec.Label, backend, run, storage, CompareCosts.Price(backend, config, inputs, classes, profiles, registry))
+        {
+            ProfileKind = run.Setup.Projector is null ? "any" : Prices.KindOf(registry.Get(backend).Device),
+        };
     }
 }

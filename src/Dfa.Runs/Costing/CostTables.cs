@@ -16,12 +16,13 @@ public static class CostTables
     /// <summary>
     /// Every combination, in workload, e, profile, batch, backend order, in <paramref name="precision"/>; combinations
     /// that cannot run (a backend on another kind of device, a profile without the precision's rate) are listed in
-    /// <paramref name="skipped"/>.
+    /// <paramref name="skipped"/>. Each step ends with <paramref name="optimizer"/>'s update (plain SGD unless told), so a
+    /// workload priced with a config's optimizer gives the config's numbers.
     /// </summary>
     public static IReadOnlyList<MethodCost> Workloads(
         FeedbackBackendRegistry registry, ProfileCatalog catalog, IReadOnlyList<string> workloads, IReadOnlyList<int> outputs,
         IReadOnlyList<string> backends, IReadOnlyList<string> profiles, IReadOnlyList<int> batches, bool feedbackAtInput,
-        out IReadOnlyList<string> skipped, Precision precision = Precision.Fp32)
+        out IReadOnlyList<string> skipped, OptimizerKind optimizer = OptimizerKind.Sgd, Precision precision = Precision.Fp32)
     {
         IReadOnlyList<string> backendNames = backends.Contains("all") ? CostPlans.AllNames(registry) : backends;
         var notes = new List<string>();
@@ -49,7 +50,7 @@ public static class CostTables
                                 continue;
                             }
 
-                            rows.Add(CostPlans.Price(b, workload, batch, p, registry));
+                            rows.Add(CostPlans.Price(b, workload, batch, p, registry, optimizer: optimizer));
                         }
                     }
                 }

@@ -73,6 +73,21 @@ public sealed record TrainingSetup(
         }
     }
 
+    /// <summary>
+    /// Refuses a network too large to train here from the config alone (its inputs and classes as the config's dataset
+    /// has them), before any data is fetched or loaded; <see cref="Build"/> checks again against the loaded data.
+    /// </summary>
+    /// <exception cref="DfaInputException">A bad method or backend setting, or the network is too large to train here.</exception>
+    public static void CheckFits(TrainConfig config, FeedbackBackendRegistry registry)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(registry);
+        (int inputs, int classes) = Costing.ConfigCosts.Shape(config);
+        NetworkSpec spec = NetworkSpec.From(config, inputs, classes);
+        MethodPlan plan = MethodPlan.For(config, spec);
+        MemoryCheck.ThrowIfTooLarge(spec, plan, config, plan.UsesFeedbackBackend ? registry.Get(config.Feedback.Backend) : null);
+    }
+
     /// <summary>Whether the config's method projects errors through <c>feedback.backend</c> (DFA and its hybrids).</summary>
     public static bool UsesFeedbackBackend(TrainConfig config) =>
         config.Algorithm is TrainingAlgorithmKind.Dfa or TrainingAlgorithmKind.Modular or TrainingAlgorithmKind.Hybrid or TrainingAlgorithmKind.Hdfa;

@@ -213,6 +213,7 @@ public static partial class CostModel
             FeedbackStorageBytes = storage,
             WorkingSetBytes = workingSet,
             Fits = residence is not null && weightsFit && graphs.All(g => g.Plans.All(p => p.Prediction.Infeasible is null)),
+            CannotRun = graphs.SelectMany(g => g.Plans).Select(p => p.Prediction.Infeasible).FirstOrDefault(r => r is not null),
             Residence = residence?.Name ?? "none",
             TimeSeconds = time,
             CriticalPathSeconds = steps.Sum(s => s.Probability * s.CriticalPathSeconds),

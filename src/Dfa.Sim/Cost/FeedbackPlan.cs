@@ -26,6 +26,6 @@ public sealed record FeedbackPlan(string Backend, FeedbackPrediction Prediction,
         }
 
         var storage = new FeedbackStorage(s.Layout.Replace("float32", "float16", StringComparison.Ordinal), s.WeightBits / 2, s.IndexBits, s.PaddingBits / 2, s.CalibrationBytes);
-        return new FeedbackPlan(backend, new FeedbackPrediction(storage, Prediction.Setup, perCall, FeedbackPrecision.Fp16), Device);
+        return new FeedbackPlan(backend, new FeedbackPrediction(storage, Prediction.Setup, perCall, FeedbackPrecision.Fp16) { Infeasible = Prediction.Infeasible }, Device);
     }
 }

@@ -45,6 +45,13 @@ public sealed record MethodCost
     /// <summary>Whether the working set fits the profile's largest memory level (a verdict, not an error).</summary>
     public required bool Fits { get; init; }
 
+    /// <summary>
+    /// Why the profile's device cannot run this step's feedback at these options (a backend's
+    /// <see cref="Dfa.Core.Feedback.FeedbackPrediction.Infeasible"/>: too few cores, no graded spikes …), or null. Such a
+    /// step is priced anyway and does not <see cref="Fits"/>.
+    /// </summary>
+    public string? CannotRun { get; init; }
+
     /// <summary>The closest memory level the working set fits in, or <c>none</c>.</summary>
     public required string Residence { get; init; }
 

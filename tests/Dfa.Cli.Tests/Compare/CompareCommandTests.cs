@@ -101,6 +101,30 @@ public sealed class CompareCommandTests
     }
 
     [Test]
+    public void Compare_ConfigTuningTwoBackends_GivesEachMemberItsOwnSection_AndNamesTheProfileKindAMemberNeeds()
+    {
+        using var temp = new TempFolder();
+        string config = temp.Combine("c.yaml");
+        File.WriteAllText(config, Config.Replace("epochs: 2", "epochs: 1", StringComparison.Ordinal)
+            + "\nfeedback: {backend: dense, sparse: {connections: 2}, binary: {error: ternary}}\n");
+        string outDir = temp.Combine("cmp");
+
+        CliResult result = CliRunner.Run(
+            "compare", "-c", config, "--out", outDir, "--backends", "sparse,binary,crossbar,SPARSE", "--profiles", "cpu-avx512-2core", "--dir", RepoPaths.Combine("hardware-profiles"));
+
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.Error);
+        Assert.That(Directory.GetDirectories(outDir).Select(Path.GetFileName).Order(), Is.EqualTo(new[] { "bp", "dfa-binary", "dfa-crossbar", "dfa-sparse" }), "SPARSE is sparse: one member");
+        string Resolved(string member, string key) =>
+            JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, member, "summary.json"))).RootElement.GetProperty("resolved_config").GetProperty(key).GetString()!;
+        Assert.That(Resolved("dfa-sparse", "feedback.sparse.connections"), Is.EqualTo("2"));
+        Assert.That(Resolved("dfa-binary", "feedback.binary.error"), Is.EqualTo("ternary"));
+        Assert.That(Resolved("dfa-crossbar", "feedback.crossbar.preset"), Is.Not.EqualTo("null"), "a member's defaults are recorded, not null");
+        Assert.That(Resolved("bp", "backward_method"), Is.EqualTo("BP"));
+        Assert.That(result.Output, Does.Contain("— (needs a compute-in-memory profile)"));
+        Assert.That(result.Output, Does.Not.Contain("needs an optical profile"));
+    }
+
+    [Test]
     public void Compare_MissingConfig_NamesIt()
     {
         using var temp = new TempFolder();

@@ -62,6 +62,52 @@ public sealed class ConfigCostTests
         Assert.That(priced.CriticalPathSeconds, Is.EqualTo(row.CriticalPathSeconds).Within(1e-12 * row.CriticalPathSeconds), "one engine: one critical path");
     }
 
+    [Test]
+    public void CostWorkload_WithTheConfigsOptimizer_PrintsTheConfigsNumbers()
+    {
+        // Through the command line, as a user compares them: the workload step ends with Adam only when told.
+        string config = RepoPaths.Combine("configs", "mnist-bp-tanh.yaml");
+        CliResult fromConfig = CliRunner.Run("cost", "--config", config, "--profile", Profile, "--format", "json");
+        CliResult fromWorkload = CliRunner.Run("cost", "--workload", "mnist-mlp", "--backend", "bp", "--outputs", "10", "--optimizer", "adam", "--profile", Profile, "--format", "json");
+        CliResult withSgd = CliRunner.Run("cost", "--workload", "mnist-mlp", "--backend", "bp", "--outputs", "10", "--profile", Profile, "--format", "json");
+        Assert.That(fromConfig.ExitCode + fromWorkload.ExitCode + withSgd.ExitCode, Is.EqualTo(0), fromConfig.Error + fromWorkload.Error + withSgd.Error);
+        using JsonDocument a = JsonDocument.Parse(fromConfig.Output), b = JsonDocument.Parse(fromWorkload.Output), c = JsonDocument.Parse(withSgd.Output);
+        foreach (string key in (string[])["time_s", "critical_path_s", "energy_j"])
+        {
+            double expected = a.RootElement[0].GetProperty(key).GetDouble();
+            Assert.That(b.RootElement[0].GetProperty(key).GetDouble(), Is.EqualTo(expected).Within(1e-12 * expected), key);
+            Assert.That(c.RootElement[0].GetProperty(key).GetDouble(), Is.LessThan(expected), key + ": SGD has no Adam pass");
+        }
+    }
+
+    [Test]
+    public void CostWorkload_OptimizerWithConfig_OrUnknown_IsOneLineError()
+    {
+        CliResult withConfig = CliRunner.Run("cost", "--config", RepoPaths.Combine("configs", "mnist-bp-tanh.yaml"), "--optimizer", "adam");
+        Assert.That(withConfig.ExitCode, Is.EqualTo(2));
+        Assert.That(withConfig.Error, Does.Contain("--optimizer does not apply with --config"));
+        CliResult unknown = CliRunner.Run("cost", "--workload", "mnist-mlp", "--optimizer", "rmsprop");
+        Assert.That(unknown.ExitCode, Is.EqualTo(2));
+        Assert.That(unknown.Error, Does.Contain("--optimizer takes sgd or adam; got 'rmsprop'"));
+    }
+
+    [Test]
+    public void CostConfig_OnADeviceThatCannotRunTheOptions_SaysWhy()
+    {
+        // Graded spikes on Loihi (binary spikes only): priced, "fits" no, and the backend's reason in the table and the JSON.
+        using var temp = new TempFolder();
+        string config = temp.Combine("graded.yaml");
+        File.WriteAllText(config, File.ReadAllText(RepoPaths.Combine("configs", "mnist-dfa-tanh.yaml"))
+            .Replace("feedback: {backend: dense, init: gaussian}", "feedback: {backend: spiking, init: gaussian, spiking: {encoding: graded}}", StringComparison.Ordinal));
+        CliResult table = CliRunner.Run("cost", "--config", config, "--profile", "neuromorphic-loihi");
+        Assert.That(table.ExitCode, Is.EqualTo(0), table.Error);
+        Assert.That(table.Output, Does.Contain("cannot run on neuromorphic-loihi").And.Contain("graded spikes need a chip that sends them"));
+        CliResult json = CliRunner.Run("cost", "--config", config, "--profile", "neuromorphic-loihi", "--format", "json");
+        using JsonDocument doc = JsonDocument.Parse(json.Output);
+        Assert.That(doc.RootElement[0].GetProperty("fits").GetBoolean(), Is.False);
+        Assert.That(doc.RootElement[0].GetProperty("cannot_run").GetString(), Does.Contain("capability graded_spikes"));
+    }
+
     private static IEnumerable<string> ShippedMethodConfigs() =>
         Directory.GetFiles(RepoPaths.Combine("configs", "cnn"), "*.yaml").Append(RepoPaths.Combine("configs", "mnist-fa-tanh.yaml")).Order(StringComparer.Ordinal);
 

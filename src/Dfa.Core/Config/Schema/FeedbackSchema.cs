@@ -10,6 +10,13 @@ namespace Dfa.Core.Config.Schema;
 /// <param name="Sections">The option sections of the backends that have one, in registration order.</param>
 public sealed record FeedbackSchema(string? DefaultBackend, IReadOnlyList<string> Backends, IReadOnlyList<IBackendSection> Sections)
 {
+    /// <summary>
+    /// Whether a config may give option sections of backends other than <c>feedback.backend</c> (each still checked by
+    /// its backend): a comparison hands each member its own section. Otherwise such a section is an error, because it
+    /// would configure nothing.
+    /// </summary>
+    public bool AnyBackendSection { get; init; }
+
     /// <summary>No backends: configs load with <c>feedback.backend</c> unset and no backend sections.</summary>
     public static FeedbackSchema None { get; } = new(null, [], []);
 }
