@@ -42,6 +42,7 @@ public static class DfaApp
             CalibrateCommand.Create(registry, console),
             CalibrateCommand.CreateValidate(registry, console),
             ExperimentCommand.Create(registry, console),
+            StudyCommand.Create(registry, console),
             MergeCommand.Create(registry, console),
             ReportCommand.Create(registry, console),
         };

@@ -13,7 +13,7 @@ namespace Dfa.Cli.Commands;
 
 /// <summary>
 /// <c>dfa merge SHARD_DIR... --out DIR</c>: combines the folders of <c>dfa sweep --shard i/n</c> or
-/// <c>dfa experiment --shard i/n</c> into what one machine's run writes, after checking (<see cref="ShardSet"/>) that
+/// <c>dfa experiment --shard i/n</c> or <c>dfa study --shard i/n</c> into what one machine's run writes, after checking (<see cref="ShardSet"/>) that
 /// they are every shard of one grid, each once.
 /// </summary>
 internal static class MergeCommand
@@ -22,7 +22,7 @@ internal static class MergeCommand
     {
         var shards = new Argument<string[]>("SHARD_DIR") { Description = "The shard folders (every shard 1..n of one run, each once; any order).", Arity = ArgumentArity.OneOrMore };
         var output = new Option<string>("--out", "-o") { Description = "Output folder for the merged results (not one of the shard folders).", Required = true };
-        var command = new Command("merge", "Combine the shard folders of a sharded dfa sweep or dfa experiment into the single-machine outputs.")
+        var command = new Command("merge", "Combine the shard folders of a sharded dfa sweep, dfa experiment or dfa study into the single-machine outputs.")
         {
             shards, output,
         };
@@ -47,6 +47,9 @@ internal static class MergeCommand
                         break;
                     case ExperimentShard.Command:
                         ExperimentShard.Merge(set, folder, registry, new ConsoleExperimentView(console));
+                        break;
+                    case Runs.Studies.StudyRunner.Command:
+                        console.Write(new Text(Runs.Studies.StudyReport.ConsoleText(Runs.Studies.StudyRunner.Merge(set, folder, new Plots.CurvePlot()))));
                         break;
                     default:
                         throw new DfaInputException($"'{set.Shards[0].Path}' is a shard of '{set.First.Command}', which dfa merge does not know");

@@ -24,7 +24,7 @@ internal static class CompareReport
 
     public static string[] TrainingHeader(IReadOnlyList<CompareMember> members) =>
     [
-        "method", "test acc", "train loss", "train time", "samples/s",
+        "method", members[0].OtherSeeds.Count == 0 ? "test acc" : $"test acc (mean ± sd, {members[0].OtherSeeds.Count + 1} seeds)", "train loss", "train time", "samples/s",
         "gradient alignment (final)", "weight alignment (final)", Classes(members) == CompareCosts.ImageNetOutputs ? "feedback storage" : $"feedback storage (e={Classes(members)} / e=1000)",
     ];
 
@@ -32,7 +32,8 @@ internal static class CompareReport
     {
         RunOutcome o = m.Outcome;
         EpochMetrics? last = o.Last;
-        string accuracy = o.Diverged is { } d ? $"diverged (step {d.Step})" : last is null ? "—" : Percent(last.TestAccuracy);
+        string accuracy = m.OtherSeeds.Count > 0 ? m.SeedsAccuracyText()
+            : o.Diverged is { } d ? $"diverged (step {d.Step})" : last is null ? "—" : Percent(last.TestAccuracy);
         return new[]
         {
             m.Label,
@@ -85,7 +86,7 @@ internal static class CompareReport
         sb.Append("# dfa compare\n\n");
         sb.Append(Inv, $"Network {first.Run.Setup.Network.Describe()} ({first.Run.Setup.Network.ParameterCount:N0} parameters), ");
         sb.Append(Inv, $"{settings.Config.Optimizer.ToString().ToUpperInvariant()} lr {settings.Config.LearningRate}, batch {settings.Config.BatchSize}, ");
-        sb.Append(Inv, $"{settings.Config.Epochs} epochs, seed {settings.Config.Seed}, {settings.Config.EffectiveThreads} threads; ");
+        sb.Append(Inv, $"{settings.Config.Epochs} epochs, {settings.SeedsText}, {settings.Config.EffectiveThreads} threads; ");
         sb.Append(Inv, $"{first.Run.TrainSamples} training samples. Config: `{settings.ConfigLabel}`");
         if (settings.Overrides.Count > 0)
         {
@@ -95,6 +96,7 @@ internal static class CompareReport
         sb.Append(Inv, $". Wall time {Seconds(wallSeconds)}.\n\n");
         sb.Append("## Training\n\n");
         sb.Append(MarkdownTable.Render(TrainingHeader(members), TrainingRows(members)));
+        sb.Append(settings.Seeds > 1 ? CompareFiles.SeedsNote(settings.Seeds) : string.Empty);
         sb.Append("\nAlignment: the angle between the DFA update and the true BP gradient of the same weights on a fixed probe batch ");
         sb.Append("(gradient), and between `B_l` and the product of the forward weights above the layer (weight), measured after the last step; ");
         sb.Append("90° is no alignment. Each run's `alignment.csv` has the whole curve.\n\n");

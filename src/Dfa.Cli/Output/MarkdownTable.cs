@@ -1,29 +1,7 @@
-using System.Text;
-
 namespace Dfa.Cli.Output;
 
-/// <summary>A GitHub-flavoured Markdown table: a header row, a rule, then one row per line; pipes in cells are escaped.</summary>
+/// <summary>The runs library's Markdown tables (<see cref="Runs.Reports.MarkdownTable"/>), under the name the commands use.</summary>
 internal static class MarkdownTable
 {
-    public static string Render(IReadOnlyList<string> header, IEnumerable<IReadOnlyList<string>> rows)
-    {
-        ArgumentNullException.ThrowIfNull(header);
-        ArgumentNullException.ThrowIfNull(rows);
-        var sb = new StringBuilder();
-        sb.Append("| ").AppendJoin(" | ", header.Select(Escape)).Append(" |\n");
-        sb.Append('|').Append(string.Concat(Enumerable.Repeat("---|", header.Count))).Append('\n');
-        foreach (IReadOnlyList<string> row in rows)
-        {
-            if (row.Count != header.Count)
-            {
-                throw new ArgumentException($"A row has {row.Count} cells, the header {header.Count}.", nameof(rows));
-            }
-
-            sb.Append("| ").AppendJoin(" | ", row.Select(Escape)).Append(" |\n");
-        }
-
-        return sb.ToString();
-    }
-
-    private static string Escape(string cell) => cell.Replace("|", "\\|", StringComparison.Ordinal).ReplaceLineEndings(" ");
+    public static string Render(IReadOnlyList<string> header, IEnumerable<IReadOnlyList<string>> rows) => Runs.Reports.MarkdownTable.Render(header, rows);
 }

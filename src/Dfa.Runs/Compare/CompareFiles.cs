@@ -1,15 +1,21 @@
+using System.Globalization;
 using Dfa.Core.Analysis;
 using Dfa.Core.Config;
 using Dfa.Core.Training;
 using Dfa.Runs.Files;
 using Dfa.Runs.Plots;
+using Dfa.Runs.Studies;
 using Dfa.Runs.Training;
 using Dfa.Sim.Cost;
 
 namespace Dfa.Runs.Compare;
 
-/// <summary>What a comparison was asked for: the base config as loaded with the user's overrides.</summary>
-public sealed record CompareSettings(TrainConfig Config, string ConfigLabel, IReadOnlyList<string> Overrides);
+/// <summary>What a comparison was asked for: the base config as loaded with the user's overrides, and the seeds per member.</summary>
+public sealed record CompareSettings(TrainConfig Config, string ConfigLabel, IReadOnlyList<string> Overrides, int Seeds = 1)
+{
+    /// <summary><c>seed S</c>, or <c>seeds S..S+N−1</c>.</summary>
+    public string SeedsText => Seeds == 1 ? $"seed {Config.Seed}" : $"seeds {Config.Seed}..{Config.Seed + (ulong)Seeds - 1}";
+}
 
 /// <summary>One compared method: BP, or DFA on one backend, with its run and its simulated costs.</summary>
 /// <param name="Label">Its run folder's name: <c>bp</c> or <c>dfa-&lt;backend&gt;</c>.</param>
@@ -20,6 +26,26 @@ public sealed record CompareSettings(TrainConfig Config, string ConfigLabel, IRe
 public sealed record CompareMember(string Label, string Backend, RunRecord Run, (long Trained, long ImageNet) StorageBytes, IReadOnlyList<MemberCost> Costs)
 {
     public RunOutcome Outcome => Run.Outcome;
+
+    /// <summary>The member's runs with the seeds after the first (<c>dfa compare --seeds N</c>), in seed order; empty for one seed.</summary>
+    public IReadOnlyList<RunRecord> OtherSeeds { get; init; } = [];
+
+    /// <summary>Every seed's run, the first seed's first.</summary>
+    public IEnumerable<RunRecord> AllSeeds => OtherSeeds.Prepend(Run);
+
+    /// <summary>Final test accuracy over the seeds whose run finished without diverging.</summary>
+    public Spread Accuracy => Spread.Of(AllSeeds.Where(r => r.Outcome.Diverged is null && r.Outcome.Last is not null).Select(r => r.Outcome.Last!.TestAccuracy));
+
+    /// <summary>How many of its seeds diverged.</summary>
+    public int DivergedSeeds => AllSeeds.Count(r => r.Outcome.Diverged is not null);
+
+    /// <summary>Test accuracy over its seeds: mean ± sd (min – max) in percent, and how many diverged.</summary>
+    public string SeedsAccuracyText()
+    {
+        Spread s = Accuracy;
+        string text = s.N == 0 ? "—" : $"{s.Text(100, 2, " %")} ({(s.Min * 100).ToString("F2", CultureInfo.InvariantCulture)} – {(s.Max * 100).ToString("F2", CultureInfo.InvariantCulture)})";
+        return DivergedSeeds == 0 ? text : $"{text}, {DivergedSeeds} diverged";
+    }
 
     /// <summary>The kind of profile the member's feedback device needs (<see cref="Prices.KindOf"/>), named where a chosen profile cannot run it.</summary>
     public string ProfileKind { get; init; } = "any";
@@ -38,6 +64,11 @@ public static class CompareFiles
     public const string AccuracyPlot = "compare-accuracy.png";
     public const string AlignmentPlot = "compare-alignment.png";
 
+    /// <summary>The report's note under the training table of a comparison over several seeds.</summary>
+    public static string SeedsNote(int seeds) =>
+        $"\nTest accuracy: the final epoch's, mean ± sample sd (min – max) over {seeds} seeds, diverged seeds left out and counted; "
+        + "every other column, the plots and the costs are the first seed's run (the other seeds' runs are the `<method>-seed<S>/` folders).\n";
+
     /// <summary><c>summary.json</c>: the settings, then per member its results, alignment, storage and priced costs.</summary>
     public static IReadOnlyList<KeyValuePair<string, object?>> Summary(IReadOnlyList<CompareMember> members, CompareSettings settings, double wallSeconds) =>
     [
@@ -47,6 +78,7 @@ public static class CompareFiles
         new("epochs", settings.Config.Epochs),
         new("batch_size", settings.Config.BatchSize),
         new("seed", settings.Config.Seed),
+        new("seeds", settings.Seeds),
         new("threads", settings.Config.EffectiveThreads),
         new("train_samples", members[0].Run.TrainSamples),
         new("wall_seconds", wallSeconds),
@@ -92,6 +124,9 @@ public static class CompareFiles
             new("backend", m.Backend),
             new("diverged", o.Diverged is not null),
             new("test_accuracy", last?.TestAccuracy),
+            new("test_accuracy_over_seeds", m.Accuracy.Json()),
+            new("diverged_seeds", m.DivergedSeeds),
+            new("seed_runs", m.AllSeeds.Select(r => (object?)(r.Spec.Label + "/")).ToList()),
             new("test_loss", last?.TestLoss),
             new("train_loss", last?.TrainLoss),
             new("train_seconds", o.Epochs.Sum(e => e.Seconds)),

@@ -22,7 +22,12 @@ public sealed record CompareRequest(
     IReadOnlyList<string> Profiles,
     string? OutputFolder,
     string? DataFolder,
-    string? ProfileFolder);
+    string? ProfileFolder,
+    int Seeds = 1)
+{
+    /// <summary>The most seeds per member.</summary>
+    public const int MaxSeeds = 1000;
+}
 
 /// <summary>A finished comparison: its members in run order, the profiles it priced on, its settings and wall time.</summary>
 public sealed record CompareResult(IReadOnlyList<CompareMember> Members, IReadOnlyList<string> Profiles, CompareSettings Settings, double WallSeconds, string Folder);
@@ -30,7 +35,9 @@ public sealed record CompareResult(IReadOnlyList<CompareMember> Members, IReadOn
 /// <summary>
 /// Trains one network with BP and with DFA on every chosen backend (same config, seed and data), prices every member
 /// on the chosen profiles, and writes <c>summary.json</c> and the overlay plots into the comparison's folder, one run
-/// folder per member beside them. The host renders the report and tables from the result.
+/// folder per member beside them. The host renders the report and tables from the result. With <c>--seeds N</c> every
+/// member is also trained with the next N − 1 seeds (folders <c>&lt;label&gt;-seed&lt;S&gt;</c>), and its test accuracy is
+/// reported over all N as mean ± sd; the plots, alignment and costs stay the first seed's.
 /// </summary>
 public static class CompareRunner
 {
@@ -44,6 +51,11 @@ public static class CompareRunner
         ArgumentNullException.ThrowIfNull(registry);
         ArgumentNullException.ThrowIfNull(view);
         long start = Stopwatch.GetTimestamp();
+        if (request.Seeds is < 1 or > CompareRequest.MaxSeeds)
+        {
+            throw new DfaInputException($"--seeds takes 1..{CompareRequest.MaxSeeds}, got {request.Seeds}");
+        }
+
         // A compare config may tune several backends at once (feedback.sparse and feedback.binary …): each member keeps its own section.
         FeedbackSchema schema = registry.Schema with { AnyBackendSection = true };
         TrainConfig baseConfig = ConfigLoader.Load(request.ConfigPath, request.Overrides, schema);
@@ -75,11 +87,21 @@ public static class CompareRunner
             specs.Add(new RunSpec($"dfa-{b}", ForBackend(baseConfig, b), request.ConfigPath));
         }
 
+        // The other seeds of every member, after all the first seeds: seed only names the initial weights, the feedback
+        // matrices, the shuffling and any training subset, so each is the member's config with that one key changed.
+        int members = specs.Count;
+        for (int k = 1; k < request.Seeds; k++)
+        {
+            ulong seed = baseConfig.Seed + (ulong)k;
+            specs.AddRange(specs.Take(members).Select(s => new RunSpec(SeedLabel(s.Label, seed), s.Config with { Seed = seed }, s.ConfigLabel)).ToArray());
+        }
+
         string outPath = request.OutputFolder
             ?? Path.Combine("runs", $"compare-{DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}");
         OutputFolder folder = OutputFolder.Claim(outPath);
         view.Info($"dfa compare {request.ConfigPath} → {folder.Path}");
-        view.Info($"  {string.Join(", ", specs.Select(s => s.Label))}: {baseConfig.Epochs} epochs each, seed {baseConfig.Seed}, {baseConfig.EffectiveThreads} threads");
+        view.Info($"  {string.Join(", ", specs.Take(members).Select(s => s.Label))}: {baseConfig.Epochs} epochs each, "
+            + (request.Seeds == 1 ? $"seed {baseConfig.Seed}" : $"seeds {baseConfig.Seed}..{baseConfig.Seed + (ulong)request.Seeds - 1}") + $", {baseConfig.EffectiveThreads} threads");
         IReadOnlyList<RunRecord> runs;
         try
         {
@@ -94,16 +116,16 @@ public static class CompareRunner
             folder.AbandonIfUnused();
         }
 
-        CompareMember[] members = [.. runs.Select(r => Member(r, profiles, registry))];
+        CompareMember[] compared = [.. runs.Take(members).Select((r, i) => Member(r, [.. Enumerable.Range(1, request.Seeds - 1).Select(k => runs[(k * members) + i])], profiles, registry))];
         double wall = Stopwatch.GetElapsedTime(start).TotalSeconds;
-        var settings = new CompareSettings(baseConfig, request.ConfigPath, request.Overrides);
+        var settings = new CompareSettings(baseConfig, request.ConfigPath, request.Overrides, request.Seeds);
         if (view.Plotter is { } plotter)
         {
-            CompareFiles.WritePlots(folder.Path, members, plotter);
+            CompareFiles.WritePlots(folder.Path, compared, plotter);
         }
 
-        JsonFile.Write(folder.PathOf(CompareFiles.SummaryFile), CompareFiles.Summary(members, settings, wall));
-        return new CompareResult(members, profileNames, settings, wall, folder.Path);
+        JsonFile.Write(folder.PathOf(CompareFiles.SummaryFile), CompareFiles.Summary(compared, settings, wall));
+        return new CompareResult(compared, profileNames, settings, wall, folder.Path);
     }
 
     /// <summary>The BP member: the sections tuning other backends are dropped (BP projects nothing), so its run reloads with the plain schema.</summary>
@@ -125,7 +147,10 @@ public static class CompareRunner
         };
     }
 
-    private static CompareMember Member(RunRecord run, IReadOnlyList<HardwareProfile> profiles, FeedbackBackendRegistry registry)
+    /// <summary>The run folder of a member's run with another seed than the first.</summary>
+    public static string SeedLabel(string label, ulong seed) => $"{label}-seed{seed.ToString(CultureInfo.InvariantCulture)}";
+
+    private static CompareMember Member(RunRecord run, IReadOnlyList<RunRecord> otherSeeds, IReadOnlyList<HardwareProfile> profiles, FeedbackBackendRegistry registry)
     {
         TrainConfig config = run.Spec.Config;
         int inputs = run.Setup.Network.InputSize, classes = run.Setup.Network.OutputSize;
@@ -139,6 +164,7 @@ public static class CompareRunner
 
         return new CompareMember(run.Spec.Label, backend, run, storage, CompareCosts.Price(backend, config, inputs, classes, profiles, registry))
         {
+            OtherSeeds = otherSeeds,
             ProfileKind = run.Setup.Projector is null ? "any" : Prices.KindOf(registry.Get(backend).Device),
         };
     }

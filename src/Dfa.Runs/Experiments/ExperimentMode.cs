@@ -8,6 +8,12 @@ namespace Dfa.Runs.Experiments;
 /// </summary>
 public sealed record ExperimentMode
 {
+    /// <summary>The quick scales' training-set size: a 10 000-sample subset (the test set stays whole).</summary>
+    public const int QuickTrainSamples = 10_000;
+
+    /// <summary>The most common quick length among the experiments (sgd-vs-adam, normalization, activations); <c>dfa study --quick</c> trains at most this many epochs.</summary>
+    public const int QuickEpochs = 10;
+
     public ExperimentMode(int epochs, int? trainSamples, double learningRate)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(epochs, 1);

@@ -241,7 +241,7 @@ public static class ExperimentShard
     }
 
     /// <summary>Copies a member's run folder file by file (atomically each), leaving out temporary files of interrupted writes.</summary>
-    private static void CopyTree(string from, string to)
+    internal static void CopyTree(string from, string to)
     {
         if (!Directory.Exists(from))
         {

@@ -21,6 +21,8 @@ public enum LegendCorner
 /// <param name="YMin">Lower y limit; automatic when null.</param>
 /// <param name="YMax">Upper y limit; automatic when null.</param>
 /// <param name="Legend">Where the legend goes (a falling loss: upper right; a rising accuracy: lower right; an angle falling from 90°: lower left).</param>
+/// <param name="LogX">Plot x on a log scale (non-positive points dropped).</param>
+/// <param name="XTicks">Named x positions (settings that are not numbers, drawn at 0, 1, 2, …); null: numeric ticks.</param>
 public sealed record CurveChart(
     string Title, string XLabel, string YLabel, IReadOnlyList<Curve> Curves, bool LogY = false, double? YMin = null, double? YMax = null,
-    LegendCorner Legend = LegendCorner.UpperRight);
+    LegendCorner Legend = LegendCorner.UpperRight, bool LogX = false, IReadOnlyList<string>? XTicks = null);

@@ -8,4 +8,7 @@ public interface ICurvePlotter
 {
     /// <summary>A PNG of <paramref name="chart"/>.</summary>
     byte[] Png(CurveChart chart);
+
+    /// <summary>A PNG of <paramref name="chart"/>.</summary>
+    byte[] Png(MapChart chart);
 }

@@ -133,4 +133,66 @@ public sealed class CompareCommandTests
         Assert.That(result.ExitCode, Is.EqualTo(2));
         Assert.That(result.Error, Does.Contain("nope.yaml"));
     }
+    [Test]
+    public void Compare_Seeds3_TrainsEveryMethodPerSeed_AndReportsMeanAndSdOfTheirAccuracies()
+    {
+        using var temp = new TempFolder();
+        string config = temp.Combine("c.yaml");
+        File.WriteAllText(config, Config);
+        string outDir = temp.Combine("cmp");
+
+        CliResult result = CliRunner.Run(
+            "compare", "-c", config, "--out", outDir, "--backends", "dense", "--seeds", "3", "--profiles", "cpu-avx512-2core", "--dir", RepoPaths.Combine("hardware-profiles"));
+
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.Error);
+        using JsonDocument doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "summary.json")));
+        Assert.That(doc.RootElement.GetProperty("seeds").GetInt32(), Is.EqualTo(3));
+        JsonElement[] members = doc.RootElement.GetProperty("members").EnumerateArray().ToArray();
+        Assert.That(members.Select(m => m.GetProperty("label").GetString()), Is.EqualTo(new[] { "bp", "dfa-dense" }));
+        foreach (JsonElement m in members)
+        {
+            string label = m.GetProperty("label").GetString()!;
+            string[] folders = [label, $"{label}-seed8", $"{label}-seed9"];
+            Assert.That(m.GetProperty("seed_runs").EnumerateArray().Select(r => r.GetString()), Is.EqualTo(folders.Select(f => f + "/")));
+
+            // The spread is of the three runs' own final test accuracies (seeds 7, 8, 9), sample sd.
+            double[] accuracies = [.. folders.Select(f => RunAccuracy(Path.Combine(outDir, f), out ulong seed))];
+            Assert.That(folders.Select(f => { _ = RunAccuracy(Path.Combine(outDir, f), out ulong seed); return seed; }), Is.EqualTo(new ulong[] { 7, 8, 9 }));
+            double mean = accuracies.Average();
+            double sd = Math.Sqrt(accuracies.Sum(a => (a - mean) * (a - mean)) / 2);
+            JsonElement spread = m.GetProperty("test_accuracy_over_seeds");
+            Assert.That(spread.GetProperty("n").GetInt32(), Is.EqualTo(3));
+            Assert.That(spread.GetProperty("mean").GetDouble(), Is.EqualTo(mean).Within(1e-12));
+            Assert.That(spread.GetProperty("sd").GetDouble(), Is.EqualTo(sd).Within(1e-12));
+            Assert.That(spread.GetProperty("min").GetDouble(), Is.EqualTo(accuracies.Min()));
+            Assert.That(spread.GetProperty("max").GetDouble(), Is.EqualTo(accuracies.Max()));
+        }
+
+        string report = File.ReadAllText(Path.Combine(outDir, "report.md"));
+        Assert.That(report, Does.Contain("| method | test acc (mean ± sd, 3 seeds) |"));
+        Assert.That(report, Does.Contain("seeds 7..9"));
+        Assert.That(result.Output, Does.Contain("test acc (mean ± sd, 3 seeds)"));
+    }
+
+    [Test]
+    public void Compare_SeedsOutOfRange_IsOneLine_NothingWritten()
+    {
+        using var temp = new TempFolder();
+        string config = temp.Combine("c.yaml");
+        File.WriteAllText(config, Config);
+
+        CliResult result = CliRunner.Run("compare", "-c", config, "--out", temp.Combine("cmp"), "--seeds", "0");
+
+        Assert.That(result.ExitCode, Is.EqualTo(2));
+        Assert.That(result.ErrorLines, Has.Length.EqualTo(1));
+        Assert.That(result.Error, Does.Contain("--seeds takes 1..1000, got 0"));
+        Assert.That(Directory.Exists(temp.Combine("cmp")), Is.False);
+    }
+
+    private static double RunAccuracy(string folder, out ulong seed)
+    {
+        using JsonDocument run = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "summary.json")));
+        seed = run.RootElement.GetProperty("seed").GetUInt64();
+        return run.RootElement.GetProperty("test_accuracy").GetDouble();
+    }
 }
