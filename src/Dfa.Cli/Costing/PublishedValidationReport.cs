@@ -16,40 +16,24 @@ internal static class PublishedValidationReport
             throw new DfaInputException($"--out '{output}' must name a file, not a folder");
         }
 
-        IReadOnlyList<string> profiles = names == "all" ? catalog.Names : CommaList.Strings(names, "--profile");
-        var results = new List<PublishedComparison>();
+        IReadOnlyList<PublishedComparison> results = PublishedValidation.Run(catalog, CommaList.Strings(names, "--profile"), registry, out IReadOnlyList<string> none);
+        foreach (string name in none)
+        {
+            console.MarkupLine($"[grey]{Markup.Escape(name)}: no published figures (validation:) to predict{(name == Commands.CalibrateCommand.CpuProfile ? "; this machine's profile is validated by measurement: dfa validate" : "")}[/]");
+        }
+
         var table = new Table().Border(TableBorder.Simple);
         foreach (string c in (string[])["profile", "entry", "role", "published", "predicted", "error", "bound", "source"])
         {
             table.AddColumn(new TableColumn(c) { Alignment = c is "published" or "predicted" or "error" ? Justify.Right : Justify.Left });
         }
 
-        foreach (string name in profiles)
+        foreach (PublishedComparison r in results)
         {
-            HardwareProfile profile = catalog.Load(name);
-            if (profile.Validation.Count == 0)
-            {
-                console.MarkupLine($"[grey]{Markup.Escape(name)}: no published figures (validation:) to predict{(name == Commands.CalibrateCommand.CpuProfile ? "; this machine's profile is validated by measurement: dfa validate" : "")}[/]");
-                continue;
-            }
-
-            foreach (PublishedComparison r in PublishedValidation.Run(profile, registry))
-            {
-                results.Add(r);
-                string role = r.Calibration is { } cal
-                    ? cal.Value is { } v ? Inv($"calibration: {r.Entry.Calibrates} = {v:G4} (stored {r.StoredValue:G4})") : $"calibration failed: {cal.Problem}"
-                    : "held out";
-                string bound = r.Entry.Bound is { } b ? Inv($"±{b:P0} ") + (r.WithinBound == true ? "[green]ok[/]" : "[red]exceeded[/]") : "";
-                table.AddRow(
-                    Markup.Escape(r.Profile), Markup.Escape(r.Entry.Name), Markup.Escape(role),
-                    Markup.Escape(PublishedComparison.Format(r.Entry.Quantity, r.Entry.Value)), Markup.Escape(PublishedComparison.Format(r.Entry.Quantity, r.Predicted)),
-                    Inv($"{r.Error:+0.0%;-0.0%}"), bound, Markup.Escape(r.Entry.Source));
-            }
-        }
-
-        if (results.Count == 0)
-        {
-            throw new DfaInputException($"no published figures to validate in {string.Join(", ", profiles)}");
+            string bound = r.Entry.Bound is { } b ? Inv($"±{b:P0} ") + (r.WithinBound == true ? "[green]ok[/]" : "[red]exceeded[/]") : "";
+            table.AddRow(
+                Markup.Escape(r.Profile), Markup.Escape(r.Entry.Name), Markup.Escape(r.RoleText), Markup.Escape(PublishedComparison.Format(r.Entry.Quantity, r.Entry.Value)),
+                Markup.Escape(PublishedComparison.Format(r.Entry.Quantity, r.Predicted)), Inv($"{r.Error:+0.0%;-0.0%}"), bound, Markup.Escape(r.Entry.Source));
         }
 
         console.Write(table);

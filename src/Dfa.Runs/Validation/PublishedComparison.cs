@@ -17,6 +17,11 @@ public sealed record PublishedComparison(string Profile, ValidationEntry Entry, 
     /// <summary><c>calibration</c> or <c>held out</c>.</summary>
     public string Role => Entry.IsCalibration ? "calibration" : "held out";
 
+    /// <summary>How a table names the role: <c>held out</c>, or the calibration with the solved and stored values.</summary>
+    public string RoleText => Calibration is { } cal
+        ? cal.Value is { } v ? Inv($"calibration: {Entry.Calibrates} = {v:G4} (stored {StoredValue:G4})") : $"calibration failed: {cal.Problem}"
+        : "held out";
+
     /// <summary>Whether a held-out entry with a bound is within it; null when it has no bound.</summary>
     public bool? WithinBound => Entry.Bound is { } b ? Math.Abs(Error) <= b : null;
 

@@ -39,6 +39,33 @@ public static class PublishedValidation
         return results;
     }
 
+    /// <summary>
+    /// Every entry of the profiles named in <paramref name="names"/> (comma-separated, or <c>all</c>), in order; the
+    /// profiles that list none are returned in <paramref name="withoutFigures"/>.
+    /// </summary>
+    /// <exception cref="DfaInputException">No named profile lists a published figure, or an entry cannot be priced.</exception>
+    public static IReadOnlyList<PublishedComparison> Run(
+        ProfileCatalog catalog, IReadOnlyList<string> names, FeedbackBackendRegistry registry, out IReadOnlyList<string> withoutFigures)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentNullException.ThrowIfNull(names);
+        var results = new List<PublishedComparison>();
+        var none = new List<string>();
+        foreach (string name in names.Contains("all") ? catalog.Names : names)
+        {
+            HardwareProfile profile = catalog.Load(name);
+            if (profile.Validation.Count == 0)
+            {
+                none.Add(name);
+            }
+
+            results.AddRange(Run(profile, registry));
+        }
+
+        withoutFigures = none;
+        return results.Count > 0 ? results : throw new DfaInputException($"no published figures to validate in {string.Join(", ", none)}");
+    }
+
     /// <summary><paramref name="entry"/>'s quantity predicted on <paramref name="prices"/>.</summary>
     /// <exception cref="DfaInputException">A backend that is not registered or cannot run on the profile.</exception>
     public static double Predict(ValidationEntry entry, Prices prices, FeedbackBackendRegistry registry)
