@@ -45,7 +45,7 @@ public sealed class ProfilesCommandTests
         Assert.That(result.ExitCode, Is.EqualTo(0), result.Error);
         string[] lines = result.Output.Split('\n');
         string hbm = lines.Single(l => l.TrimStart().StartsWith("memory[hbm].bandwidth_bytes_per_s ", StringComparison.Ordinal));
-        Assert.That(hbm, Does.Contain("2.039e+12").And.Contain(" B/s ").And.Contain("[S] 2.039 TB/s HBM2e"));
+        Assert.That(hbm, Does.Contain("2.039e+12").And.Contain(" B/s ").And.Contain("[S] 2,039 GB/s HBM2e"));
         Assert.That(lines.Single(l => l.TrimStart().StartsWith("cores ", StringComparison.Ordinal)), Does.Contain(" 108 ").And.Contain("count"));
         Assert.That(result.Output, Does.Contain("compute.gemm_efficiency").And.Contain("fraction").And.Contain("memory levels: l2 (on-chip), hbm (off-chip)"));
     }

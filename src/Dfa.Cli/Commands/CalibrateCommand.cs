@@ -95,16 +95,26 @@ internal static class CalibrateCommand
 
     public static Command CreateValidate(FeedbackBackendRegistry registry, IAnsiConsole console)
     {
-        var profile = new Option<string?>("--profile", "-p") { Description = $"Profile file to price with (default: this host's local/cpu-HOST.yaml from dfa calibrate if there is one, else {CpuProfile}.yaml in the profiles folder)." };
+        var profile = new Option<string?>("--profile", "-p")
+        {
+            Description = $"A profile NAME or all: its published figures (validation:) against the model's predictions. A FILE (a path, or ending .yaml): measure this machine against that CPU profile (default: this host's local/cpu-HOST.yaml from dfa calibrate if there is one, else {CpuProfile}.yaml).",
+        };
         Option<string?> dir = DfaOptions.ProfileDir();
         Option<int> threads = ThreadsOption();
         var seconds = new Option<double>("--seconds") { Description = "Minimum seconds per timed run of training steps (three runs per algorithm).", DefaultValueFactory = _ => 2 };
-        var command = new Command("validate", "Compare the cost model's predicted training-step time (MNIST MLP, batch 128, BP and dense DFA) with measured steps on this machine.")
+        var output = new Option<string?>("--out", "-o") { Description = "With --profile NAME|all: the JSON file to write (default runs/validate-<UTC time>.json)." };
+        var command = new Command("validate", "Compare the cost model's predicted training-step time (MNIST MLP, batch 128, BP and dense DFA) with measured steps on this machine, or (--profile NAME|all) with the profiles' published figures.")
         {
-            profile, dir, threads, seconds,
+            profile, dir, threads, seconds, output,
         };
         command.SetAction(parse =>
         {
+            if (parse.GetValue(profile) is { } named && !named.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) && !named.Contains('/', StringComparison.Ordinal))
+            {
+                PublishedValidationReport.Run(ProfileFolder.Open(parse.GetValue(dir)), named, parse.GetValue(output), registry, console);
+                return ExitCodes.Success;
+            }
+
             string path = parse.GetValue(profile) ?? CalibrationTarget.ProfileToValidate(ProfileFolder.Locate(parse.GetValue(dir)), CpuProfile);
             RunValidation(new Prices(ProfileLoader.Load(path)), Threads(parse.GetValue(threads)), Seconds(parse.GetValue(seconds)), registry, console);
             return ExitCodes.Success;

@@ -36,9 +36,10 @@ internal static class CostCommand
         var input = new Option<bool>("--feedback-at-input") { Description = "Add a feedback point at the input (Launay et al. 2019's 54.8 GB VGG-16 variant)." };
         Option<string?> configs = DfaOptions.Configs(
             "Training configs, comma-separated: price each config's own network and method (BP, FA, DFA, HYBRID, MODULAR, HDFA, frozen blocks) with its schedule and critical path; --batches defaults to each config's batch_size.");
+        Option<string> precision = PrecisionOption();
         var command = new Command("cost", "Price a training step (memory, cycles, time, energy) for workloads × output sizes × backends × hardware profiles, or for training configs.")
         {
-            workloads, outputs, backends, profiles, batches, format, output, dir, input, optimizer, configs,
+            workloads, outputs, backends, profiles, batches, format, output, dir, input, optimizer, configs, precision,
         };
         command.SetAction(parse =>
         {
@@ -58,7 +59,8 @@ internal static class CostCommand
                 bool batchGiven = parse.GetResult(batches) is { Implicit: false };
                 IReadOnlyList<PricedConfig> priced = CostTables.Configs(
                     registry, catalog, Distinct(CommaList.Strings(configList, "--configs")), Distinct(CommaList.Strings(parse.GetRequiredValue(profiles), "--profiles")),
-                    batchGiven ? Distinct(CommaList.Ints(parse.GetRequiredValue(batches), "--batches")) : null, out IReadOnlyList<string> notes);
+                    batchGiven ? Distinct(CommaList.Ints(parse.GetRequiredValue(batches), "--batches")) : null, out IReadOnlyList<string> notes,
+                    Precisions.Parse(parse.GetRequiredValue(precision)));
                 return Emit(
                     priced.Count, notes, outPath, console, () => MethodReport.Table(priced, console),
                     fmt switch { "csv" => MethodReport.Csv(priced), "json" => MethodReport.Json(priced), "md" => MethodReport.Markdown(priced), _ => null });
@@ -73,13 +75,21 @@ internal static class CostCommand
                     "sgd" => OptimizerKind.Sgd,
                     "adam" => OptimizerKind.Adam,
                     string other => throw new DfaInputException($"--optimizer takes sgd or adam; got '{other}'"),
-                });
+                },
+                Precisions.Parse(parse.GetRequiredValue(precision)));
             return Emit(
                 rows.Count, skipped, outPath, console, () => CostReport.Table(rows, console),
                 fmt switch { "csv" => CostReport.Csv(rows), "json" => CostReport.Json(rows), "md" => CostReport.Markdown(rows), _ => null });
         });
         return command;
     }
+
+    /// <summary>The <c>--precision</c> option of <c>dfa cost</c> and <c>dfa sweep</c>.</summary>
+    internal static Option<string> PrecisionOption() => new("--precision")
+    {
+        Description = "Arithmetic of the priced run: fp32 (default), tf32, fp16 or bf16 (mixed precision), int8; profiles without its rate are skipped.",
+        DefaultValueFactory = _ => "fp32",
+    };
 
     /// <summary>Writes the rendered report to the file or the console (a console table when <paramref name="text"/> is null), then the notes.</summary>
     private static int Emit(int rows, IReadOnlyList<string> notes, string? outPath, IAnsiConsole console, Action table, string? text)

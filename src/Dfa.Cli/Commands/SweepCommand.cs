@@ -35,9 +35,10 @@ internal static class SweepCommand
         Option<string?> dir = DfaOptions.ProfileDir();
         var fixedValues = new Option<string[]>("--set") { Description = "Hold a profile field at another value for the whole sweep: PATH=VALUE (repeatable)." };
         var shardOption = new Option<string?>("--shard") { Description = "Compute only shard i of n (1-based) of the grid, for a job array: point k goes to shard (k mod n) + 1. Combine the shard folders with dfa merge." };
+        Option<string> precision = CostCommand.PrecisionOption();
         var command = new Command("sweep", "Vary one or two hardware-profile fields and find where the cheapest feedback backend changes (with a PNG plot).")
         {
-            workload, outputs, profile, vary, backends, batch, metric, output, dir, fixedValues, shardOption,
+            workload, outputs, profile, vary, backends, batch, metric, output, dir, fixedValues, shardOption, precision,
         };
         command.SetAction(parse =>
         {
@@ -71,7 +72,7 @@ internal static class SweepCommand
             }
 
             ProfileCatalog catalog = ProfileFolder.Open(parse.GetValue(dir));
-            var prices = new Prices(catalog.Load(parse.GetRequiredValue(profile)));
+            Prices prices = new Prices(catalog.Load(parse.GetRequiredValue(profile))).WithPrecision(Precisions.Parse(parse.GetRequiredValue(precision)));
             foreach (string assignment in parse.GetValue(fixedValues) ?? [])
             {
                 int eq = assignment.IndexOf('=', StringComparison.Ordinal);
@@ -140,11 +141,12 @@ internal static class SweepCommand
         new("batch", sweep.Batch.ToString(CultureInfo.InvariantCulture)),
         new("metric", metric),
         new("set", sets.ToList()),
+        new("precision", Precisions.Name(prices.Precision)),
     ];
 
     /// <summary>Every price of the profile after <c>--set</c>: two shards that loaded different files under one name do not merge.</summary>
     private static string Identity(Prices prices) =>
-        string.Concat(prices.Paths.Select(path => $"{path}={R(prices[path])}\n"));
+        string.Concat(prices.Paths.Select(path => $"{path}={R(prices[path])}\n")) + $"precision={Precisions.Name(prices.Precision)}\n";
 
     private static string R(double v) => v.ToString("R", CultureInfo.InvariantCulture);
 }

@@ -14,7 +14,7 @@ internal static class CostReport
     /// <summary>The columns of CSV and Markdown, in order; JSON rows carry these and the phases, energy split and operations.</summary>
     public static readonly string[] Columns =
     [
-        "workload", "outputs", "backend", "profile", "batch", "layout", "precision", "feedback_storage_bytes", "fits",
+        "workload", "outputs", "backend", "profile", "batch", "arithmetic", "layout", "precision", "feedback_storage_bytes", "fits",
         "residence", "cycles", "time_s", "critical_path_s", "energy_j", "samples_per_s",
     ];
 
@@ -49,6 +49,7 @@ internal static class CostReport
                 w.WriteString("backend", Backend(r));
                 w.WriteString("profile", r.Profile);
                 w.WriteNumber("batch", r.Batch);
+                w.WriteString("arithmetic", r.Arithmetic);
                 w.WriteString("layout", r.Layout);
                 w.WriteString("precision", r.Precision);
                 w.WriteNumber("feedback_storage_bytes", r.FeedbackStorageBytes);
@@ -112,7 +113,7 @@ internal static class CostReport
 
     private static IEnumerable<string> Cells(MethodCost r) =>
     [
-        r.Workload, r.Outputs.ToString(Inv), Backend(r), r.Profile, r.Batch.ToString(Inv), r.Layout, r.Precision,
+        r.Workload, r.Outputs.ToString(Inv), Backend(r), r.Profile, r.Batch.ToString(Inv), r.Arithmetic, r.Layout, r.Precision,
         r.FeedbackStorageBytes.ToString(Inv), r.Fits ? "true" : "false", r.Residence, Num(r.Cycles), Num(r.TimeSeconds),
         Num(r.CriticalPathSeconds), Num(r.EnergyJ), Num(r.SamplesPerSecond),
     ];

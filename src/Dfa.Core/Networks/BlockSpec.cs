@@ -90,11 +90,28 @@ public sealed record BlockSpec
 
     public long WeightGradientMacs => Layers.Sum(l => l.WeightGradientMacs);
 
-    /// <summary>Input-gradient MACs of the block's first priced layer: what passing an error into the block below costs.</summary>
-    public long InputGradientMacs => PricedLayers.First().InputGradientMacs;
+    /// <summary>
+    /// The index of the block's first layer with weights or embeddings (the layer whose input gradient leaves the
+    /// block), or the last layer when there is none.
+    /// </summary>
+    public int EntryLayer
+    {
+        get
+        {
+            int i = Layers.ToList().FindIndex(l => l.HasWeights || l.Kind == LayerKind.Embedding);
+            return i < 0 ? Layers.Count - 1 : i;
+        }
+    }
 
-    /// <summary>Input-gradient MACs inside the block, past its first priced layer (0 when the rest is pooling).</summary>
-    public long InnerInputGradientMacs => PricedLayers.Skip(1).Sum(l => l.InputGradientMacs);
+    /// <summary>
+    /// Input-gradient MACs of what passing an error into the block below costs: the layers up to the first with
+    /// weights (<see cref="EntryLayer"/>) and every residual sum's shortcut convolution (which reads the block's input).
+    /// </summary>
+    public long InputGradientMacs =>
+        Layers.Take(EntryLayer + 1).Sum(l => l.InputGradientMacs) + Layers.Skip(EntryLayer + 1).Sum(l => l.ShortcutMacs);
+
+    /// <summary>Input-gradient MACs inside the block, past <see cref="EntryLayer"/> and besides the shortcuts (0 when the rest is pooling).</summary>
+    public long InnerInputGradientMacs => Layers.Skip(EntryLayer + 1).Sum(l => l.InputGradientMacs - l.ShortcutMacs);
 
     /// <summary>Activation elements the block's forward keeps: the outputs of its priced layers.</summary>
     public long Activations => PricedLayers.Sum(l => (long)l.OutputSize);

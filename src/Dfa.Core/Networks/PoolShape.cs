@@ -2,13 +2,16 @@ using Dfa.Core.Layers;
 
 namespace Dfa.Core.Networks;
 
-/// <summary>A pooling window's geometry (no padding): input map, square window and stride.</summary>
-public sealed record PoolShape(ImageShape Input, int Window, int Stride)
+/// <summary>
+/// A pooling window's geometry: input map, square window, stride and zero padding (padding is priced only: the
+/// pooling layers <see cref="Training.NetworkBuilder"/> allocates have none).
+/// </summary>
+public sealed record PoolShape(ImageShape Input, int Window, int Stride, int Padding = 0)
 {
-    /// <summary>The output map, <c>⌊(n − k)/s⌋ + 1</c> per side.</summary>
-    /// <exception cref="ArgumentException">The window does not fit the input.</exception>
+    /// <summary>The output map, <c>⌊(n + 2p − k)/s⌋ + 1</c> per side.</summary>
+    /// <exception cref="ArgumentException">The window does not fit the padded input.</exception>
     public ImageShape Output(string kind) => new(
         Input.Channels,
-        ImageShape.SlidingOutput(kind, Input.Height, "height", Window, Stride, 0),
-        ImageShape.SlidingOutput(kind, Input.Width, "width", Window, Stride, 0));
+        ImageShape.SlidingOutput(kind, Input.Height, "height", Window, Stride, Padding),
+        ImageShape.SlidingOutput(kind, Input.Width, "width", Window, Stride, Padding));
 }

@@ -48,6 +48,12 @@ public static class NetworkBuilder
 
     private static ILayer Allocate(LayerSpec l, ulong seed, int threads)
     {
+        if (!l.Allocatable)
+        {
+            throw new DfaInputException(
+                $"layer '{l.Name}' ({Describe(l)}) is priced by the simulator only; dfa train cannot build it");
+        }
+
         Rng Stream() => Rng.Derive(seed, l.Stream ?? throw new InvalidOperationException($"Layer '{l.Name}' draws random numbers but names no stream."));
         ILayer layer = l.Kind switch
         {
@@ -67,6 +73,15 @@ public static class NetworkBuilder
         };
         return layer.Parameters.Count > 0 || layer is IStatefulLayer ? Named(layer, l.Name) : layer;
     }
+
+    private static string Describe(LayerSpec l) => l.Kind switch
+    {
+        LayerKind.Linear when l.TiedWeights => "a Linear with tied weights",
+        LayerKind.Linear or LayerKind.LayerNorm or LayerKind.Activation or LayerKind.Dropout or LayerKind.BatchNorm => $"{l.Kind} at {l.Positions} positions",
+        LayerKind.Conv2d => "a convolution without bias",
+        LayerKind.MaxPool or LayerKind.AvgPool => "padded pooling",
+        _ => l.Kind.ToString(),
+    };
 
     /// <summary>Lets an element-wise activation split its passes over <paramref name="threads"/> (results do not depend on it).</summary>
     private static ILayer Threaded(ILayer layer, int threads)

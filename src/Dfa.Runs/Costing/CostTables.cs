@@ -14,18 +14,19 @@ namespace Dfa.Runs.Costing;
 public static class CostTables
 {
     /// <summary>
-    /// Every combination, in workload, e, profile, batch, backend order; combinations that cannot run are listed in
+    /// Every combination, in workload, e, profile, batch, backend order, in <paramref name="precision"/>; combinations
+    /// that cannot run (a backend on another kind of device, a profile without the precision's rate) are listed in
     /// <paramref name="skipped"/>. Each step ends with <paramref name="optimizer"/>'s update (plain SGD unless told), so a
     /// workload priced with a config's optimizer gives the config's numbers.
     /// </summary>
     public static IReadOnlyList<MethodCost> Workloads(
         FeedbackBackendRegistry registry, ProfileCatalog catalog, IReadOnlyList<string> workloads, IReadOnlyList<int> outputs,
         IReadOnlyList<string> backends, IReadOnlyList<string> profiles, IReadOnlyList<int> batches, bool feedbackAtInput,
-        out IReadOnlyList<string> skipped, OptimizerKind optimizer = OptimizerKind.Sgd)
+        out IReadOnlyList<string> skipped, OptimizerKind optimizer = OptimizerKind.Sgd, Precision precision = Precision.Fp32)
     {
         IReadOnlyList<string> backendNames = backends.Contains("all") ? CostPlans.AllNames(registry) : backends;
-        IReadOnlyList<string> profileNames = profiles.Contains("all") ? catalog.Names : profiles;
-        Prices[] prices = profileNames.Select(n => new Prices(catalog.Load(n))).ToArray();
+        var notes = new List<string>();
+        Prices[] prices = Load(catalog, profiles, precision, notes);
         var rows = new List<MethodCost>();
         var skippedOn = new Dictionary<string, List<string>>();
         foreach (string w in workloads)
@@ -59,7 +60,7 @@ public static class CostTables
             }
         }
 
-        skipped = [.. skippedOn.Select(n => $"{n.Key} {string.Join(", ", n.Value)}")];
+        skipped = [.. notes, .. skippedOn.Select(n => $"{n.Key} {string.Join(", ", n.Value)}")];
         return rows;
     }
 
@@ -69,12 +70,11 @@ public static class CostTables
     /// </summary>
     public static IReadOnlyList<PricedConfig> Configs(
         FeedbackBackendRegistry registry, ProfileCatalog catalog, IReadOnlyList<string> configs, IReadOnlyList<string> profiles,
-        IReadOnlyList<int>? batches, out IReadOnlyList<string> skipped)
+        IReadOnlyList<int>? batches, out IReadOnlyList<string> skipped, Precision precision = Precision.Fp32)
     {
-        IReadOnlyList<string> profileNames = profiles.Contains("all") ? catalog.Names : profiles;
-        Prices[] prices = profileNames.Select(n => new Prices(catalog.Load(n))).ToArray();
-        var rows = new List<PricedConfig>();
         var notes = new List<string>();
+        Prices[] prices = Load(catalog, profiles, precision, notes);
+        var rows = new List<PricedConfig>();
         foreach (string path in configs)
         {
             TrainConfig config = ConfigLoader.Load(Files.ShippedFiles.Config(path), null, registry.Schema);
@@ -96,5 +96,25 @@ public static class CostTables
 
         skipped = notes;
         return rows;
+    }
+
+    /// <summary>The named profiles (or all) in <paramref name="precision"/>; those without its rate are noted and left out.</summary>
+    private static Prices[] Load(ProfileCatalog catalog, IReadOnlyList<string> profiles, Precision precision, List<string> notes)
+    {
+        var prices = new List<Prices>();
+        foreach (string name in profiles.Contains("all") ? catalog.Names : profiles)
+        {
+            var p = new Prices(catalog.Load(name));
+            if (p.SupportedPrecisions.Contains(precision))
+            {
+                prices.Add(p.WithPrecision(precision));
+            }
+            else
+            {
+                notes.Add($"{name} has no {Precisions.Name(precision)} rate ({Precisions.RateField(precision)}); skipped");
+            }
+        }
+
+        return [.. prices];
     }
 }

@@ -15,26 +15,26 @@ namespace Dfa.Sim.Cost;
 /// <c>F_B, G_B, I_B</c> per sample, parameters <c>P_B</c>, activations <c>a_B</c> (its layers' outputs), feedback-point
 /// size <c>n_B</c>, and <c>w_B = 4·P_B</c> (0 on neuromorphic and compute-in-memory profiles, whose weights never move):
 /// <list type="bullet">
-/// <item><c>forward:B</c>: <c>b·F_B</c> MACs; <c>w_B + 8b·a_B</c> bytes (the first block also <c>8b·n_input</c>).
-/// Waits on the forward of the block below.</item>
+/// <item><c>forward:B</c>: the forward kernels of B's layers (<see cref="LayerKernels"/>: each layer reads its inputs,
+/// and a product its weights, and writes its outputs, at the run's <see cref="Precision"/>; <c>b·F_B</c> MACs in all,
+/// plus the element-wise layers' ops). Waits on the forward of the block below.</item>
 /// <item><c>projection:M</c>, per module <c>M</c> with a block to feed: the backend's predicted work for
 /// <c>FeedbackShape(e_M → n_B of every trainable block of M but its top)</c>, priced by
 /// <see cref="FeedbackWork"/>. <c>e_M</c> is <c>dL/dlogits</c> (size <c>e</c>) for the top module, else the gradient at the
 /// module's output (size: its top block's output). Waits on the module's error.</item>
-/// <item><c>delta:B</c>: <c>b·d_B</c> derivative multiplies, <c>d_B</c> the outputs of the block's activations
-/// (<see cref="BlockSpec.DerivativeElements"/>; a pooled convolution's before the pooling; none for the output block,
-/// whose error is <c>e</c>) plus
-/// the input-gradient MACs of the block's layers after its first (0 in every shipped workload: pooling). A block on a
-/// BP chain (it computes an input gradient, or its error arrives as one) also moves <c>w_B + 12b·a_B</c> bytes (the
-/// first block also <c>12b·n_input</c>): weights, activations and deltas.
+/// <item><c>delta:B</c>: the backward kernels of the layers above B's entry layer (its first with weights), residual
+/// sums aside: each activation's derivative (<c>b</c> multiplies per output, before any pooling), norms, dropout,
+/// pooling, attention. The output block, whose error is <c>e</c>, has none.
 /// The top block of a module waits on the module's error, every other block on the module's projection.</item>
-/// <item><c>input-grad:B</c>: <c>b·I</c> MACs of the block's first layer, for the lowest block of a module when the
-/// block below trains; its output is the error of the module below. Waits on <c>delta:B</c>.</item>
-/// <item><c>weight-grad:B</c>: <c>b·G_B</c> MACs; <c>8b·a_B + w_B</c> bytes (the first block also <c>8b·n_input</c>).
-/// Waits on <c>delta:B</c>.</item>
+/// <item><c>input-grad:B</c>: the entry layer's input gradient (<c>b·I</c> MACs), the layers below it and the
+/// residual sums' backward, for the lowest block of a module when the block below trains; its output is the error of
+/// the module below. Waits on <c>delta:B</c>.</item>
+/// <item><c>weight-grad:B</c>: <c>b·G_B</c> MACs, each product reading its input and output activations and writing
+/// its FP32 gradient (<c>w_B</c>). Waits on <c>delta:B</c>.</item>
 /// <item><c>update:B</c>: SGD with momentum <c>2·P_B</c> MACs and <c>5·w_B</c> bytes, or Adam's
 /// <see cref="AdamMulsPerParameter"/> multiplies and <see cref="AdamAddsPerParameter"/> adds per
-/// parameter and <c>7·w_B</c> bytes; <c>P_B</c> parameter writes. Waits on <c>weight-grad:B</c> only: Adam's separate
+/// parameter and <c>7·w_B</c> bytes; <c>P_B</c> parameter writes; in mixed precision and int8 also the loss-scale
+/// pass over the gradients (<c>P_B</c> ops, <c>8·P_B</c> bytes). Waits on <c>weight-grad:B</c> only: Adam's separate
 /// pass over all parameters is a software choice, not a dependency.</item>
 /// </list>
 /// <para>
@@ -71,7 +71,8 @@ namespace Dfa.Sim.Cost;
 /// gradient and update (the upper blocks' weight gradients and updates run beside the chain); for DFA the forward, the
 /// projection and the slowest block's delta, weight gradient and update.
 /// <b>Working set</b>: <c>12·P_t</c> (SGD; Adam <c>16·P_t</c>) for the trainable parameters, <c>4·P_f</c> for the
-/// frozen ones, <c>4b·A</c> activations, the feedback matrices (0 with <c>feedback_prng</c>; FA's <c>B</c> always),
+/// frozen ones, <c>s·b·A</c> activations (<c>s</c> bytes each in the run's precision), the narrower weight copies of
+/// mixed precision and int8 (<c>s·P</c>), the feedback matrices (0 with <c>feedback_prng</c>; FA's <c>B</c> always),
 /// and for HDFA the second momentum (<c>4·P_t</c>, Adam's second pair of moments <c>8·P_t</c>). The step's memory
 /// traffic is charged to the closest level that holds the working set (when none does, to the largest, and the
 /// price says it does not fit). <b>Energy</b>: operations × prices, bytes × the residence level's price, frames × frame time × power,
@@ -82,9 +83,11 @@ namespace Dfa.Sim.Cost;
 /// delta, communication between blocks' compute units on the critical path, and the warm-up steps of HYBRID.
 /// </para>
 /// <para>
-/// <b>Rates and energy</b> (every task and phase): time = <c>max(Σ ops/rate, bytes/bandwidth) + optical</c>. Rates on digital and optical
-/// (host) profiles: MACs at <c>fp32_flops_per_s/2</c> (FP16 plans at <c>fp16_flops_per_s/2</c>), adds, multiplies and
-/// compares at <c>fp32_flops_per_s</c>, integer adds, index reads and popcounts at <c>int_add_ops_per_s</c> and
+/// <b>Rates and energy</b>: every kernel of a task takes <c>max(Σ ops/rate, bytes/bandwidth) + optical</c>, and a task
+/// or phase is the sum of its kernels (kernels run one after another, none fused). Rates on digital and optical
+/// (host) profiles: FP32 MACs at <c>fp32_flops_per_s/2</c>; TF32, FP16 (and FP16 plans), BF16 and INT8 MACs at the
+/// matching peak <c>/2</c> times <c>tensor_gemm_efficiency</c> (<c>gemm_efficiency</c> when the profile has none) for
+/// <c>b ≥ 16</c>; adds, multiplies, compares and element-wise ops at <c>fp32_flops_per_s</c>, integer adds, index reads and popcounts at <c>int_add_ops_per_s</c> and
 /// <c>popcount_words_per_s</c> when the profile has them (else the FP32 rate), all times <c>gemm_efficiency</c> when
 /// <c>b ≥ 16</c>, <c>gemv_efficiency</c> below. A 1-bit plan's adds are integer adds on a profile with
 /// <c>adder_only_feedback</c>. Neuromorphic profiles count every arithmetic operation as a synaptic operation and
@@ -104,14 +107,14 @@ namespace Dfa.Sim.Cost;
 /// </para>
 /// <para>
 /// <b>Left out</b> (besides the task graph's list above): overlap of phases, caches below the residence level (every byte is charged once at that level),
-/// kernel-launch and synchronisation latency, activation functions' own arithmetic (only their derivative
-/// multiplies are counted), the softmax and loss, the OPU's idle power outside the projection and its one-off
+/// kernel-launch and synchronisation latency, fusion of element-wise kernels (each reads and writes its tensors),
+/// the softmax and loss, the OPU's idle power outside the projection and its one-off
 /// calibration frames (a backend's setup work), reprogramming crossbars when a model exceeds them, and the
 /// profile's <c>cores</c> (rates are whole-chip figures). Optical energy is frames × frame time × power even when the
 /// host link, not the frame rate, sets the projection's time.
 /// </para>
 /// </summary>
-public static class CostModel
+public static partial class CostModel
 {
     /// <summary>Batches at least this large run at <c>gemm_efficiency</c>; smaller ones at <c>gemv_efficiency</c>.</summary>
     public const int GemmBatchThreshold = 16;
@@ -176,7 +179,9 @@ public static class CostModel
         double trainable = network.Blocks.Skip(frozen).Sum(b => (double)b.Parameters);
         double frozenParameters = network.Blocks.Take(frozen).Sum(b => (double)b.Parameters);
         double hdfaState = plan.Kind == TrainingAlgorithmKind.Hdfa ? (adam ? 8 : 4) * trainable : 0;
-        double workingSet = ((adam ? 16 : 12) * trainable) + (4 * frozenParameters) + (4.0 * batch * network.ActivationsPerSample) + storage + hdfaState;
+        int width = Precisions.ActivationBytes(prices.Precision);
+        double copies = Precisions.KeepsMasterWeights(prices.Precision) ? width * (trainable + frozenParameters) : 0;
+        double workingSet = ((adam ? 16 : 12) * trainable) + (4 * frozenParameters) + copies + ((double)width * batch * network.ActivationsPerSample) + storage + hdfaState;
         Prices.Level? residence = prices.Levels.FirstOrDefault(l => l.CapacityBytes >= workingSet);
         double? cells = prices.Kind switch
         {
@@ -217,6 +222,7 @@ public static class CostModel
             Backend = first?.Backend,
             Layout = first is null ? "none" : prng ? "regenerated on chip (PRNG)" : first.Prediction.Storage.Layout,
             Precision = first is null ? "fp32" : PrecisionName(first.Precision),
+            Arithmetic = Precisions.Describe(prices.Precision),
             Frozen = plan.FrozenBlocks,
             Profile = prices.Name,
             Batch = batch,
@@ -256,7 +262,7 @@ public static class CostModel
         var work = new StepWork("feedback");
         ActionCounts c = plan.Prediction.PerProjection;
         bool adderOnly = plan.Precision == FeedbackPrecision.OneBit && prices.Has(ProfileCapability.AdderOnlyFeedback);
-        work.Add(plan.Precision == FeedbackPrecision.Fp16 ? StepOp.Fp16Mac : StepOp.Fp32Mac, c[HardwareAction.Fp32MultiplyAdd]);
+        work.Add(plan.Precision == FeedbackPrecision.Fp16 ? StepOp.Fp16Mac : LayerKernels.MacOf(prices.Precision), c[HardwareAction.Fp32MultiplyAdd]);
         work.Add(StepOp.Fp32Mul, c[HardwareAction.Fp32Multiply]);
         work.Add(adderOnly ? StepOp.IntAdd : StepOp.Fp32Add, c[HardwareAction.Fp32Add]);
         work.Add(StepOp.Fp32Compare, c[HardwareAction.Fp32Compare]);
@@ -290,6 +296,10 @@ public static class CostModel
         StepOp.TimeStep => "time_step",
         StepOp.Fp32Mac => "fp32_mac",
         StepOp.Fp16Mac => "fp16_mac",
+        StepOp.Tf32Mac => "tf32_mac",
+        StepOp.Bf16Mac => "bf16_mac",
+        StepOp.Int8Mac => "int8_mac",
+        StepOp.Elementwise => "elementwise",
         StepOp.Fp32Add => "fp32_add",
         StepOp.Fp32Mul => "fp32_mul",
         StepOp.Fp32Compare => "fp32_compare",
@@ -355,11 +365,13 @@ public static class CostModel
         private readonly bool _adam = optimizer == OptimizerKind.Adam;
 
         private readonly IReadOnlyList<BlockSpec> _blocks = network.Blocks;
+        private readonly LayerKernels _kernels = new(prices.Precision, batch, prices.Kind is ProfileKind.Neuromorphic or ProfileKind.Cim);
 
         private double WeightBytes(BlockSpec block) => _inPlace ? 0 : 4.0 * block.Parameters;
 
-        /// <summary>Activations of a block's priced layers, and of the input for the first block.</summary>
-        private double Activations(int i) => _blocks[i].Activations + (i == 0 ? network.Inputs : 0);
+        /// <summary>The forward tasks alone: an inference pass.</summary>
+        public TaskGraph ForwardGraph() =>
+            new([.. _blocks.Select((block, k) => new Node($"forward:{block.Name}", block.Name, "forward", _kernels.Forward(block), k == 0 ? [] : [k - 1]))], []);
 
         /// <summary>
         /// Sign symmetry's <c>make-feedback:B</c>: the sign of each weight (a compare), brSF's draws (each
@@ -386,7 +398,6 @@ public static class CostModel
             IReadOnlyList<BlockSpec> blocks = _blocks;
             bool mix = stepPlan.MixesMomenta;
             BackwardWeights backward = stepPlan.Backward;
-            double b = batch;
             var nodes = new List<Node>();
             var plans = new List<FeedbackPlan>();
             int Add(Node node)
@@ -399,10 +410,7 @@ public static class CostModel
             for (int k = 0; k < blocks.Count; k++)
             {
                 BlockSpec block = blocks[k];
-                var work = new StepWork("forward");
-                work.Add(StepOp.Fp32Mac, b * block.ForwardMacs);
-                work.Bytes = WeightBytes(block) + (8 * b * Activations(k));
-                previous = Add(new Node($"forward:{block.Name}", block.Name, "forward", work, previous < 0 ? [] : [previous]));
+                previous = Add(new Node($"forward:{block.Name}", block.Name, "forward", _kernels.Forward(block), previous < 0 ? [] : [previous]));
             }
 
             int error = previous; // dL/dlogits, after the output's forward
@@ -430,19 +438,10 @@ public static class CostModel
                 {
                     BlockSpec block = blocks[i];
                     bool sendsDown = i == lo && i > frozen;
-                    bool onChain = sendsDown || (i == hi && m < modules.Count - 1);
-                    var delta = new StepWork("delta");
-                    delta.Add(StepOp.Fp32Mul, b * (i == blocks.Count - 1 ? 0 : block.DerivativeElements));
-                    delta.Add(StepOp.Fp32Mac, b * block.InnerInputGradientMacs);
-                    delta.Bytes = onChain ? WeightBytes(block) + (12 * b * Activations(i)) : 0;
                     // DRTP's projection carries the targets: a block's delta needs only that and its own forward (f'(a)).
                     int[] waits = i == hi ? [error] : stepPlan.ProjectsTargets ? [projection, i] : [projection];
-                    int d = Add(new Node($"delta:{block.Name}", block.Name, "backward", delta, waits));
-
-                    var gradient = new StepWork("weight-grad");
-                    gradient.Add(StepOp.Fp32Mac, b * block.WeightGradientMacs);
-                    gradient.Bytes = (8 * b * Activations(i)) + WeightBytes(block);
-                    int g = Add(new Node($"weight-grad:{block.Name}", block.Name, "update", gradient, [d]));
+                    int d = Add(new Node($"delta:{block.Name}", block.Name, "backward", _kernels.Delta(block), waits));
+                    int g = Add(new Node($"weight-grad:{block.Name}", block.Name, "update", _kernels.WeightGradient(block), [d]));
 
                     double p = block.Parameters;
                     var update = new StepWork("update");
@@ -472,19 +471,22 @@ public static class CostModel
                     }
 
                     update.Add(StepOp.ParameterWrite, p);
+                    if (_kernels.Unscale(p) is { } unscale)
+                    {
+                        update.Add(unscale);
+                    }
+
                     int u = Add(new Node($"update:{block.Name}", block.Name, _adam ? "optimizer" : "update", update, [g]));
 
                     if (sendsDown)
                     {
-                        var input = new StepWork("input-grad");
-                        input.Add(StepOp.Fp32Mac, b * block.InputGradientMacs);
                         int[] inputWaits = [d];
                         if (SignFeedbackWork(backward, weights) is { } make)
                         {
                             inputWaits = [d, Add(new Node($"make-feedback:{block.Name}", block.Name, "feedback", make, []))];
                         }
 
-                        nextError = Add(new Node($"input-grad:{block.Name}", block.Name, "backward", input, inputWaits));
+                        nextError = Add(new Node($"input-grad:{block.Name}", block.Name, "backward", _kernels.InputGradient(block), inputWaits));
                         if (backward == BackwardWeights.Learned)
                         {
                             // B ← (1 − λ)·(B + ΔW): W's change comes from the optimizer's pass; B is read and written once.
@@ -563,17 +565,17 @@ public static class CostModel
             path.Reverse();
 
             double time = phases.Sum(p => p.Seconds);
-            double memoryJ = phaseWork.Sum(w => w.Bytes) * home.EnergyJPerByte;
+            double memoryJ = phaseWork.Sum(w => w.TotalBytes) * home.EnergyJPerByte;
             var energy = new EnergySplit(
                 phaseWork.Sum(model.ComputeEnergy),
                 home.OffChip ? 0 : memoryJ,
                 home.OffChip ? memoryJ : 0,
-                phaseWork.Sum(w => w.Frames) * (prices.Find("optical.frame_time_s") ?? 0) * (prices.Find("optical.power_w") ?? 0),
+                phaseWork.Sum(w => w.TotalFrames) * (prices.Find("optical.frame_time_s") ?? 0) * (prices.Find("optical.power_w") ?? 0),
                 prices["energy.static_w"] * time);
 
             var operations = new SortedDictionary<string, double>(StringComparer.Ordinal);
             var energyByOperation = new SortedDictionary<string, double>(StringComparer.Ordinal);
-            foreach (StepWork w in phaseWork)
+            foreach (StepWork w in phaseWork.SelectMany(p => p.Kernels))
             {
                 foreach ((StepOp op, double count) in w.Counts)
                 {
@@ -608,7 +610,7 @@ public static class CostModel
                 Energy = energy,
                 Operations = operations,
                 EnergyByOperation = energyByOperation,
-                Bytes = phaseWork.Sum(w => w.Bytes),
+                Bytes = phaseWork.Sum(w => w.TotalBytes),
             };
         }
     }

@@ -26,6 +26,9 @@ public sealed record MethodCost
     /// <summary>The projections' arithmetic: <c>fp32</c>, <c>fp16</c>, <c>1-bit</c> or <c>analog</c>.</summary>
     public required string Precision { get; init; }
 
+    /// <summary>The run's arithmetic (<see cref="Cost.Precision"/>): <c>fp32</c>, <c>tf32</c>, <c>fp16 mixed</c>, <c>bf16 mixed</c> or <c>int8</c>.</summary>
+    public string Arithmetic { get; init; } = "fp32";
+
     /// <summary>The frozen blocks, in order.</summary>
     public required IReadOnlyList<string> Frozen { get; init; }
 

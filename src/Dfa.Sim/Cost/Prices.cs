@@ -23,10 +23,11 @@ public sealed class Prices : IDeviceFigures
     {
     }
 
-    private Prices(HardwareProfile profile, ImmutableDictionary<string, double> values)
+    private Prices(HardwareProfile profile, ImmutableDictionary<string, double> values, Precision precision = Precision.Fp32)
     {
         Profile = profile;
         _values = values;
+        Precision = precision;
         Levels = profile.Memory.Select(m => new Level(
             m.Name,
             m.OffChip,
@@ -36,6 +37,16 @@ public sealed class Prices : IDeviceFigures
     }
 
     public HardwareProfile Profile { get; }
+
+    /// <summary>The arithmetic the run trains in (<see cref="WithPrecision"/>); FP32 unless a run chose another.</summary>
+    public Precision Precision { get; }
+
+    /// <summary>
+    /// The modes this profile prices: <c>fp32</c> always, and each other mode whose peak-rate field
+    /// (<see cref="Precisions.RateField"/>) the profile has, on digital and optical (host) profiles.
+    /// </summary>
+    public IReadOnlyList<Precision> SupportedPrecisions =>
+        [.. Precisions.All.Where(p => p == Precision.Fp32 || (Kind is ProfileKind.Digital or ProfileKind.Optical && _values.ContainsKey(Precisions.RateField(p))))];
 
     public string Name => Profile.Name;
 
@@ -134,7 +145,20 @@ public sealed class Prices : IDeviceFigures
             throw new DfaInputException($"{path} must be {what}{(ProfileSchema.IsWhole(unit) ? ", whole" : "")} (in {unit}), got {value}");
         }
 
-        return new Prices(Profile, _values.SetItem(path, value));
+        return new Prices(Profile, _values.SetItem(path, value), Precision);
+    }
+
+    /// <summary>The same prices for a run in <paramref name="precision"/>.</summary>
+    /// <exception cref="DfaInputException">The profile has no rate for that mode (listing the modes it has).</exception>
+    public Prices WithPrecision(Precision precision)
+    {
+        if (!SupportedPrecisions.Contains(precision))
+        {
+            throw new DfaInputException(
+                $"profile {Name} has no {Precisions.Name(precision)} rate ({Precisions.RateField(precision)}); its precisions: {string.Join(", ", SupportedPrecisions.Select(Precisions.Name))}");
+        }
+
+        return precision == Precision ? this : new Prices(Profile, _values, precision);
     }
 
     private static string LevelPath(HardwareProfile profile, MemoryLevel level, string field)

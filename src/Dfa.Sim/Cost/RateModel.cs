@@ -8,24 +8,37 @@ namespace Dfa.Sim.Cost;
 /// </summary>
 internal sealed class RateModel(Prices prices, Prices.Level home, bool gemm)
 {
+    /// <summary>
+    /// The roofline of every kernel of <paramref name="w"/>, summed: kernels run one after another, each taking
+    /// <c>max(Σ ops/rate, bytes/bandwidth)</c> plus its optical time.
+    /// </summary>
     public PhaseCost Time(StepWork w)
     {
-        double compute = w.Counts.Sum(kv => kv.Value / Rate(kv.Key));
-        double memory = w.Bytes / home.BandwidthBytesPerS;
-        double optical = 0;
-        if (w.Frames > 0)
+        double compute = 0, memory = 0, optical = 0, seconds = 0;
+        foreach (StepWork k in w.Kernels)
         {
-            optical = w.Frames * prices["optical.frame_time_s"];
-            if (prices.Find("optical.host_link_bytes_per_s") is { } link and > 0)
+            double c = k.Counts.Sum(kv => kv.Value / Rate(kv.Key));
+            double m = k.Bytes / home.BandwidthBytesPerS;
+            double o = 0;
+            if (k.Frames > 0)
             {
-                optical = Math.Max(optical, w.LinkBytes / link);
+                o = k.Frames * prices["optical.frame_time_s"];
+                if (prices.Find("optical.host_link_bytes_per_s") is { } link and > 0)
+                {
+                    o = Math.Max(o, k.LinkBytes / link);
+                }
             }
+
+            compute += c;
+            memory += m;
+            optical += o;
+            seconds += Math.Max(c, m) + o;
         }
 
-        return new PhaseCost(w.Name, compute, memory, optical, Math.Max(compute, memory) + optical);
+        return new PhaseCost(w.Name, compute, memory, optical, seconds);
     }
 
-    public double ComputeEnergy(StepWork w) => w.Counts.Sum(kv => kv.Value * Energy(kv.Key));
+    public double ComputeEnergy(StepWork w) => w.Kernels.Sum(k => k.Counts.Sum(kv => kv.Value * Energy(kv.Key)));
 
     private double Rate(StepOp op)
     {
@@ -66,13 +79,17 @@ internal sealed class RateModel(Prices prices, Prices.Level home, bool gemm)
                     / (prices["cim.read_pulse_s"] * (prices.Find("cim.columns_per_adc") ?? 1));
             default:
                 double eff = gemm ? prices["compute.gemm_efficiency"] : prices["compute.gemv_efficiency"];
+                double tensor = gemm ? prices.Find("compute.tensor_gemm_efficiency") ?? eff : eff;
                 double fp32 = prices["compute.fp32_flops_per_s"];
                 double integer = prices.Find("compute.int_add_ops_per_s") ?? fp32;
                 return op switch
                 {
                     StepOp.Fp32Mac => fp32 / 2 * eff,
-                    StepOp.Fp16Mac => (prices.Find("compute.fp16_flops_per_s") ?? fp32) / 2 * eff,
-                    StepOp.Fp32Add or StepOp.Fp32Mul or StepOp.Fp32Compare => fp32 * eff,
+                    StepOp.Fp16Mac => prices.Find("compute.fp16_flops_per_s") is { } fp16 ? fp16 / 2 * tensor : fp32 / 2 * eff,
+                    StepOp.Tf32Mac => prices["compute.tf32_flops_per_s"] / 2 * tensor,
+                    StepOp.Bf16Mac => prices["compute.bf16_flops_per_s"] / 2 * tensor,
+                    StepOp.Int8Mac => prices["compute.int8_ops_per_s"] / 2 * tensor,
+                    StepOp.Fp32Add or StepOp.Fp32Mul or StepOp.Fp32Compare or StepOp.Elementwise => fp32 * eff,
                     StepOp.IntAdd or StepOp.IndexRead => integer * eff,
                     StepOp.Popcount => (prices.Find("compute.popcount_words_per_s") ?? integer) * eff,
                     _ => double.PositiveInfinity, // a parameter write is bytes on digital hardware, counted in Bytes
@@ -110,8 +127,9 @@ internal sealed class RateModel(Prices prices, Prices.Level home, bool gemm)
                 double integer = prices.Find("energy.int_add_j") ?? add;
                 return op switch
                 {
-                    StepOp.Fp32Mac or StepOp.Fp32Mul => mac,
-                    StepOp.Fp16Mac => prices.Find("energy.fp16_mac_j") ?? mac,
+                    StepOp.Fp32Mac or StepOp.Fp32Mul or StepOp.Elementwise or StepOp.Tf32Mac => mac,
+                    StepOp.Fp16Mac or StepOp.Bf16Mac => prices.Find("energy.fp16_mac_j") ?? mac,
+                    StepOp.Int8Mac => prices.Find("energy.int8_mac_j") ?? mac,
                     StepOp.Fp32Add or StepOp.Fp32Compare => add,
                     StepOp.IntAdd or StepOp.IndexRead or StepOp.Popcount => integer,
                     _ => 0, // bytes, priced by the memory level

@@ -5,6 +5,21 @@ internal enum StepOp
 {
     Fp32Mac,
     Fp16Mac,
+
+    /// <summary>A multiply-accumulate on TF32 tensor cores.</summary>
+    Tf32Mac,
+
+    /// <summary>A multiply-accumulate on BF16 tensor cores.</summary>
+    Bf16Mac,
+
+    /// <summary>A multiply-accumulate on INT8 paths.</summary>
+    Int8Mac,
+
+    /// <summary>
+    /// One operation of an element-wise layer (activation, normalisation, pooling, dropout, residual sum, softmax,
+    /// embedding sum) or of an activation's derivative, on the FP32 path.
+    /// </summary>
+    Elementwise,
     Fp32Add,
     Fp32Mul,
     Fp32Compare,

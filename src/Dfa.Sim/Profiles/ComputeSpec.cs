@@ -12,6 +12,15 @@ public sealed record ComputeSpec
     /// <summary><c>fp16_flops_per_s</c>: peak FP16/BF16 FLOP/s (dense).</summary>
     public SourcedValue? Fp16FlopsPerS { get; init; }
 
+    /// <summary><c>tf32_flops_per_s</c>: peak TF32 tensor-core FLOP/s (dense).</summary>
+    public SourcedValue? Tf32FlopsPerS { get; init; }
+
+    /// <summary><c>bf16_flops_per_s</c>: peak BF16 tensor-core FLOP/s (dense).</summary>
+    public SourcedValue? Bf16FlopsPerS { get; init; }
+
+    /// <summary><c>tensor_gemm_efficiency</c>: achieved fraction of the tensor-core peaks on a run's products (TF32, FP16, BF16, INT8); <c>gemm_efficiency</c> when absent.</summary>
+    public SourcedValue? TensorGemmEfficiency { get; init; }
+
     /// <summary><c>int8_ops_per_s</c>: peak INT8 op/s (dense).</summary>
     public SourcedValue? Int8OpsPerS { get; init; }
 

@@ -41,6 +41,9 @@ public sealed record HardwareProfile
 
     public IReadOnlyList<ProfileCapability> Capabilities { get; init; } = [];
 
+    /// <summary>The published end-to-end figures the profile must predict (<c>validation:</c>), in file order; empty when it has none.</summary>
+    public IReadOnlyList<ValidationEntry> Validation { get; init; } = [];
+
     /// <summary>Every numeric field with its unit and source, in file order.</summary>
     public required IReadOnlyList<ProfileField> Fields { get; init; }
 

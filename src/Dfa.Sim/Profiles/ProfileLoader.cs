@@ -96,10 +96,14 @@ public static partial class ProfileLoader
         Dictionary<string, Dictionary<string, SourcedValue>> sections = [];
         List<MemoryLevel>? memory = null;
         IReadOnlyList<ProfileCapability> capabilities = [];
+        YNode? validationNode = null;
         foreach (var (key, value) in map.Entries)
         {
             switch (key.Value)
             {
+                case "validation":
+                    validationNode = value;
+                    break;
                 case "clock_hz" or "cores":
                     var rule = ProfileSchema.Top.First(r => r.Key == key.Value);
                     top[key.Value] = ReadSourced(value, key.Value, rule, fields);
@@ -134,8 +138,10 @@ public static partial class ProfileLoader
             throw map.Error("missing 'memory', a list of at least one level (name, off_chip, capacity_bytes, bandwidth_bytes_per_s, energy_j_per_byte)");
         }
 
+        IReadOnlyList<ValidationEntry> validation = validationNode is null ? [] : ReadValidation(validationNode, fields);
         return new HardwareProfile
         {
+            Validation = validation,
             Version = SupportedVersion,
             Name = name,
             Kind = kind,
@@ -439,6 +445,9 @@ public static partial class ProfileLoader
         Fp32FlopsPerS = d["fp32_flops_per_s"],
         Fp16FlopsPerS = d.GetValueOrDefault("fp16_flops_per_s"),
         Int8OpsPerS = d.GetValueOrDefault("int8_ops_per_s"),
+        Tf32FlopsPerS = d.GetValueOrDefault("tf32_flops_per_s"),
+        Bf16FlopsPerS = d.GetValueOrDefault("bf16_flops_per_s"),
+        TensorGemmEfficiency = d.GetValueOrDefault("tensor_gemm_efficiency"),
         IntAddOpsPerS = d.GetValueOrDefault("int_add_ops_per_s"),
         PopcountWordsPerS = d.GetValueOrDefault("popcount_words_per_s"),
         GemmEfficiency = d["gemm_efficiency"],

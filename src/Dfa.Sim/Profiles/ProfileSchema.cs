@@ -11,7 +11,7 @@ internal static class ProfileSchema
     private static readonly ProfileKind[] DigitalAndOptical = [ProfileKind.Digital, ProfileKind.Optical];
 
     public static readonly string[] TopKeys =
-        ["version", "name", "kind", "description", "clock_hz", "cores", "capabilities", "compute", "memory", "energy", "optical", "neuromorphic", "cim"];
+        ["version", "name", "kind", "description", "clock_hz", "cores", "capabilities", "compute", "memory", "energy", "optical", "neuromorphic", "cim", "validation"];
 
     public static readonly FieldRule[] Top = [new("clock_hz", All), new("cores", All)];
 
@@ -20,6 +20,7 @@ internal static class ProfileSchema
         new("fp32_flops_per_s", All), new("fp16_flops_per_s", None), new("int8_ops_per_s", None),
         new("int_add_ops_per_s", None), new("popcount_words_per_s", None),
         new("gemm_efficiency", All), new("gemv_efficiency", All),
+        new("tf32_flops_per_s", None), new("bf16_flops_per_s", None), new("tensor_gemm_efficiency", None),
     ]);
 
     public static readonly SectionRule Energy = new("energy", All, All,

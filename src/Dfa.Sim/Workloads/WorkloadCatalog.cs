@@ -9,14 +9,17 @@ namespace Dfa.Sim.Workloads;
 /// <summary>
 /// The networks the simulator knows by name, each as a <see cref="NetworkSpec"/> for any output size <c>e</c>:
 /// <c>mlp:784-800-800</c> (input and hidden widths; the output layer of <c>e</c> units is appended), <c>mnist-mlp</c>,
-/// <c>mnist-cnn</c> (the network of <c>configs/cnn/</c>), <c>vgg16</c>, <c>alexnet</c>. Every hidden block with
+/// <c>mnist-cnn</c> (the network of <c>configs/cnn/</c>), <c>vgg16</c>, <c>alexnet</c>, <c>resnet50</c>, <c>bert-base</c>,
+/// <c>bert-large</c> and <c>bert-large-pretrain</c> (the last four priced only: <c>dfa train</c> cannot build their
+/// layers). Every hidden block with
 /// weights is a feedback point; in VGG-16 and AlexNet a pooling layer belongs to the block of the convolution before it
 /// and the feedback point is that convolution's output, as Launay et al. (2019) count those networks.
 /// </summary>
-public static class WorkloadCatalog
+public static partial class WorkloadCatalog
 {
     /// <summary>The names <see cref="Create"/> accepts; <c>mlp:</c> takes dash-separated widths.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["mlp:<input>-<hidden>[-<hidden>...]", "mnist-mlp", "mnist-cnn", "vgg16", "alexnet"];
+    public static IReadOnlyList<string> Names { get; } =
+        ["mlp:<input>-<hidden>[-<hidden>...]", "mnist-mlp", "mnist-cnn", "vgg16", "alexnet", "resnet50", "bert-base", "bert-large", "bert-large-pretrain"];
 
     /// <summary>
     /// The network named <paramref name="name"/> (case-insensitive) with <paramref name="outputs"/> output units,
@@ -38,6 +41,10 @@ public static class WorkloadCatalog
             "mnist-cnn" => MnistCnn(outputs),
             "vgg16" => Vgg16(outputs),
             "alexnet" => AlexNet(outputs),
+            "resnet50" => ResNet50(outputs),
+            "bert-base" => BertBase(outputs),
+            "bert-large" => BertLarge(outputs),
+            "bert-large-pretrain" => BertLargePretraining(outputs),
             _ when key.StartsWith("mlp:", StringComparison.Ordinal) => Mlp(ParseWidths(name, key["mlp:".Length..]), outputs),
             _ => throw new DfaInputException(
                 $"Unknown workload '{name}'; valid names: {string.Join(", ", Names)}."),

@@ -146,6 +146,35 @@ public sealed class CalibrateCommandTests
     }
 
     [Test]
+    public void ValidateProfileName_PrintsEveryPublishedFigure_AndWritesThemAsJson()
+    {
+        string dir = Directory.CreateTempSubdirectory("dfa-validate-cli-").FullName;
+        try
+        {
+            string json = Path.Combine(dir, "v.json");
+            CliResult result = CliRunner.Run("validate", "--profile", "gpu-v100-sxm2-16gb", "--out", json);
+
+            Assert.That(result.ExitCode, Is.EqualTo(0), result.Error);
+            Assert.That(result.Output, Does.Contain("resnet50-amp").And.Contain("calibration").And.Contain("held out").And.Contain("[DLE-RN50]"));
+            using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllText(json));
+            Assert.That(doc.RootElement.GetProperty("entries").GetArrayLength(), Is.EqualTo(6));
+
+            CliResult folder = CliRunner.Run("validate", "--profile", "gpu-v100-sxm2-16gb", "--out", dir);
+            Assert.That(folder.ExitCode, Is.EqualTo(2));
+            Assert.That(folder.ErrorLines, Has.Length.EqualTo(1));
+            Assert.That(folder.Output, Is.Empty, "refused before anything is priced or printed");
+
+            CliResult none = CliRunner.Run("validate", "--profile", "gpu-h100-sxm5", "--out", json);
+            Assert.That(none.ExitCode, Is.EqualTo(2));
+            Assert.That(none.ErrorLines.Single(), Does.Contain("no published figures"));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Test]
     public void Validate_PrintsPredictedAndMeasuredStepsForBpAndDfa_AndWhatTheModelLeavesOut()
     {
         CliResult result = CliRunner.Run("validate", "--profile", Template, "--seconds", "0.001", "--threads", "1");

@@ -112,7 +112,7 @@ public sealed class CostReportTests
         Assert.That(result.Output, Does.Contain("optical is priced on optical profiles only"));
     }
 
-    [TestCase("csv", "workload,outputs,backend,profile,batch,layout,precision,feedback_storage_bytes,fits,residence,cycles,time_s")]
+    [TestCase("csv", "workload,outputs,backend,profile,batch,arithmetic,layout,precision,feedback_storage_bytes,fits,residence,cycles,time_s")]
     [TestCase("md", "| workload | outputs | backend |")]
     [TestCase("table", "samples/s")]
     public void CostCommand_Formats(string format, string expected)

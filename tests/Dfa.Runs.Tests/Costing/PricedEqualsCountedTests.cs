@@ -81,6 +81,7 @@ public sealed class PricedEqualsCountedTests
         {
             Assert.That(row.Operations["fp32_mac"], Is.EqualTo(macs), backend);
             Assert.That(row.Operations["fp32_mul"], Is.EqualTo(c[HardwareAction.Fp32Multiply] + (b * h)), backend);
+            Assert.That(row.Operations["elementwise"], Is.EqualTo(b * h), $"{backend}: the tanh of every hidden unit");
             Assert.That(row.Operations.GetValueOrDefault("fp32_add"), Is.EqualTo((double)c[HardwareAction.Fp32Add]), backend);
             Assert.That(row.Operations.GetValueOrDefault("index_read"), Is.EqualTo((double)c[HardwareAction.IndexReads]), backend);
             Assert.That(row.Operations.GetValueOrDefault("popcount64"), Is.EqualTo((double)c[HardwareAction.Popcount64]), backend);

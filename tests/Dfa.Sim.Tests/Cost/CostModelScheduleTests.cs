@@ -45,8 +45,9 @@ public sealed class CostModelScheduleTests
     private static Prices RoundPrices => new(ProfileLoader.Parse(Round, "round.yaml"));
 
     /// <summary>
-    /// hidden1 (4→3, tanh), hidden2 (3→3, tanh), output (3→2): F = 12, 9, 6 MACs; P = 15, 12, 8; a hidden block's
-    /// delta is 3 derivative multiplies (its activation's outputs).
+    /// hidden1 (4→3, tanh), hidden2 (3→3, tanh), output (3→2): F = 12, 9, 6 MACs; P = 15, 12, 8. A hidden block's
+    /// tanh is 3 element-wise operations forward (1.5 ns), so its forward takes F + 1.5 ns; its delta is 3 derivative
+    /// multiplies (1.5 ns).
     /// </summary>
     private static NetworkSpec Tiny => new(
         "tiny",
@@ -91,9 +92,9 @@ public sealed class CostModelScheduleTests
         MethodCost bp = Price(Method(TrainingAlgorithmKind.Bp));
         StepSchedule s = bp.Steps.Single();
 
-        // forward 12+9+6 = 27; input-grad:output 6; delta:hidden2 3 multiplies = 1.5; input-grad:hidden2 9;
-        // delta:hidden1 1.5; weight-grad:hidden1 12; update:hidden1 2·15 = 30.
-        Assert.That(bp.CriticalPathSeconds, Is.EqualTo(87 * Ns).Within(1e-6 * Ns));
+        // forward (12 + 1.5) + (9 + 1.5) + 6 = 30; input-grad:output 6; delta:hidden2 3 multiplies = 1.5;
+        // input-grad:hidden2 9; delta:hidden1 1.5; weight-grad:hidden1 12; update:hidden1 2·15 = 30.
+        Assert.That(bp.CriticalPathSeconds, Is.EqualTo(90 * Ns).Within(1e-6 * Ns));
         Assert.That(s.CriticalPath, Is.EqualTo(new[]
         {
             "forward:hidden1", "forward:hidden2", "forward:output", "delta:output", "input-grad:output", "delta:hidden2",
@@ -101,8 +102,8 @@ public sealed class CostModelScheduleTests
         }));
         BlockSpan hidden2 = s.Blocks[1];
         Assert.That(hidden2.WaitsOn, Is.EqualTo("input-grad:output"));
-        Assert.That(hidden2.BackwardStart!.Value, Is.EqualTo(33 * Ns).Within(1e-6 * Ns));
-        Assert.That(hidden2.Finish, Is.EqualTo((34.5 + 9 + 24) * Ns).Within(1e-6 * Ns), "hidden2's weight gradient and update run beside the chain");
+        Assert.That(hidden2.BackwardStart!.Value, Is.EqualTo(36 * Ns).Within(1e-6 * Ns));
+        Assert.That(hidden2.Finish, Is.EqualTo((37.5 + 9 + 24) * Ns).Within(1e-6 * Ns), "hidden2's weight gradient and update run beside the chain");
         Assert.That(bp.Method, Is.EqualTo("BP"));
         Assert.That(bp.Backend, Is.Null);
     }
@@ -113,15 +114,15 @@ public sealed class CostModelScheduleTests
         MethodCost dfa = Price(Method(TrainingAlgorithmKind.Dfa));
         StepSchedule s = dfa.Steps.Single();
 
-        // forward 27; projection e=2 onto 3+3: 12 MACs; hidden1: delta 1.5 + gradient 12 + update 30 = 43.5
+        // forward 30; projection e=2 onto 3+3: 12 MACs; hidden1: delta 1.5 + gradient 12 + update 30 = 43.5
         // (hidden2: 1.5 + 9 + 24 = 34.5; output: 6 + 16 = 22 after the forward).
-        Assert.That(dfa.CriticalPathSeconds, Is.EqualTo((27 + 12 + 43.5) * Ns).Within(1e-6 * Ns));
+        Assert.That(dfa.CriticalPathSeconds, Is.EqualTo((30 + 12 + 43.5) * Ns).Within(1e-6 * Ns));
         Assert.That(s.CriticalPath, Is.EqualTo(new[]
         {
             "forward:hidden1", "forward:hidden2", "forward:output", "projection:hidden1..output", "delta:hidden1", "weight-grad:hidden1", "update:hidden1",
         }));
         Assert.That(s.Blocks.Select(b => b.WaitsOn), Is.EqualTo(new[] { "projection:hidden1..output", "projection:hidden1..output", "forward:output" }));
-        Assert.That(s.Blocks[2].Finish, Is.EqualTo((27 + 6 + 16) * Ns).Within(1e-6 * Ns));
+        Assert.That(s.Blocks[2].Finish, Is.EqualTo((30 + 6 + 16) * Ns).Within(1e-6 * Ns));
         Assert.That(dfa.Backend, Is.EqualTo("dense"));
         Assert.That(dfa.FeedbackStorageBytes, Is.EqualTo(4 * 2 * 6));
     }
@@ -146,13 +147,13 @@ public sealed class CostModelScheduleTests
     [Test]
     public void Modular_WithTwoModules_FeedsTheLowerModuleFromTheInputGradientOfTheUpperOnesLowestBlock()
     {
-        // Modules hidden1 | hidden2, output. Upper: projection e=2 onto hidden2 (6 MACs) after the forward (27).
-        // hidden2: delta 1.5 at 33 → input-grad:hidden2 9 → 43.5 → delta:hidden1 1.5 → 45 → gradient 12 → update 30 = 87.
+        // Modules hidden1 | hidden2, output. Upper: projection e=2 onto hidden2 (6 MACs) after the forward (30).
+        // hidden2: delta 1.5 at 36 → input-grad:hidden2 9 → 46.5 → delta:hidden1 1.5 → 48 → gradient 12 → update 30 = 90.
         MethodCost m = Price(Method(TrainingAlgorithmKind.Modular, boundaries: ["hidden2"]));
         StepSchedule s = m.Steps.Single();
         Assert.That(s.Tasks.Select(t => t.Name).Where(n => n.StartsWith("projection", StringComparison.Ordinal)), Is.EqualTo(new[] { "projection:hidden2..output" }));
         Assert.That(s.Blocks[0].WaitsOn, Is.EqualTo("input-grad:hidden2"));
-        Assert.That(m.CriticalPathSeconds, Is.EqualTo(87 * Ns).Within(1e-6 * Ns));
+        Assert.That(m.CriticalPathSeconds, Is.EqualTo(90 * Ns).Within(1e-6 * Ns));
         Assert.That(s.Phases[1].Name, Is.EqualTo("feedback+backward"));
     }
 
@@ -178,7 +179,7 @@ public sealed class CostModelScheduleTests
         Assert.That(hdfa.Operations["fp32_mac"], Is.EqualTo(dfa.Operations["fp32_mac"]));
         Assert.That(hdfa.WorkingSetBytes, Is.EqualTo(dfa.WorkingSetBytes + (4 * p)), "a second momentum buffer");
         // hidden1's update also mixes: 2·15 multiplies + 15 adds = 45 at 2 G/s = 22.5.
-        Assert.That(hdfa.CriticalPathSeconds, Is.EqualTo((27 + 12 + 43.5 + 22.5) * Ns).Within(1e-6 * Ns));
+        Assert.That(hdfa.CriticalPathSeconds, Is.EqualTo((30 + 12 + 43.5 + 22.5) * Ns).Within(1e-6 * Ns));
     }
 
     [Test]
@@ -199,7 +200,7 @@ public sealed class CostModelScheduleTests
         MethodCost hdfa = Price(Method(TrainingAlgorithmKind.Hdfa, hdfaP: 0.25));
         MethodCost bp = Price(Method(TrainingAlgorithmKind.Bp));
         MethodCost mixed = Price(Method(TrainingAlgorithmKind.Hdfa, hdfaP: 0));
-        Assert.That(hdfa.CriticalPathSeconds, Is.EqualTo((0.25 * 87 * Ns) + (0.75 * 105 * Ns)).Within(1e-6 * Ns));
+        Assert.That(hdfa.CriticalPathSeconds, Is.EqualTo((0.25 * 90 * Ns) + (0.75 * 108 * Ns)).Within(1e-6 * Ns));
         Assert.That(hdfa.Operations["fp32_mac"], Is.EqualTo((0.25 * bp.Operations["fp32_mac"]) + (0.75 * mixed.Operations["fp32_mac"])).Within(1e-9));
         Assert.That(hdfa.EnergyJ, Is.EqualTo((0.25 * bp.EnergyJ) + (0.75 * mixed.EnergyJ)).Within(1e-12 * hdfa.EnergyJ));
         Assert.That(hdfa.Steps.Select(s => (s.Label, s.Probability)), Is.EqualTo(new[] { ("bp step", 0.25), ("dfa step", 0.75) }));
@@ -219,12 +220,13 @@ public sealed class CostModelScheduleTests
         Assert.That(dfa.Operations["fp32_mac"], Is.EqualTo(27 + 6 + 15 + 40));
         Assert.That(dfa.Operations["fp32_mul"], Is.EqualTo(3), "hidden2's derivative only");
         Assert.That(dfa.Operations["parameter_write"], Is.EqualTo(20));
-        Assert.That(dfa.CriticalPathSeconds, Is.EqualTo((27 + 6 + 1.5 + 9 + 24) * Ns).Within(1e-6 * Ns));
+        Assert.That(dfa.Operations["elementwise"], Is.EqualTo(6), "both tanh forward, though hidden1 is frozen");
+        Assert.That(dfa.CriticalPathSeconds, Is.EqualTo((30 + 6 + 1.5 + 9 + 24) * Ns).Within(1e-6 * Ns));
 
-        // BP with hidden1 frozen: no input gradient into it. Path: forward 27, input-grad:output 6, delta 1.5, gradient 9, update 24.
+        // BP with hidden1 frozen: no input gradient into it. Path: forward 30, input-grad:output 6, delta 1.5, gradient 9, update 24.
         MethodCost bp = Price(Method(TrainingAlgorithmKind.Bp, frozen: ["hidden1"]));
         Assert.That(bp.Steps[0].Tasks.Select(t => t.Name), Does.Not.Contain("input-grad:hidden2"));
-        Assert.That(bp.CriticalPathSeconds, Is.EqualTo((27 + 6 + 1.5 + 9 + 24) * Ns).Within(1e-6 * Ns));
+        Assert.That(bp.CriticalPathSeconds, Is.EqualTo((30 + 6 + 1.5 + 9 + 24) * Ns).Within(1e-6 * Ns));
         Assert.That(bp.WorkingSetBytes, Is.EqualTo((12 * 20) + (4 * 15) + (4 * 12)), "12 bytes per trainable parameter, 4 per frozen one, 4 per activation");
     }
 
@@ -254,33 +256,34 @@ public sealed class CostModelScheduleTests
     [Test]
     public void Drtp_HiddenBlocksWaitOnlyOnTheirOwnForwardAndTheTargetProjection()
     {
-        // Projection of the targets (e=2 onto 3+3: 12 MACs) from t = 0. hidden1: forward 0–12, delta at 12 (1.5), gradient
-        // 12, update 30 → 55.5. hidden2: forward 12–21, delta 21–22.5, gradient 9, update 24 → 55.5. output: forward
-        // 21–27, delta 27, gradient 6, update 16 → 49. DFA's hidden deltas wait for the whole forward: 82.5.
+        // Projection of the targets (e=2 onto 3+3: 12 MACs) from t = 0. hidden1: forward 0–13.5 (12 MACs, tanh 1.5),
+        // delta at 13.5 (1.5), gradient 12, update 30 → 57. hidden2: forward 13.5–24, delta 24–25.5, gradient 9, update
+        // 24 → 58.5. output: forward 24–30, delta 30, gradient 6, update 16 → 52. DFA's hidden deltas wait for the whole
+        // forward: 85.5.
         MethodCost drtp = Price(Method(TrainingAlgorithmKind.Drtp));
         StepSchedule s = drtp.Steps.Single();
         ScheduledTask Task(string name) => s.Tasks.Single(t => t.Name == name);
 
         Assert.That(Task("projection:hidden1..output").WaitsOn, Is.Empty);
         Assert.That(Task("delta:hidden1").WaitsOn, Is.EqualTo(new[] { "projection:hidden1..output", "forward:hidden1" }));
-        Assert.That(Task("delta:hidden1").Start, Is.EqualTo(12 * Ns).Within(1e-6 * Ns));
-        Assert.That(Task("delta:hidden2").Start, Is.EqualTo(21 * Ns).Within(1e-6 * Ns));
+        Assert.That(Task("delta:hidden1").Start, Is.EqualTo(13.5 * Ns).Within(1e-6 * Ns));
+        Assert.That(Task("delta:hidden2").Start, Is.EqualTo(24 * Ns).Within(1e-6 * Ns));
         Assert.That(Task("delta:output").WaitsOn, Is.EqualTo(new[] { "forward:output" }));
-        Assert.That(drtp.CriticalPathSeconds, Is.EqualTo(55.5 * Ns).Within(1e-6 * Ns));
+        Assert.That(drtp.CriticalPathSeconds, Is.EqualTo(58.5 * Ns).Within(1e-6 * Ns));
         Assert.That(drtp.Operations, Is.EqualTo(Price(Method(TrainingAlgorithmKind.Dfa)).Operations), "DFA's work, another schedule");
         Assert.That(drtp.Method, Is.EqualTo("DRTP"));
         Assert.That(drtp.Backend, Is.EqualTo("dense"));
     }
 
-    [TestCase(TrainingAlgorithmKind.Usf, 0, 87.0)]
-    [TestCase(TrainingAlgorithmKind.Frsf, 60, 87.0)]
+    [TestCase(TrainingAlgorithmKind.Usf, 0, 90.0)]
+    [TestCase(TrainingAlgorithmKind.Frsf, 60, 90.0)]
     [TestCase(TrainingAlgorithmKind.Brsf, 0, 111.0)]
     public void SignSymmetry_HasBpsChain_AndMakesItsFeedbackFromTheWeightsBesideTheForward(TrainingAlgorithmKind kind, long storage, double critical)
     {
         // make-feedback per block that passes an error (hidden2: 9 weights, output: 6), from t = 0: a compare per weight
         // (0.5 ns); frSF and brSF also a multiply; brSF 11 integer operations per draw (0.5 ns each on this device).
-        // uSF: 4.5 and 3 ns, long done when the input gradients need them (BP's 87). brSF: hidden2's takes 9·13·0.5 =
-        // 58.5 ns, so input-grad:hidden2 starts at 58.5, not 34.5: 58.5 + 9 + delta 1.5 + gradient 12 + update 30 = 111.
+        // uSF: 4.5 and 3 ns, long done when the input gradients need them (BP's 90). brSF: hidden2's takes 9·13·0.5 =
+        // 58.5 ns, so input-grad:hidden2 starts at 58.5, not 37.5: 58.5 + 9 + delta 1.5 + gradient 12 + update 30 = 111.
         MethodCost sign = Price(Method(kind));
         MethodCost bp = Price(Method(TrainingAlgorithmKind.Bp));
         StepSchedule s = sign.Steps.Single();
@@ -294,12 +297,12 @@ public sealed class CostModelScheduleTests
         Assert.That(sign.Operations["fp32_mac"], Is.EqualTo(bp.Operations["fp32_mac"]));
     }
 
-    [TestCase(0.0, 87.0)]
-    [TestCase(0.1, 93.0)]
+    [TestCase(0.0, 90.0)]
+    [TestCase(0.1, 96.0)]
     public void KolenPollack_HasBpsChain_StoresB_AndUpdatesItAfterEachWeightsUpdate(double decay, double critical)
     {
         // update-feedback:B after update:B for hidden2 (9 adds, + 9 multiplies with decay) and output (6). With decay every
-        // update also scales its weights: hidden1's update takes 30 + 12·0.5 = 36 ns, so the critical path is 87 + 6.
+        // update also scales its weights: hidden1's update takes 30 + 12·0.5 = 36 ns, so the critical path is 90 + 6.
         MethodCost kp = Price(Method(TrainingAlgorithmKind.KolenPollack) with { KolenPollack = new KolenPollackConfig { Decay = decay } });
         MethodCost bp = Price(Method(TrainingAlgorithmKind.Bp));
         StepSchedule s = kp.Steps.Single();

@@ -268,4 +268,58 @@ public sealed class ProfileLoaderTests
         var ex = Assert.Throws<DfaInputException>(() => ProfileLoader.Load("/nonexistent/x.yaml"))!;
         Assert.That(ex.Message, Is.EqualTo("/nonexistent/x.yaml: profile file not found"));
     }
+
+    // The validation list appended to Valid starts at line 21.
+    private const string Figures = """
+        validation:
+          - name: mlp-rate
+            quantity: samples_per_s
+            value: 1000
+            workload: mnist-mlp
+            outputs: 10
+            batch: 128
+            calibrates: compute.gemm_efficiency
+            source: a published table
+
+        """;
+
+    [Test]
+    public void Parse_Validation_ReadsEachEntryWithItsRole()
+    {
+        HardwareProfile p = ProfileLoader.Parse(Valid + Figures, "test.yaml");
+
+        ValidationEntry e = p.Validation.Single();
+        Assert.That(e.Name, Is.EqualTo("mlp-rate"));
+        Assert.That(e.Quantity, Is.EqualTo(ValidationQuantity.SamplesPerS));
+        Assert.That(e.Value, Is.EqualTo(1000));
+        Assert.That(e.Batch, Is.EqualTo(128));
+        Assert.That(e.Precision, Is.EqualTo("fp32"));
+        Assert.That(e.IsCalibration, Is.True);
+        Assert.That(ProfileLoader.Parse(Valid, "test.yaml").Validation, Is.Empty);
+    }
+
+    [TestCase("quantity: samples_per_s", "quantity: samples_per_sec", "test.yaml:23:15", "samples_per_s")]
+    [TestCase("workload: mnist-mlp", "workload: resnet49", "test.yaml:25:15", "Unknown workload")]
+    [TestCase("batch: 128", "batch: 128\n    precision: tf32", "test.yaml:28:16", "compute.tf32_flops_per_s")]
+    [TestCase("calibrates: compute.gemm_efficiency", "calibrates: compute.warp_speed", "test.yaml:28:17", "not a field of this profile")]
+    [TestCase("batch: 128", "batch: 128\n    bound: 0.25", "test.yaml:28:12", "takes no bound")]
+    [TestCase("source: a published table", "sorce: a published table", "test.yaml:29:5", "unknown key 'sorce'")]
+    public void Parse_BadValidationEntry_NamesFileLineAndColumn(string from, string to, string where, string says)
+    {
+        Assert.That(Figures, Does.Contain(from));
+        string message = Error(Valid + Figures.Replace(from, to, StringComparison.Ordinal));
+
+        Assert.That(message, Does.StartWith(where));
+        Assert.That(message, Does.Contain(says));
+    }
+
+    [Test]
+    public void Parse_TwoCalibrationEntries_AreRefused()
+    {
+        string second = Figures.Replace("validation:\n", "", StringComparison.Ordinal).Replace("mlp-rate", "mlp-rate-2", StringComparison.Ordinal);
+        string message = Error(Valid + Figures + second);
+
+        Assert.That(message, Does.Contain("at most one published figure"));
+    }
+
 }

@@ -51,7 +51,8 @@ public sealed partial class ProfileSourcesTests
             {
                 foreach (Match m in MarkdownFile().Matches(line))
                 {
-                    Assert.That(File.Exists(Path.Combine(Folder, m.Value)), $"{name}.yaml:{i} names {m.Value}, which the repository does not hold");
+                    // A path is read beside the profile (SOURCES.md) or from the repository root (hardware-profiles/README.md).
+                    Assert.That(File.Exists(Path.Combine(Folder, m.Value)) || File.Exists(RepoPaths.Combine(m.Value)), $"{name}.yaml:{i} names {m.Value}, which the repository does not hold");
                 }
 
                 foreach (string tag in Cited(line))

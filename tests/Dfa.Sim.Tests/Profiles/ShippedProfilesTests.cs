@@ -9,14 +9,14 @@ public sealed class ShippedProfilesTests
 
     private static readonly string[] Expected =
     [
-        "cpu-avx512-2core", "dfa-asic-dflnpu", "gpu-a100-80gb-sxm4", "gpu-h100-sxm5", "lighton-opu-aurora",
+        "cpu-avx512-2core", "dfa-asic-dflnpu", "gpu-a100-80gb-sxm4", "gpu-h100-sxm5", "gpu-v100-sxm2-16gb", "lighton-opu-aurora",
         "neuromorphic-loihi", "pcm-cim-hermes", "rram-cim-crossbar",
     ];
 
     private static IEnumerable<string> Names() => Expected;
 
     [Test]
-    public void Catalog_ListsTheEightShippedProfiles()
+    public void Catalog_ListsTheNineShippedProfiles()
     {
         Assert.That(ProfileCatalog.Open(Folder).Names, Is.EqualTo(Expected));
     }
@@ -42,9 +42,9 @@ public sealed class ShippedProfilesTests
     {
         HardwareProfile p = ProfileLoader.Load(Path.Combine(Folder, name + ".yaml"));
 
-        string[] tags = ["[V]", "[S]", "[U]", "[D]", "measured", "derived:", "assumption:"];
+        string[] tags = ["[V]", "[S]", "[U]", "[D]", "measured", "derived:", "assumption:", "calibrated:"];
         var untagged = p.Fields.Where(f => !tags.Any(t => f.Source.StartsWith(t, StringComparison.Ordinal))).Select(f => f.Path);
-        Assert.That(untagged, Is.Empty, "every source starts with an evidence tag ([V], [S], [U], [D]) or measured / derived: / assumption:");
+        Assert.That(untagged, Is.Empty, "every source starts with an evidence tag ([V], [S], [U], [D]) or measured / derived: / assumption: / calibrated:");
     }
 
     [Test]

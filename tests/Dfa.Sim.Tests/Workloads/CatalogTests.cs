@@ -9,7 +9,8 @@ namespace Dfa.Sim.Tests.Workloads;
 
 public class CatalogTests
 {
-    // Hidden feedback sizes of VGG-16 on 224×224: hardware-anchors.md §4 table (derived there, Appendix A).
+    // Hidden feedback sizes of VGG-16 on 224×224: each layer's output, channels × height × width (Simonyan and
+    // Zisserman 2015, Table 1, configuration D).
     private static readonly int[] Vgg16FeedbackSizes =
     [
         3_211_264, 3_211_264, 1_605_632, 1_605_632, 802_816, 802_816, 802_816,
@@ -167,10 +168,10 @@ public class CatalogTests
     [Test]
     public void Create_UnknownName_ListsTheValidNames()
     {
-        var ex = Assert.Throws<DfaInputException>(() => WorkloadCatalog.Create("resnet50", 1000))!;
+        var ex = Assert.Throws<DfaInputException>(() => WorkloadCatalog.Create("resnet49", 1000))!;
 
-        Assert.That(ex.Message, Does.Contain("resnet50"));
-        foreach (string name in new[] { "mlp:", "mnist-mlp", "mnist-cnn", "vgg16", "alexnet" })
+        Assert.That(ex.Message, Does.Contain("resnet49"));
+        foreach (string name in new[] { "mlp:", "mnist-mlp", "mnist-cnn", "vgg16", "alexnet", "resnet50", "bert-base", "bert-large", "bert-large-pretrain" })
         {
             Assert.That(ex.Message, Does.Contain(name));
         }
@@ -194,6 +195,56 @@ public class CatalogTests
     {
         Assert.That(() => WorkloadCatalog.Create("vgg16", 0),
             Throws.TypeOf<DfaInputException>().With.Message.Contains("got 0"));
+    }
+
+    [Test]
+    public void ResNet50_MatchesTorchvisionParametersAndMacs()
+    {
+        NetworkSpec resnet = WorkloadCatalog.Create("resnet50", 1000);
+
+        // torchvision ResNet50_Weights.IMAGENET1K_V1 meta (v1.5, SOURCES.md [He-2016]): num_params 25557032,
+        // _ops 4.089 (GMACs). Exact MACs, derived: Σ conv H·W·C_out·C_in·k² (shortcuts included) + fc 2048·1000.
+        Assert.That(resnet.Parameters, Is.EqualTo(25_557_032));
+        Assert.That(resnet.ForwardMacs, Is.EqualTo(4_089_184_256));
+        Assert.That(resnet.ForwardMacs / 1e9, Is.EqualTo(4.089).Within(0.0005));
+        Assert.That(resnet.HiddenBlocks, Has.Count.EqualTo(17), "the stem and sixteen bottlenecks are feedback points");
+        Assert.That(resnet.Inputs, Is.EqualTo(3 * 224 * 224));
+    }
+
+    [Test]
+    public void BertBase_MatchesThePublishedSizeAndTheDerivedMacs()
+    {
+        const int e = 2;
+        NetworkSpec bert = WorkloadCatalog.Create("bert-base", e);
+
+        // Devlin et al. 2019 §3 (SOURCES.md [Devlin-2019]): "Total Parameters = 110M". Exact, derived: embeddings
+        // (30522 + 512 + 2)·768 + LayerNorm 2·768 = 23,837,184; per layer 4·(768² + 768) + (768·3072 + 3072)
+        // + (3072·768 + 768) + 2·2·768 = 7,087,872; pooler 768² + 768; 109,482,240 with the pooler (the
+        // bert-base-uncased checkpoint's count), then the classifier 768·e + e.
+        Assert.That(bert.Parameters, Is.EqualTo(109_482_240 + (768 * e) + e));
+        Assert.That(bert.Parameters / 1e6, Is.EqualTo(110).Within(1));
+
+        // Per token per layer at sequence 128: 4·768² + 2·768·3072 projections + 2·128·768 attention = 7,274,496;
+        // ×12 layers ×128 tokens = 11,173,625,856 (Kaplan's 2N + 2·n_layer·n_ctx·d counts half the attention term),
+        // plus the pooler 768² and the classifier 768·e.
+        Assert.That(bert.ForwardMacs, Is.EqualTo(11_173_625_856 + (768L * 768) + (768 * e)));
+        Assert.That(bert.HiddenBlocks, Has.Count.EqualTo(25), "embeddings, and attention and feed-forward of twelve layers");
+    }
+
+    [Test]
+    public void BertLarge_HasThePublishedSize()
+    {
+        // Devlin et al. 2019 §3: BERT-large "Total Parameters = 340M" (335,141,888 with the pooler, derived as for base).
+        NetworkSpec bert = WorkloadCatalog.Create("bert-large", 2);
+        Assert.That(bert.Parameters - (1024 * 2) - 2, Is.EqualTo(335_141_888));
+    }
+
+    [Test]
+    public void PricedOnlyWorkloads_AreRefusedByTrainingWithOneLine()
+    {
+        NetworkSpec resnet = WorkloadCatalog.Create("resnet50", 10);
+        var ex = Assert.Throws<DfaInputException>(() => NetworkBuilder.Build(resnet, 1, 1))!;
+        Assert.That(ex.Message, Does.Contain("priced by the simulator only"));
     }
 
     private static IReadOnlyList<LayerSpec> Layers(NetworkSpec network) => [.. network.Blocks.SelectMany(b => b.Layers)];

@@ -3,7 +3,10 @@ using Dfa.Sim.Workloads;
 
 namespace Dfa.Sim.Tests.Workloads;
 
-/// <summary>Launay et al. 2019's memory table and its MNIST counterpart (hardware-anchors.md §4).</summary>
+/// <summary>
+/// DFA's feedback memory on VGG-16 and on the MNIST MLP, as arithmetic: naive storage is one <c>e × n</c> matrix per
+/// layer (<c>e·Σn</c> entries), unified storage one <c>e × max n</c> matrix.
+/// </summary>
 public class StorageArithmeticTests
 {
     [Test]
@@ -38,7 +41,7 @@ public class StorageArithmeticTests
         long naive = FeedbackMatrixSize.NaiveWeights(shape);
         long unified = FeedbackMatrixSize.UnifiedWeights(shape);
 
-        // hardware-anchors.md §4: fp16 27.1 GB / 6.4 GB, 1 bit 1.69 GB / 0.40 GB.
+        // e·Σn and e·max n at 16 bits: 27.1 GB / 6.4 GB; at 1 bit: 1.69 GB / 0.40 GB.
         Assert.That(FeedbackMatrixSize.Bytes(naive, 16) / 1e9, Is.EqualTo(27.1).Within(0.05));
         Assert.That(FeedbackMatrixSize.Bytes(unified, 16) / 1e9, Is.EqualTo(6.4).Within(0.05));
         Assert.That(FeedbackMatrixSize.Bytes(naive, 1) / 1e9, Is.EqualTo(1.69).Within(0.005));
