@@ -1,12 +1,12 @@
 using System.Diagnostics;
 using System.Globalization;
 using Dfa.Backends.Registry;
-using Dfa.Core.Config.Schema;
+using Dfa.Core;
 using Dfa.Core.Config;
+using Dfa.Core.Config.Schema;
 using Dfa.Core.Feedback;
 using Dfa.Core.Methods;
 using Dfa.Core.Networks;
-using Dfa.Core;
 using Dfa.Runs.Costing;
 using Dfa.Runs.Files;
 using Dfa.Runs.Reports;
