@@ -91,8 +91,14 @@ public static class HeldOutValidation
                     Threads = threads,
                     Model = new ModelConfig
                     {
-                        InputShape = [1, 28, 28], Conv = [32, 64], ConvKernel = 5, ConvPadding = 2, Pool = 2, PoolKind = PoolKind.Max,
-                        Hidden = [1024], Activation = ActivationKind.Relu,
+                        InputShape = [1, 28, 28],
+                        Conv = [32, 64],
+                        ConvKernel = 5,
+                        ConvPadding = 2,
+                        Pool = 2,
+                        PoolKind = PoolKind.Max,
+                        Hidden = [1024],
+                        Activation = ActivationKind.Relu,
                     },
                 };
                 list.Add(new HeldOutWorkload("mnist-cnn/b128", name, config));
