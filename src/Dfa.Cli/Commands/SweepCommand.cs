@@ -117,7 +117,7 @@ internal static class SweepCommand
                 else
                 {
                     IReadOnlyList<SweepPoint> points = sweep.Run(x, y);
-                    SweepReport.Write(new SweepResult(x, y, sweep.Backends, sweep.MetricName, title, points, sweep.Crossovers(x, y, points), warnings), folder, console);
+                    SweepReport.Write(new SweepResult(x, y, sweep.Backends, sweep.MetricName, title, points, sweep.Crossovers(x, y, points), warnings, Precisions.Describe(prices.Precision)), folder, console);
                 }
 
                 return ExitCodes.Success;
