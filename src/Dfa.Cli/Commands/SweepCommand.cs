@@ -98,7 +98,7 @@ internal static class SweepCommand
                 throw new DfaInputException($"a sweep compares at least two backends that run on {prices.Name}; got {string.Join(", ", sweep.Backends)}");
             }
 
-            string title = $"{w.Name}, e = {w.Outputs}, on {prices.Name}: {sweep.MetricName} per step";
+            string title = $"{w.Name}, e = {w.Outputs}, on {prices.Name} in {Precisions.Describe(prices.Precision)}: {sweep.MetricName} per step";
             string[] warnings = new[] { x, y }.OfType<SweepAxis>().Where(a => !sweep.Reads(a))
                 .Select(a => $"varying {a.Path} changes no price: the cost model does not read it for these backends").ToArray();
             var shape = new SweepResultShape(x, y, sweep.MetricName, title, warnings);

@@ -50,6 +50,7 @@ public sealed class PrecisionColumnTests
         using var temp = new TempFolder();
         CliResult whole = CliRunner.Run(["sweep", .. Sweep, "--out", temp.Combine("whole")]);
         Assert.That(whole.ExitCode, Is.EqualTo(0), whole.Error);
+        Assert.That(whole.Output, Does.Contain("vgg16, e = 1000, on lighton-opu-aurora in fp16 mixed: time_s per step"), "the table's and the plot's title");
         foreach (int i in new[] { 1, 2 })
         {
             Assert.That(CliRunner.Run(["sweep", .. Sweep, "--shard", $"{i}/2", "--out", temp.Combine($"s{i}")]).ExitCode, Is.EqualTo(0));
