@@ -113,7 +113,7 @@ internal static class CalibrateCommand
         {
             if (parse.GetValue(profile) is { } named && !named.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) && !named.Contains('/', StringComparison.Ordinal))
             {
-                if (new Option[] { threads, seconds }.FirstOrDefault(o => parse.GetResult(o) is { Implicit: false }) is { } given)
+                if (new Option[] { threads, seconds, quick }.FirstOrDefault(o => parse.GetResult(o) is { Implicit: false }) is { } given)
                 {
                     throw new DfaInputException($"{given.Name} applies only to measuring this machine (dfa validate [--profile FILE]), not to the published figures of --profile {named}");
                 }
