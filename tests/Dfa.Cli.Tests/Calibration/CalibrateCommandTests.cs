@@ -14,7 +14,7 @@ public sealed class CalibrateCommandTests
 
     private static readonly string[] Measured =
     [
-        "compute.fp32_flops_per_s", "compute.gemm_efficiency", "compute.gemv_efficiency",
+        "compute.fp32_flops_per_s", "compute.gemm_efficiency", "compute.gemv_efficiency", "compute.gemm_half_rows",
         "memory[l2].bandwidth_bytes_per_s", "memory[l3].bandwidth_bytes_per_s", "memory[dram].bandwidth_bytes_per_s",
     ];
 
