@@ -6,6 +6,7 @@ using Dfa.Core;
 using Dfa.Runs.Calibration;
 using Dfa.Runs.Costing;
 using Dfa.Runs.Files;
+using Dfa.Runs.Reports;
 using Dfa.Sim.Cost;
 using Dfa.Sim.Profiles;
 using Spectre.Console;
@@ -14,11 +15,11 @@ namespace Dfa.Cli.Commands;
 
 /// <summary>
 /// <c>dfa calibrate [--out FILE] [--threads N] [--seconds S] [--validate]</c>: measures this machine (peak FP32 GEMM
-/// rate, the MLP's GEMM efficiency, batch-1 efficiency, triad bandwidth per memory level; see <see cref="Calibrator"/>),
+/// rate, the GEMM efficiency curve over a grid of shapes, batch-1 efficiency, triad bandwidth per memory level; see <see cref="Calibrator"/>),
 /// writes them with their sources into a copy of the CPU profile template, atomically, into a new file (never a shipped
 /// profile: <see cref="CalibrationTarget"/>), and loads the result back to validate it. <c>--validate</c> then runs <c>dfa validate</c> on the written profile.
-/// <c>dfa validate [--profile FILE] [--threads N] [--seconds S]</c>: the cost model's predicted seconds per training
-/// step of the MNIST MLP at batch 128 (BP and dense DFA) against measured steps (see <see cref="StepValidation"/>).
+/// <c>dfa validate [--profile FILE] [--threads N] [--seconds S] [--quick] [--out FILE]</c>: the cost model's predicted
+/// seconds per training step against measured steps on held-out workloads (see <see cref="HeldOutValidation"/>).
 /// </summary>
 internal static class CalibrateCommand
 {
@@ -85,7 +86,7 @@ internal static class CalibrateCommand
             console.MarkupLine($"wrote {Markup.Escape(Path.GetFullPath(outPath))} (profile {Markup.Escape(written.Name)}, loads and validates)");
             if (parse.GetValue(validate))
             {
-                RunValidation(new Prices(written), t, s, registry, console);
+                RunValidation(new Prices(written), t, s, quick: false, output: null, registry, console);
             }
 
             return ExitCodes.Success;
@@ -101,56 +102,62 @@ internal static class CalibrateCommand
         };
         Option<string?> dir = DfaOptions.ProfileDir();
         Option<int> threads = ThreadsOption();
-        var seconds = new Option<double>("--seconds") { Description = "Minimum seconds per timed run of training steps (three runs per algorithm).", DefaultValueFactory = _ => 2 };
-        var output = new Option<string?>("--out", "-o") { Description = "With --profile NAME|all: the JSON file to write (default runs/validate-<UTC time>.json)." };
-        var command = new Command("validate", "Compare the cost model's predicted training-step time (MNIST MLP, batch 128, BP and dense DFA) with measured steps on this machine, or (--profile NAME|all) with the profiles' published figures.")
+        var seconds = new Option<double>("--seconds") { Description = "Minimum seconds per timed run of training steps (three runs per workload).", DefaultValueFactory = _ => 0.5 };
+        var quick = new Option<bool>("--quick") { Description = "Measuring this machine: 8 of the held-out workloads (MLP widths 256 and 1024, batch 32 and 128, BP and DFA)." };
+        var output = new Option<string?>("--out", "-o") { Description = "The JSON file to write (default runs/validate-<UTC time>.json); measuring this machine also writes the plot beside it (.png)." };
+        var command = new Command("validate", "Compare the cost model's predicted training-step times with steps measured on this machine (held-out MLPs and the MNIST CNN; BP, DFA, FA, HDFA), or (--profile NAME|all) with the profiles' published figures.")
         {
-            profile, dir, threads, seconds, output,
+            profile, dir, threads, seconds, quick, output,
         };
         command.SetAction(parse =>
         {
             if (parse.GetValue(profile) is { } named && !named.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) && !named.Contains('/', StringComparison.Ordinal))
             {
+                if (new Option[] { threads, seconds, quick }.FirstOrDefault(o => parse.GetResult(o) is { Implicit: false }) is { } given)
+                {
+                    throw new DfaInputException($"{given.Name} applies only to measuring this machine (dfa validate [--profile FILE]), not to the published figures of --profile {named}");
+                }
+
                 PublishedValidationReport.Run(ProfileFolder.Open(parse.GetValue(dir)), named, parse.GetValue(output), registry, console);
                 return ExitCodes.Success;
             }
 
             string path = parse.GetValue(profile) ?? CalibrationTarget.ProfileToValidate(ProfileFolder.Locate(parse.GetValue(dir)), CpuProfile);
-            RunValidation(new Prices(ProfileLoader.Load(path)), Threads(parse.GetValue(threads)), Seconds(parse.GetValue(seconds)), registry, console);
+            RunValidation(new Prices(ProfileLoader.Load(path)), Threads(parse.GetValue(threads)), Seconds(parse.GetValue(seconds)), parse.GetValue(quick), parse.GetValue(output), registry, console);
             return ExitCodes.Success;
         });
         return command;
     }
 
-    private static void RunValidation(Prices prices, int threads, double seconds, FeedbackBackendRegistry registry, IAnsiConsole console)
+    private static void RunValidation(Prices prices, int threads, double seconds, bool quick, string? output, FeedbackBackendRegistry registry, IAnsiConsole console)
     {
-        console.MarkupLine($"validating {Markup.Escape(prices.Name)}: MNIST MLP 784-800-800-10, batch {StepValidation.Batch}, {threads} threads, Adam, tanh");
-        IReadOnlyList<StepComparison> results = StepValidation.Run(prices, threads, seconds, registry);
-        var table = new Table().Border(TableBorder.Simple).AddColumn("algorithm")
-            .AddColumn(new TableColumn("predicted s/step").RightAligned()).AddColumn(new TableColumn("measured s/step").RightAligned())
-            .AddColumn(new TableColumn("error").RightAligned()).AddColumn("within 25 %")
-            .AddColumn(new TableColumn("fastest step").RightAligned()).AddColumn(new TableColumn("error").RightAligned()).AddColumn("predicted phases (s)");
-        foreach (StepComparison r in results)
+        if (output is not null && (string.IsNullOrWhiteSpace(output) || Directory.Exists(output)))
         {
-            string phases = string.Join(", ", r.Row.Phases.Select(p => FormattableString.Invariant($"{p.Name} {p.Seconds:0.000e0}")));
-            table.AddRow(
-                r.Algorithm, Inv($"{r.Predicted:0.000e0}"), Inv($"{r.Measured:0.000e0}"), Inv($"{r.RelativeError:+0.0%;-0.0%}"),
-                Math.Abs(r.RelativeError) <= StepValidation.Target ? "yes" : "no",
-                Inv($"{r.Fastest:0.000e0}"), Inv($"{r.RelativeErrorToFastest:+0.0%;-0.0%}"), Markup.Escape(phases));
+            throw new DfaInputException($"--out '{output}' must name a file, not a folder");
         }
 
+        IReadOnlyList<HeldOutWorkload> workloads = HeldOutValidation.Workloads(threads, quick);
+        string json = output ?? Path.Combine("runs", $"validate-{DateTime.UtcNow:yyyyMMdd-HHmmss}.json");
+        string png = Path.ChangeExtension(json, ".png");
+        console.MarkupLine($"validating {Markup.Escape(prices.Name)} on {workloads.Count} held-out workloads ({Units.Count(threads, "thread")}, Adam; MLPs tanh, the CNN ReLU; random data)");
+        var table = new Table().Border(TableBorder.Simple).AddColumn("workload").AddColumn("method")
+            .AddColumn(new TableColumn("predicted s/step").RightAligned()).AddColumn(new TableColumn("measured s/step").RightAligned()).AddColumn(new TableColumn("error").RightAligned());
+        IReadOnlyList<HeldOutResult> results = HeldOutValidation.Run(prices, workloads, seconds, registry, r =>
+            table.AddRow(Markup.Escape(r.Workload.Name), r.Workload.Method, Inv($"{r.Predicted:0.000e0}"), Inv($"{r.Measured:0.000e0}"), Inv($"{r.Error:+0.0%;-0.0%}")));
         console.Write(table);
-        console.MarkupLine("measured s/step: mean step of the best of three timed runs (what training sees; compare with a profile calibrated with the default --statistic median); fastest step: the best single step (compare with --statistic best)");
+        double median = HeldOutValidation.MedianAbsError(results), worst = HeldOutValidation.WorstAbsError(results);
+        console.MarkupLine(Inv($"median |error| {median:P1} (target ≤ {HeldOutValidation.MedianTarget:P0}: {(median <= HeldOutValidation.MedianTarget ? "met" : "missed")}), worst {worst:P1} (target ≤ {HeldOutValidation.WorstTarget:P0}: {(worst <= HeldOutValidation.WorstTarget ? "met" : "missed")})"));
+        console.MarkupLine("measured s/step: the mean step of the best of three timed runs; the profile's GEMM curve was fitted on other shapes (dfa calibrate), so every workload here is held out");
         if (File.Exists("/proc/loadavg"))
         {
             console.MarkupLine($"load average during the run (/proc/loadavg): {Markup.Escape(File.ReadAllText("/proc/loadavg").Trim())}");
         }
 
-        console.MarkupLine("the model leaves out:");
-        foreach (string item in StepValidation.LeftOut)
-        {
-            console.MarkupLine($"  - {Markup.Escape(item)}");
-        }
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(json))!);
+        HeldOutValidation.WriteJson(json, prices.Name, threads, results);
+        AtomicFile.WriteAllBytes(png, new Plots.CurvePlot().Png(HeldOutValidation.Chart(prices.Name, threads, results)));
+        console.MarkupLine("the model leaves out: " + Markup.Escape(string.Join("; ", HeldOutValidation.LeftOut)));
+        console.MarkupLine($"wrote {Markup.Escape(json)} and {Markup.Escape(png)}");
     }
 
     private static bool ParseStatistic(string text) => text.ToLowerInvariant() switch

@@ -98,7 +98,7 @@ internal static class SweepCommand
                 throw new DfaInputException($"a sweep compares at least two backends that run on {prices.Name}; got {string.Join(", ", sweep.Backends)}");
             }
 
-            string title = $"{w.Name}, e = {w.Outputs}, on {prices.Name}: {sweep.MetricName} per step";
+            string title = $"{w.Name}, e = {w.Outputs}, on {prices.Name} in {Precisions.Describe(prices.Precision)}: {sweep.MetricName} per step";
             string[] warnings = new[] { x, y }.OfType<SweepAxis>().Where(a => !sweep.Reads(a))
                 .Select(a => $"varying {a.Path} changes no price: the cost model does not read it for these backends").ToArray();
             var shape = new SweepResultShape(x, y, sweep.MetricName, title, warnings);
@@ -117,7 +117,7 @@ internal static class SweepCommand
                 else
                 {
                     IReadOnlyList<SweepPoint> points = sweep.Run(x, y);
-                    SweepReport.Write(new SweepResult(x, y, sweep.Backends, sweep.MetricName, title, points, sweep.Crossovers(x, y, points), warnings), folder, console);
+                    SweepReport.Write(new SweepResult(x, y, sweep.Backends, sweep.MetricName, title, points, sweep.Crossovers(x, y, points), warnings, Precisions.Describe(prices.Precision)), folder, console);
                 }
 
                 return ExitCodes.Success;

@@ -21,7 +21,7 @@ internal static class MethodReport
     /// <summary>CSV columns, in order.</summary>
     public static readonly string[] Columns =
     [
-        "config", "method", "backend", "frozen", "profile", "batch", "fits", "residence", "feedback_storage_bytes", "time_s",
+        "config", "method", "backend", "frozen", "profile", "batch", "arithmetic", "fits", "residence", "feedback_storage_bytes", "time_s",
         "critical_path_s", "energy_j", "critical_path",
     ];
 
@@ -30,16 +30,16 @@ internal static class MethodReport
     public static void Table(IReadOnlyList<PricedConfig> rows, IAnsiConsole console)
     {
         var table = new Table().Border(TableBorder.Simple);
-        foreach (string c in (string[])["config", "method", "profile", "batch", "fits", "time/step", "critical path", "energy/step"])
+        foreach (string c in (string[])["config", "method", "profile", "batch", "arithmetic", "fits", "time/step", "critical path", "energy/step"])
         {
-            table.AddColumn(new TableColumn(c) { Alignment = c is "config" or "method" or "profile" or "fits" ? Justify.Left : Justify.Right });
+            table.AddColumn(new TableColumn(c) { Alignment = c is "config" or "method" or "profile" or "arithmetic" or "fits" ? Justify.Left : Justify.Right });
         }
 
         foreach (PricedConfig r in rows)
         {
             MethodCost c = r.Cost;
             table.AddRow(
-                Markup.Escape(r.Label), Markup.Escape(Method(c, r.Method)), Markup.Escape(c.Profile), c.Batch.ToString(Inv), c.Fits ? Markup.Escape(c.Residence) : "[red]no[/]",
+                Markup.Escape(r.Label), Markup.Escape(Method(c, r.Method)), Markup.Escape(c.Profile), c.Batch.ToString(Inv), c.Arithmetic, c.Fits ? Markup.Escape(c.Residence) : "[red]no[/]",
                 CostReport.Seconds(c.TimeSeconds), CostReport.Seconds(c.CriticalPathSeconds), CostReport.Joules(c.EnergyJ));
         }
 
@@ -72,10 +72,10 @@ internal static class MethodReport
     {
         var sb = new StringBuilder();
         sb.Append(MarkdownTable.Render(
-            ["config", "method", "profile", "batch", "fits", "time/step", "critical path", "energy/step"],
+            ["config", "method", "profile", "batch", "arithmetic", "fits", "time/step", "critical path", "energy/step"],
             rows.Select(r => (IReadOnlyList<string>)
             [
-                r.Label, Method(r.Cost, r.Method), r.Cost.Profile, r.Cost.Batch.ToString(Inv), r.Cost.Fits ? r.Cost.Residence : "no",
+                r.Label, Method(r.Cost, r.Method), r.Cost.Profile, r.Cost.Batch.ToString(Inv), r.Cost.Arithmetic, r.Cost.Fits ? r.Cost.Residence : "no",
                 CostReport.Seconds(r.Cost.TimeSeconds), CostReport.Seconds(r.Cost.CriticalPathSeconds), CostReport.Joules(r.Cost.EnergyJ),
             ])));
         foreach (PricedConfig r in rows.Where(r => r.Cost.CannotRun is not null))
@@ -106,7 +106,7 @@ internal static class MethodReport
             string path = string.Join(" | ", c.Steps.Select(s => string.Join(" > ", s.CriticalPath)));
             string[] cells =
             [
-                r.Label, c.Method, c.Backend ?? "", string.Join(" ", c.Frozen), c.Profile, c.Batch.ToString(Inv), c.Fits ? "true" : "false", c.Residence,
+                r.Label, c.Method, c.Backend ?? "", string.Join(" ", c.Frozen), c.Profile, c.Batch.ToString(Inv), c.Arithmetic, c.Fits ? "true" : "false", c.Residence,
                 c.FeedbackStorageBytes.ToString(Inv), Num(c.TimeSeconds), Num(c.CriticalPathSeconds), Num(c.EnergyJ), path,
             ];
             sb.AppendLine(string.Join(",", cells.Select(Cell)));

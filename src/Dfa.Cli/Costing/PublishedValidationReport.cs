@@ -1,5 +1,4 @@
 using Dfa.Backends.Registry;
-using Dfa.Core;
 using Dfa.Runs.Validation;
 using Dfa.Sim.Profiles;
 using Spectre.Console;
@@ -11,11 +10,7 @@ internal static class PublishedValidationReport
 {
     public static void Run(ProfileCatalog catalog, string names, string? output, FeedbackBackendRegistry registry, IAnsiConsole console)
     {
-        if (output is not null && (string.IsNullOrWhiteSpace(output) || Directory.Exists(output)))
-        {
-            throw new DfaInputException($"--out '{output}' must name a file, not a folder");
-        }
-
+        PublishedValidation.CheckOutput(output);
         IReadOnlyList<PublishedComparison> results = PublishedValidation.Run(catalog, CommaList.Strings(names, "--profile"), registry, out IReadOnlyList<string> none);
         foreach (string name in none)
         {
@@ -30,17 +25,16 @@ internal static class PublishedValidationReport
 
         foreach (PublishedComparison r in results)
         {
-            string bound = r.Entry.Bound is { } b ? Inv($"±{b:P0} ") + (r.WithinBound == true ? "[green]ok[/]" : "[red]exceeded[/]") : "";
+            string bound = r.Entry.Bound is { } b ? FormattableString.Invariant($"±{b:P0} ") + (r.WithinBound == true ? "[green]ok[/]" : "[red]exceeded[/]") : "";
             table.AddRow(
                 Markup.Escape(r.Profile), Markup.Escape(r.Entry.Name), Markup.Escape(r.RoleText), Markup.Escape(PublishedComparison.Format(r.Entry.Quantity, r.Entry.Value)),
-                Markup.Escape(PublishedComparison.Format(r.Entry.Quantity, r.Predicted)), Inv($"{r.Error:+0.0%;-0.0%}"), bound, Markup.Escape(r.Entry.Source));
+                Markup.Escape(PublishedComparison.Format(r.Entry.Quantity, r.Predicted)), FormattableString.Invariant($"{r.Error:+0.0%;-0.0%}"), bound, Markup.Escape(r.Entry.Source));
         }
 
         console.Write(table);
         string file = output ?? Path.Combine("runs", $"validate-{DateTime.UtcNow:yyyyMMdd-HHmmss}.json");
         PublishedValidation.WriteJson(file, results);
         console.MarkupLine($"wrote {results.Count} entries to {Markup.Escape(file)}");
+        PublishedValidation.ThrowIfACalibrationFailed(results);
     }
-
-    private static string Inv(FormattableString s) => FormattableString.Invariant(s);
 }

@@ -27,7 +27,7 @@ internal static class SweepReport
         }
 
         AtomicFile.WriteAllText(folder.PathOf(SweepCsv.PointsFile), SweepCsv.PointsCsv(result));
-        AtomicFile.WriteAllText(folder.PathOf(SweepCsv.CrossoversFile), SweepCsv.CrossoversCsv(x, y, result.Crossovers));
+        AtomicFile.WriteAllText(folder.PathOf(SweepCsv.CrossoversFile), SweepCsv.CrossoversCsv(result));
         byte[] png = y is null
             ? SweepPlot.Lines(x, result.Backends, points, result.Crossovers, result.MetricName, result.Title)
             : SweepPlot.Map(x, y, result.Backends, points, result.Title);

@@ -37,18 +37,15 @@ public sealed record CalibrationOptions(int Threads, double Seconds, int Square 
 public sealed record Measurement(string Path, double Value, string What, string Source);
 
 /// <summary>
-/// Measures this machine for the CPU profile: peak FP32 rate (our GEMM on a large square problem), the efficiency of
-/// the MNIST MLP's GEMM shapes and of a batch-1 product relative to it, and triad bandwidth of the off-chip level and
+/// Measures this machine for the CPU profile: peak FP32 rate (our GEMM on a large square problem), the efficiency
+/// curve over rows fitted on a grid of GEMM shapes (<see cref="GemmCurve"/>) and a batch-1 product's efficiency, and triad bandwidth of the off-chip level and
 /// of every on-chip level of the template (arrays a quarter of the level's capacity). Also reads the logical CPU
 /// count, the clock /proc/cpuinfo reports and the memory /proc/meminfo reports.
 /// </summary>
 public static class Calibrator
 {
-    /// <summary>The GEMMs of one BP training step of the 784-800-800-10 MLP at batch 128, as Linear runs them.</summary>
-    public static IReadOnlyList<GemmShape> MlpShapes { get; } = BuildMlpShapes([784, 800, 800, 10], 128);
-
-    /// <summary>A batch-1 forward product of the 800→800 layer (m = 1), as Linear runs it.</summary>
-    public static GemmShape GemvShape { get; } = new("gemv.1x800x800.tB", 1, 800, 800, TransB: Transpose.Yes);
+    /// <summary>A batch-1 forward product of a 1200→600 layer (m = 1), as Linear runs it (profiles without <c>gemm_half_rows</c> use it below batch 16).</summary>
+    public static GemmShape GemvShape { get; } = new("gemv.1x600x1200.tB", 1, 600, 1200, TransB: Transpose.Yes);
 
     public static IReadOnlyList<Measurement> Run(HardwareProfile template, CalibrationOptions options, DateTime utcNow, TextWriter? log = null)
     {
@@ -70,30 +67,21 @@ public static class Calibrator
         log?.WriteLine(Inv($"peak: {Rate(peak) / 1e9:F1} GFLOP/s ({peakWhat})"));
         results.Add(new Measurement("compute.fp32_flops_per_s", Rate(peak), peakWhat, Source(peakWhat, peak.Repetitions)));
 
-        // MLP shapes, FLOP-weighted: the step's GEMMs back to back, each on its own operands (as a step runs them,
-        // so caches hold what they hold in a step rather than one shape's operands); total FLOPs ÷ the best sequence.
-        var operands = MlpShapes.Select(GemmBench.Operands).ToArray();
-        double flops = MlpShapes.Sum(x => x.Flops);
-        BestRate sequence = BestRate.Measure(
-            () =>
-            {
-                for (int i = 0; i < MlpShapes.Count; i++)
-                {
-                    GemmShape x = MlpShapes[i];
-                    (float[] a, float[] b, float[] c) = operands[i];
-                    Gemm.Multiply(x.TransA, x.TransB, x.M, x.N, x.K, 1f, a, x.ColsA, b, x.ColsB, 0f, c, x.N, threads);
-                }
-            },
-            flops,
-            s);
-        int minReps = sequence.Repetitions;
-        double mlpRate = Rate(sequence);
-        string mlpWhat = Inv($"our GEMM on the {MlpShapes.Count} GEMMs of a 784-800-800-10 batch-128 BP step (forward X·Wᵀ, weight gradients δᵀ·X, input gradients δ·W) run back to back on their own operands, FLOP-weighted {mlpRate / 1e9:F1} GFLOP/s ÷ peak {Rate(peak) / 1e9:F1}");
-        results.Add(Efficiency("compute.gemm_efficiency", mlpRate / Rate(peak), mlpWhat, Source(mlpWhat, minReps)));
-        log?.WriteLine(Inv($"MLP GEMMs: {mlpRate / 1e9:F1} GFLOP/s"));
+        // GEMM efficiency as a curve over rows, fitted on a grid of shapes none of which dfa validate predicts.
+        IReadOnlyList<GemmCurvePoint> grid = GemmCurve.Measure(Rate(peak), threads, s / 4, options.Median);
+        GemmCurveFit fit = GemmCurve.Fit(grid);
+        string layers = string.Join(", ", GemmCurve.Layers.Select(l => $"{l.Inputs}->{l.Outputs}"));
+        string gridWhat = Inv($"e(m) = E·m/(m + m½) fitted by least squares to our GEMM's fraction of peak on a grid of {grid.Count} points: rows m = {string.Join(", ", GemmCurve.Rows)} × layers {layers}, each point a Linear's three products (X·Wᵀ, δᵀ·X, δ·W) back to back, FLOP-weighted; E = {fit.Efficiency:F3}, m½ = {fit.HalfRows:G4} rows, rms relative residual {fit.RmsRelativeResidual:P1}; measured from {grid.Min(p => p.Efficiency):F3} at m = {GemmCurve.Rows[0]} to {grid.Max(p => p.Efficiency):F3}");
+        results.Add(Efficiency("compute.gemm_efficiency", fit.Efficiency, gridWhat, Source(gridWhat + " (this field is E)", grid.Min(p => p.Repetitions))));
+        results.Add(new Measurement("compute.gemm_half_rows", fit.HalfRows, gridWhat, Source(gridWhat + " (this field is m½)", grid.Min(p => p.Repetitions))));
+        log?.WriteLine(Inv($"GEMM grid: E = {fit.Efficiency:F3}, m½ = {fit.HalfRows:G4} rows (rms residual {fit.RmsRelativeResidual:P1})"));
+        foreach (IGrouping<(int, int), GemmCurvePoint> layer in grid.GroupBy(p => (p.Inputs, p.Outputs)))
+        {
+            log?.WriteLine(Inv($"  {layer.Key.Item1}->{layer.Key.Item2}: ") + string.Join(", ", layer.Select(p => Inv($"m={p.Rows} {p.Efficiency:F3} (fit {fit.At(p.Rows):F3})"))));
+        }
 
         BestRate gemv = TimeGemm(GemvShape, threads, s / 2);
-        string gemvWhat = Inv($"our GEMM at m = 1 (1x800 times 800x800ᵀ, memory-bound: it reads the whole 2.56 MB weight matrix for 1.28 MFLOP) {Rate(gemv) / 1e9:F2} GFLOP/s ÷ peak {Rate(peak) / 1e9:F1}");
+        string gemvWhat = Inv($"our GEMM at m = 1 (1x1200 times 600x1200ᵀ, memory-bound: it reads the whole 2.88 MB weight matrix for 1.44 MFLOP) {Rate(gemv) / 1e9:F2} GFLOP/s ÷ peak {Rate(peak) / 1e9:F1}");
         results.Add(Efficiency("compute.gemv_efficiency", Rate(gemv) / Rate(peak), gemvWhat, Source(gemvWhat, gemv.Repetitions)));
         log?.WriteLine(Inv($"GEMV: {Rate(gemv) / 1e9:F2} GFLOP/s"));
 
@@ -151,23 +139,6 @@ public static class Calibrator
             () => Gemm.Multiply(shape.TransA, shape.TransB, shape.M, shape.N, shape.K, 1f, a, shape.ColsA, b, shape.ColsB, 0f, c, shape.N, threads),
             shape.Flops,
             seconds);
-    }
-
-    private static List<GemmShape> BuildMlpShapes(int[] widths, int batch)
-    {
-        var shapes = new List<GemmShape>();
-        for (int l = 0; l + 1 < widths.Length; l++)
-        {
-            int input = widths[l], output = widths[l + 1];
-            shapes.Add(new($"fwd{l + 1}", batch, output, input, TransB: Transpose.Yes));
-            shapes.Add(new($"dw{l + 1}", output, input, batch, TransA: Transpose.Yes));
-            if (l > 0)
-            {
-                shapes.Add(new($"dx{l + 1}", batch, input, output));
-            }
-        }
-
-        return shapes;
     }
 
     private static double? CpuMhz()

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Dfa.Core;
 using Dfa.Runs.Files;
 using Dfa.Runs.Sharding;
+using Dfa.Sim.Cost;
 
 namespace Dfa.Runs.Costing;
 
@@ -144,7 +145,9 @@ public static class SweepShard
             throw new DfaInputException($"the shards' grid has {set.GridItems} points, but its --vary axes give {x.Points * (y?.Points ?? 1)}");
         }
 
-        return new SweepResult(x, y, backends, metric, title, points.Select(p => p!).ToArray(), crossovers.Values.ToArray(), warnings);
+        // Shards written before --precision existed list none: they were priced in FP32, the only arithmetic there was.
+        string arithmetic = Precisions.Describe(first.Options.Any(o => o.Key == "precision") ? Precisions.Parse(first.One("precision")) : Precision.Fp32);
+        return new SweepResult(x, y, backends, metric, title, points.Select(p => p!).ToArray(), crossovers.Values.ToArray(), warnings, arithmetic);
     }
 }
 

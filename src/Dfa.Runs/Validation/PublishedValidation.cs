@@ -43,12 +43,24 @@ public static class PublishedValidation
     /// Every entry of the profiles named in <paramref name="names"/> (comma-separated, or <c>all</c>), in order; the
     /// profiles that list none are returned in <paramref name="withoutFigures"/>.
     /// </summary>
-    /// <exception cref="DfaInputException">No named profile lists a published figure, or an entry cannot be priced.</exception>
+    /// <exception cref="DfaInputException">
+    /// A name given twice (or <c>all</c> beside other names), no named profile lists a published figure, or an entry cannot be priced.
+    /// </exception>
     public static IReadOnlyList<PublishedComparison> Run(
         ProfileCatalog catalog, IReadOnlyList<string> names, FeedbackBackendRegistry registry, out IReadOnlyList<string> withoutFigures)
     {
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(names);
+        if (names.GroupBy(n => n).FirstOrDefault(g => g.Count() > 1) is { } twice)
+        {
+            throw new DfaInputException($"profile '{twice.Key}' is named twice: each profile's figures are validated once");
+        }
+
+        if (names.Contains("all") && names.Count > 1)
+        {
+            throw new DfaInputException($"'all' already names every profile: give all alone, or the names ({string.Join(", ", names.Where(n => n != "all"))})");
+        }
+
         var results = new List<PublishedComparison>();
         var none = new List<string>();
         foreach (string name in names.Contains("all") ? catalog.Names : names)
@@ -91,7 +103,7 @@ public static class PublishedValidation
                 default:
                     var shape = new FeedbackShape(entry.ErrorSize, [entry.LayerSize]);
                     FeedbackPlan plan = CostPlans.Plan(entry.Backend!, shape, entry.Batch, p, registry)
-                        ?? throw new DfaInputException($"{entry.Location}: a projection needs a feedback backend, not bp");
+                        ?? throw new DfaInputException("a projection needs a feedback backend, not bp");
                     ProjectionCost cost = CostModel.PriceProjection(plan, entry.Batch, p);
                     double ops = 2.0 * entry.ErrorSize * entry.LayerSize * entry.Batch;
                     return entry.Quantity == ValidationQuantity.ProjectionOpsPerS ? ops / cost.TimeSeconds : ops / cost.EnergyJ;
@@ -101,12 +113,22 @@ public static class PublishedValidation
         {
             throw new DfaInputException($"{entry.Location}: validation entry '{entry.Name}': {ex.Message}");
         }
+        catch (OverflowException)
+        {
+            // A backend counts its work in 64-bit integers, checked: sizes and a batch whose counts do not fit are bad input.
+            throw new DfaInputException($"{entry.Location}: validation entry '{entry.Name}': its sizes and batch are too large to price (the operation counts overflow)");
+        }
     }
+
+    /// <summary>A prediction that changes by less than this fraction over a field's whole range does not move with the field.</summary>
+    private const double StillTolerance = 1e-3;
 
     /// <summary>
     /// The value of <paramref name="path"/> at which the model reproduces <paramref name="entry"/>'s published figure:
     /// bisection (on a log scale) over the field's range, fractions in (0, 1], other fields within a factor 10⁶ of the
     /// stored value; the prediction must move monotonically with the field, which it does for every efficiency and energy.
+    /// When no value in the range reproduces the figure (or the prediction does not move with the field at all), the
+    /// calibration has a <see cref="Calibration.Problem"/> and no value.
     /// </summary>
     public static Calibration Calibrate(ValidationEntry entry, Prices prices, FeedbackBackendRegistry registry, string path)
     {
@@ -119,9 +141,12 @@ public static class PublishedValidation
         double gLo = Gap(lo), gHi = Gap(hi);
         if (Math.Sign(gLo) == Math.Sign(gHi))
         {
-            double best = Math.Abs(gLo) < Math.Abs(gHi) ? lo : hi;
-            return new Calibration(path, null, FormattableString.Invariant(
-                $"no value of {path} in [{lo:G3}, {hi:G3}] reproduces {entry.Value:G4}: the model gives {Predict(entry, prices.With(path, best), registry):G4} at {best:G3}"));
+            double pLo = gLo + entry.Value, pHi = gHi + entry.Value;
+            return new Calibration(path, null, Math.Abs(pHi - pLo) <= StillTolerance * Math.Max(Math.Abs(pLo), Math.Abs(pHi))
+                ? FormattableString.Invariant(
+                    $"the model's prediction does not move with {path}: {pLo:G6} at {lo:G3} and {pHi:G6} at {hi:G3}, against the published {entry.Value:G6}")
+                : FormattableString.Invariant(
+                    $"no value of {path} in [{lo:G3}, {hi:G3}] reproduces {entry.Value:G6}: the model gives {pLo:G6} at {lo:G3} and {pHi:G6} at {hi:G3}, both {(gLo > 0 ? "above" : "below")} it"));
         }
 
         for (int i = 0; i < 80; i++)
@@ -140,17 +165,34 @@ public static class PublishedValidation
         return new Calibration(path, Math.Sqrt(lo * hi), null);
     }
 
+    /// <summary>Refuses <paramref name="results"/> when a calibration entry's field could not be solved for.</summary>
+    /// <exception cref="DfaInputException">The first failed calibration, with its entry's <c>file:line:column</c> and why it failed.</exception>
+    public static void ThrowIfACalibrationFailed(IReadOnlyList<PublishedComparison> results)
+    {
+        ArgumentNullException.ThrowIfNull(results);
+        if (results.FirstOrDefault(r => r.Calibration?.Problem is not null) is { } failed)
+        {
+            throw new DfaInputException($"{failed.Entry.Location}: validation entry '{failed.Entry.Name}' cannot calibrate {failed.Entry.Calibrates}: {failed.Calibration!.Problem}");
+        }
+    }
+
+    /// <summary>Refuses an output path that is empty or a folder, before anything is priced or printed.</summary>
+    /// <exception cref="DfaInputException">The path names no file.</exception>
+    public static void CheckOutput(string? path)
+    {
+        if (path is not null && (string.IsNullOrWhiteSpace(path) || Directory.Exists(path)))
+        {
+            throw new DfaInputException($"--out '{path}' must name a file, not a folder");
+        }
+    }
+
     /// <summary>The rows as JSON (<c>dfa validate --profile</c>'s file): one object per entry, in profile and file order.</summary>
     /// <exception cref="DfaInputException">The path is a folder or cannot be written.</exception>
     public static void WriteJson(string path, IReadOnlyList<PublishedComparison> results)
     {
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(results);
-        if (string.IsNullOrWhiteSpace(path) || Directory.Exists(path))
-        {
-            throw new DfaInputException($"--out '{path}' must name a file, not a folder");
-        }
-
+        CheckOutput(path);
         try
         {
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);

@@ -76,7 +76,7 @@ public static partial class CostModel
         prices.ThrowIfCannotRun(plan);
         bool inPlace = prices.Kind is ProfileKind.Neuromorphic or ProfileKind.Cim;
         bool prng = prices.Has(ProfileCapability.FeedbackPrng) || inPlace;
-        StepWork work = FeedbackWork(plan, prices, prng);
+        StepWork work = FeedbackWork(plan, prices, prng, batch);
         double storage = prng ? 0 : plan.Prediction.Storage.MatrixBytes;
         Prices.Level home = prices.Levels.FirstOrDefault(l => l.CapacityBytes >= storage) ?? prices.Levels[^1];
         var model = new RateModel(prices, home, batch >= GemmBatchThreshold);

@@ -257,9 +257,9 @@ public static partial class CostModel
         _ => "analog",
     };
 
-    internal static StepWork FeedbackWork(FeedbackPlan plan, Prices prices, bool prng)
+    internal static StepWork FeedbackWork(FeedbackPlan plan, Prices prices, bool prng, int batch)
     {
-        var work = new StepWork("feedback");
+        var work = new StepWork("feedback") { Rows = batch };
         ActionCounts c = plan.Prediction.PerProjection;
         bool adderOnly = plan.Precision == FeedbackPrecision.OneBit && prices.Has(ProfileCapability.AdderOnlyFeedback);
         work.Add(plan.Precision == FeedbackPrecision.Fp16 ? StepOp.Fp16Mac : LayerKernels.MacOf(prices.Precision), c[HardwareAction.Fp32MultiplyAdd]);
@@ -429,7 +429,7 @@ public static partial class CostModel
                         $"projection:{blocks[lo].Name}..{blocks[hi].Name}",
                         blocks[hi].Name,
                         "feedback",
-                        CostModel.FeedbackWork(plan, prices, _prng || _inPlace),
+                        CostModel.FeedbackWork(plan, prices, _prng || _inPlace, batch),
                         stepPlan.ProjectsTargets ? [] : [error]));
                 }
 

@@ -82,7 +82,7 @@ internal sealed class LayerKernels(Precision precision, double batch, bool weigh
             switch (l.Kind)
             {
                 case LayerKind.Linear or LayerKind.Conv2d:
-                    Product(work, l.Name, l.ForwardMacs, ProductWeights(l), nIn + n);
+                    Product(work, l.Name, l.ForwardMacs, ProductWeights(l), nIn + n, Rows(l));
                     if (_cast && !l.TiedWeights)
                     {
                         Kernel(work, l.Name + ":cast", 0, (4 + _w) * ProductWeights(l));
@@ -174,7 +174,9 @@ internal sealed class LayerKernels(Precision precision, double batch, bool weigh
             switch (l.Kind)
             {
                 case LayerKind.Linear or LayerKind.Conv2d:
-                    Kernel(work, l.Name, 0, ((nIn + n) * _s) + (Fp32 * ProductWeights(l))).Add(_mac, l.ForwardMacs * _b);
+                    StepWork product = Kernel(work, l.Name, 0, ((nIn + n) * _s) + (Fp32 * ProductWeights(l)));
+                    product.Add(_mac, l.ForwardMacs * _b);
+                    product.Rows = Rows(l);
                     break;
                 case LayerKind.ResidualAdd when l.Shortcut is { } shortcut:
                     Kernel(work, l.Name + ":shortcut", 0, (((_b * shortcut.Input.Size) + n) * _s) + (Fp32 * ShortcutWeights(l))).Add(_mac, l.ForwardMacs * _b);
@@ -209,7 +211,7 @@ internal sealed class LayerKernels(Precision precision, double batch, bool weigh
         switch (l.Kind)
         {
             case LayerKind.Linear or LayerKind.Conv2d:
-                Product(work, l.Name, l.InputGradientMacs, ProductWeights(l), nIn + n);
+                Product(work, l.Name, l.InputGradientMacs, ProductWeights(l), nIn + n, Rows(l));
                 break;
             case LayerKind.Activation:
                 Kernel(work, l.Name, 0, 3 * n * _s).Add(StepOp.Fp32Mul, n);
@@ -250,8 +252,18 @@ internal sealed class LayerKernels(Precision precision, double batch, bool weigh
     }
 
     /// <summary>A product of <paramref name="macs"/> per sample that reads <paramref name="weights"/> weights and moves <paramref name="elements"/> activations.</summary>
-    private void Product(StepWork work, string name, long macs, double weights, double elements) =>
-        Kernel(work, name, 0, (weights * _w) + (elements * _s)).Add(_mac, macs * _b);
+    private void Product(StepWork work, string name, long macs, double weights, double elements, double? rows = null)
+    {
+        StepWork k = Kernel(work, name, 0, (weights * _w) + (elements * _s));
+        k.Add(_mac, macs * _b);
+        k.Rows = rows ?? _b;
+    }
+
+    /// <summary>
+    /// The rows of a layer's GEMMs for a profile's efficiency curve: the batch times the positions it is applied at
+    /// (a convolution's output pixels, a Linear's tokens).
+    /// </summary>
+    private double Rows(LayerSpec l) => _b * (l.Conv is { } conv ? (double)l.OutputSize / conv.OutChannels : l.Positions);
 
     private static StepWork Kernel(StepWork work, string name, double ops, double bytes)
     {

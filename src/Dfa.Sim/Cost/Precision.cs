@@ -11,9 +11,11 @@ namespace Dfa.Sim.Cost;
 /// <item><c>fp16</c> / <c>bf16</c>: mixed precision (automatic mixed precision): products on FP16 or BF16 tensor cores
 /// with 2-byte activations and weight copies, FP32 master weights, gradients and optimizer state, and a loss-scale
 /// pass over the gradients.</item>
-/// <item><c>int8</c>: products on INT8 paths with 1-byte activations and weight copies (where a device has them),
-/// otherwise as mixed precision.</item>
+/// <item><c>int8</c>: products on INT8 paths with 1-byte activations and weight copies, FP32 master weights as in
+/// mixed precision.</item>
 /// </list>
+/// Every mode but <c>fp32</c> needs its peak rate (<see cref="Precisions.RateField"/>) in the profile: pricing a mode
+/// on a profile without it is refused (<see cref="Prices.WithPrecision"/>), never priced at another mode's rate.
 /// Element-wise layers and the optimizer run on the FP32 path in every mode; they read and write activations at the
 /// mode's width.
 /// </summary>

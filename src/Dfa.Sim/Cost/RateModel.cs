@@ -17,7 +17,7 @@ internal sealed class RateModel(Prices prices, Prices.Level home, bool gemm)
         double compute = 0, memory = 0, optical = 0, seconds = 0;
         foreach (StepWork k in w.Kernels)
         {
-            double c = k.Counts.Sum(kv => kv.Value / Rate(kv.Key));
+            double c = k.Counts.Sum(kv => kv.Value / Rate(kv.Key, k.Rows));
             double m = k.Bytes / home.BandwidthBytesPerS;
             double o = 0;
             if (k.Frames > 0)
@@ -40,7 +40,16 @@ internal sealed class RateModel(Prices prices, Prices.Level home, bool gemm)
 
     public double ComputeEnergy(StepWork w) => w.Kernels.Sum(k => k.Counts.Sum(kv => kv.Value * Energy(kv.Key)));
 
-    private double Rate(StepOp op)
+    /// <summary>
+    /// <c>gemm_efficiency · m / (m + m½)</c> for an FP32 product of <paramref name="rows"/> rows on a profile with
+    /// <c>gemm_half_rows</c>; otherwise null (the batch threshold decides).
+    /// </summary>
+    private double? CurveEfficiency(StepOp op, double? rows) =>
+        op == StepOp.Fp32Mac && rows is { } m && prices.Find("compute.gemm_half_rows") is { } half
+            ? prices["compute.gemm_efficiency"] * m / (m + half)
+            : null;
+
+    private double Rate(StepOp op, double? rows = null)
     {
         switch (prices.Kind)
         {
@@ -78,8 +87,11 @@ internal sealed class RateModel(Prices prices, Prices.Level home, bool gemm)
                 return prices["cim.arrays"] * prices["cim.array_rows"] * prices["cim.array_cols"]
                     / (prices["cim.read_pulse_s"] * (prices.Find("cim.columns_per_adc") ?? 1));
             default:
-                double eff = gemm ? prices["compute.gemm_efficiency"] : prices["compute.gemv_efficiency"];
-                double tensor = gemm ? prices.Find("compute.tensor_gemm_efficiency") ?? eff : eff;
+                // With a fitted curve there is no batch threshold: products follow the curve, everything else runs at
+                // gemm_efficiency; without one, the step's batch picks gemm_efficiency or gemv_efficiency.
+                bool curve = prices.Find("compute.gemm_half_rows") is not null;
+                double eff = CurveEfficiency(op, rows) ?? (gemm || curve ? prices["compute.gemm_efficiency"] : prices["compute.gemv_efficiency"]);
+                double tensor = gemm || curve ? prices.Find("compute.tensor_gemm_efficiency") ?? eff : eff;
                 double fp32 = prices["compute.fp32_flops_per_s"];
                 double integer = prices.Find("compute.int_add_ops_per_s") ?? fp32;
                 return op switch

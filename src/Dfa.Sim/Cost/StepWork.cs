@@ -19,6 +19,9 @@ internal sealed class StepWork(string name)
 
     public double Frames { get; set; }
 
+    /// <summary>A product kernel's GEMM rows (batch × positions), for a profile's <c>gemm_half_rows</c> curve; null for other kernels.</summary>
+    public double? Rows { get; set; }
+
     public double LinkBytes { get; set; }
 
     /// <summary>This kernel, then every kernel added after it, in order: each is one roofline.</summary>

@@ -35,4 +35,12 @@ public sealed record ComputeSpec
 
     /// <summary><c>gemv_efficiency</c>: achieved fraction of peak on matrix–vector products, in (0, 1] (required).</summary>
     public required SourcedValue GemvEfficiency { get; init; }
+
+    /// <summary>
+    /// <c>gemm_half_rows</c>: the rows <c>m½</c> (batch × positions) at which an FP32 product reaches half of
+    /// <c>gemm_efficiency</c>. When present, a product of <c>m</c> rows runs at <c>gemm_efficiency · m / (m + m½)</c>
+    /// for every batch (fitted by <c>dfa calibrate</c> over a grid of GEMM shapes); when absent, a step's products run at
+    /// <c>gemm_efficiency</c> from batch 16 and at <c>gemv_efficiency</c> below it.
+    /// </summary>
+    public SourcedValue? GemmHalfRows { get; init; }
 }

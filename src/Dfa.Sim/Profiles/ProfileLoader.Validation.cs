@@ -10,6 +10,9 @@ public static partial class ProfileLoader
 {
     private const int MaxValidationEntries = 64;
 
+    /// <summary>The most multiply-adds a projection entry may describe (error_size × layer_size × batch): 2⁵³, the largest count a double holds exactly.</summary>
+    private const double MaxProjectionMultiplyAdds = 9007199254740992;
+
     private static readonly string[] ValidationKeys =
     [
         "name", "quantity", "value", "source", "workload", "outputs", "batch", "precision", "method", "backend", "optimizer",
@@ -108,6 +111,12 @@ public static partial class ProfileLoader
             NotAllowed(map, path, quantityText, "workload", "outputs", "method", "optimizer", "precision");
             errorSize = WholeNumber(map, "error_size", path, required: true)!.Value;
             layerSize = WholeNumber(map, "layer_size", path, required: true)!.Value;
+            if ((double)errorSize * layerSize * batch > MaxProjectionMultiplyAdds)
+            {
+                throw map.Error(FormattableString.Invariant(
+                    $"'{path}': error_size × layer_size × batch is {(double)errorSize * layerSize * batch:G3} multiply-adds; the limit is 2^53 ({MaxProjectionMultiplyAdds:G3}), the largest count a double holds exactly"));
+            }
+
             _ = RequiredString(map, "backend", $" in '{path}': the feedback backend that runs the projection");
         }
         else

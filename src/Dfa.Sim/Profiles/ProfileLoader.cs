@@ -452,6 +452,7 @@ public static partial class ProfileLoader
         PopcountWordsPerS = d.GetValueOrDefault("popcount_words_per_s"),
         GemmEfficiency = d["gemm_efficiency"],
         GemvEfficiency = d["gemv_efficiency"],
+        GemmHalfRows = d.GetValueOrDefault("gemm_half_rows"),
     };
 
     private static EnergySpec ToEnergy(Dictionary<string, SourcedValue> d) => new()

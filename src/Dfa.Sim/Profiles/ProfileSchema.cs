@@ -21,6 +21,7 @@ internal static class ProfileSchema
         new("int_add_ops_per_s", None), new("popcount_words_per_s", None),
         new("gemm_efficiency", All), new("gemv_efficiency", All),
         new("tf32_flops_per_s", None), new("bf16_flops_per_s", None), new("tensor_gemm_efficiency", None),
+        new("gemm_half_rows", None),
     ]);
 
     public static readonly SectionRule Energy = new("energy", All, All,
@@ -90,6 +91,7 @@ internal static class ProfileSchema
         _ when key.EndsWith("_j_per_cell", StringComparison.Ordinal) => "J/cell",
         _ when key.EndsWith("_s_per_row", StringComparison.Ordinal) => "s/row",
         _ when key.EndsWith("_efficiency", StringComparison.Ordinal) => "fraction",
+        "gemm_half_rows" => "rows",
         _ when key.EndsWith("_bytes", StringComparison.Ordinal) => "B",
         _ when key.EndsWith("_hz", StringComparison.Ordinal) => "Hz",
         _ when key.EndsWith("_j", StringComparison.Ordinal) => "J",

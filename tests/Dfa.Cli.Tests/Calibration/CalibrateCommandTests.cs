@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Dfa.Cli.Commands;
 using Dfa.Runs.Calibration;
 using Dfa.Sim.Profiles;
@@ -13,7 +14,7 @@ public sealed class CalibrateCommandTests
 
     private static readonly string[] Measured =
     [
-        "compute.fp32_flops_per_s", "compute.gemm_efficiency", "compute.gemv_efficiency",
+        "compute.fp32_flops_per_s", "compute.gemm_efficiency", "compute.gemv_efficiency", "compute.gemm_half_rows",
         "memory[l2].bandwidth_bytes_per_s", "memory[l3].bandwidth_bytes_per_s", "memory[dram].bandwidth_bytes_per_s",
     ];
 
@@ -175,19 +176,41 @@ public sealed class CalibrateCommandTests
     }
 
     [Test]
-    public void Validate_PrintsPredictedAndMeasuredStepsForBpAndDfa_AndWhatTheModelLeavesOut()
+    public void Validate_Quick_PrintsEachHeldOutWorkload_TheSummary_AndWritesJsonAndPlot()
     {
-        CliResult result = CliRunner.Run("validate", "--profile", Template, "--seconds", "0.001", "--threads", "1");
+        using var temp = new TempFolder();
+        string json = temp.Combine("v", "validate.json");
+
+        CliResult result = CliRunner.Run("validate", "--profile", Template, "--quick", "--seconds", "0.001", "--threads", "1", "--out", json);
 
         Assert.That(result.ExitCode, Is.EqualTo(0), result.Error);
-        string[] lines = result.Output.Split('\n');
-        Assert.That(lines.Count(l => l.TrimStart().StartsWith("bp ", StringComparison.Ordinal) && l.Contains("optimizer")), Is.EqualTo(1));
-        Assert.That(lines.Count(l => l.TrimStart().StartsWith("dfa ", StringComparison.Ordinal) && l.Contains("feedback")), Is.EqualTo(1));
-        Assert.That(result.Output, Does.Contain("predicted s/step").And.Contain("measured s/step").And.Contain("the model leaves out:"));
-        foreach (string item in StepValidation.LeftOut)
+        Assert.That(result.Output, Does.Contain("8 held-out workloads").And.Contain("mlp-784-1024-1024-10/b128").And.Contain("median |error|").And.Contain("the model leaves out: "));
+        using JsonDocument doc = JsonDocument.Parse(File.ReadAllText(json));
+        JsonElement[] rows = [.. doc.RootElement.GetProperty("workloads").EnumerateArray()];
+        Assert.That(rows, Has.Length.EqualTo(8));
+        Assert.That(rows.Select(r => r.GetProperty("method").GetString()).Distinct(), Is.EquivalentTo(new[] { "bp", "dfa" }));
+        foreach (JsonElement r in rows)
         {
-            Assert.That(result.Output, Does.Contain(item));
+            double p = r.GetProperty("predicted_s").GetDouble(), m = r.GetProperty("measured_s").GetDouble();
+            Assert.That(p, Is.Positive);
+            Assert.That(m, Is.Positive);
+            Assert.That(r.GetProperty("error").GetDouble(), Is.EqualTo((p - m) / m).Within(1e-12));
         }
+
+        Assert.That(doc.RootElement.GetProperty("threads").GetInt32(), Is.EqualTo(1));
+        Assert.That(File.ReadAllBytes(temp.Combine("v", "validate.png")).Take(4), Is.EqualTo(new byte[] { 0x89, 0x50, 0x4E, 0x47 }));
+    }
+
+    [Test]
+    public void Validate_OutAFolder_IsExit2_BeforeMeasuring()
+    {
+        using var temp = new TempFolder();
+
+        CliResult result = CliRunner.Run("validate", "--profile", Template, "--quick", "--out", temp.Path);
+
+        Assert.That(result.ExitCode, Is.EqualTo(2));
+        Assert.That(result.ErrorLines, Has.Length.EqualTo(1));
+        Assert.That(result.ErrorLines[0], Does.Contain("must name a file, not a folder"));
     }
 
     [Test]

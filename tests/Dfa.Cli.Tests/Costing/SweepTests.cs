@@ -55,7 +55,7 @@ public sealed class SweepTests
 
         // The OPU's projection, 128 samples × 4 frames × 7 camera tiles, must take less than the A100's dense one.
         Assert.That(at, Is.InRange(5e-5, 1e-4));
-        Assert.That(cells[1..], Is.EqualTo(new[] { "optical", "dense" }));
+        Assert.That(cells[1..], Is.EqualTo(new[] { "optical", "dense", "fp32" }), "from, to and the arithmetic");
         Assert.That(File.ReadAllLines(Path.Combine(outDir, "sweep.csv")), Has.Length.EqualTo(32));
         byte[] png = File.ReadAllBytes(Path.Combine(outDir, "sweep.png"));
         Assert.That(png[..4], Is.EqualTo(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }));
@@ -73,7 +73,7 @@ public sealed class SweepTests
 
         Assert.That(result.ExitCode, Is.EqualTo(0), result.Error);
         Assert.That(File.ReadAllLines(Path.Combine(outDir, "sweep.csv")), Has.Length.EqualTo(1 + (7 * 4)));
-        Assert.That(File.ReadAllLines(Path.Combine(outDir, "crossovers.csv"))[0], Is.EqualTo("optical.host_link_bytes_per_s,optical.frame_time_s,from,to"));
+        Assert.That(File.ReadAllLines(Path.Combine(outDir, "crossovers.csv"))[0], Is.EqualTo("optical.host_link_bytes_per_s,optical.frame_time_s,from,to,arithmetic"));
         Assert.That(File.Exists(Path.Combine(outDir, "sweep.png")));
     }
 
