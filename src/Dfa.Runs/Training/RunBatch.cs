@@ -18,7 +18,9 @@ public sealed record RunRecord(RunSpec Spec, TrainingSetup Setup, RunOutcome Out
 /// Runs several configs one after another, each into <c>OUT/&lt;label&gt;/</c> through <see cref="TrainingRun"/>, behind
 /// one progress display (the host's <see cref="IRunView"/>). Datasets are
 /// loaded once per distinct data section and seed, so a comparison's members train on the same samples. Every config
-/// is built before the first run starts, so a bad member fails the batch before any training time is spent.
+/// is built before the first run starts, so a bad member fails the batch before any training time is spent. A member
+/// folder from a previous batch keeps its run: its outputs are moved aside into <c>previous-N/</c> (as <c>dfa train</c>
+/// does), and a member folder holding anything else is refused before training starts.
 /// </summary>
 public static class RunBatch
 {
@@ -36,6 +38,8 @@ public static class RunBatch
         var prepared = new List<(RunSpec Spec, TrainingSetup Setup, (Dataset Train, Dataset? Validation, Dataset Test) Data)>();
         foreach (RunSpec spec in specs)
         {
+            // Before any training: a member folder that holds something other than a Dfa run is refused.
+            RunFolders.CheckTarget(Path.Combine(outFolder, spec.Label), $"member folder {spec.Label}/ of {outFolder}");
             var key = (spec.Config.Data, spec.Config.Seed);
             if (!data.TryGetValue(key, out var sets))
             {
@@ -57,7 +61,15 @@ public static class RunBatch
         view.Show([.. prepared.Select(p => p.Spec)], (i, observer) =>
         {
             var p = prepared[i];
-            OutputFolder folder = OutputFolder.Claim(Path.Combine(outFolder, p.Spec.Label));
+            string memberPath = Path.Combine(outFolder, p.Spec.Label);
+
+            // A previous run in this member's folder (a rerun of the same comparison, experiment or study) is kept.
+            if (RunFolders.SetAside(memberPath) is { } previous)
+            {
+                view.Info($"{p.Spec.Label}: the previous run's outputs moved aside into {p.Spec.Label}/{previous}/");
+            }
+
+            OutputFolder folder = OutputFolder.Claim(memberPath);
             var inputs = new RunInputs(p.Spec.Config, p.Spec.ConfigLabel, p.Setup, p.Data.Train, p.Data.Validation, p.Data.Test, folder);
             RunOutcome outcome = TrainingRun.Execute(inputs, registry, observer, view.Plotter, cancellationToken);
             records.Add(new RunRecord(p.Spec, p.Setup, outcome, folder.Path, p.Data.Train.Count));

@@ -143,6 +143,41 @@ public sealed class ExperimentCommandTests
         Assert.That(result.ErrorLines[0], Does.Contain("unknown experiment 'nope'").And.Contain("high-lr").And.Contain("activations, all"));
     }
 
+    /// <summary>Rerunning into the same folder keeps the first run: each member's outputs move aside into previous-1/.</summary>
+    [Test]
+    public void Experiment_RerunIntoTheSameFolder_MovesEachMembersPreviousRunAside()
+    {
+        using var temp = new TempFolder();
+        string outDir = temp.Combine("out");
+        Assert.That(CliRunner.Run(["experiment", "high-lr", "--quick", "--out", outDir, "--set", "epochs=1", .. Tiny]).ExitCode, Is.EqualTo(0));
+        byte[] first = File.ReadAllBytes(Path.Combine(outDir, "high-lr", "bp", "metrics.csv"));
+
+        CliResult again = CliRunner.Run(["experiment", "high-lr", "--quick", "--out", outDir, "--set", "epochs=2", .. Tiny]);
+
+        Assert.That(again.ExitCode, Is.EqualTo(0), again.Error);
+        Assert.That(again.Output, Does.Contain("bp: the previous run's outputs moved aside into bp/previous-1/"));
+        Assert.That(File.ReadAllBytes(Path.Combine(outDir, "high-lr", "bp", "previous-1", "metrics.csv")), Is.EqualTo(first));
+        Assert.That(File.ReadAllLines(Path.Combine(outDir, "high-lr", "bp", "metrics.csv")), Has.Length.EqualTo(3), "header and two epochs");
+        Assert.That(Path.Combine(outDir, "high-lr", "dfa", "previous-1", "weights.bin"), Does.Exist);
+    }
+
+    [Test]
+    public void Experiment_AMemberFolderHoldingOtherFiles_IsRefusedBeforeTraining()
+    {
+        using var temp = new TempFolder();
+        string outDir = temp.Combine("out");
+        Directory.CreateDirectory(Path.Combine(outDir, "high-lr", "dfa"));
+        File.WriteAllText(Path.Combine(outDir, "high-lr", "dfa", "notes.txt"), "mine");
+
+        CliResult result = CliRunner.Run(["experiment", "high-lr", "--quick", "--out", outDir, "--set", "epochs=1", .. Tiny]);
+
+        Assert.That(result.ExitCode, Is.EqualTo(2), result.Output);
+        Assert.That(result.ErrorLines, Has.Length.EqualTo(1));
+        Assert.That(result.ErrorLines[0], Does.Contain("member folder dfa/").And.Contain("not a Dfa run folder"));
+        Assert.That(Path.Combine(outDir, "high-lr", "bp"), Does.Not.Exist, "nothing trained");
+        Assert.That(File.ReadAllText(Path.Combine(outDir, "high-lr", "dfa", "notes.txt")), Is.EqualTo("mine"));
+    }
+
     [Test]
     public void Experiment_BadSet_FailsBeforeAnyOutputIsClaimed()
     {
