@@ -116,7 +116,12 @@ namespace Dfa.Sim.Cost;
 /// </summary>
 public static partial class CostModel
 {
-    /// <summary>Batches at least this large run at <c>gemm_efficiency</c>; smaller ones at <c>gemv_efficiency</c>.</summary>
+    /// <summary>
+    /// On a profile without <c>compute.gemm_half_rows</c>, batches at least this large run at <c>gemm_efficiency</c>,
+    /// smaller ones at <c>gemv_efficiency</c>. An assumption with no source: a profile that has measured its GEMM curve
+    /// (<c>dfa calibrate</c>) follows the curve instead and never uses it; the GPU, ASIC and optical-host profiles,
+    /// which have no such measurement, still do.
+    /// </summary>
     public const int GemmBatchThreshold = 16;
 
     /// <summary>Adam's multiplies, divisions and square root per parameter (<c>Dfa.Core.Optim.Adam.Update</c>).</summary>
