@@ -59,7 +59,7 @@ internal static class CalibrateCommand
             HardwareProfile templateProfile = ProfileLoader.Load(templatePath);
             string templateText = File.ReadAllText(templatePath);
 
-            console.MarkupLine($"calibrating with {t} threads, ≥ {s.ToString(CultureInfo.InvariantCulture)} s per measurement on {Markup.Escape(Calibrator.CpuModel())}");
+            console.MarkupLine($"calibrating with {Units.Count(t, "thread")}, ≥ {s.ToString(CultureInfo.InvariantCulture)} s per measurement on {Markup.Escape(Calibrator.CpuModel())}");
             DateTime now = DateTime.UtcNow;
             IReadOnlyList<Measurement> measured = Calibrator.Run(templateProfile, new CalibrationOptions(t, s, n, (long)mb << 20, ParseStatistic(parse.GetRequiredValue(statistic))), now);
             string name = Path.GetFileNameWithoutExtension(outPath);
@@ -131,9 +131,9 @@ internal static class CalibrateCommand
 
     private static void RunValidation(Prices prices, int threads, double seconds, bool quick, string? output, FeedbackBackendRegistry registry, IAnsiConsole console)
     {
-        if (output is not null && (string.IsNullOrWhiteSpace(output) || Directory.Exists(output)))
+        if (output is not null && (string.IsNullOrWhiteSpace(output) || Directory.Exists(output) || output.EndsWith(".png", StringComparison.OrdinalIgnoreCase)))
         {
-            throw new DfaInputException($"--out '{output}' must name a file, not a folder");
+            throw new DfaInputException($"--out '{output}' must name the JSON file (the plot is written beside it as .png), not a folder or a .png");
         }
 
         IReadOnlyList<HeldOutWorkload> workloads = HeldOutValidation.Workloads(threads, quick);

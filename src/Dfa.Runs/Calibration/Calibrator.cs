@@ -56,7 +56,7 @@ public static class Calibrator
         string date = utcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         string cpu = CpuModel();
         string statistic = options.Median ? "median" : "best";
-        string Source(string what, int reps) => $"measured by dfa calibrate {date}: {what} ({cpu}, {threads} threads, {statistic} of {reps})";
+        string Source(string what, int reps) => $"measured by dfa calibrate {date}: {what} ({cpu}, {Reports.Units.Count(threads, "thread")}, {statistic} of {reps})";
         double Rate(BestRate r) => options.Median ? r.MedianRate : r.Rate;
         var results = new List<Measurement>();
 

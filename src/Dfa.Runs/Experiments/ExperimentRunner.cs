@@ -215,7 +215,10 @@ public static class ExperimentRunner
         {
             // The criteria are calibrated on the mode's budget: on other runs they are measured, not judged.
             string notJudged = $"{plan.Experiment.Name}: {Verdict.Text(VerdictStatus.NotJudged)} — ran {plan.Ran}, not the {plan.ModeName} mode's {plan.Mode.Text}; measured: ";
-            verdict = new Verdict(VerdictStatus.NotJudged, notJudged + Verdict.Measured(verdict.Line));
+            string measured = plan.Seeds == 1
+                ? Verdict.Measured(verdict.Line)
+                : string.Join("; ", seedVerdicts.Zip(plan.SeedValues).Select(x => $"seed {x.Second}: {Verdict.Measured(x.First.Line)}"));
+            verdict = new Verdict(VerdictStatus.NotJudged, notJudged + measured);
             seedVerdicts = seedVerdicts.Select(v => new Verdict(VerdictStatus.NotJudged, notJudged + Verdict.Measured(v.Line))).ToArray();
         }
 

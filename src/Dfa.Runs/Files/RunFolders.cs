@@ -26,8 +26,16 @@ public static class RunFolders
         RunRecorder.LossPlot, RunRecorder.AccuracyPlot, RunRecorder.AlignmentPlot, RunRecorder.CheckpointFileName,
     ];
 
-    /// <summary>True when <paramref name="path"/> is a folder holding one of a Dfa run's result files.</summary>
-    public static bool IsRunFolder(string path) => Directory.Exists(path) && Markers.Any(m => File.Exists(Path.Combine(path, m)));
+    /// <summary>
+    /// True when <paramref name="path"/> is a folder holding one of a Dfa run's result files, or what a run writes before
+    /// them: any of its outputs (plots, <c>alignment.csv</c>, <c>weights.bin</c>), a TensorBoard event file (written when
+    /// a run starts, so a run killed in its first epoch leaves only that), or a <c>previous-N/</c> folder of set-aside outputs.
+    /// </summary>
+    public static bool IsRunFolder(string path) =>
+        Directory.Exists(path)
+        && (Markers.Concat(Outputs).Any(m => File.Exists(Path.Combine(path, m)))
+            || Directory.EnumerateFiles(path, "events.out.tfevents.*").Any()
+            || Directory.EnumerateDirectories(path, PreviousPrefix + "*").Any());
 
     /// <summary>
     /// Refuses (one line) a folder a new run must not write into: an existing file, or a non-empty folder that is
@@ -36,7 +44,8 @@ public static class RunFolders
     /// <param name="path">The output folder as the user gave it (null: nothing to check).</param>
     /// <param name="option">How the user named it (e.g. <c>--out</c>), for the message.</param>
     /// <exception cref="DfaInputException">The folder is not one a run may write into.</exception>
-    public static void CheckTarget(string? path, string option)
+    /// <param name="advice">What the user can do instead, ending the message.</param>
+    public static void CheckTarget(string? path, string option, string advice = "give an empty or new folder, or a previous run's folder")
     {
         if (path is null)
         {
@@ -51,7 +60,7 @@ public static class RunFolders
 
         throw new DfaInputException(
             $"{option} '{path}' is a non-empty folder that is not a Dfa run folder (it has no {string.Join(", ", Markers)}); "
-            + "give an empty or new folder, or a previous run's folder");
+            + advice);
     }
 
     /// <summary>

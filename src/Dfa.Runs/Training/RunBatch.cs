@@ -39,7 +39,7 @@ public static class RunBatch
         foreach (RunSpec spec in specs)
         {
             // Before any training: a member folder that holds something other than a Dfa run is refused.
-            RunFolders.CheckTarget(Path.Combine(outFolder, spec.Label), $"member folder {spec.Label}/ of {outFolder}");
+            RunFolders.CheckTarget(Path.Combine(outFolder, spec.Label), $"member {spec.Label}'s folder", "move its files elsewhere or give another --out");
             var key = (spec.Config.Data, spec.Config.Seed);
             if (!data.TryGetValue(key, out var sets))
             {

@@ -89,7 +89,9 @@ namespace Dfa.Sim.Cost;
 /// matching peak <c>/2</c> times <c>tensor_gemm_efficiency</c> (<c>gemm_efficiency</c> when the profile has none) for
 /// <c>b ≥ 16</c>; adds, multiplies, compares and element-wise ops at <c>fp32_flops_per_s</c>, integer adds, index reads and popcounts at <c>int_add_ops_per_s</c> and
 /// <c>popcount_words_per_s</c> when the profile has them (else the FP32 rate), all times <c>gemm_efficiency</c> when
-/// <c>b ≥ 16</c>, <c>gemv_efficiency</c> below. A 1-bit plan's adds are integer adds on a profile with
+/// <c>b ≥ 16</c>, <c>gemv_efficiency</c> below. On a profile with <c>gemm_half_rows</c> (a measured curve) there is no
+/// batch step: every product (any multiply-accumulate) of <c>m</c> rows (batch × positions) runs at its efficiency times
+/// <c>m / (m + gemm_half_rows)</c>, and every other operation at <c>gemm_efficiency</c>. A 1-bit plan's adds are integer adds on a profile with
 /// <c>adder_only_feedback</c>. Neuromorphic profiles count every arithmetic operation as a synaptic operation and
 /// every parameter change as a synaptic update; compute-in-memory profiles do every operation as an in-array MAC
 /// (<c>arrays·rows·cols</c> per read pulse) and write <c>P</c> cells per step. Optical frames take

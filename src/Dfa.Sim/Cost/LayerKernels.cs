@@ -104,7 +104,7 @@ internal sealed class LayerKernels(Precision precision, double batch, bool weigh
                 case LayerKind.ResidualAdd:
                     if (l.Shortcut is { } shortcut)
                     {
-                        Product(work, l.Name + ":shortcut", l.ForwardMacs, ShortcutWeights(l), (_b * shortcut.Input.Size) + n);
+                        Product(work, l.Name + ":shortcut", l.ForwardMacs, ShortcutWeights(l), (_b * shortcut.Input.Size) + n, ShortcutRows(l));
                         Kernel(work, l.Name + ":shortcut-bn", NormForwardOps * n, 2 * n * _s);
                         if (_cast)
                         {
@@ -116,9 +116,9 @@ internal sealed class LayerKernels(Precision precision, double batch, bool weigh
                     break;
                 case LayerKind.Attention:
                     double scores = _b * l.Heads * (double)l.Positions * l.Positions, tokens = n;
-                    Product(work, l.Name + ":qk", l.ForwardMacs / 2, 0, (2 * tokens) + scores);
+                    Product(work, l.Name + ":qk", l.ForwardMacs / 2, 0, (2 * tokens) + scores, Rows(l));
                     Kernel(work, l.Name + ":softmax", SoftmaxForwardOps * scores, (2 * scores * _s) + scores);
-                    Product(work, l.Name + ":pv", l.ForwardMacs / 2, 0, scores + (2 * tokens));
+                    Product(work, l.Name + ":pv", l.ForwardMacs / 2, 0, scores + (2 * tokens), Rows(l));
                     break;
                 case LayerKind.Embedding:
                     Kernel(work, l.Name, 2 * n, (12 * n) + (n * _s));
@@ -179,7 +179,9 @@ internal sealed class LayerKernels(Precision precision, double batch, bool weigh
                     product.Rows = Rows(l);
                     break;
                 case LayerKind.ResidualAdd when l.Shortcut is { } shortcut:
-                    Kernel(work, l.Name + ":shortcut", 0, (((_b * shortcut.Input.Size) + n) * _s) + (Fp32 * ShortcutWeights(l))).Add(_mac, l.ForwardMacs * _b);
+                    StepWork shortcutGradient = Kernel(work, l.Name + ":shortcut", 0, (((_b * shortcut.Input.Size) + n) * _s) + (Fp32 * ShortcutWeights(l)));
+                    shortcutGradient.Add(_mac, l.ForwardMacs * _b);
+                    shortcutGradient.Rows = ShortcutRows(l);
                     break;
                 case LayerKind.Embedding:
                     Kernel(work, l.Name, 3 * n, (n * _s) + (12 * n));
@@ -231,7 +233,7 @@ internal sealed class LayerKernels(Precision precision, double batch, bool weigh
                 {
                     blockInput = _b * shortcut.Input.Size;
                     Kernel(work, l.Name + ":shortcut-bn", NormBackwardOps * n, 3 * n * _s);
-                    Product(work, l.Name + ":shortcut", l.ForwardMacs, ShortcutWeights(l), blockInput + n);
+                    Product(work, l.Name + ":shortcut", l.ForwardMacs, ShortcutWeights(l), blockInput + n, ShortcutRows(l));
                 }
 
                 Kernel(work, l.Name, blockInput, 3 * blockInput * _s);
@@ -239,11 +241,11 @@ internal sealed class LayerKernels(Precision precision, double batch, bool weigh
             case LayerKind.Attention:
                 double scores = _b * l.Heads * (double)l.Positions * l.Positions, tokens = n;
                 long quarter = l.InputGradientMacs / 4;
-                Product(work, l.Name + ":dp", quarter, 0, (2 * tokens) + scores);
-                Product(work, l.Name + ":dv", quarter, 0, scores + (2 * tokens));
+                Product(work, l.Name + ":dp", quarter, 0, (2 * tokens) + scores, Rows(l));
+                Product(work, l.Name + ":dv", quarter, 0, scores + (2 * tokens), Rows(l));
                 Kernel(work, l.Name + ":softmax", SoftmaxBackwardOps * scores, (3 * scores * _s) + scores);
-                Product(work, l.Name + ":dq", quarter, 0, scores + (2 * tokens));
-                Product(work, l.Name + ":dk", quarter, 0, scores + (2 * tokens));
+                Product(work, l.Name + ":dq", quarter, 0, scores + (2 * tokens), Rows(l));
+                Product(work, l.Name + ":dk", quarter, 0, scores + (2 * tokens), Rows(l));
                 break;
             case LayerKind.Gather:
                 Kernel(work, l.Name, 0, (n + nIn) * _s);
@@ -264,6 +266,9 @@ internal sealed class LayerKernels(Precision precision, double batch, bool weigh
     /// (a convolution's output pixels, a Linear's tokens).
     /// </summary>
     private double Rows(LayerSpec l) => _b * (l.Conv is { } conv ? (double)l.OutputSize / conv.OutChannels : l.Positions);
+
+    /// <summary>A residual shortcut convolution's rows: the batch times the block's output pixels.</summary>
+    private double ShortcutRows(LayerSpec l) => _b * (double)l.OutputSize / l.Shortcut!.OutChannels;
 
     private static StepWork Kernel(StepWork work, string name, double ops, double bytes)
     {

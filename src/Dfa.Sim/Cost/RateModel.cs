@@ -41,13 +41,15 @@ internal sealed class RateModel(Prices prices, Prices.Level home, bool gemm)
     public double ComputeEnergy(StepWork w) => w.Kernels.Sum(k => k.Counts.Sum(kv => kv.Value * Energy(kv.Key)));
 
     /// <summary>
-    /// <c>gemm_efficiency · m / (m + m½)</c> for an FP32 product of <paramref name="rows"/> rows on a profile with
-    /// <c>gemm_half_rows</c>; otherwise null (the batch threshold decides).
+    /// <c>m / (m + m½)</c> for a product (any multiply-accumulate) of <paramref name="rows"/> rows on a profile with
+    /// <c>gemm_half_rows</c>, the factor on its efficiency (<c>gemm_efficiency</c>, or <c>tensor_gemm_efficiency</c> on
+    /// tensor cores); 1 otherwise.
     /// </summary>
-    private double? CurveEfficiency(StepOp op, double? rows) =>
-        op == StepOp.Fp32Mac && rows is { } m && prices.Find("compute.gemm_half_rows") is { } half
-            ? prices["compute.gemm_efficiency"] * m / (m + half)
-            : null;
+    private double CurveFactor(StepOp op, double? rows) =>
+        op is StepOp.Fp32Mac or StepOp.Fp16Mac or StepOp.Tf32Mac or StepOp.Bf16Mac or StepOp.Int8Mac
+        && rows is { } m && prices.Find("compute.gemm_half_rows") is { } half
+            ? m / (m + half)
+            : 1;
 
     private double Rate(StepOp op, double? rows = null)
     {
@@ -90,8 +92,9 @@ internal sealed class RateModel(Prices prices, Prices.Level home, bool gemm)
                 // With a fitted curve there is no batch threshold: products follow the curve, everything else runs at
                 // gemm_efficiency; without one, the step's batch picks gemm_efficiency or gemv_efficiency.
                 bool curve = prices.Find("compute.gemm_half_rows") is not null;
-                double eff = CurveEfficiency(op, rows) ?? (gemm || curve ? prices["compute.gemm_efficiency"] : prices["compute.gemv_efficiency"]);
-                double tensor = gemm || curve ? prices.Find("compute.tensor_gemm_efficiency") ?? eff : eff;
+                double factor = CurveFactor(op, rows);
+                double eff = (gemm || curve ? prices["compute.gemm_efficiency"] : prices["compute.gemv_efficiency"]) * factor;
+                double tensor = gemm || curve ? (prices.Find("compute.tensor_gemm_efficiency") * factor) ?? eff : eff;
                 double fp32 = prices["compute.fp32_flops_per_s"];
                 double integer = prices.Find("compute.int_add_ops_per_s") ?? fp32;
                 return op switch

@@ -50,7 +50,7 @@ public sealed class CalibrateCommandTests
             {
                 ProfileField f = written.Fields.Single(x => x.Path == path);
                 Assert.That(f.Source, Does.StartWith("measured by dfa calibrate "), path);
-                Assert.That(f.Source, Does.Contain("1 threads, median of "), path);
+                Assert.That(f.Source, Does.Contain("1 thread, median of "), path);
                 Assert.That(f.Value, Is.GreaterThan(0), path);
             }
 
@@ -210,7 +210,7 @@ public sealed class CalibrateCommandTests
 
         Assert.That(result.ExitCode, Is.EqualTo(2));
         Assert.That(result.ErrorLines, Has.Length.EqualTo(1));
-        Assert.That(result.ErrorLines[0], Does.Contain("must name a file, not a folder"));
+        Assert.That(result.ErrorLines[0], Does.Contain("must name the JSON file"));
     }
 
     [Test]

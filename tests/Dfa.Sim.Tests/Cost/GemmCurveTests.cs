@@ -58,6 +58,15 @@ public sealed class GemmCurveTests
     }
 
     [Test]
+    public void AnFp16Product_OnAProfileWithoutAnFp16Rate_FollowsTheSameCurve()
+    {
+        // No fp16_flops_per_s: FP16 multiply-adds run at the FP32 rate, on the curve like FP32's (384 ns at batch 16).
+        ProjectionCost fp16 = CostModel.PriceProjection(Dense(2, 6, 16).AsFp16("dense-fp16"), 16, Round("16"));
+
+        Assert.That(fp16.TimeSeconds, Is.EqualTo(384 * Ns).Within(1e-6 * Ns));
+    }
+
+    [Test]
     public void WithoutTheField_TheBatchThresholdDecides()
     {
         Assert.That(CostModel.PriceProjection(Dense(2, 6, 8), 8, Round(null, gemv: 0.25)).TimeSeconds, Is.EqualTo(96 / 0.25 * Ns).Within(1e-6 * Ns), "batch 8: gemv_efficiency");
