@@ -64,7 +64,8 @@ internal static class CalibrateCommand
             IReadOnlyList<Measurement> measured = Calibrator.Run(templateProfile, new CalibrationOptions(t, s, n, (long)mb << 20, ParseStatistic(parse.GetRequiredValue(statistic))), now);
             string name = Path.GetFileNameWithoutExtension(outPath);
             string header = FormattableString.Invariant($"measured fields written {now:yyyy-MM-dd HH:mm} UTC from template {Path.GetFileName(templatePath)}; the others are the template's");
-            string text = ProfileRewriter.Rewrite(templateText, measured, name, header);
+            string description = FormattableString.Invariant($"{Calibrator.CpuModel()}, {Environment.ProcessorCount} logical CPUs, measured by dfa calibrate {now:yyyy-MM-dd} with {Units.Count(t, "thread")}; unmeasured fields from {Path.GetFileName(templatePath)}");
+            string text = ProfileRewriter.Rewrite(templateText, measured, name, header, description);
 
             // Validate before replacing anything, then write atomically and load what was written.
             ProfileLoader.Parse(text, outPath);

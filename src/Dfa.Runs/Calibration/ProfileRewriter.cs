@@ -21,7 +21,12 @@ public partial class ProfileRewriter
     /// <paramref name="name"/> (a profile is named by its file), and a first comment line saying when it was calibrated.
     /// </summary>
     /// <exception cref="DfaInputException">A measured path is not a field line of the template.</exception>
-    public static string Rewrite(string template, IReadOnlyList<Measurement> measurements, string name, string header)
+    /// <param name="template">The template profile's text.</param>
+    /// <param name="measurements">The measured fields.</param>
+    /// <param name="name">The new profile's name (its file's).</param>
+    /// <param name="header">The comment line saying when and from what it was calibrated.</param>
+    /// <param name="description">The new profile's <c>description:</c> (null keeps the template's): the template's describes another machine.</param>
+    public static string Rewrite(string template, IReadOnlyList<Measurement> measurements, string name, string header, string? description = null)
     {
         ArgumentNullException.ThrowIfNull(template);
         ArgumentNullException.ThrowIfNull(measurements);
@@ -51,6 +56,10 @@ public partial class ProfileRewriter
             if (line.StartsWith("name:", StringComparison.Ordinal))
             {
                 text = $"name: {name}";
+            }
+            else if (description is not null && line.StartsWith("description:", StringComparison.Ordinal))
+            {
+                text = $"description: \"{Escape(description)}\"";
             }
             else if (Field().Match(line) is { Success: true } field)
             {
