@@ -93,6 +93,21 @@ public sealed class GemmCurveTests
     }
 
     [Test]
+    public void AttentionsProducts_HaveBatchTimesTokensRows()
+    {
+        // One block: an attention over 8 tokens of width 4, 2 heads, forward only priced by BP at batch 1 with m½ = 8:
+        // its q·k and p·v products have 1 × 8 = 8 rows, so they run at 8 / (8 + 8) = 0.5 (with batch-only rows, 1/9).
+        var spec = new NetworkSpec("att", [new BlockSpec("b", [LayerSpec.AttentionOf("att", 8, 4, 2)]), new BlockSpec("output", [LayerSpec.TokenLinear("fc", 8, 4, 2)])]);
+        LayerSpec att = spec.Blocks[0].Layers[0];
+        MethodCost half = CostModel.Price(MethodPlan.For(new TrainConfig { Algorithm = TrainingAlgorithmKind.Bp }, spec), 1, null, Round("8"), OptimizerKind.Sgd);
+        MethodCost full = CostModel.Price(MethodPlan.For(new TrainConfig { Algorithm = TrainingAlgorithmKind.Bp }, spec), 1, null, Round("1e-9"), OptimizerKind.Sgd);
+        double Forward(MethodCost m) => m.Steps.Single().Tasks.Single(t => t.Name == "forward:b").Finish;
+
+        // The products' MACs cost twice as long at 0.5 as at 1; the softmax (element-wise) the same in both.
+        Assert.That(Forward(half) - Forward(full), Is.EqualTo(att.ForwardMacs * Ns).Within(1e-3 * att.ForwardMacs * Ns));
+    }
+
+    [Test]
     public void AConvolutionsRows_AreBatchTimesOutputPixels()
     {
         // A conv 1→2 channels, 3×3, padding 1 on 8×8 (then pooled): 64 output pixels per sample, so batch 2 has 128 rows: at m½ = 128
