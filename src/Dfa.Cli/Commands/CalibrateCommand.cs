@@ -140,6 +140,16 @@ internal static class CalibrateCommand
         IReadOnlyList<HeldOutWorkload> workloads = HeldOutValidation.Workloads(threads, quick);
         string json = output ?? Path.Combine("runs", $"validate-{DateTime.UtcNow:yyyyMMdd-HHmmss}.json");
         string png = Path.ChangeExtension(json, ".png");
+        try
+        {
+            // Before minutes of measuring, not after: a folder that cannot be made fails now.
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(json))!);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new DfaInputException($"--out '{json}': cannot create its folder: {ex.Message}");
+        }
+
         console.MarkupLine($"validating {Markup.Escape(prices.Name)} on {workloads.Count} held-out workloads ({Units.Count(threads, "thread")}, Adam; MLPs tanh, the CNN ReLU; random data)");
         var table = new Table().Border(TableBorder.Simple).AddColumn("workload").AddColumn("method")
             .AddColumn(new TableColumn("predicted s/step").RightAligned()).AddColumn(new TableColumn("measured s/step").RightAligned()).AddColumn(new TableColumn("error").RightAligned());
@@ -154,9 +164,16 @@ internal static class CalibrateCommand
             console.MarkupLine($"load average during the run (/proc/loadavg): {Markup.Escape(File.ReadAllText("/proc/loadavg").Trim())}");
         }
 
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(json))!);
-        HeldOutValidation.WriteJson(json, prices.Name, threads, results);
-        AtomicFile.WriteAllBytes(png, new Plots.CurvePlot().Png(HeldOutValidation.Chart(prices.Name, threads, results)));
+        try
+        {
+            HeldOutValidation.WriteJson(json, prices.Name, threads, results);
+            AtomicFile.WriteAllBytes(png, new Plots.CurvePlot().Png(HeldOutValidation.Chart(prices.Name, threads, results)));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new DfaInputException($"--out '{json}': cannot write the results: {ex.Message}");
+        }
+
         console.MarkupLine("the model leaves out: " + Markup.Escape(string.Join("; ", HeldOutValidation.LeftOut)));
         console.MarkupLine($"wrote {Markup.Escape(json)} and {Markup.Escape(png)}");
     }

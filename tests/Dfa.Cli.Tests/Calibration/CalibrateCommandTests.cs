@@ -202,6 +202,20 @@ public sealed class CalibrateCommandTests
     }
 
     [Test]
+    public void Validate_OutUnderAFile_IsExit2_BeforeMeasuring()
+    {
+        using var temp = new TempFolder();
+        File.WriteAllText(temp.Combine("f"), "x");
+
+        CliResult result = CliRunner.Run("validate", "--profile", Template, "--quick", "--out", temp.Combine("f", "v.json"));
+
+        Assert.That(result.ExitCode, Is.EqualTo(2));
+        Assert.That(result.ErrorLines, Has.Length.EqualTo(1));
+        Assert.That(result.ErrorLines[0], Does.Contain("cannot create its folder"));
+        Assert.That(result.Output, Does.Not.Contain("validating"), "nothing measured");
+    }
+
+    [Test]
     public void Validate_OutAFolder_IsExit2_BeforeMeasuring()
     {
         using var temp = new TempFolder();
