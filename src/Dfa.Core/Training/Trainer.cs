@@ -228,6 +228,8 @@ public sealed class Trainer
                 ThrowNonFinite(parameters[faults.Gradient], gradients: true, epoch);
             }
 
+            // As on the unchecked path: Kolen–Pollack gives B the weights' change here, brSF counts its steps.
+            _algorithm.AfterStep();
             _steps++;
             if (faults.Value >= 0)
             {

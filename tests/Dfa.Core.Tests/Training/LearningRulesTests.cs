@@ -195,6 +195,67 @@ public sealed class LearningRulesTests
             w => w.Name, w => rule.FeedbackMatrices[w.Name].Data.Zip(w.Value.Data, (b, x) => b - x).ToArray());
     }
 
+    [TestCase(OptimizerKind.Adam)]
+    [TestCase(OptimizerKind.Sgd)]
+    public void Trainer_CallsAfterStep_OncePerStep_WithEveryOptimizer(OptimizerKind optimizer)
+    {
+        // Adam takes the trainer's fused checked path, SGD the separate checks: both must end a step with AfterStep
+        // (once the fused path skipped it, so Kolen–Pollack's B never moved and brSF never redrew its magnitudes).
+        TrainConfig config = SmallConfig(8) with { Optimizer = optimizer };
+        Network network = NetworkBuilder.Build(config, inputs: 12, classes: 4, seed: 8);
+        var counting = new CountingAlgorithm(new Backpropagation());
+        var trainer = new Trainer(network, counting, Optimizers.Create(config, network.Parameters), new ConstantRate(1e-3), config);
+        Dataset data = TestData.Blobs(64, 12, 4, seed: 2);
+        int[] rows = [.. Enumerable.Range(0, 16)];
+        for (int step = 1; step <= 5; step++)
+        {
+            trainer.Step(data, rows);
+            Assert.That(counting.AfterSteps, Is.EqualTo(step));
+        }
+    }
+
+    [Test]
+    public void KolenPollack_ThroughTheTrainerWithAdam_BConvergesToW()
+    {
+        // The same teacher problem as KolenPollack_BConvergesToW_TheAngleFallsToZero, stepped by the Trainer (whose
+        // Adam path fuses the NaN checks) instead of by hand: 300 steps at λ = 0.02 leave B − W at 0.98^300 ≈ 0.2 %.
+        TrainConfig config = SmallConfig(24, 16) with { LearningRate = 3e-3 };
+        Network network = NetworkBuilder.Build(config, inputs: 12, classes: 4, seed: 8);
+        var kp = new KolenPollack(network, feedbackSeed: 13, decay: 0.02);
+        var trainer = new Trainer(network, kp, Optimizers.Create(config, network.Parameters), new ConstantRate(3e-3), config);
+        Dataset data = TestData.Blobs(96, 12, 4, seed: 2);
+        double first = WeightAlignment.OfBackwardMatrices(network, kp.FeedbackMatrices).Max(a => a.Degrees);
+        for (int step = 0; step < 300; step++)
+        {
+            trainer.Step(data, [.. Enumerable.Range(0, 32).Select(i => ((step * 32) + i) % data.Count)]);
+        }
+
+        double last = WeightAlignment.OfBackwardMatrices(network, kp.FeedbackMatrices).Max(a => a.Degrees);
+        Assert.That(first, Is.GreaterThan(30), "B starts independent of W");
+        Assert.That(last, Is.LessThan(0.5), "B has converged to W");
+    }
+
+    [Test]
+    public void Brsf_ThroughTheTrainerWithAdam_CountsItsSteps_AndRedrawsItsMagnitudes()
+    {
+        TrainConfig config = SmallConfig(8, 6);
+        Network network = NetworkBuilder.Build(config, inputs: 12, classes: 4, seed: 3);
+        var brsf = new SignSymmetry(network, SignSymmetryVariant.BatchwiseRandom, 7);
+        var trainer = new Trainer(network, brsf, Optimizers.Create(config, network.Parameters), new ConstantRate(1e-3), config);
+        Dataset data = TestData.Blobs(64, 12, 4, seed: 2);
+        int[] rows = [.. Enumerable.Range(0, 16)];
+        var magnitudes = new List<float[]>();
+        for (int step = 0; step < 3; step++)
+        {
+            trainer.Step(data, rows);
+            magnitudes.Add([.. brsf.FeedbackMatrices.Values.SelectMany(b => b.Data.Select(Math.Abs))]);
+        }
+
+        Assert.That(brsf.Steps, Is.EqualTo(3));
+        Assert.That(magnitudes[1], Is.Not.EqualTo(magnitudes[0]), "brSF draws new magnitudes every batch");
+        Assert.That(magnitudes[2], Is.Not.EqualTo(magnitudes[1]));
+    }
+
     [Test]
     public void Drtp_HiddenGradients_AreTheTargetsProjection_ThroughEachBlocksOwnDerivative()
     {
@@ -480,4 +541,16 @@ public sealed class LearningRulesTests
         algorithm.ComputeGradients(network, gradient, labels);
         return loss;
     }
+}
+
+/// <summary>Delegates to another algorithm and counts the trainer's <see cref="ITrainingAlgorithm.AfterStep"/> calls.</summary>
+internal sealed class CountingAlgorithm(ITrainingAlgorithm inner) : ITrainingAlgorithm
+{
+    public int AfterSteps { get; private set; }
+
+    public string Name => inner.Name;
+
+    public void ComputeGradients(Network network, Matrix outputGradient) => inner.ComputeGradients(network, outputGradient);
+
+    public void AfterStep() => AfterSteps++;
 }
