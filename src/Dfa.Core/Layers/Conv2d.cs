@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 using System.Numerics.Tensors;
 using Dfa.Core.Randomness;
 using Dfa.Core.Tensors;
@@ -490,7 +492,7 @@ public sealed class Conv2d : IImageLayer
 
                             if (_stride == 1)
                             {
-                                Buffer.MemoryCopy(src + colLo, d + colLo, (colHi - colLo) * sizeof(float), (colHi - colLo) * sizeof(float));
+                                CopyRow(src + colLo, d + colLo, colHi - colLo);
                             }
                             else
                             {
@@ -509,6 +511,34 @@ public sealed class Conv2d : IImageLayer
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// Copies <paramref name="count"/> floats between buffers that do not overlap: vector loads and stores, the last
+    /// one overlapping the one before it, never touching a float outside either range. A memmove call per output row
+    /// (14 floats on the MNIST CNN's second layer) cost more than the copy.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void CopyRow(float* src, float* dst, int count)
+    {
+        int lanes = Vector256<float>.Count;
+        if (!Vector256.IsHardwareAccelerated || count < lanes)
+        {
+            for (int i = 0; i < count; i++)
+            {
+                dst[i] = src[i];
+            }
+
+            return;
+        }
+
+        int last = count - lanes;
+        for (int i = 0; i < last; i += lanes)
+        {
+            Vector256.Store(Vector256.Load(src + i), dst + i);
+        }
+
+        Vector256.Store(Vector256.Load(src + last), dst + last);
     }
 
     /// <summary>col2im: the adjoint of <see cref="ImageToColumns(ReadOnlySpan{float}, Span{float})"/>, adding every column entry back onto the input element it was copied from.</summary>

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using Dfa.Core.Tensors;
 
 namespace Dfa.Core.Layers;
@@ -121,6 +122,12 @@ public sealed class MaxPool2d : IImageLayer
     /// </remarks>
     private unsafe void PoolSample(float* x, float* y, int* arg)
     {
+        if (Kernel == 2 && Stride == 2 && Avx2.IsSupported && OutputShape.Width >= Vector128<float>.Count)
+        {
+            PoolSample2x2(x, y, arg);
+            return;
+        }
+
         int width = InputShape.Width;
         int planeSize = InputShape.PlaneSize;
         int outHeight = OutputShape.Height;
@@ -172,6 +179,98 @@ public sealed class MaxPool2d : IImageLayer
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// <see cref="PoolSample"/> for 2×2 windows with stride 2 (the MNIST CNN's pools), the same rule in the same window
+    /// order: each input row pair is read as contiguous vectors and split into even and odd columns in registers
+    /// (the general path gathers every stride-2 lane one by one, and runs scalar on outputs narrower than eight, like
+    /// the 7-wide second pool). Eight outputs per step where the row has eight, else four; the last step of a row may
+    /// overlap the one before it, recomputing the same outputs.
+    /// </summary>
+    private unsafe void PoolSample2x2(float* x, float* y, int* arg)
+    {
+        int width = InputShape.Width;
+        int outWidth = OutputShape.Width;
+        bool wide = outWidth >= Vector256<float>.Count;
+        int lanes = wide ? Vector256<float>.Count : Vector128<float>.Count;
+        for (int c = 0; c < InputShape.Channels; c++)
+        {
+            for (int oh = 0; oh < OutputShape.Height; oh++, y += outWidth, arg += outWidth)
+            {
+                int rowCorner = (c * InputShape.PlaneSize) + (2 * oh * width);
+                for (int ow = 0; ow < outWidth; ow += lanes)
+                {
+                    ow = Math.Min(ow, outWidth - lanes);
+                    int corner = rowCorner + (2 * ow);
+                    if (wide)
+                    {
+                        Pool8(x, corner, width, y + ow, arg + ow);
+                    }
+                    else
+                    {
+                        Pool4(x, corner, width, y + ow, arg + ow);
+                    }
+                }
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void Pool8(float* x, int corner, int width, float* y, int* arg)
+    {
+        Vector256<int> even = Vector256.Create(0, 2, 4, 6, 8, 10, 12, 14);
+        Vector256<float> max = Vector256.Create(float.NegativeInfinity);
+        Vector256<int> at = Vector256.Create(corner) + even;
+        for (int ki = 0; ki < 2; ki++)
+        {
+            int row = corner + (ki * width);
+            Vector256<float> lo = Vector256.Load(x + row);
+            Vector256<float> hi = Vector256.Load(x + row + Vector256<float>.Count);
+
+            // shufps picks lanes 0, 2 (0x88) or 1, 3 (0xDD) of each 128-bit half of lo and hi; vpermq puts the halves in order.
+            Vector256<float> left = Avx2.Permute4x64(Avx.Shuffle(lo, hi, 0x88).AsDouble(), 0xD8).AsSingle();
+            Vector256<float> right = Avx2.Permute4x64(Avx.Shuffle(lo, hi, 0xDD).AsDouble(), 0xD8).AsSingle();
+            Take(ref max, ref at, left, Vector256.Create(row) + even);
+            Take(ref max, ref at, right, Vector256.Create(row + 1) + even);
+        }
+
+        max.Store(y);
+        at.Store(arg);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void Pool4(float* x, int corner, int width, float* y, int* arg)
+    {
+        Vector128<int> even = Vector128.Create(0, 2, 4, 6);
+        Vector128<float> max = Vector128.Create(float.NegativeInfinity);
+        Vector128<int> at = Vector128.Create(corner) + even;
+        for (int ki = 0; ki < 2; ki++)
+        {
+            int row = corner + (ki * width);
+            Vector128<float> lo = Vector128.Load(x + row);
+            Vector128<float> hi = Vector128.Load(x + row + Vector128<float>.Count);
+            Vector128<float> left = Sse.Shuffle(lo, hi, 0x88);
+            Vector128<float> right = Sse.Shuffle(lo, hi, 0xDD);
+            Vector128<float> take = Vector128.GreaterThan(left, max) | ~Vector128.Equals(left, left);
+            max = Vector128.ConditionalSelect(take, left, max);
+            at = Vector128.ConditionalSelect(take.AsInt32(), Vector128.Create(row) + even, at);
+            take = Vector128.GreaterThan(right, max) | ~Vector128.Equals(right, right);
+            max = Vector128.ConditionalSelect(take, right, max);
+            at = Vector128.ConditionalSelect(take.AsInt32(), Vector128.Create(row + 1) + even, at);
+        }
+
+        max.Store(y);
+        at.Store(arg);
+    }
+
+    /// <summary>The pooling rule on eight lanes: <paramref name="v"/> replaces the maximum where it is greater or NaN.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Take(ref Vector256<float> max, ref Vector256<int> at, Vector256<float> v, Vector256<int> where)
+    {
+        Vector256<float> take = Vector256.GreaterThan(v, max) | ~Vector256.Equals(v, v);
+        max = Vector256.ConditionalSelect(take, v, max);
+        at = Vector256.ConditionalSelect(take.AsInt32(), where, at);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -21,6 +21,10 @@ public sealed class PoolingTests
         [2, 6, 5, 3, 1],
         [1, 9, 8, 2, 3],
         [3, 5, 5, 5, 5],
+        [2, 14, 14, 2, 2],
+        [1, 4, 9, 2, 2],
+        [2, 28, 28, 2, 2],
+        [1, 6, 23, 2, 2],
     ];
 
     /// <summary>Scalar reference: each window scanned row-major, visiting (output column, input column) pairs.</summary>
