@@ -1,6 +1,6 @@
+using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
-using System.Numerics.Tensors;
 using Dfa.Core.Randomness;
 using Dfa.Core.Tensors;
 
