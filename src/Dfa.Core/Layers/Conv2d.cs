@@ -47,7 +47,7 @@ public sealed class Conv2d : IImageLayer
     // Samples per product, forward and backward. Unlike SamplesPerGroup it does not decide any bits (every output element is the
     // same dot product whoever computes it), only speed: the MNIST CNN's forward at batch 128 on 2 threads took
     // conv1 2.8 / 2.8 / 2.9 / 3.8 ms and conv2 24.2 / 22.6 / 24.9 / 37.7 ms with 1 / 2 / 4 / 8 samples per product
-    // (2-core EPYC VM, 1 MB L2 per core): eight samples' column matrices (5 MB on conv2) no longer stay in cache.
+    // (2-core EPYC VM, 1 MB L2 per core, every other process paused): eight samples' column matrices (5 MB on conv2) no longer stay in cache.
     private const int SamplesPerProduct = 2;
 
     // As in Gemm: waking a pool thread costs tens of µs, so a task should carry about 1 M multiply-adds.

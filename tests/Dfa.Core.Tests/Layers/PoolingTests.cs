@@ -25,6 +25,7 @@ public sealed class PoolingTests
         [1, 4, 9, 2, 2],
         [2, 28, 28, 2, 2],
         [1, 6, 23, 2, 2],
+        [1, 7, 9, 2, 2],
     ];
 
     /// <summary>Scalar reference: each window scanned row-major, visiting (output column, input column) pairs.</summary>
@@ -74,10 +75,11 @@ public sealed class PoolingTests
         var layer = new MaxPool2d(window[0], window[1], window[2], window[3], window[4]);
         Assert.That(layer.OutputShape.Height, Is.EqualTo(((window[1] - window[3]) / window[4]) + 1));
 
-        // Values on a coarse grid (multiples of 1/4 in [−2, 2]) make ties common; a few NaNs, −∞ and −0 as well.
+        // Values on a coarse grid (multiples of 1/4 in [−2, 2]) make ties common; a few NaNs (one with a payload and
+        // the sign bit), ±∞ and ±0 as well.
         var rng = new Rng(1);
         var x = new Matrix(5, layer.InputSize);
-        float[] specials = [float.NaN, float.NegativeInfinity, -0f];
+        float[] specials = [float.NaN, BitConverter.Int32BitsToSingle(unchecked((int)0xFFC0_1234)), float.NegativeInfinity, float.PositiveInfinity, -0f, 0f];
         for (int i = 0; i < x.Length; i++)
         {
             int draw = rng.NextInt(40);

@@ -550,7 +550,15 @@ internal sealed class CountingAlgorithm(ITrainingAlgorithm inner) : ITrainingAlg
 
     public string Name => inner.Name;
 
+    public StepKind LastStep => inner.LastStep;
+
     public void ComputeGradients(Network network, Matrix outputGradient) => inner.ComputeGradients(network, outputGradient);
 
-    public void AfterStep() => AfterSteps++;
+    public void ComputeGradients(Network network, Matrix outputGradient, ReadOnlySpan<int> labels) => inner.ComputeGradients(network, outputGradient, labels);
+
+    public void AfterStep()
+    {
+        inner.AfterStep();
+        AfterSteps++;
+    }
 }
